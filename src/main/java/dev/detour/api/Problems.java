@@ -1,0 +1,188 @@
+package dev.detour.api;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Maps every failure the API can meet to an RFC 7807 problem+json answer. */
+public class Problems {
+
+  private static final Logger LOG = Logger.getLogger(Problems.class);
+
+  /** The problem type URI for a kind of problem; the kinds are listed in docs/api.md. */
+  public static String type(String kind) {
+    return "urn:detour:problem:" + kind;
+  }
+
+  public static Response response(Problem problem) {
+    return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+  }
+
+  @ServerExceptionMapper
+  public Response problem(ProblemException e, UriInfo uri) {
+    return response(e.toProblem(uri.getPath()));
+  }
+
+  @ServerExceptionMapper
+  public Response web(WebApplicationException e, UriInfo uri) {
+    // Quarkus wraps body-reading failures; the JSON error inside says which field is wrong.
+    if (e.getCause() instanceof JsonProcessingException json) {
+      return json(json, uri);
+    }
+    int status = e.getResponse().getStatus();
+    String title =
+        Response.Status.fromStatusCode(status) == null
+            ? "HTTP " + status
+            : Response.Status.fromStatusCode(status).getReasonPhrase();
+    String detail =
+        switch (status) {
+          case 404 -> "nothing at " + uri.getPath() + "; the API is listed at /q/openapi";
+          case 405 -> "this method is not allowed on " + uri.getPath();
+          case 415 -> "unsupported Content-Type; JSON endpoints take application/json";
+          case 406 -> "cannot answer in the media type the Accept header asks for";
+          default -> Objects.requireNonNullElse(e.getMessage(), title);
+        };
+    return response(
+        new Problem(type("http-" + status), title, status, detail, uri.getPath(), null, null));
+  }
+
+  /** More specific than Quarkus' own mapper for this type, which answers with an empty body. */
+  @ServerExceptionMapper(priority = 1)
+  public Response mismatched(MismatchedInputException e, UriInfo uri) {
+    return json(e, uri);
+  }
+
+  @ServerExceptionMapper(priority = 1)
+  public Response json(JsonProcessingException e, UriInfo uri) {
+    FieldError error = describe(e);
+    return response(
+        new Problem(
+            type("malformed-json"),
+            "Malformed request body",
+            400,
+            (error.field() == null ? "" : error.field() + ": ") + error.message(),
+            uri.getPath(),
+            List.of(error),
+            1L));
+  }
+
+  @ServerExceptionMapper
+  public Response unexpected(Exception e, UriInfo uri) {
+    if (e instanceof WebApplicationException w) {
+      return web(w, uri);
+    }
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof org.hibernate.exception.ConstraintViolationException
+          || cause instanceof jakarta.persistence.OptimisticLockException
+          || cause instanceof org.hibernate.StaleStateException) {
+        return response(
+            new Problem(
+                type("conflict"),
+                "Conflict",
+                409,
+                "a concurrent change got there first; reload and try again",
+                uri.getPath(),
+                null,
+                null));
+      }
+    }
+    LOG.errorf(e, "Unexpected failure on %s", uri.getPath());
+    return response(
+        new Problem(
+            type("internal"),
+            "Internal error",
+            500,
+            "Detour failed unexpectedly; the service log has the details",
+            uri.getPath(),
+            null,
+            null));
+  }
+
+  static FieldError describe(JsonProcessingException e) {
+    String field = null;
+    if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+      field = path(m.getPath());
+    }
+    String message;
+    if (e instanceof UnrecognizedPropertyException u) {
+      message =
+          "unknown field '"
+              + u.getPropertyName()
+              + "'; known fields: "
+              + u.getKnownPropertyIds().stream()
+                  .map(Object::toString)
+                  .sorted()
+                  .collect(Collectors.joining(", "));
+    } else if (e instanceof InvalidFormatException f) {
+      message = "cannot read " + quote(f.getValue()) + " as " + friendly(f.getTargetType());
+    } else if (e instanceof ValueInstantiationException v && v.getCause() != null) {
+      message = v.getCause().getMessage();
+    } else if (e instanceof MismatchedInputException mi) {
+      message =
+          mi.getTargetType() == null
+              ? "the body does not have the expected shape"
+              : "expected " + friendly(mi.getTargetType()) + " here";
+    } else {
+      JsonLocation at = e.getLocation();
+      message =
+          "not valid JSON"
+              + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
+              + ": "
+              + e.getOriginalMessage();
+    }
+    return FieldError.field(field, message);
+  }
+
+  private static String path(List<JsonMappingException.Reference> refs) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference ref : refs) {
+      if (ref.getIndex() >= 0) {
+        path.append('[').append(ref.getIndex()).append(']');
+      } else if (ref.getFieldName() != null) {
+        if (!path.isEmpty()) {
+          path.append('.');
+        }
+        path.append(ref.getFieldName());
+      }
+    }
+    return path.isEmpty() ? null : path.toString();
+  }
+
+  private static String quote(Object value) {
+    return value instanceof String ? "'" + value + "'" : String.valueOf(value);
+  }
+
+  private static String friendly(Class<?> type) {
+    if (type == null) {
+      return "a value";
+    }
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+      return "a whole number";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (List.class.isAssignableFrom(type) || java.util.Set.class.isAssignableFrom(type)) {
+      return "a JSON array";
+    }
+    if (type.isRecord()) {
+      return "a JSON object";
+    }
+    return type.getSimpleName();
+  }
+}

@@ -1,0 +1,158 @@
+package dev.detour.watch;
+
+import dev.detour.DetourConfig;
+import dev.detour.api.FieldError;
+import dev.detour.api.ProblemException;
+import dev.detour.probe.ProbeKind;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/** Creates, changes and removes groups; owns the defaults a group resolves to. */
+@ApplicationScoped
+public class GroupService {
+
+  private final WatchRules rules;
+  private final DetourConfig config;
+
+  public GroupService(WatchRules rules, DetourConfig config) {
+    this.rules = rules;
+    this.config = config;
+  }
+
+  public List<GroupView> list() {
+    List<Object[]> rows =
+        WatchGroup.getEntityManager()
+            .createQuery(
+                "select g, (select count(w) from Watch w where w.group = g) from WatchGroup g"
+                    + " order by g.name",
+                Object[].class)
+            .getResultList();
+    return rows.stream().map(r -> view((WatchGroup) r[0], (Long) r[1])).toList();
+  }
+
+  public GroupView get(String name) {
+    WatchGroup group = require(name);
+    return view(group, Watch.count("group", group));
+  }
+
+  /** The group of that name, or a 404 that says how to create it. */
+  public WatchGroup require(String name) {
+    return WatchGroup.findByName(name == null ? "" : name.strip().toLowerCase(Locale.ROOT))
+        .orElseThrow(
+            () ->
+                ProblemException.notFound(
+                    "no group named '" + name + "'; create it with POST /api/groups"));
+  }
+
+  @Transactional
+  public GroupView create(GroupInput input) {
+    List<FieldError> errors = new ArrayList<>();
+    WatchGroup group = new WatchGroup();
+    apply(group, input, errors);
+    if (group.name != null && WatchGroup.findByName(group.name).isPresent()) {
+      throw ProblemException.conflict("name", "a group named '" + group.name + "' exists already");
+    }
+    if (!errors.isEmpty()) {
+      throw ProblemException.invalid("Invalid group", errors);
+    }
+    group.createdAt = group.updatedAt = Instant.now();
+    group.persist();
+    return view(group, 0);
+  }
+
+  @Transactional
+  public GroupView update(String name, GroupInput input) {
+    WatchGroup group = require(name);
+    // Checked before the entity changes: the query would otherwise flush the clashing name.
+    String wanted =
+        input == null || input.name() == null
+            ? null
+            : input.name().strip().toLowerCase(Locale.ROOT);
+    if (wanted != null && !wanted.equals(group.name) && WatchGroup.findByName(wanted).isPresent()) {
+      throw ProblemException.conflict("name", "a group named '" + wanted + "' exists already");
+    }
+    List<FieldError> errors = new ArrayList<>();
+    apply(group, input, errors);
+    if (!errors.isEmpty()) {
+      throw ProblemException.invalid("Invalid group", errors);
+    }
+    group.updatedAt = Instant.now();
+    return view(group, Watch.count("group", group));
+  }
+
+  @Transactional
+  public void delete(String name, boolean cascade) {
+    WatchGroup group = require(name);
+    long watches = Watch.count("group", group);
+    if (watches > 0 && !cascade) {
+      throw ProblemException.conflict(
+          "name",
+          "group '"
+              + group.name
+              + "' still has "
+              + watches
+              + " watches; delete them first or pass ?cascade=true");
+    }
+    Watch.delete("group", group);
+    group.delete();
+  }
+
+  /**
+   * The group for an import: found, or created with the defaults (its name goes to {@code
+   * created}).
+   */
+  WatchGroup findOrCreate(String name, List<String> created) {
+    return WatchGroup.findByName(name)
+        .orElseGet(
+            () -> {
+              WatchGroup group = new WatchGroup();
+              group.name = name;
+              group.createdAt = group.updatedAt = Instant.now();
+              group.persist();
+              created.add(name);
+              return group;
+            });
+  }
+
+  private void apply(WatchGroup group, GroupInput input, List<FieldError> errors) {
+    if (input == null) {
+      throw ProblemException.invalidField(
+          "Invalid group", null, "the request body is empty: send a JSON object with a \"name\"");
+    }
+    group.name = rules.groupName(input.name(), "name", errors);
+    group.description = rules.note(input.description(), "description", errors);
+    group.intervalSeconds = rules.interval(input.intervalSeconds(), "intervalSeconds", errors);
+    group.probes = rules.probes(input.probes(), "probes", errors);
+    group.routeBlocked = input.routeBlocked() == null || input.routeBlocked();
+  }
+
+  public Set<ProbeKind> effectiveProbes(WatchGroup group) {
+    return group.probes != null ? group.probes : EnumSet.copyOf(config.probe().kinds());
+  }
+
+  public long effectiveIntervalSeconds(WatchGroup group) {
+    return group.intervalSeconds != null
+        ? group.intervalSeconds
+        : config.probe().interval().toSeconds();
+  }
+
+  GroupView view(WatchGroup group, long watchCount) {
+    return new GroupView(
+        group.name,
+        group.description,
+        group.intervalSeconds,
+        effectiveIntervalSeconds(group),
+        group.probes,
+        effectiveProbes(group),
+        group.routeBlocked,
+        watchCount,
+        group.createdAt,
+        group.updatedAt);
+  }
+}

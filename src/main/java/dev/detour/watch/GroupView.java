@@ -1,0 +1,19 @@
+package dev.detour.watch;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.detour.probe.ProbeKind;
+import java.time.Instant;
+import java.util.Set;
+
+/** A group as the API shows it, with the defaults it resolves to and how many watches it has. */
+public record GroupView(
+    String name,
+    String description,
+    @JsonInclude(JsonInclude.Include.ALWAYS) Integer intervalSeconds,
+    long effectiveIntervalSeconds,
+    @JsonInclude(JsonInclude.Include.ALWAYS) Set<ProbeKind> probes,
+    Set<ProbeKind> effectiveProbes,
+    boolean routeBlocked,
+    long watchCount,
+    Instant createdAt,
+    Instant updatedAt) {}

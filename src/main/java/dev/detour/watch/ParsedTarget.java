@@ -1,0 +1,6 @@
+package dev.detour.watch;
+
+import java.util.List;
+
+/** A target as parsed, with what normalisation changed that the user should be told about. */
+public record ParsedTarget(Target target, List<String> warnings) {}

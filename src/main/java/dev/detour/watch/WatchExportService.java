@@ -1,0 +1,83 @@
+package dev.detour.watch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.detour.watch.io.ExportFormat;
+import dev.detour.watch.io.ListWriter;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+
+/**
+ * Streams watches out group by group, in pages of a short transaction each, so an export of a
+ * million watches neither holds a transaction open nor the list in memory.
+ */
+@ApplicationScoped
+public class WatchExportService {
+
+  private static final int PAGE = 2000;
+
+  private final EntityManager em;
+  private final WatchService watches;
+  private final ObjectMapper mapper;
+
+  public WatchExportService(EntityManager em, WatchService watches, ObjectMapper mapper) {
+    this.em = em;
+    this.watches = watches;
+    this.mapper = mapper;
+  }
+
+  public void export(
+      WatchService.Query query, ExportFormat format, String gateway, OutputStream out)
+      throws IOException {
+    WatchService.Filter filter = WatchService.filter(query);
+    List<String> groupNames =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    filter
+                        .bind(
+                            em.createQuery(
+                                "select distinct w.group.name from Watch w where "
+                                    + filter.where()
+                                    + " order by w.group.name",
+                                String.class))
+                        .getResultList());
+    ListWriter writer = format.writer(out, mapper, gateway);
+    writer.begin();
+    for (String group : groupNames) {
+      long after = 0;
+      while (true) {
+        long from = after;
+        List<WatchView> page =
+            QuarkusTransaction.requiringNew()
+                .call(
+                    () ->
+                        filter
+                            .bind(
+                                em.createQuery(
+                                    "select w from Watch w join fetch w.group where "
+                                        + filter.where()
+                                        + " and w.group.name = :exportGroup and w.id > :after"
+                                        + " order by w.id",
+                                    Watch.class))
+                            .setParameter("exportGroup", group)
+                            .setParameter("after", from)
+                            .setMaxResults(PAGE)
+                            .getResultStream()
+                            .map(w -> watches.view(w, List.of()))
+                            .toList());
+        for (WatchView watch : page) {
+          writer.write(watch);
+        }
+        if (page.size() < PAGE) {
+          break;
+        }
+        after = page.get(page.size() - 1).id();
+      }
+    }
+    writer.end();
+  }
+}

@@ -1,0 +1,238 @@
+package dev.detour.watch;
+
+import dev.detour.api.FieldError;
+import dev.detour.api.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.TypedQuery;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Creates, changes, finds and removes watches. */
+@ApplicationScoped
+public class WatchService {
+
+  static final int MAX_PAGE_SIZE = 1000;
+
+  private final TargetParser parser;
+  private final WatchRules rules;
+  private final GroupService groups;
+  private final EntityManager em;
+
+  public WatchService(
+      TargetParser parser, WatchRules rules, GroupService groups, EntityManager em) {
+    this.parser = parser;
+    this.rules = rules;
+    this.groups = groups;
+    this.em = em;
+  }
+
+  /** What a list request asks for; null fields do not filter. */
+  public record Query(
+      String group,
+      String tag,
+      String text,
+      TargetKind kind,
+      Boolean enabled,
+      int page,
+      int size) {}
+
+  public record Page(List<WatchView> items, long total) {}
+
+  public Page list(Query query) {
+    List<FieldError> errors = new ArrayList<>();
+    if (query.page() < 0) {
+      errors.add(FieldError.field("page", "page numbers start at 0"));
+    }
+    if (query.size() < 1 || query.size() > MAX_PAGE_SIZE) {
+      errors.add(FieldError.field("size", "size is 1 to " + MAX_PAGE_SIZE));
+    }
+    if (!errors.isEmpty()) {
+      throw ProblemException.invalid("Invalid query", errors);
+    }
+    Filter filter = filter(query);
+    long total =
+        filter
+            .bind(
+                em.createQuery("select count(w) from Watch w where " + filter.where(), Long.class))
+            .getSingleResult();
+    List<WatchView> items =
+        filter
+            .bind(
+                em.createQuery(
+                    "select w from Watch w join fetch w.group where "
+                        + filter.where()
+                        + " order by w.id",
+                    Watch.class))
+            .setFirstResult(query.page() * query.size())
+            .setMaxResults(query.size())
+            .getResultStream()
+            .map(w -> view(w, List.of()))
+            .toList();
+    return new Page(items, total);
+  }
+
+  /** A JPQL condition on {@code Watch w} and its parameters. */
+  public record Filter(String where, Map<String, Object> params) {
+    public <T> TypedQuery<T> bind(TypedQuery<T> query) {
+      params.forEach(query::setParameter);
+      return query;
+    }
+  }
+
+  public static Filter filter(Query query) {
+    StringBuilder where = new StringBuilder("1 = 1");
+    Map<String, Object> params = new HashMap<>();
+    if (query.group() != null && !query.group().isBlank()) {
+      where.append(" and w.group.name = :group");
+      params.put("group", query.group().strip().toLowerCase(Locale.ROOT));
+    }
+    if (query.tag() != null && !query.tag().isBlank()) {
+      where.append(" and w.tags like :tag");
+      params.put("tag", TagsConverter.likePattern(query.tag().strip().toLowerCase(Locale.ROOT)));
+    }
+    if (query.text() != null && !query.text().isBlank()) {
+      where.append(" and (w.target like :text escape '!' or lower(w.note) like :text escape '!')");
+      params.put("text", "%" + escapeLike(query.text().strip().toLowerCase(Locale.ROOT)) + "%");
+    }
+    if (query.kind() != null) {
+      where.append(" and w.kind = :kind");
+      params.put("kind", query.kind());
+    }
+    if (query.enabled() != null) {
+      where.append(" and w.enabled = :enabled");
+      params.put("enabled", query.enabled());
+    }
+    return new Filter(where.toString(), params);
+  }
+
+  private static String escapeLike(String text) {
+    return text.replace("!", "!!").replace("%", "!%").replace("_", "!_");
+  }
+
+  public WatchView get(long id) {
+    return view(require(id), List.of());
+  }
+
+  @Transactional
+  public WatchView create(WatchInput input) {
+    Watch watch = new Watch();
+    List<String> warnings = apply(watch, input, null);
+    watch.createdAt = watch.updatedAt = Instant.now();
+    watch.persist();
+    return view(watch, warnings);
+  }
+
+  @Transactional
+  public WatchView update(long id, WatchInput input) {
+    Watch watch = require(id);
+    List<String> warnings = apply(watch, input, id);
+    watch.updatedAt = Instant.now();
+    return view(watch, warnings);
+  }
+
+  @Transactional
+  public void delete(long id) {
+    if (!Watch.deleteById(id)) {
+      throw notFound(id);
+    }
+  }
+
+  private Watch require(long id) {
+    Watch watch = Watch.findById(id);
+    if (watch == null) {
+      throw notFound(id);
+    }
+    return watch;
+  }
+
+  private static ProblemException notFound(long id) {
+    return ProblemException.notFound("no watch with id " + id);
+  }
+
+  /**
+   * Validates the whole input before it touches the entity, so a refused write changes nothing, and
+   * reports every bad field at once.
+   */
+  private List<String> apply(Watch watch, WatchInput input, Long self) {
+    if (input == null) {
+      throw ProblemException.invalidField(
+          "Invalid watch",
+          null,
+          "the request body is empty: send a JSON object with \"target\" and \"group\"");
+    }
+    List<FieldError> errors = new ArrayList<>();
+    ParsedTarget parsed = null;
+    try {
+      parsed = parser.parse(input.target());
+    } catch (InvalidTargetException e) {
+      errors.add(FieldError.field("target", e.getMessage()));
+    }
+    String groupName = rules.groupName(input.group(), "group", errors);
+    WatchGroup group = null;
+    if (groupName != null) {
+      group = WatchGroup.findByName(groupName).orElse(null);
+      if (group == null) {
+        errors.add(
+            FieldError.field(
+                "group",
+                "no group named '"
+                    + groupName
+                    + "'; create it first with POST /api/groups {\"name\": \""
+                    + groupName
+                    + "\"}"));
+      }
+    }
+    var ports = rules.ports(input.ports(), "ports", errors);
+    var probes = rules.probes(input.probes(), "probes", errors);
+    var tags = rules.tags(input.tags(), "tags", errors);
+    var note = rules.note(input.note(), "note", errors);
+    if (!errors.isEmpty()) {
+      throw ProblemException.invalid("Invalid watch", errors);
+    }
+    Watch clash =
+        Watch.find("group = ?1 and target = ?2", group, parsed.target().value()).firstResult();
+    if (clash != null && !clash.id.equals(self)) {
+      throw ProblemException.conflict(
+          "target",
+          parsed.target().value()
+              + " is already watched in group '"
+              + group.name
+              + "' (watch "
+              + clash.id
+              + ")");
+    }
+    watch.target = parsed.target().value();
+    watch.kind = parsed.target().kind();
+    watch.group = group;
+    watch.ports = ports;
+    watch.probes = probes;
+    watch.tags = tags;
+    watch.note = note;
+    watch.enabled = input.enabled() == null || input.enabled();
+    return parsed.warnings();
+  }
+
+  WatchView view(Watch watch, List<String> warnings) {
+    return new WatchView(
+        watch.id,
+        watch.target,
+        watch.kind,
+        watch.group.name,
+        watch.ports,
+        watch.probes,
+        watch.probes != null ? EnumSet.copyOf(watch.probes) : groups.effectiveProbes(watch.group),
+        watch.tags,
+        watch.note,
+        watch.enabled,
+        watch.createdAt,
+        watch.updatedAt,
+        warnings);
+  }
+}

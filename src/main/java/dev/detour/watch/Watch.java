@@ -57,6 +57,10 @@ public class Watch extends PanacheEntityBase {
   @Column(nullable = false, length = 1000)
   public SortedSet<String> tags;
 
+  /** The stored form of {@link #tags}, read-only, for tag filters ({@link TagsConverter}). */
+  @Column(name = "tags", insertable = false, updatable = false)
+  String tagsColumn;
+
   @Column(length = 2000)
   public String note;
 

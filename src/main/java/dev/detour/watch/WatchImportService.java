@@ -176,16 +176,21 @@ public class WatchImportService {
           invalidCount);
     }
 
-    Written written =
-        QuarkusTransaction.requiringNew()
-            .call(
-                () -> {
-                  Written w = write(collector.pending, options.replace());
-                  if (options.dryRun()) {
-                    QuarkusTransaction.setRollbackOnly();
-                  }
-                  return w;
-                });
+    Written written;
+    try {
+      written =
+          QuarkusTransaction.requiringNew()
+              .call(
+                  () -> {
+                    Written w = write(collector.pending, options.replace());
+                    if (options.dryRun()) {
+                      throw new DryRun(w);
+                    }
+                    return w;
+                  });
+    } catch (DryRun dryRun) {
+      written = dryRun.written;
+    }
     long elapsed = (System.nanoTime() - started) / 1_000_000;
     LOG.infof(
         "Import (%s%s): %d lines, %d created, %d existing, %d removed, %d invalid in %d ms",
@@ -213,6 +218,16 @@ public class WatchImportService {
         collector.warnings.isEmpty() ? null : collector.warnings,
         written.groupsCreated.isEmpty() ? null : written.groupsCreated,
         elapsed);
+  }
+
+  /** Thrown to roll a dry run back, carrying what it would have done. */
+  private static final class DryRun extends RuntimeException {
+    final transient Written written;
+
+    DryRun(Written written) {
+      super(null, null, false, false);
+      this.written = written;
+    }
   }
 
   private static final class Written {

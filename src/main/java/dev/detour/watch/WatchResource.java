@@ -22,6 +22,7 @@ import jakarta.ws.rs.core.UriInfo;
 import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -221,7 +222,10 @@ public class WatchResource {
       return null;
     }
     try {
-      return Charset.forName(name.replace("\"", ""));
+      Charset charset = Charset.forName(name.replace("\"", ""));
+      // HTTP/1.1's old default: many clients declare it for any text without looking. Read as
+      // undeclared, so a windows-1251 registry dump is not turned into Latin-1 mojibake.
+      return charset.equals(StandardCharsets.ISO_8859_1) ? null : charset;
     } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
       errors.add(
           FieldError.field(

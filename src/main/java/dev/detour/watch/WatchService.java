@@ -94,7 +94,7 @@ public class WatchService {
       params.put("group", query.group().strip().toLowerCase(Locale.ROOT));
     }
     if (query.tag() != null && !query.tag().isBlank()) {
-      where.append(" and w.tags like :tag");
+      where.append(" and w.tagsColumn like :tag");
       params.put("tag", TagsConverter.likePattern(query.tag().strip().toLowerCase(Locale.ROOT)));
     }
     if (query.text() != null && !query.text().isBlank()) {

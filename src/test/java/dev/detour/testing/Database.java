@@ -1,0 +1,27 @@
+package dev.detour.testing;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+/** Empties the tables between tests, so each test starts from nothing in the real database. */
+@ApplicationScoped
+public class Database {
+
+  private final EntityManager em;
+
+  public Database(EntityManager em) {
+    this.em = em;
+  }
+
+  @Transactional
+  public void clear() {
+    em.createQuery("delete from Watch").executeUpdate();
+    em.createQuery("delete from WatchGroup").executeUpdate();
+  }
+
+  @Transactional
+  public long count(String entity) {
+    return em.createQuery("select count(e) from " + entity + " e", Long.class).getSingleResult();
+  }
+}

@@ -194,6 +194,19 @@ class WatchImportTest {
   }
 
   @Test
+  void aHabitualLatin1DeclarationDoesNotMangleTheDump() {
+    upload("?group=rkn", data("zapret-info-dump-2014-04-22.csv"), "text/csv; charset=ISO-8859-1")
+        .then()
+        .statusCode(200)
+        .body("created", equalTo(2562));
+    given()
+        .queryParam("q", "xn--80affxdmh4i.com")
+        .get("/api/watches")
+        .then()
+        .header("X-Total-Count", "1");
+  }
+
+  @Test
   void unknownFormatAndModeAreNamed() {
     upload("?group=x&format=xls&mode=yolo", "1.2.3.4".getBytes(), "text/plain")
         .then()

@@ -93,6 +93,23 @@ class LabSelfTest {
     }
   }
 
+  /** What tcpdump saw at home matching {@code filter} while curl to {@code address} ended so. */
+  static String captureWhileCurling(String filter, int packets, String address, int curlExit) {
+    try {
+      return capture(
+          filter,
+          packets,
+          () -> assertThat(curl("http://" + address + "/").exit()).isEqualTo(curlExit));
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static String resetsFrom(String address, int curlExit) {
+    return captureWhileCurling(
+        "tcp[tcpflags] & tcp-rst != 0 and src host " + address, 1, address, curlExit);
+  }
+
   static void during(List<String> scenario, Runnable check) {
     String[] words = scenario.toArray(String[]::new);
     lab.block(words);
@@ -114,24 +131,12 @@ class LabSelfTest {
   }
 
   @Test
-  void seedRstIsForgedWithoutAckSeqZeroIpIdOneAndAWrongTtl() throws Exception {
+  void seedRstIsForgedWithoutAckSeqZeroIpIdOneAndAWrongTtl() {
     during(
         List.of("rst-seed", Lab.WEB2, "80"),
         () -> {
-          String packets;
-          try {
-            packets =
-                capture(
-                    "tcp[tcpflags] & tcp-rst != 0 and src host " + Lab.WEB2,
-                    1,
-                    () ->
-                        assertThat(curl("http://" + Lab.WEB2 + "/").exit())
-                            .isEqualTo(CURL_TIMEOUT));
-          } catch (Exception e) {
-            throw new AssertionError(e);
-          }
-          // tcpdump -v: "IP (tos 0x0, ttl 58, id 1, offset 0, flags [none], proto TCP (6), length
-          // 40)"
+          String packets = resetsFrom(Lab.WEB2, CURL_TIMEOUT);
+          // As tcpdump -v prints the seed's injected RST.
           assertThat(packets)
               .contains("ttl 58, id 1, offset 0, flags [none], proto TCP (6), length 40")
               .contains("Flags [R], cksum")
@@ -143,22 +148,11 @@ class LabSelfTest {
   }
 
   @Test
-  void wellFormedRstRefusesTheConnectionWithAForeignTtl() throws Exception {
+  void wellFormedRstRefusesTheConnectionWithAForeignTtl() {
     during(
         List.of("rst", Lab.WEB2, "80"),
         () -> {
-          String packets;
-          try {
-            packets =
-                capture(
-                    "tcp[tcpflags] & tcp-rst != 0 and src host " + Lab.WEB2,
-                    1,
-                    () ->
-                        assertThat(curl("http://" + Lab.WEB2 + "/").exit())
-                            .isEqualTo(CURL_REFUSED));
-          } catch (Exception e) {
-            throw new AssertionError(e);
-          }
+          String packets = resetsFrom(Lab.WEB2, CURL_REFUSED);
           assertThat(packets).contains("ttl 58,").contains("Flags [R.]");
         });
   }
@@ -177,25 +171,15 @@ class LabSelfTest {
   }
 
   @Test
-  void dpiResetsTheSixtyByteSynAndPassesTheFortyFourByteOne() throws Exception {
+  void dpiResetsTheSixtyByteSynAndPassesTheFortyFourByteOne() {
     during(
         List.of("dpi-syn", Lab.WEB2, "80"),
         () -> {
           String bare =
               home("hping3", "-S", "-p", "80", "-c", "1", "--tcp-mss", "1460", Lab.WEB2).output();
           assertThat(bare).contains("len=44").contains("flags=SA");
-          String packets;
-          try {
-            packets =
-                capture(
-                    "tcp and host " + Lab.WEB2,
-                    2,
-                    () ->
-                        assertThat(curl("http://" + Lab.WEB2 + "/").exit())
-                            .isEqualTo(CURL_TIMEOUT));
-          } catch (Exception e) {
-            throw new AssertionError(e);
-          }
+          String packets =
+              captureWhileCurling("tcp and host " + Lab.WEB2, 2, Lab.WEB2, CURL_TIMEOUT);
           // The browser-like SYN is 60 bytes; the censor's answer is the seed's RST with TTL 8.
           assertThat(packets).contains("length 60)").contains("ttl 8, id 1").contains("Flags [R]");
         });
@@ -315,22 +299,11 @@ class LabSelfTest {
   }
 
   @Test
-  void aClosedPortIsResetByTheHostItselfWithItsOwnTtl() throws Exception {
+  void aClosedPortIsResetByTheHostItselfWithItsOwnTtl() {
     during(
         List.of("closed", Lab.WEB5, "80"),
         () -> {
-          String packets;
-          try {
-            packets =
-                capture(
-                    "tcp[tcpflags] & tcp-rst != 0 and src host " + Lab.WEB5,
-                    1,
-                    () ->
-                        assertThat(curl("http://" + Lab.WEB5 + "/").exit())
-                            .isEqualTo(CURL_REFUSED));
-          } catch (Exception e) {
-            throw new AssertionError(e);
-          }
+          String packets = resetsFrom(Lab.WEB5, CURL_REFUSED);
           assertThat(packets).contains("ttl 61,").contains("Flags [R.]");
         });
   }

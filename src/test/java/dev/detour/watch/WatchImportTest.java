@@ -224,18 +224,7 @@ class WatchImportTest {
 
   @Test
   void a200MegabyteImportIsRefusedBeforeItIsRead() throws Exception {
-    long size = 200L * 1024 * 1024;
-    HttpResponse<String> response =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .build()
-            .send(
-                HttpRequest.newBuilder(java.net.URI.create(importUrl + "?group=big"))
-                    .header("Content-Type", "text/plain")
-                    .POST(HttpRequest.BodyPublishers.fromPublisher(lines(size), size))
-                    .timeout(Duration.ofSeconds(60))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = postLines(200L * 1024 * 1024, true);
     assertThat(response.statusCode()).isEqualTo(413);
     assertThat(response.body()).contains("detour.import.max-bytes");
     assertThat(db.count("Watch")).isZero();
@@ -244,20 +233,26 @@ class WatchImportTest {
   @Test
   void aStreamedUploadOverTheLimitIsCutOffWith413() throws Exception {
     // No Content-Length: the limit is enforced while reading.
-    long size = 200L * 1024 * 1024;
-    HttpResponse<String> response =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .build()
-            .send(
-                HttpRequest.newBuilder(java.net.URI.create(importUrl + "?group=big"))
-                    .header("Content-Type", "text/plain")
-                    .POST(HttpRequest.BodyPublishers.fromPublisher(lines(size)))
-                    .timeout(Duration.ofSeconds(120))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = postLines(200L * 1024 * 1024, false);
     assertThat(response.statusCode()).isEqualTo(413);
     assertThat(db.count("Watch")).isZero();
+  }
+
+  private HttpResponse<String> postLines(long size, boolean withLength) throws Exception {
+    HttpRequest.BodyPublisher body =
+        withLength
+            ? HttpRequest.BodyPublishers.fromPublisher(lines(size), size)
+            : HttpRequest.BodyPublishers.fromPublisher(lines(size));
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .build()
+        .send(
+            HttpRequest.newBuilder(java.net.URI.create(importUrl + "?group=big"))
+                .header("Content-Type", "text/plain")
+                .POST(body)
+                .timeout(Duration.ofSeconds(120))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   /** {@code size} bytes of valid lines, made as they are sent rather than held in memory. */

@@ -319,7 +319,13 @@ class LabSelfTest {
           for (int i = 0; i < 5; i++) {
             assertThat(
                     httpStatus(
-                        "--retry", "3", "--connect-timeout", "2", "http://" + Lab.WEB1 + "/"))
+                        "-m",
+                        "10",
+                        "--retry",
+                        "3",
+                        "--connect-timeout",
+                        "2",
+                        "http://" + Lab.WEB1 + "/"))
                 .isEqualTo("200");
           }
         });

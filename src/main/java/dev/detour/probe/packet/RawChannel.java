@@ -1,0 +1,262 @@
+package dev.detour.probe.packet;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import org.pcap4j.core.BpfProgram;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapDumper;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface;
+import org.pcap4j.core.Pcaps;
+import org.pcap4j.packet.EthernetPacket;
+import org.pcap4j.packet.IpV4Packet;
+import org.pcap4j.packet.Packet;
+import org.pcap4j.packet.namednumber.DataLinkType;
+import org.pcap4j.packet.namednumber.EtherType;
+import org.pcap4j.util.LinkLayerAddress;
+import org.pcap4j.util.MacAddress;
+
+/**
+ * One probe's raw packets on one interface: sends crafted IPv4 packets (framed for the link) and
+ * captures what comes back through a BPF filter, keeping every frame sent and received so the
+ * exchange can be shown as tcpdump lines and saved as a pcap file.
+ *
+ * <p>Opened before the first packet is sent, so no answer can come before the capture.
+ */
+public final class RawChannel implements AutoCloseable {
+
+  private static final int SNAPLEN = 512;
+  private static final long POLL_NANOS = 200_000;
+
+  /** A frame of this exchange, as bytes on the link, with its time. */
+  public record Frame(long nanos, byte[] bytes, boolean sent, PacketView view) {}
+
+  private final PcapHandle handle;
+  private final Route route;
+  private final boolean ethernet;
+  private final MacAddress ownMac;
+  private final MacAddress nextHopMac;
+  private final List<Frame> frames = new ArrayList<>();
+
+  private RawChannel(
+      PcapHandle handle, Route route, boolean ethernet, MacAddress own, MacAddress next) {
+    this.handle = handle;
+    this.route = route;
+    this.ethernet = ethernet;
+    this.ownMac = own;
+    this.nextHopMac = next;
+  }
+
+  /**
+   * Opens a capture on the route's interface with {@code filter} (BPF, as for tcpdump), and learns
+   * the next hop's link-layer address.
+   */
+  public static RawChannel open(Route route, String filter) throws IOException {
+    Libpcap.Result pcap = Libpcap.load();
+    if (pcap.version().isEmpty()) {
+      throw new IOException(pcap.problem());
+    }
+    try {
+      PcapHandle handle =
+          new PcapHandle.Builder(route.device())
+              .snaplen(SNAPLEN)
+              .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
+              .timeoutMillis(10)
+              .immediateMode(true)
+              .direction(PcapHandle.PcapDirection.IN)
+              .build();
+      try {
+        handle.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE);
+        // In immediate mode libpcap's read timeout never fires on Linux: poll instead of block.
+        handle.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
+        boolean ethernet = handle.getDlt().equals(DataLinkType.EN10MB);
+        MacAddress own = null;
+        MacAddress next = null;
+        if (ethernet) {
+          own = ownMac(route.device());
+          next = Neighbors.resolve(route);
+        }
+        return new RawChannel(handle, route, ethernet, own, next);
+      } catch (IOException | RuntimeException | PcapNativeException | NotOpenException e) {
+        handle.close();
+        throw e;
+      }
+    } catch (PcapNativeException | NotOpenException e) {
+      throw new IOException(
+          "cannot capture on "
+              + route.device()
+              + " ("
+              + e.getMessage()
+              + "); raw probes need CAP_NET_RAW",
+          e);
+    }
+  }
+
+  private static MacAddress ownMac(String device) throws IOException {
+    try {
+      PcapNetworkInterface nif = Pcaps.getDevByName(device);
+      if (nif != null) {
+        for (LinkLayerAddress address : nif.getLinkLayerAddresses()) {
+          if (address instanceof MacAddress mac) {
+            return mac;
+          }
+        }
+      }
+    } catch (PcapNativeException e) {
+      throw new IOException("cannot read the address of " + device, e);
+    }
+    String text = Files.readString(Path.of("/sys/class/net", device, "address")).strip();
+    return MacAddress.getByName(text);
+  }
+
+  public Route route() {
+    return route;
+  }
+
+  public Inet4Address source() throws IOException {
+    return (Inet4Address) InetAddress.getByName(route.source());
+  }
+
+  /** Sends one IPv4 packet; returns what was sent. */
+  public PacketView send(IpV4Packet.Builder ip) throws IOException {
+    Packet packet =
+        ethernet
+            ? new EthernetPacket.Builder()
+                .srcAddr(ownMac)
+                .dstAddr(nextHopMac)
+                .type(EtherType.IPV4)
+                .payloadBuilder(ip)
+                .paddingAtBuild(true)
+                .build()
+            : ip.build();
+    long now = nowNanos();
+    try {
+      handle.sendPacket(packet);
+    } catch (PcapNativeException | NotOpenException e) {
+      throw new IOException("cannot send on " + route.device() + ": " + e.getMessage(), e);
+    }
+    byte[] bytes = packet.getRawData();
+    PacketView view = view(bytes, now);
+    frames.add(new Frame(now, bytes, true, view));
+    return view;
+  }
+
+  /**
+   * Captures until {@code deadlineNanos} (System.nanoTime) or until {@code enough} holds for what
+   * was captured; returns what this call captured.
+   */
+  public List<PacketView> capture(long deadlineNanos, Predicate<List<PacketView>> enough)
+      throws IOException {
+    List<PacketView> got = new ArrayList<>();
+    while (System.nanoTime() < deadlineNanos && !enough.test(got)) {
+      Packet packet;
+      try {
+        packet = handle.getNextPacket();
+      } catch (NotOpenException e) {
+        throw new IOException("capture on " + route.device() + " failed: " + e.getMessage(), e);
+      }
+      if (packet == null) {
+        LockSupport.parkNanos(POLL_NANOS);
+        continue;
+      }
+      Timestamp at = handle.getTimestamp();
+      long nanos = at == null ? nowNanos() : at.getTime() / 1000 * 1_000_000_000L + at.getNanos();
+      byte[] bytes = packet.getRawData();
+      PacketView view = view(bytes, nanos);
+      if (view != null) {
+        frames.add(new Frame(nanos, bytes, false, view));
+        got.add(view);
+      }
+    }
+    return got;
+  }
+
+  private PacketView view(byte[] bytes, long nanos) {
+    return ethernet ? PacketView.ofEthernet(bytes, nanos) : PacketView.ofIp(bytes, nanos);
+  }
+
+  /** Every frame sent and captured, in order. */
+  public List<Frame> frames() {
+    return List.copyOf(frames);
+  }
+
+  /** Writes the exchange as a pcap file that tcpdump and Wireshark read. */
+  public void writePcap(Path file) throws IOException {
+    try (PcapHandle dead =
+            Pcaps.openDead(ethernet ? DataLinkType.EN10MB : DataLinkType.RAW, SNAPLEN);
+        PcapDumper dumper = dead.dumpOpen(file.toString())) {
+      for (Frame frame :
+          frames.stream().sorted((a, b) -> Long.compare(a.nanos(), b.nanos())).toList()) {
+        Timestamp at = new Timestamp(frame.nanos() / 1_000_000);
+        at.setNanos((int) (frame.nanos() % 1_000_000_000L));
+        dumper.dumpRaw(frame.bytes(), at);
+      }
+    } catch (PcapNativeException | NotOpenException e) {
+      throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  static long nowNanos() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  @Override
+  public void close() {
+    handle.close();
+  }
+
+  /** Learns a next hop's MAC address from the kernel's neighbour table. */
+  static final class Neighbors {
+    private Neighbors() {}
+
+    static MacAddress resolve(Route route) throws IOException {
+      String hop = route.nextHop();
+      for (int attempt = 0; attempt < 40; attempt++) {
+        String output =
+            Commands.run(
+                List.of("ip", "-4", "neigh", "show", "to", hop, "dev", route.device()),
+                5,
+                TimeUnit.SECONDS);
+        int at = output.indexOf("lladdr ");
+        if (at >= 0) {
+          return MacAddress.getByName(output.substring(at + 7).split("\\s+")[0]);
+        }
+        if (attempt == 0 || attempt == 20) {
+          // Any datagram towards the destination makes the kernel resolve the next hop.
+          try (DatagramSocket socket =
+              new DatagramSocket(new InetSocketAddress(InetAddress.getByName(route.source()), 0))) {
+            socket.send(
+                new DatagramPacket(
+                    new byte[1],
+                    1,
+                    new InetSocketAddress(InetAddress.getByName(route.destination()), 9)));
+          } catch (IOException ignored) {
+            // Unreachable is an answer too: the neighbour table says the rest.
+          }
+        }
+        try {
+          Thread.sleep(25);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted resolving " + hop, e);
+        }
+      }
+      throw new IOException(
+          "the next hop " + hop + " on " + route.device() + " does not answer ARP");
+    }
+  }
+}

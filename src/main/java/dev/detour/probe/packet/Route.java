@@ -1,0 +1,54 @@
+package dev.detour.probe.packet;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * How the kernel would send a packet to a destination: out of which interface, via which next hop,
+ * from which source address. Asked of the kernel itself ({@code ip route get}), so policy routing —
+ * the tunnel's table — is honoured exactly as for the host's own traffic.
+ *
+ * @param gateway the next hop, or null when the destination is on the link
+ */
+public record Route(String destination, String device, String gateway, String source) {
+
+  /** The next hop whose link-layer address a frame must be sent to. */
+  public String nextHop() {
+    return gateway != null ? gateway : destination;
+  }
+
+  /**
+   * @param device the interface the probe must leave by (a tunnel), or null for the kernel's choice
+   */
+  public static Route lookup(InetAddress destination, String device) throws IOException {
+    List<String> command =
+        new ArrayList<>(List.of("ip", "-4", "-o", "route", "get", destination.getHostAddress()));
+    if (device != null) {
+      command.addAll(List.of("oif", device));
+    }
+    String output = Commands.run(command, 5, TimeUnit.SECONDS);
+    return parse(destination.getHostAddress(), output);
+  }
+
+  static Route parse(String destination, String output) throws IOException {
+    String[] words = output.strip().split("\\s+");
+    String dev = null;
+    String via = null;
+    String src = null;
+    for (int i = 0; i + 1 < words.length; i++) {
+      switch (words[i]) {
+        case "dev" -> dev = words[i + 1];
+        case "via" -> via = words[i + 1];
+        case "src" -> src = words[i + 1];
+        default -> {}
+      }
+    }
+    if (dev == null || src == null) {
+      throw new IOException("no route to " + destination + ": " + output.strip());
+    }
+    return new Route(destination, dev, via, src);
+  }
+}

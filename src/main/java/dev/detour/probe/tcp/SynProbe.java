@@ -1,0 +1,133 @@
+package dev.detour.probe.tcp;
+
+import dev.detour.probe.packet.Frames;
+import dev.detour.probe.packet.PacketView;
+import dev.detour.probe.packet.RawChannel;
+import dev.detour.probe.packet.Route;
+import dev.detour.probe.packet.SynShape;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Sends raw SYNs of both shapes to a port, from fresh source ports and in random order, captures
+ * every answer (SYN-ACK, RST, RST+ACK, several RSTs, ICMP errors), and closes a half-open
+ * connection with a RST of its own. A forged RST that {@code connect()} would ignore is seen here.
+ */
+public final class SynProbe {
+
+  /** Source ports reserved for probes, outside Linux's ephemeral range (32768–60999). */
+  public static final int FIRST_PORT = 61000;
+
+  public static final int PORTS = 1000;
+
+  /** After the first answer, how long to keep listening for more (a second, injected RST). */
+  private static final Duration LINGER = Duration.ofMillis(200);
+
+  private static final AtomicInteger NEXT_PORT =
+      new AtomicInteger(ThreadLocalRandom.current().nextInt(PORTS));
+
+  private final Duration wait;
+
+  public SynProbe(Duration wait) {
+    this.wait = wait;
+  }
+
+  /** Both shapes in random order; {@code device} forces an interface (a tunnel), or null. */
+  public List<SynEvidence> probe(Inet4Address target, int port, String device, Path pcap)
+      throws IOException {
+    List<SynShape> shapes = new ArrayList<>(List.of(SynShape.values()));
+    Collections.shuffle(shapes);
+    List<SynEvidence> evidence = new ArrayList<>();
+    for (SynShape shape : shapes) {
+      evidence.add(
+          probe(target, port, shape, device, pcap == null ? null : withShape(pcap, shape)));
+    }
+    return evidence;
+  }
+
+  private static Path withShape(Path pcap, SynShape shape) {
+    String name = pcap.getFileName().toString().replaceFirst("\\.pcap$", "");
+    return pcap.resolveSibling(name + "-" + shape.label() + ".pcap");
+  }
+
+  public SynEvidence probe(Inet4Address target, int port, SynShape shape, String device, Path pcap)
+      throws IOException {
+    Route route = Route.lookup(target, device);
+    int sourcePort = FIRST_PORT + Math.floorMod(NEXT_PORT.getAndIncrement(), PORTS);
+    String filter =
+        "(tcp and src host "
+            + target.getHostAddress()
+            + " and src port "
+            + port
+            + " and dst port "
+            + sourcePort
+            + ") or (icmp and (icmp[0] == 3 or icmp[0] == 11))";
+    try (RawChannel channel = RawChannel.open(route, filter)) {
+      long seq = ThreadLocalRandom.current().nextLong(1, 1L << 32);
+      Inet4Address source = channel.source();
+      PacketView sent = channel.send(Frames.syn(source, target, sourcePort, port, seq, shape, 64));
+      long sentAt = System.nanoTime();
+      long[] firstAt = {-1};
+      List<PacketView> answers = new ArrayList<>();
+      channel.capture(
+          sentAt + wait.toNanos(),
+          got -> {
+            for (PacketView p : got.subList(answers.size(), got.size())) {
+              if (concerns(p, sourcePort, port)) {
+                answers.add(p);
+                if (firstAt[0] < 0) {
+                  firstAt[0] = System.nanoTime();
+                }
+              } else {
+                answers.add(null);
+              }
+            }
+            return firstAt[0] > 0 && System.nanoTime() - firstAt[0] > LINGER.toNanos();
+          });
+      answers.removeIf(p -> p == null);
+      if (answers.stream().anyMatch(p -> p.tcp() != null && p.tcp().syn() && p.tcp().ackFlag())) {
+        channel.send(Frames.rst(source, target, sourcePort, port, seq + 1));
+      }
+      if (pcap != null) {
+        channel.writePcap(pcap);
+      }
+      long micros = answers.isEmpty() ? -1 : (answers.get(0).nanos() - sent.nanos()) / 1000;
+      return new SynEvidence(shape, port, sent, List.copyOf(answers), classify(answers), micros);
+    }
+  }
+
+  private static boolean concerns(PacketView p, int sourcePort, int port) {
+    if (p.tcp() != null) {
+      return p.tcp().destinationPort() == sourcePort && p.tcp().sourcePort() == port;
+    }
+    return p.quoted() != null
+        && p.quoted().tcp() != null
+        && p.quoted().tcp().sourcePort() == sourcePort
+        && p.quoted().tcp().destinationPort() == port;
+  }
+
+  static SynAnswer classify(List<PacketView> answers) {
+    if (answers.isEmpty()) {
+      return SynAnswer.TIMEOUT;
+    }
+    PacketView first = answers.get(0);
+    if (first.icmp() != null) {
+      return SynAnswer.UNREACHABLE;
+    }
+    PacketView.Tcp tcp = first.tcp();
+    if (tcp.syn() && tcp.ackFlag()) {
+      return SynAnswer.SYN_ACK;
+    }
+    if (tcp.rst()) {
+      return tcp.ackFlag() ? SynAnswer.RST_ACK : SynAnswer.RST;
+    }
+    return SynAnswer.TIMEOUT;
+  }
+}

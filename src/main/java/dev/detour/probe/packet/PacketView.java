@@ -144,6 +144,15 @@ public record PacketView(
     int ihl = (raw[0] & 0x0f) * 4;
     int protocol = raw[9] & 0xff;
     Tcp tcp = null;
+    Icmp icmp = null;
+    if (protocol == 1 && raw.length >= ihl + 8) {
+      icmp =
+          new Icmp(
+              raw[ihl] & 0xff,
+              raw[ihl + 1] & 0xff,
+              ((raw[ihl + 4] & 0xff) << 8) | (raw[ihl + 5] & 0xff),
+              ((raw[ihl + 6] & 0xff) << 8) | (raw[ihl + 7] & 0xff));
+    }
     if (protocol == 6 && raw.length >= ihl + 8) {
       int sport = ((raw[ihl] & 0xff) << 8) | (raw[ihl + 1] & 0xff);
       int dport = ((raw[ihl + 2] & 0xff) << 8) | (raw[ihl + 3] & 0xff);
@@ -165,7 +174,7 @@ public record PacketView(
         ((raw[2] & 0xff) << 8) | (raw[3] & 0xff),
         protocol,
         tcp,
-        null,
+        icmp,
         null);
   }
 

@@ -1,0 +1,84 @@
+package dev.detour.probe.icmp;
+
+import dev.detour.probe.Hops;
+import dev.detour.probe.packet.Frames;
+import dev.detour.probe.packet.PacketView;
+import dev.detour.probe.packet.RawChannel;
+import dev.detour.probe.packet.Route;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Echo requests over raw packets: round trip, reply TTL (hop estimate), IP-ID and loss. */
+public final class IcmpProbe {
+
+  private final int count;
+  private final Duration spacing;
+  private final Duration wait;
+
+  public IcmpProbe(int count, Duration spacing, Duration wait) {
+    this.count = count;
+    this.spacing = spacing;
+    this.wait = wait;
+  }
+
+  public IcmpEvidence probe(Inet4Address target, String device, Path pcap) throws IOException {
+    Route route = Route.lookup(target, device);
+    int identifier = ThreadLocalRandom.current().nextInt(1, 65536);
+    String filter = "icmp and (icmp[0] == 0 or icmp[0] == 3 or icmp[0] == 11)";
+    try (RawChannel channel = RawChannel.open(route, filter)) {
+      Inet4Address source = channel.source();
+      Map<Integer, PacketView> sent = new HashMap<>();
+      List<PacketView> seen = new ArrayList<>();
+      for (int seq = 0; seq < count; seq++) {
+        sent.put(seq, channel.send(Frames.echo(source, target, identifier, seq, 64)));
+        long next = System.nanoTime() + spacing.toNanos();
+        seen.addAll(channel.capture(next, got -> false));
+      }
+      long deadline = System.nanoTime() + wait.toNanos();
+      seen.addAll(
+          channel.capture(deadline, got -> replies(seen, got, identifier, target) >= count));
+      List<IcmpEvidence.Reply> replies = new ArrayList<>();
+      List<PacketView> errors = new ArrayList<>();
+      for (PacketView p : seen) {
+        PacketView.Icmp icmp = p.icmp();
+        if (icmp.type() == PacketView.Icmp.ECHO_REPLY
+            && icmp.identifier() == identifier
+            && p.source().equals(target.getHostAddress())
+            && sent.containsKey(icmp.sequence())) {
+          PacketView request = sent.get(icmp.sequence());
+          replies.add(
+              new IcmpEvidence.Reply(
+                  icmp.sequence(), (p.nanos() - request.nanos()) / 1000, p.ttl(), p.ipId(), p));
+        } else if (p.quoted() != null
+            && p.quoted().icmp() != null
+            && p.quoted().icmp().identifier() == identifier) {
+          errors.add(p);
+        }
+      }
+      if (pcap != null) {
+        channel.writePcap(pcap);
+      }
+      int hops = replies.isEmpty() ? -1 : Hops.estimate(replies.get(0).ttl());
+      return new IcmpEvidence(
+          target.getHostAddress(), count, List.copyOf(replies), List.copyOf(errors), hops);
+    }
+  }
+
+  private static long replies(
+      List<PacketView> before, List<PacketView> now, int identifier, Inet4Address target) {
+    return java.util.stream.Stream.concat(before.stream(), now.stream())
+        .filter(
+            p ->
+                p.icmp().type() == PacketView.Icmp.ECHO_REPLY
+                    && p.icmp().identifier() == identifier
+                    && p.source().equals(target.getHostAddress()))
+        .count();
+  }
+}

@@ -1,0 +1,109 @@
+package dev.detour.probe.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.detour.lab.Lab;
+import dev.detour.lab.NetNs;
+import dev.detour.probe.icmp.IcmpEvidence;
+import dev.detour.probe.icmp.IcmpProbe;
+import dev.detour.probe.packet.SynShape;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** ICMP echo and the TCP trace that locates the censor, from the lab's home. */
+class PathProbesLabTest {
+
+  static Lab lab;
+  final IcmpProbe icmp = new IcmpProbe(3, Duration.ofMillis(50), Duration.ofSeconds(1));
+  final CensorLocator locator = new CensorLocator(8, Duration.ofMillis(20), Duration.ofSeconds(1));
+
+  @BeforeAll
+  static void up() {
+    lab = Lab.up();
+  }
+
+  @AfterAll
+  static void down() {
+    if (lab != null) {
+      lab.close();
+    }
+  }
+
+  static Inet4Address address(String text) throws Exception {
+    return (Inet4Address) InetAddress.getByName(text);
+  }
+
+  IcmpEvidence ping(String target) throws Exception {
+    return NetNs.call(lab.namespace("home"), () -> icmp.probe(address(target), null, null));
+  }
+
+  CensorLocation locate(String target, SynShape shape) throws Exception {
+    return NetNs.call(
+        lab.namespace("home"), () -> locator.locate(address(target), 80, shape, null, null));
+  }
+
+  @Test
+  void echoRepliesShowTheRoundTripTtlAndHops() throws Exception {
+    IcmpEvidence seen = ping(Lab.WEB1);
+    assertThat(seen.replies()).hasSize(3);
+    assertThat(seen.lost()).isZero();
+    assertThat(seen.hops()).isEqualTo(3);
+    assertThat(seen.replies()).allSatisfy(r -> assertThat(r.ttl()).isEqualTo(61));
+    assertThat(seen.replies()).allSatisfy(r -> assertThat(r.rttMicros()).isPositive());
+  }
+
+  @Test
+  void anIcmpFilterLosesEveryEcho() throws Exception {
+    lab.block("icmp-filter", Lab.WEB1);
+    try {
+      IcmpEvidence seen = ping(Lab.WEB1);
+      assertThat(seen.replies()).isEmpty();
+      assertThat(seen.lost()).isEqualTo(3);
+      assertThat(seen.hops()).isEqualTo(-1);
+    } finally {
+      lab.unblock("icmp-filter", Lab.WEB1);
+    }
+  }
+
+  @Test
+  void aCleanPathNamesEveryRouterAndReachesTheHostAtHopFour() throws Exception {
+    CensorLocation path = locate(Lab.WEB1, SynShape.LINUX);
+    assertThat(path.censorHop()).isEqualTo(-1);
+    assertThat(path.hostHop()).isEqualTo(4);
+    assertThat(path.hops().subList(0, 3))
+        .extracting(TraceHop::router)
+        .containsExactly("198.51.100.1", "198.51.100.6", "198.51.100.10");
+  }
+
+  @Test
+  void theSeedsInjectorIsFoundAtTheIspHop() throws Exception {
+    lab.block("rst-seed", Lab.WEB2, "80");
+    try {
+      CensorLocation path = locate(Lab.WEB2, SynShape.LINUX);
+      assertThat(path.censorHop()).isEqualTo(2);
+      assertThat(path.censorRouter()).isEqualTo("198.51.100.6");
+      assertThat(path.hops().get(0).reset()).isFalse();
+      assertThat(path.hostHop()).isEqualTo(-1);
+    } finally {
+      lab.unblock("rst-seed", Lab.WEB2, "80");
+    }
+  }
+
+  @Test
+  void theDpiBoxResetsOnlyTheLinuxShapedSynAtItsHop() throws Exception {
+    lab.block("dpi-syn", Lab.WEB2, "80");
+    try {
+      CensorLocation linux = locate(Lab.WEB2, SynShape.LINUX);
+      CensorLocation bare = locate(Lab.WEB2, SynShape.BARE);
+      assertThat(linux.censorHop()).isEqualTo(2);
+      assertThat(bare.censorHop()).isEqualTo(-1);
+      assertThat(bare.hostHop()).isEqualTo(4);
+    } finally {
+      lab.unblock("dpi-syn", Lab.WEB2, "80");
+    }
+  }
+}

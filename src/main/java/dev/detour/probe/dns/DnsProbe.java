@@ -1,0 +1,145 @@
+package dev.detour.probe.dns;
+
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.ResolverConfig;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * Asks one resolver one question over UDP, from a chosen source address (a tunnel's, for the
+ * control side), and keeps the whole answer. dnsjava reads and writes the messages; the exchange is
+ * a plain datagram so its timing and source are exactly the probe's.
+ */
+public final class DnsProbe {
+
+  private static final int MAX_ANSWER = 4096;
+
+  private final Duration timeout;
+  private final Set<String> blockPageAddresses;
+
+  public DnsProbe(Duration timeout, Set<String> blockPageAddresses) {
+    this.timeout = timeout;
+    this.blockPageAddresses = Set.copyOf(blockPageAddresses);
+  }
+
+  /** The resolvers this host uses (/etc/resolv.conf). */
+  public static List<InetSocketAddress> systemResolvers() {
+    ResolverConfig.refresh();
+    return ResolverConfig.getCurrentConfig().servers();
+  }
+
+  /**
+   * @param type {@code A} or {@code AAAA}
+   * @param local the source address to ask from, or null
+   */
+  public DnsEvidence query(
+      String name, String type, InetSocketAddress resolver, InetAddress local) {
+    String server = resolver.getAddress().getHostAddress() + ":" + resolver.getPort();
+    long start = System.nanoTime();
+    Message query;
+    try {
+      query =
+          Message.newQuery(
+              Record.newRecord(Name.fromString(name, Name.root), Type.value(type), DClass.IN));
+    } catch (TextParseException e) {
+      return new DnsEvidence(
+          name, type, server, null, List.of(), List.of(), List.of(), 0, e.getMessage());
+    }
+    byte[] wire = query.toWire();
+    try (DatagramSocket socket =
+        local == null
+            ? new DatagramSocket()
+            : new DatagramSocket(new InetSocketAddress(local, 0))) {
+      socket.setSoTimeout((int) timeout.toMillis());
+      socket.send(new DatagramPacket(wire, wire.length, resolver));
+      byte[] buffer = new byte[MAX_ANSWER];
+      while (true) {
+        DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+        socket.receive(packet);
+        Message answer;
+        try {
+          byte[] bytes = java.util.Arrays.copyOf(packet.getData(), packet.getLength());
+          answer = new Message(bytes);
+        } catch (IOException malformed) {
+          continue;
+        }
+        if (answer.getHeader().getID() != query.getHeader().getID()) {
+          continue;
+        }
+        return evidence(name, type, server, answer, (System.nanoTime() - start) / 1_000_000);
+      }
+    } catch (SocketTimeoutException e) {
+      return new DnsEvidence(
+          name,
+          type,
+          server,
+          null,
+          List.of(),
+          List.of(),
+          List.of(),
+          millis(start),
+          "no answer in " + timeout.toMillis() + " ms");
+    } catch (IOException e) {
+      return new DnsEvidence(
+          name, type, server, null, List.of(), List.of(), List.of(), millis(start), e.toString());
+    }
+  }
+
+  private static long millis(long start) {
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+
+  private DnsEvidence evidence(String name, String type, String server, Message answer, long ms) {
+    List<String> addresses = new ArrayList<>();
+    for (Record record : answer.getSection(Section.ANSWER)) {
+      if (record.getType() == Type.A || record.getType() == Type.AAAA) {
+        addresses.add(record.rdataToString());
+      }
+    }
+    List<String> bogons = addresses.stream().filter(DnsProbe::isBogon).toList();
+    List<String> blockPages = addresses.stream().filter(blockPageAddresses::contains).toList();
+    return new DnsEvidence(
+        name,
+        type,
+        server,
+        Rcode.string(answer.getRcode()),
+        List.copyOf(addresses),
+        bogons,
+        blockPages,
+        ms,
+        null);
+  }
+
+  /** An address no public site has: private, loopback, link-local, unspecified, multicast. */
+  static boolean isBogon(String text) {
+    IPAddress address = new IPAddressString(text).getAddress();
+    if (address == null) {
+      return true;
+    }
+    if (address.isLoopback()
+        || address.isLinkLocal()
+        || address.isAnyLocal()
+        || address.isMulticast()
+        || address.isLocal()) {
+      return true;
+    }
+    return address.isIPv4() && address.toIPv4().isPrivate();
+  }
+}

@@ -57,25 +57,7 @@ public final class CensorLocator {
         seen.addAll(channel.capture(System.nanoTime() + spacing.toNanos(), got -> false));
       }
       seen.addAll(channel.capture(System.nanoTime() + wait.toNanos(), got -> false));
-      List<TraceHop> hops = new ArrayList<>();
-      for (int ttl = 1; ttl <= maxHops; ttl++) {
-        int sourcePort = base + ttl;
-        String router = null;
-        List<PacketView> answers = new ArrayList<>();
-        for (PacketView p : seen) {
-          if (p.tcp() != null && p.tcp().destinationPort() == sourcePort) {
-            answers.add(p);
-          } else if (p.icmp() != null
-              && p.icmp().type() == PacketView.Icmp.TIME_EXCEEDED
-              && p.quoted() != null
-              && p.quoted().tcp() != null
-              && p.quoted().tcp().sourcePort() == sourcePort
-              && p.quoted().destination().equals(target.getHostAddress())) {
-            router = p.source();
-          }
-        }
-        hops.add(new TraceHop(ttl, router, List.copyOf(answers)));
-      }
+      List<TraceHop> hops = hops(seen, target.getHostAddress(), base, maxHops);
       for (TraceHop hop : hops) {
         if (hop.synAck()) {
           channel.send(Frames.rst(source, target, base + hop.ttl(), port, seq + 1));
@@ -86,6 +68,32 @@ public final class CensorLocator {
       }
       return summarise(target.getHostAddress(), port, shape, hops);
     }
+  }
+
+  /** Sorts what came back by the TTL that drew it: TTL t left from source port base + t. */
+  static List<TraceHop> hops(List<PacketView> seen, String target, int base, int maxHops) {
+    List<TraceHop> hops = new ArrayList<>();
+    for (int ttl = 1; ttl <= maxHops; ttl++) {
+      int sourcePort = base + ttl;
+      String router = null;
+      List<PacketView> answers = new ArrayList<>();
+      for (PacketView p : seen) {
+        if (p.tcp() != null
+            && p.source().equals(target)
+            && p.tcp().destinationPort() == sourcePort) {
+          answers.add(p);
+        } else if (p.icmp() != null
+            && p.icmp().type() == PacketView.Icmp.TIME_EXCEEDED
+            && p.quoted() != null
+            && p.quoted().tcp() != null
+            && p.quoted().tcp().sourcePort() == sourcePort
+            && p.quoted().destination().equals(target)) {
+          router = p.source();
+        }
+      }
+      hops.add(new TraceHop(ttl, router, List.copyOf(answers)));
+    }
+    return hops;
   }
 
   static CensorLocation summarise(String target, int port, SynShape shape, List<TraceHop> hops) {

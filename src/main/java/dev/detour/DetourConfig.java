@@ -10,6 +10,7 @@ import jakarta.validation.constraints.NotEmpty;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** Typed {@code detour.*} configuration; every key is listed in docs/configuration.md. */
@@ -38,6 +39,61 @@ public interface DetourConfig {
     @WithDefault("icmp,tcp_syn,http,tls,dns")
     @NotEmpty
     Set<ProbeKind> kinds();
+
+    /**
+     * Whether raw probes (ICMP, TCP SYN, trace) may run at all; without them TCP, HTTP, TLS and DNS
+     * still probe over ordinary sockets.
+     */
+    @WithDefault("true")
+    boolean raw();
+
+    /** Raw packets per second, shared by every raw probe (ICMP, SYN, trace). */
+    @WithName("packets-per-second")
+    @WithDefault("200")
+    @Min(1)
+    int packetsPerSecond();
+
+    /** How long a SYN waits for answers. */
+    @WithName("syn-wait")
+    @WithDefault("2s")
+    Duration synWait();
+
+    /** Echo requests per ICMP probe. */
+    @WithName("icmp-count")
+    @WithDefault("3")
+    @Min(1)
+    @Max(20)
+    int icmpCount();
+
+    /** Longest path the censor-location trace walks. */
+    @WithName("trace-max-hops")
+    @WithDefault("16")
+    @Min(1)
+    @Max(64)
+    int traceMaxHops();
+
+    /** Connect and read timeout of HTTP, TLS and DNS probes. */
+    @WithDefault("5s")
+    Duration timeout();
+
+    /** The name a TLS probe sends as SNI to see whether the target's own name is what is reset. */
+    @WithName("decoy-sni")
+    @WithDefault("www.example.com")
+    String decoySni();
+
+    /** Hosts ISPs redirect blocked requests to (a redirect there is a block page). */
+    @WithName("block-page.hosts")
+    @WithDefault("warning.rt.ru,blocked.mts.ru,zapret.beeline.ru,block.dtln.ru,blocked.netbynet.ru")
+    List<String> blockPageHosts();
+
+    /** Phrases of block pages' bodies or titles (regular expressions, any case). */
+    @WithName("block-page.fingerprints")
+    @WithDefault("Доступ ограничен,доступ к ресурсу ограничен,blocked by order of")
+    List<String> blockPageFingerprints();
+
+    /** Addresses that a DNS answer pointing to means a block page. */
+    @WithName("block-page.addresses")
+    Optional<Set<String>> blockPageAddresses();
   }
 
   interface Watch {

@@ -2,7 +2,6 @@ package dev.detour.system;
 
 import dev.detour.probe.packet.Libpcap;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -12,9 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.eclipse.microprofile.health.HealthCheck;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,8 +20,7 @@ import org.jboss.logging.Logger;
  * the {@code probing} health group ({@code /q/health/group/probing}).
  */
 @ApplicationScoped
-@HealthGroup("probing")
-public class RawPacketAccess implements HealthCheck {
+public class RawPacketAccess {
 
   private static final Logger LOG = Logger.getLogger(RawPacketAccess.class);
   static final int CAP_NET_ADMIN = 12;
@@ -90,20 +85,5 @@ public class RawPacketAccess implements HealthCheck {
       LOG.debugf(e, "cannot read capabilities");
     }
     return 0;
-  }
-
-  @Override
-  public HealthCheckResponse call() {
-    Status s = status();
-    HealthCheckResponseBuilder builder =
-        HealthCheckResponse.named("raw-packets")
-            .status(s.canProbe())
-            .withData("CAP_NET_RAW", s.netRaw())
-            .withData("CAP_NET_ADMIN", s.netAdmin())
-            .withData("libpcap", s.libpcap().orElse("missing"));
-    for (int i = 0; i < s.problems().size(); i++) {
-      builder.withData("problem" + (i + 1), s.problems().get(i));
-    }
-    return builder.build();
   }
 }

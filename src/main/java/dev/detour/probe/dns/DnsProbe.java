@@ -1,7 +1,13 @@
 package dev.detour.probe.dns;
 
+import dev.detour.DetourConfig;
+import dev.detour.probe.Probe;
+import dev.detour.probe.ProbeKind;
+import dev.detour.probe.ProbeRequest;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -27,7 +33,8 @@ import org.xbill.DNS.Type;
  * control side), and keeps the whole answer. dnsjava reads and writes the messages; the exchange is
  * a plain datagram so its timing and source are exactly the probe's.
  */
-public final class DnsProbe {
+@Singleton
+public final class DnsProbe implements Probe {
 
   private static final int MAX_ANSWER = 4096;
 
@@ -37,6 +44,35 @@ public final class DnsProbe {
   public DnsProbe(Duration timeout, Set<String> blockPageAddresses) {
     this.timeout = timeout;
     this.blockPageAddresses = Set.copyOf(blockPageAddresses);
+  }
+
+  @Inject
+  public DnsProbe(DetourConfig config) {
+    this(config.probe().timeout(), config.probe().blockPageAddresses().orElse(Set.of()));
+  }
+
+  @Override
+  public ProbeKind kind() {
+    return ProbeKind.DNS;
+  }
+
+  @Override
+  public boolean raw() {
+    return false;
+  }
+
+  /** The name's A and AAAA records from each resolver this host uses. */
+  @Override
+  public DnsAnswers run(ProbeRequest request) throws IOException {
+    if (request.name() == null) {
+      throw new IOException("a bare address has no name to resolve");
+    }
+    List<DnsEvidence> answers = new ArrayList<>();
+    for (InetSocketAddress resolver : systemResolvers()) {
+      answers.add(query(request.name(), "A", resolver, request.source()));
+      answers.add(query(request.name(), "AAAA", resolver, request.source()));
+    }
+    return new DnsAnswers(List.copyOf(answers));
   }
 
   /** The resolvers this host uses (/etc/resolv.conf). */

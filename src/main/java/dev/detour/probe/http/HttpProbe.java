@@ -1,5 +1,11 @@
 package dev.detour.probe.http;
 
+import dev.detour.DetourConfig;
+import dev.detour.probe.Probe;
+import dev.detour.probe.ProbeKind;
+import dev.detour.probe.ProbeRequest;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +37,8 @@ import javax.net.ssl.X509TrustManager;
  * (with the target's name in SNI, none, or a decoy), the request, the answer — and a reset is told
  * from a timeout. Certificates are read, never trusted or refused: a probe observes.
  */
-public final class HttpProbe {
+@Singleton
+public final class HttpProbe implements Probe {
 
   private static final int MAX_BODY = 256 * 1024;
   private static final List<String> KEPT_HEADERS =
@@ -49,6 +56,34 @@ public final class HttpProbe {
     this.readTimeout = readTimeout;
     this.blockPages = blockPages;
     this.tls = observingContext();
+  }
+
+  @Inject
+  public HttpProbe(DetourConfig config) {
+    this(
+        config.probe().timeout(),
+        config.probe().timeout(),
+        new BlockPages(config.probe().blockPageHosts(), config.probe().blockPageFingerprints()));
+  }
+
+  @Override
+  public ProbeKind kind() {
+    return ProbeKind.HTTP;
+  }
+
+  @Override
+  public boolean raw() {
+    return false;
+  }
+
+  /** GET / on every port of the watch: HTTPS on 443, HTTP elsewhere. */
+  @Override
+  public WebEvidence run(ProbeRequest request) {
+    List<HttpEvidence> pages = new java.util.ArrayList<>();
+    for (int port : request.ports()) {
+      pages.add(get(request.address(), port, port == 443, request.name(), "/", request.source()));
+    }
+    return new WebEvidence(List.copyOf(pages));
   }
 
   /**

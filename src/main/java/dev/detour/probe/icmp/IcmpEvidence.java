@@ -1,5 +1,6 @@
 package dev.detour.probe.icmp;
 
+import dev.detour.probe.Evidence;
 import dev.detour.probe.packet.PacketView;
 import java.util.List;
 
@@ -10,7 +11,8 @@ import java.util.List;
  * @param hops hop estimate from the replies' TTL, or -1 without replies
  */
 public record IcmpEvidence(
-    String target, int sent, List<Reply> replies, List<PacketView> errors, int hops) {
+    String target, int sent, List<Reply> replies, List<PacketView> errors, int hops)
+    implements Evidence {
 
   /** One echo reply. */
   public record Reply(int sequence, long rttMicros, int ttl, int ipId, PacketView packet) {}

@@ -1,10 +1,16 @@
 package dev.detour.probe.icmp;
 
+import dev.detour.DetourConfig;
 import dev.detour.probe.Hops;
+import dev.detour.probe.Probe;
+import dev.detour.probe.ProbeKind;
+import dev.detour.probe.ProbeRequest;
 import dev.detour.probe.packet.Frames;
 import dev.detour.probe.packet.PacketView;
 import dev.detour.probe.packet.RawChannel;
 import dev.detour.probe.packet.Route;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.nio.file.Path;
@@ -16,7 +22,8 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Echo requests over raw packets: round trip, reply TTL (hop estimate), IP-ID and loss. */
-public final class IcmpProbe {
+@Singleton
+public final class IcmpProbe implements Probe {
 
   private final int count;
   private final Duration spacing;
@@ -26,6 +33,26 @@ public final class IcmpProbe {
     this.count = count;
     this.spacing = spacing;
     this.wait = wait;
+  }
+
+  @Inject
+  public IcmpProbe(DetourConfig config) {
+    this(config.probe().icmpCount(), Duration.ofMillis(200), config.probe().synWait());
+  }
+
+  @Override
+  public ProbeKind kind() {
+    return ProbeKind.ICMP;
+  }
+
+  @Override
+  public boolean raw() {
+    return true;
+  }
+
+  @Override
+  public IcmpEvidence run(ProbeRequest request) throws IOException {
+    return probe((Inet4Address) request.address(), request.device(), request.capture("icmp.pcap"));
   }
 
   public IcmpEvidence probe(Inet4Address target, String device, Path pcap) throws IOException {

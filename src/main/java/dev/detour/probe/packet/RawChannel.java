@@ -65,6 +65,11 @@ public final class RawChannel implements AutoCloseable {
    * the next hop's link-layer address.
    */
   public static RawChannel open(Route route, String filter) throws IOException {
+    if (route.device().equals("lo")) {
+      throw new IOException(
+          "raw probes cannot reach this host's own addresses: the kernel ignores packets crafted"
+              + " onto loopback");
+    }
     Libpcap.Result pcap = Libpcap.load();
     if (pcap.version().isEmpty()) {
       throw new IOException(pcap.problem());
@@ -142,6 +147,7 @@ public final class RawChannel implements AutoCloseable {
                 .paddingAtBuild(true)
                 .build()
             : ip.build();
+    PacketBudget.acquire();
     long now = nowNanos();
     try {
       handle.sendPacket(packet);

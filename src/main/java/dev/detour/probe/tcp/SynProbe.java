@@ -1,10 +1,16 @@
 package dev.detour.probe.tcp;
 
+import dev.detour.DetourConfig;
+import dev.detour.probe.Probe;
+import dev.detour.probe.ProbeKind;
+import dev.detour.probe.ProbeRequest;
 import dev.detour.probe.packet.Frames;
 import dev.detour.probe.packet.PacketView;
 import dev.detour.probe.packet.RawChannel;
 import dev.detour.probe.packet.Route;
 import dev.detour.probe.packet.SynShape;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.nio.file.Path;
@@ -20,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every answer (SYN-ACK, RST, RST+ACK, several RSTs, ICMP errors), and closes a half-open
  * connection with a RST of its own. A forged RST that {@code connect()} would ignore is seen here.
  */
-public final class SynProbe {
+@Singleton
+public final class SynProbe implements Probe {
 
   /** Source ports reserved for probes, outside Linux's ephemeral range (32768–60999). */
   public static final int FIRST_PORT = 61000;
@@ -37,6 +44,35 @@ public final class SynProbe {
 
   public SynProbe(Duration wait) {
     this.wait = wait;
+  }
+
+  @Inject
+  public SynProbe(DetourConfig config) {
+    this(config.probe().synWait());
+  }
+
+  @Override
+  public ProbeKind kind() {
+    return ProbeKind.TCP_SYN;
+  }
+
+  @Override
+  public boolean raw() {
+    return true;
+  }
+
+  @Override
+  public TcpSynEvidence run(ProbeRequest request) throws IOException {
+    List<SynEvidence> all = new ArrayList<>();
+    for (int port : request.ports()) {
+      all.addAll(
+          probe(
+              (Inet4Address) request.address(),
+              port,
+              request.device(),
+              request.capture("syn-" + port + ".pcap")));
+    }
+    return new TcpSynEvidence(List.copyOf(all));
   }
 
   /** Both shapes in random order; {@code device} forces an interface (a tunnel), or null. */

@@ -1,5 +1,6 @@
 package dev.detour.probe.trace;
 
+import dev.detour.probe.Evidence;
 import dev.detour.probe.packet.SynShape;
 import java.util.List;
 
@@ -18,4 +19,5 @@ public record CensorLocation(
     List<TraceHop> hops,
     int censorHop,
     String censorRouter,
-    int hostHop) {}
+    int hostHop)
+    implements Evidence {}

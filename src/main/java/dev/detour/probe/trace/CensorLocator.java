@@ -1,11 +1,17 @@
 package dev.detour.probe.trace;
 
+import dev.detour.DetourConfig;
+import dev.detour.probe.Probe;
+import dev.detour.probe.ProbeKind;
+import dev.detour.probe.ProbeRequest;
 import dev.detour.probe.packet.Frames;
 import dev.detour.probe.packet.PacketView;
 import dev.detour.probe.packet.RawChannel;
 import dev.detour.probe.packet.Route;
 import dev.detour.probe.packet.SynShape;
 import dev.detour.probe.tcp.SynProbe;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.nio.file.Path;
@@ -20,7 +26,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * from any answer — from the port a reset or SYN-ACK is addressed to, or from the SYN quoted in a
  * time-exceeded.
  */
-public final class CensorLocator {
+@Singleton
+public final class CensorLocator implements Probe {
 
   private final int maxHops;
   private final Duration spacing;
@@ -30,6 +37,32 @@ public final class CensorLocator {
     this.maxHops = maxHops;
     this.spacing = spacing;
     this.wait = wait;
+  }
+
+  @Inject
+  public CensorLocator(DetourConfig config) {
+    this(config.probe().traceMaxHops(), Duration.ofMillis(20), config.probe().synWait());
+  }
+
+  @Override
+  public ProbeKind kind() {
+    return ProbeKind.TRACE;
+  }
+
+  @Override
+  public boolean raw() {
+    return true;
+  }
+
+  /** Traces the first port with a browser-like SYN, the shape censors have been seen to reset. */
+  @Override
+  public CensorLocation run(ProbeRequest request) throws IOException {
+    return locate(
+        (Inet4Address) request.address(),
+        request.ports().get(0),
+        SynShape.LINUX,
+        request.device(),
+        request.capture("trace.pcap"));
   }
 
   public CensorLocation locate(

@@ -1,0 +1,17 @@
+package dev.detour.probe;
+
+import java.io.IOException;
+
+/**
+ * The one contract of every probe kind: a probe probes and returns its evidence; it does not decide
+ * whether that means blocked. Each kind is one package and one bean implementing this.
+ */
+public interface Probe {
+
+  ProbeKind kind();
+
+  /** Whether the probe crafts packets itself, and so needs CAP_NET_RAW and libpcap. */
+  boolean raw();
+
+  Evidence run(ProbeRequest request) throws IOException;
+}

@@ -1,0 +1,251 @@
+package dev.detour.probe;
+
+import dev.detour.DetourConfig;
+import dev.detour.api.FieldError;
+import dev.detour.api.ProblemException;
+import dev.detour.metrics.Metrics;
+import dev.detour.probe.packet.PacketBudget;
+import dev.detour.probe.packet.Route;
+import dev.detour.system.RawPacketAccess;
+import dev.detour.watch.InvalidTargetException;
+import dev.detour.watch.ParsedTarget;
+import dev.detour.watch.TargetKind;
+import dev.detour.watch.TargetParser;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs probes on a target now: resolves it, picks the vantage (this host, or an interface such as
+ * the tunnel), runs each probe kind that can run here, keeps its pcap files and meters it. Probes
+ * that cannot run say why instead of failing the others.
+ */
+@ApplicationScoped
+public class ProbeService {
+
+  private static final Logger LOG = Logger.getLogger(ProbeService.class);
+  private static final Pattern RUN_ID = Pattern.compile("[0-9a-f]{8,40}");
+  private static final Pattern CAPTURE = Pattern.compile("[a-z0-9-]{1,40}\\.pcap");
+
+  private final Map<ProbeKind, Probe> probes = new EnumMap<>(ProbeKind.class);
+  private final TargetParser parser;
+  private final RawPacketAccess access;
+  private final DetourConfig config;
+  private final MeterRegistry meters;
+
+  public ProbeService(
+      Instance<Probe> all,
+      TargetParser parser,
+      RawPacketAccess access,
+      DetourConfig config,
+      MeterRegistry meters) {
+    for (Probe probe : all) {
+      probes.put(probe.kind(), probe);
+    }
+    this.parser = parser;
+    this.access = access;
+    this.config = config;
+    this.meters = meters;
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    PacketBudget.configure(config.probe().packetsPerSecond());
+  }
+
+  /** One probing of one target: what was asked and each probe's result. */
+  public record Run(
+      String id,
+      String target,
+      String address,
+      String name,
+      String device,
+      Instant at,
+      List<ProbeResult> results) {}
+
+  public Run run(String target, Set<ProbeKind> kinds, List<Integer> ports, String device) {
+    ParsedTarget parsed;
+    try {
+      parsed = parser.parse(target);
+    } catch (InvalidTargetException e) {
+      throw ProblemException.invalidField("Invalid probe", "target", e.getMessage());
+    }
+    if (parsed.target().kind() == TargetKind.PREFIX) {
+      throw ProblemException.invalidField(
+          "Invalid probe",
+          "target",
+          parsed.target().value() + " is a prefix: probe one address inside it");
+    }
+    String name = parsed.target().kind() == TargetKind.HOST ? parsed.target().value() : null;
+    InetAddress address = resolve(parsed.target().value(), name);
+    InetAddress source = null;
+    if (device != null) {
+      try {
+        source = InetAddress.getByName(Route.lookup(address, device).source());
+      } catch (IOException e) {
+        throw ProblemException.invalidField(
+            "Invalid probe",
+            "device",
+            "cannot probe "
+                + address.getHostAddress()
+                + " through '"
+                + device
+                + "': "
+                + e.getMessage());
+      }
+    }
+    String id =
+        Long.toHexString(System.currentTimeMillis())
+            + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20, 1 << 24));
+    Path captures = captures().resolve(id);
+    ProbeRequest request = new ProbeRequest(target, address, name, ports, device, source, captures);
+    List<ProbeResult> results = new ArrayList<>();
+    for (ProbeKind kind : kinds.stream().sorted().toList()) {
+      results.add(run(probes.get(kind), request));
+    }
+    return new Run(
+        id, target, address.getHostAddress(), name, device, Instant.now(), List.copyOf(results));
+  }
+
+  private ProbeResult run(Probe probe, ProbeRequest request) {
+    String unavailable = unavailable(probe, request);
+    if (unavailable != null) {
+      count(probe.kind(), ProbeResult.Status.UNAVAILABLE);
+      return new ProbeResult(
+          probe.kind(), ProbeResult.Status.UNAVAILABLE, unavailable, 0, null, null);
+    }
+    long start = System.nanoTime();
+    Timer.Sample sample = Timer.start(meters);
+    try {
+      if (probe.raw()) {
+        Files.createDirectories(request.captures());
+      }
+      Evidence evidence = probe.run(request);
+      sample.stop(timer(probe.kind()));
+      count(probe.kind(), ProbeResult.Status.OK);
+      return new ProbeResult(
+          probe.kind(),
+          ProbeResult.Status.OK,
+          null,
+          (System.nanoTime() - start) / 1_000_000,
+          evidence,
+          capturesOf(probe, request));
+    } catch (IOException | RuntimeException e) {
+      sample.stop(timer(probe.kind()));
+      count(probe.kind(), ProbeResult.Status.FAILED);
+      LOG.debugf(e, "%s probe of %s failed", probe.kind().label(), request.target());
+      return new ProbeResult(
+          probe.kind(),
+          ProbeResult.Status.FAILED,
+          e.getMessage(),
+          (System.nanoTime() - start) / 1_000_000,
+          null,
+          null);
+    }
+  }
+
+  private String unavailable(Probe probe, ProbeRequest request) {
+    if (probe.kind() == ProbeKind.DNS && request.name() == null) {
+      return "a bare address has no name to resolve";
+    }
+    if (!probe.raw()) {
+      return null;
+    }
+    if (!config.probe().raw()) {
+      return "raw probes are switched off (detour.probe.raw=false)";
+    }
+    RawPacketAccess.Status status = access.status();
+    if (!status.canProbe()) {
+      return "unavailable: needs CAP_NET_RAW and libpcap — " + String.join("; ", status.problems());
+    }
+    if (!(request.address() instanceof Inet4Address)) {
+      return "raw probes speak IPv4 only so far";
+    }
+    return null;
+  }
+
+  private List<String> capturesOf(Probe probe, ProbeRequest request) throws IOException {
+    if (!probe.raw() || !Files.isDirectory(request.captures())) {
+      return null;
+    }
+    String prefix =
+        switch (probe.kind()) {
+          case ICMP -> "icmp";
+          case TCP_SYN -> "syn-";
+          case TRACE -> "trace";
+          default -> "-";
+        };
+    try (Stream<Path> files = Files.list(request.captures())) {
+      return files
+          .map(f -> f.getFileName().toString())
+          .filter(f -> f.startsWith(prefix))
+          .sorted()
+          .toList();
+    }
+  }
+
+  private Timer timer(ProbeKind kind) {
+    return Timer.builder(Metrics.PROBE_DURATION)
+        .description("How long one probe took")
+        .tag("probe", kind.label())
+        .publishPercentileHistogram()
+        .register(meters);
+  }
+
+  private void count(ProbeKind kind, ProbeResult.Status status) {
+    meters.counter(Metrics.PROBES, "probe", kind.label(), "outcome", status.label()).increment();
+  }
+
+  private static InetAddress resolve(String value, String name) {
+    try {
+      if (name == null) {
+        return InetAddress.getByName(value);
+      }
+      InetAddress[] all = InetAddress.getAllByName(name);
+      for (InetAddress a : all) {
+        if (a instanceof Inet4Address) {
+          return a;
+        }
+      }
+      return all[0];
+    } catch (UnknownHostException e) {
+      throw ProblemException.invalid(
+          "Invalid probe",
+          List.of(FieldError.field("target", "cannot resolve " + value + ": " + e.getMessage())));
+    }
+  }
+
+  Path captures() {
+    return config.dataDir().resolve("captures");
+  }
+
+  /** A pcap file of an earlier run, or a 404. */
+  public Path capture(String id, String file) {
+    if (!RUN_ID.matcher(id).matches() || !CAPTURE.matcher(file).matches()) {
+      throw ProblemException.notFound("no capture " + id + "/" + file);
+    }
+    Path path = captures().resolve(id).resolve(file);
+    if (!Files.isRegularFile(path)) {
+      throw ProblemException.notFound("no capture " + id + "/" + file);
+    }
+    return path;
+  }
+}

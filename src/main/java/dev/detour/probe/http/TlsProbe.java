@@ -1,0 +1,46 @@
+package dev.detour.probe.http;
+
+import dev.detour.DetourConfig;
+import dev.detour.probe.Probe;
+import dev.detour.probe.ProbeKind;
+import dev.detour.probe.ProbeRequest;
+import jakarta.inject.Singleton;
+import java.util.List;
+
+/**
+ * TLS handshakes on 443 (or the watch's first port) with three SNIs: the target's name, none and a
+ * decoy ({@code detour.probe.decoy-sni}). SNI filtering resets only the first.
+ */
+@Singleton
+public final class TlsProbe implements Probe {
+
+  private final HttpProbe http;
+  private final String decoy;
+
+  public TlsProbe(HttpProbe http, DetourConfig config) {
+    this.http = http;
+    this.decoy = config.probe().decoySni();
+  }
+
+  @Override
+  public ProbeKind kind() {
+    return ProbeKind.TLS;
+  }
+
+  @Override
+  public boolean raw() {
+    return false;
+  }
+
+  @Override
+  public TlsHandshakes run(ProbeRequest request) {
+    int port = request.ports().contains(443) ? 443 : request.ports().get(0);
+    String name = request.name() != null ? request.name() : request.address().getHostAddress();
+    return new TlsHandshakes(
+        List.of(
+            http.handshake(request.address(), port, TlsEvidence.Sni.TARGET, name, request.source()),
+            http.handshake(request.address(), port, TlsEvidence.Sni.NONE, name, request.source()),
+            http.handshake(
+                request.address(), port, TlsEvidence.Sni.DECOY, decoy, request.source())));
+  }
+}

@@ -91,6 +91,10 @@ public interface DetourConfig {
     @WithDefault("Доступ ограничен,доступ к ресурсу ограничен,blocked by order of")
     List<String> blockPageFingerprints();
 
+    /** Resolvers the DNS probe asks besides this host's own (e.g. 9.9.9.9 to compare with). */
+    @WithName("dns.resolvers")
+    Optional<List<String>> dnsResolvers();
+
     /** Addresses that a DNS answer pointing to means a block page. */
     @WithName("block-page.addresses")
     Optional<Set<String>> blockPageAddresses();

@@ -118,4 +118,11 @@ class ProbeResourceTest {
         .body("results[0].status", equalTo("unavailable"))
         .body("results[0].problem", containsString("no name"));
   }
+
+  @Test
+  void theKernelIsKeptFromResettingProbeConnections() throws Exception {
+    Process nft = new ProcessBuilder("nft", "list", "table", "inet", "detour_probe_guard").start();
+    String table = new String(nft.getInputStream().readAllBytes());
+    assertThat(table).contains("tcp sport 61000-61999").contains("drop");
+  }
 }

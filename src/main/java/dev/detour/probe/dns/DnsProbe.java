@@ -40,15 +40,27 @@ public final class DnsProbe implements Probe {
 
   private final Duration timeout;
   private final Set<String> blockPageAddresses;
+  private final List<InetSocketAddress> extraResolvers;
 
   public DnsProbe(Duration timeout, Set<String> blockPageAddresses) {
+    this(timeout, blockPageAddresses, List.of());
+  }
+
+  DnsProbe(
+      Duration timeout, Set<String> blockPageAddresses, List<InetSocketAddress> extraResolvers) {
     this.timeout = timeout;
     this.blockPageAddresses = Set.copyOf(blockPageAddresses);
+    this.extraResolvers = List.copyOf(extraResolvers);
   }
 
   @Inject
   public DnsProbe(DetourConfig config) {
-    this(config.probe().timeout(), config.probe().blockPageAddresses().orElse(Set.of()));
+    this(
+        config.probe().timeout(),
+        config.probe().blockPageAddresses().orElse(Set.of()),
+        config.probe().dnsResolvers().orElse(List.of()).stream()
+            .map(r -> new InetSocketAddress(r.strip(), 53))
+            .toList());
   }
 
   @Override
@@ -61,14 +73,19 @@ public final class DnsProbe implements Probe {
     return false;
   }
 
-  /** The name's A and AAAA records from each resolver this host uses. */
+  /**
+   * The name's A and AAAA records from each resolver this host uses and each of {@code
+   * detour.probe.dns.resolvers}.
+   */
   @Override
   public DnsAnswers run(ProbeRequest request) throws IOException {
     if (request.name() == null) {
       throw new IOException("a bare address has no name to resolve");
     }
     List<DnsEvidence> answers = new ArrayList<>();
-    for (InetSocketAddress resolver : systemResolvers()) {
+    List<InetSocketAddress> resolvers = new ArrayList<>(systemResolvers());
+    resolvers.addAll(extraResolvers);
+    for (InetSocketAddress resolver : resolvers) {
       answers.add(query(request.name(), "A", resolver, request.source()));
       answers.add(query(request.name(), "AAAA", resolver, request.source()));
     }

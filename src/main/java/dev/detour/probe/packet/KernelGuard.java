@@ -1,0 +1,88 @@
+package dev.detour.probe.packet;
+
+import dev.detour.probe.tcp.SynProbe;
+import dev.detour.system.RawPacketAccess;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps this host's kernel out of the SYN probes' way. A SYN-ACK to a probe finds no socket, so the
+ * kernel would answer it with a reset of its own before the probe sends its own; an nftables rule
+ * drops resets from the probes' reserved source ports, leaving only the probe's (which pcap sends
+ * past the rule). Without CAP_NET_ADMIN or nft, probing works and the kernel's reset goes out too;
+ * that is logged once.
+ */
+@ApplicationScoped
+public class KernelGuard {
+
+  private static final Logger LOG = Logger.getLogger(KernelGuard.class);
+  static final String TABLE = "detour_probe_guard";
+
+  private final RawPacketAccess access;
+  private boolean installed;
+
+  public KernelGuard(RawPacketAccess access) {
+    this.access = access;
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    if (!access.status().netAdmin()) {
+      return;
+    }
+    try {
+      Commands.run(List.of("nft", "delete", "table", "inet", TABLE), 5, TimeUnit.SECONDS);
+    } catch (IOException absent) {
+      // Not there from an earlier run: nothing to remove.
+    }
+    String ports = SynProbe.FIRST_PORT + "-" + (SynProbe.FIRST_PORT + SynProbe.PORTS - 1);
+    try {
+      Commands.run(List.of("nft", "add", "table", "inet", TABLE), 5, TimeUnit.SECONDS);
+      installed = true;
+      Commands.run(
+          List.of(
+              "nft",
+              "add",
+              "chain",
+              "inet",
+              TABLE,
+              "out",
+              "{ type filter hook output priority filter ; }"),
+          5,
+          TimeUnit.SECONDS);
+      Commands.run(
+          List.of(
+              "nft", "add", "rule", "inet", TABLE, "out", "tcp", "sport", ports, "tcp", "flags",
+              "rst", "drop"),
+          5,
+          TimeUnit.SECONDS);
+      LOG.infof(
+          "Kernel resets from probe ports %d-%d are dropped (nft table inet %s)",
+          SynProbe.FIRST_PORT, SynProbe.FIRST_PORT + SynProbe.PORTS - 1, TABLE);
+    } catch (IOException e) {
+      LOG.warnf(
+          "Cannot install the nftables rule that keeps the kernel from resetting probe"
+              + " connections (%s); probes still work, the kernel's reset goes out too",
+          e.getMessage());
+    }
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    if (installed) {
+      try {
+        Commands.run(List.of("nft", "delete", "table", "inet", TABLE), 5, TimeUnit.SECONDS);
+      } catch (IOException e) {
+        LOG.warnf("Cannot remove nft table inet %s: %s", TABLE, e.getMessage());
+      }
+    }
+  }
+
+  public boolean installed() {
+    return installed;
+  }
+}

@@ -13,6 +13,8 @@ import java.util.stream.Collectors;
 public enum ProbeKind {
   ICMP,
   TCP_SYN,
+  /** A plain {@code connect()}: what works without raw packets. */
+  TCP_CONNECT,
   HTTP,
   TLS,
   DNS,

@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -118,8 +119,16 @@ public class ProbeService {
     Path captures = captures().resolve(id);
     ProbeRequest request = new ProbeRequest(target, address, name, ports, device, source, captures);
     List<ProbeResult> results = new ArrayList<>();
-    for (ProbeKind kind : kinds.stream().sorted().toList()) {
-      results.add(run(probes.get(kind), request));
+    Set<ProbeKind> wanted = EnumSet.copyOf(kinds);
+    for (ProbeKind kind : wanted) {
+      ProbeResult result = run(probes.get(kind), request);
+      results.add(result);
+      // Without raw packets, a plain connect() still tells open, closed and silent apart.
+      if (kind == ProbeKind.TCP_SYN
+          && result.status() == ProbeResult.Status.UNAVAILABLE
+          && !wanted.contains(ProbeKind.TCP_CONNECT)) {
+        results.add(run(probes.get(ProbeKind.TCP_CONNECT), request));
+      }
     }
     return new Run(
         id, target, address.getHostAddress(), name, device, Instant.now(), List.copyOf(results));

@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A censorship lab for a test: real hosts in network namespaces, built by the scripts in {@code
@@ -20,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * <p>It needs root. There is no quiet skip: without root or the lab's tools a test using it fails
  * and says what is missing.
  */
-public final class Lab implements AutoCloseable {
+public final class Lab implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
   public static final String HOME_IP = "198.51.100.2";
   public static final String ISP_RESOLVER = "198.51.100.6";
@@ -50,22 +53,44 @@ public final class Lab implements AutoCloseable {
 
   /** Builds a new lab with a unique name. */
   public static Lab up() {
+    Lab lab = perClass();
+    lab.start();
+    return lab;
+  }
+
+  /**
+   * A lab for a test class, built before its first test and removed after its last:
+   * {@code @RegisterExtension static final Lab lab = Lab.perClass();}
+   */
+  public static Lab perClass() {
+    return new Lab(
+        "dl" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000)));
+  }
+
+  private void start() {
     String user = System.getProperty("user.name");
     if (!"root".equals(user)) {
       throw new IllegalStateException(
           "the censorship lab needs root (network namespaces, nftables); run the tests as root:"
               + " sudo mvn verify");
     }
-    String name = "dl" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
-    Lab lab = new Lab(name);
-    Runtime.getRuntime().addShutdownHook(lab.cleanup);
+    Runtime.getRuntime().addShutdownHook(cleanup);
     try {
-      lab.script("up");
+      script("up");
     } catch (RuntimeException e) {
-      lab.close();
+      close();
       throw e;
     }
-    return lab;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   public String name() {

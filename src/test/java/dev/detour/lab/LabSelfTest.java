@@ -8,9 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Shows, with standard tools (curl, hping3, dig, ping, tcpdump), that every scenario of the lab
@@ -24,19 +23,7 @@ class LabSelfTest {
   static final int CURL_TLS_FAILED = 35;
   static final Duration SHORT = Duration.ofSeconds(15);
 
-  static Lab lab;
-
-  @BeforeAll
-  static void up() {
-    lab = Lab.up();
-  }
-
-  @AfterAll
-  static void down() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
+  @RegisterExtension static final Lab lab = Lab.perClass();
 
   static Lab.Result home(String... command) {
     return lab.run("home", SHORT, command);

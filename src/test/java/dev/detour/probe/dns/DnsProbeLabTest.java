@@ -8,28 +8,15 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** DNS from the lab's home: the ISP's lies, and the truth through the tunnel. */
 class DnsProbeLabTest {
 
-  static Lab lab;
+  @RegisterExtension static final Lab lab = Lab.perClass();
   final DnsProbe probe = new DnsProbe(Duration.ofSeconds(2), Set.of(Lab.BLOCK_PAGE));
   static final String NAME = "blocked." + Lab.ZONE;
-
-  @BeforeAll
-  static void up() {
-    lab = Lab.up();
-  }
-
-  @AfterAll
-  static void down() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
 
   DnsEvidence ask(String server, String local) throws Exception {
     InetSocketAddress resolver = new InetSocketAddress(InetAddress.getByName(server), 53);

@@ -7,32 +7,19 @@ import dev.detour.lab.NetNs;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** HTTP, HTTPS and TLS handshakes from the lab's home against the censor's content filters. */
 class HttpProbeLabTest {
 
-  static Lab lab;
+  @RegisterExtension static final Lab lab = Lab.perClass();
   final HttpProbe probe =
       new HttpProbe(
           Duration.ofSeconds(2),
           Duration.ofSeconds(2),
           new BlockPages(
               List.of("warning.rt.ru", "warning." + Lab.ZONE), List.of("Доступ ограничен")));
-
-  @BeforeAll
-  static void up() {
-    lab = Lab.up();
-  }
-
-  @AfterAll
-  static void down() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
 
   HttpEvidence get(String address, boolean https, String name, InetAddress local) throws Exception {
     InetAddress target = InetAddress.getByName(address);

@@ -16,27 +16,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The raw SYN probe, run from the lab's home, against each TCP scenario of the censor. */
 class SynProbeLabTest {
 
-  static Lab lab;
+  @RegisterExtension static final Lab lab = Lab.perClass();
   final SynProbe probe = new SynProbe(Duration.ofMillis(1500));
-
-  @BeforeAll
-  static void up() {
-    lab = Lab.up();
-  }
-
-  @AfterAll
-  static void down() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
 
   Map<SynShape, SynEvidence> probe(String address, String device) throws Exception {
     Inet4Address target = (Inet4Address) InetAddress.getByName(address);

@@ -10,28 +10,15 @@ import dev.detour.probe.packet.SynShape;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** ICMP echo and the TCP trace that locates the censor, from the lab's home. */
 class PathProbesLabTest {
 
-  static Lab lab;
+  @RegisterExtension static final Lab lab = Lab.perClass();
   final IcmpProbe icmp = new IcmpProbe(3, Duration.ofMillis(50), Duration.ofSeconds(1));
   final CensorLocator locator = new CensorLocator(8, Duration.ofMillis(20), Duration.ofSeconds(1));
-
-  @BeforeAll
-  static void up() {
-    lab = Lab.up();
-  }
-
-  @AfterAll
-  static void down() {
-    if (lab != null) {
-      lab.close();
-    }
-  }
 
   static Inet4Address address(String text) throws Exception {
     return (Inet4Address) InetAddress.getByName(text);

@@ -199,7 +199,7 @@ public class ProbeService {
         switch (probe.kind()) {
           case ICMP -> "icmp";
           case TCP_SYN -> "syn-";
-          case TRACE -> "trace";
+          case TRACE -> "trace-";
           default -> "-";
         };
     try (Stream<Path> files = Files.list(request.captures())) {

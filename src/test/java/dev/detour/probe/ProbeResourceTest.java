@@ -64,7 +64,10 @@ class ProbeResourceTest {
     assertThat(run.getString("results[2].evidence.pages[0].title")).isEqualTo("peer");
     assertThat(run.getList("results[3].evidence.handshakes.sni", String.class))
         .containsExactly("target", "none", "decoy");
-    assertThat(run.getInt("results[4].evidence.hostHop")).isEqualTo(1);
+    assertThat(run.getList("results[4].evidence.traces.offending", String.class))
+        .containsExactly("syn-linux", "http-request");
+    assertThat(run.getList("results[4].evidence.traces.hostHop", Integer.class))
+        .containsExactly(1, 1);
 
     String capture = run.getString("results[1].captures[0]");
     byte[] pcap =

@@ -92,6 +92,64 @@ public final class Frames {
     return ip(source, target, 64, true, IpNumber.TCP, tcp);
   }
 
+  /** The ACK that completes a handshake. */
+  public static IpV4Packet.Builder ack(
+      Inet4Address source, Inet4Address target, int sourcePort, int port, long seq, long ack) {
+    return ip(
+        source,
+        target,
+        64,
+        true,
+        IpNumber.TCP,
+        segment(source, target, sourcePort, port, seq, ack, null));
+  }
+
+  /** A data segment (PSH+ACK) with its own TTL: an HTTP request or a ClientHello. */
+  public static IpV4Packet.Builder data(
+      Inet4Address source,
+      Inet4Address target,
+      int sourcePort,
+      int port,
+      long seq,
+      long ack,
+      int ttl,
+      byte[] payload) {
+    return ip(
+        source,
+        target,
+        ttl,
+        true,
+        IpNumber.TCP,
+        segment(source, target, sourcePort, port, seq, ack, payload));
+  }
+
+  private static TcpPacket.Builder segment(
+      Inet4Address source,
+      Inet4Address target,
+      int sourcePort,
+      int port,
+      long seq,
+      long ack,
+      byte[] payload) {
+    TcpPacket.Builder tcp =
+        new TcpPacket.Builder()
+            .srcAddr(source)
+            .dstAddr(target)
+            .srcPort(TcpPort.getInstance((short) sourcePort))
+            .dstPort(TcpPort.getInstance((short) port))
+            .sequenceNumber((int) seq)
+            .acknowledgmentNumber((int) ack)
+            .ack(true)
+            .psh(payload != null)
+            .window((short) LINUX_WINDOW)
+            .correctChecksumAtBuild(true)
+            .correctLengthAtBuild(true);
+    if (payload != null) {
+      tcp.payloadBuilder(new UnknownPacket.Builder().rawData(payload));
+    }
+    return tcp;
+  }
+
   public static IpV4Packet.Builder echo(
       Inet4Address source, Inet4Address target, int identifier, int sequence, int ttl) {
     byte[] data = new byte[56];

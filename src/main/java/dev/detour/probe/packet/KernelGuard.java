@@ -23,6 +23,8 @@ public class KernelGuard {
 
   private static final Logger LOG = Logger.getLogger(KernelGuard.class);
   static final String TABLE = "detour_probe_guard";
+  private static final String PORTS =
+      SynProbe.FIRST_PORT + "-" + (SynProbe.FIRST_PORT + SynProbe.PORTS - 1);
 
   private final RawPacketAccess access;
   private boolean installed;
@@ -36,34 +38,9 @@ public class KernelGuard {
       return;
     }
     try {
-      Commands.run(List.of("nft", "delete", "table", "inet", TABLE), 5, TimeUnit.SECONDS);
-    } catch (IOException absent) {
-      // Not there from an earlier run: nothing to remove.
-    }
-    String ports = SynProbe.FIRST_PORT + "-" + (SynProbe.FIRST_PORT + SynProbe.PORTS - 1);
-    try {
-      Commands.run(List.of("nft", "add", "table", "inet", TABLE), 5, TimeUnit.SECONDS);
+      install();
       installed = true;
-      Commands.run(
-          List.of(
-              "nft",
-              "add",
-              "chain",
-              "inet",
-              TABLE,
-              "out",
-              "{ type filter hook output priority filter ; }"),
-          5,
-          TimeUnit.SECONDS);
-      Commands.run(
-          List.of(
-              "nft", "add", "rule", "inet", TABLE, "out", "tcp", "sport", ports, "tcp", "flags",
-              "rst", "drop"),
-          5,
-          TimeUnit.SECONDS);
-      LOG.infof(
-          "Kernel resets from probe ports %d-%d are dropped (nft table inet %s)",
-          SynProbe.FIRST_PORT, SynProbe.FIRST_PORT + SynProbe.PORTS - 1, TABLE);
+      LOG.infof("Kernel resets from probe ports %s are dropped (nft table inet %s)", PORTS, TABLE);
     } catch (IOException e) {
       LOG.warnf(
           "Cannot install the nftables rule that keeps the kernel from resetting probe"
@@ -75,11 +52,33 @@ public class KernelGuard {
   void onStop(@Observes ShutdownEvent event) {
     if (installed) {
       try {
-        Commands.run(List.of("nft", "delete", "table", "inet", TABLE), 5, TimeUnit.SECONDS);
+        remove();
       } catch (IOException e) {
         LOG.warnf("Cannot remove nft table inet %s: %s", TABLE, e.getMessage());
       }
     }
+  }
+
+  /** Installs the rule in the calling thread's network namespace, replacing an old one. */
+  public static void install() throws IOException {
+    try {
+      remove();
+    } catch (IOException absent) {
+      // Not there from an earlier run: nothing to remove.
+    }
+    nft("add", "table", "inet", TABLE);
+    nft("add", "chain", "inet", TABLE, "out", "{ type filter hook output priority filter ; }");
+    nft("add", "rule", "inet", TABLE, "out", "tcp", "sport", PORTS, "tcp", "flags", "rst", "drop");
+  }
+
+  public static void remove() throws IOException {
+    nft("delete", "table", "inet", TABLE);
+  }
+
+  private static void nft(String... words) throws IOException {
+    List<String> command = new java.util.ArrayList<>(List.of("nft"));
+    command.addAll(List.of(words));
+    Commands.run(command, 5, TimeUnit.SECONDS);
   }
 
   public boolean installed() {

@@ -5,6 +5,7 @@ import dev.detour.probe.Probe;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
 import dev.detour.probe.packet.Frames;
+import dev.detour.probe.packet.KernelGuard;
 import dev.detour.probe.packet.PacketView;
 import dev.detour.probe.packet.RawChannel;
 import dev.detour.probe.packet.Route;
@@ -33,15 +34,23 @@ public final class CensorLocator implements Probe {
   private final Duration spacing;
   private final Duration wait;
 
+  private final KernelGuard guard;
+
+  /** A locator for SYNs and requests; request traces from {@link #run} need the guard. */
   public CensorLocator(int maxHops, Duration spacing, Duration wait) {
+    this(maxHops, spacing, wait, null);
+  }
+
+  private CensorLocator(int maxHops, Duration spacing, Duration wait, KernelGuard guard) {
     this.maxHops = maxHops;
     this.spacing = spacing;
     this.wait = wait;
+    this.guard = guard;
   }
 
   @Inject
-  public CensorLocator(DetourConfig config) {
-    this(config.probe().traceMaxHops(), Duration.ofMillis(20), config.probe().synWait());
+  public CensorLocator(DetourConfig config, KernelGuard guard) {
+    this(config.probe().traceMaxHops(), Duration.ofMillis(20), config.probe().synWait(), guard);
   }
 
   @Override
@@ -54,15 +63,46 @@ public final class CensorLocator implements Probe {
     return true;
   }
 
-  /** Traces the first port with a browser-like SYN, the shape censors have been seen to reset. */
+  /**
+   * Traces the first port with a browser-like SYN, the shape censors have been seen to reset; and
+   * where the watch has port 80 or 443, the HTTP request or the ClientHello for its name — when the
+   * kernel is kept from resetting raw handshakes ({@link KernelGuard}).
+   */
   @Override
-  public CensorLocation run(ProbeRequest request) throws IOException {
-    return locate(
-        (Inet4Address) request.address(),
-        request.ports().get(0),
-        SynShape.LINUX,
-        request.device(),
-        request.capture("trace.pcap"));
+  public CensorTraces run(ProbeRequest request) throws IOException {
+    Inet4Address target = (Inet4Address) request.address();
+    List<CensorLocation> traces = new ArrayList<>();
+    traces.add(
+        locate(
+            target,
+            request.ports().get(0),
+            SynShape.LINUX,
+            request.device(),
+            request.capture("trace-syn.pcap")));
+    String name = request.name() != null ? request.name() : target.getHostAddress();
+    if (guard != null && guard.installed()) {
+      if (request.ports().contains(80)) {
+        traces.add(
+            locateRequest(
+                target,
+                80,
+                "http-request",
+                OffendingRequests.httpGet(name, "/"),
+                request.device(),
+                request.capture("trace-http.pcap")));
+      }
+      if (request.ports().contains(443)) {
+        traces.add(
+            locateRequest(
+                target,
+                443,
+                "client-hello",
+                OffendingRequests.clientHello(name),
+                request.device(),
+                request.capture("trace-tls.pcap")));
+      }
+    }
+    return new CensorTraces(List.copyOf(traces));
   }
 
   public CensorLocation locate(
@@ -99,7 +139,7 @@ public final class CensorLocator implements Probe {
       if (pcap != null) {
         channel.writePcap(pcap);
       }
-      return summarise(target.getHostAddress(), port, shape, hops);
+      return summarise(target.getHostAddress(), port, "syn-" + shape.label(), hops);
     }
   }
 
@@ -129,10 +169,10 @@ public final class CensorLocator implements Probe {
     return hops;
   }
 
-  static CensorLocation summarise(String target, int port, SynShape shape, List<TraceHop> hops) {
+  static CensorLocation summarise(String target, int port, String offending, List<TraceHop> hops) {
     int hostHop = -1;
     for (TraceHop hop : hops) {
-      if (hop.synAck()) {
+      if (hop.synAck() || hop.data()) {
         hostHop = hop.ttl();
         break;
       }
@@ -144,11 +184,104 @@ public final class CensorLocator implements Probe {
         break;
       }
       if (hop.reset()) {
-        censorHop = hop.ttl();
-        censorRouter = hop.router();
+        if (hop.router() != null || hop.ttl() == 1) {
+          censorHop = hop.ttl();
+          censorRouter = hop.router();
+        } else {
+          // Reset in the forwarding path: the packet that expired at the censor drew only its
+          // time-exceeded, one TTL earlier.
+          TraceHop before = hops.get(hop.ttl() - 2);
+          censorHop = before.ttl();
+          censorRouter = before.router();
+        }
         break;
       }
     }
-    return new CensorLocation(target, port, shape, hops, censorHop, censorRouter, hostHop);
+    return new CensorLocation(target, port, offending, hops, censorHop, censorRouter, hostHop);
+  }
+
+  /**
+   * Finds the censor of a request rather than of a SYN: for each TTL a fresh connection is opened
+   * with ordinary TTLs, then {@code payload} (an HTTP request, a ClientHello) is sent with that
+   * TTL. Needs the kernel kept from resetting the raw handshake ({@code KernelGuard}).
+   */
+  public CensorLocation locateRequest(
+      Inet4Address target, int port, String offending, byte[] payload, String device, Path pcap)
+      throws IOException {
+    Route route = Route.lookup(target, device);
+    int base =
+        SynProbe.FIRST_PORT + ThreadLocalRandom.current().nextInt(SynProbe.PORTS - maxHops - 1);
+    String filter =
+        "(tcp and src host "
+            + target.getHostAddress()
+            + " and src port "
+            + port
+            + " and dst portrange "
+            + (base + 1)
+            + "-"
+            + (base + maxHops)
+            + ") or (icmp and (icmp[0] == 11 or icmp[0] == 3))";
+    try (RawChannel channel = RawChannel.open(route, filter)) {
+      Inet4Address source = channel.source();
+      List<PacketView> seen = new ArrayList<>();
+      int handshakes = 0;
+      for (int ttl = 1; ttl <= maxHops; ttl++) {
+        int sourcePort = base + ttl;
+        long isn = ThreadLocalRandom.current().nextLong(1, 1L << 32);
+        channel.send(Frames.syn(source, target, sourcePort, port, isn, SynShape.BARE, 64));
+        List<PacketView> handshake =
+            channel.capture(
+                System.nanoTime() + wait.toNanos(),
+                got -> got.stream().anyMatch(p -> isSynAckTo(p, sourcePort)));
+        PacketView synAck =
+            handshake.stream().filter(p -> isSynAckTo(p, sourcePort)).findFirst().orElse(null);
+        seen.addAll(handshake.stream().filter(p -> p != synAck).toList());
+        if (synAck == null) {
+          continue;
+        }
+        handshakes++;
+        long theirs = synAck.tcp().seq() + 1;
+        channel.send(Frames.ack(source, target, sourcePort, port, isn + 1, theirs));
+        channel.send(Frames.data(source, target, sourcePort, port, isn + 1, theirs, ttl, payload));
+        seen.addAll(
+            channel.capture(
+                System.nanoTime() + wait.toNanos(),
+                got -> got.stream().anyMatch(p -> answers(p, sourcePort, target))));
+        channel.send(Frames.rst(source, target, sourcePort, port, isn + 1 + payload.length));
+      }
+      if (pcap != null) {
+        channel.writePcap(pcap);
+      }
+      // Handshake answers (and their retransmissions) are not what the request drew.
+      seen.removeIf(p -> p.tcp() != null && p.tcp().syn());
+      if (handshakes == 0) {
+        throw new IOException(
+            target.getHostAddress() + ":" + port + " completed no handshake: nothing to locate");
+      }
+      return summarise(
+          target.getHostAddress(),
+          port,
+          offending,
+          hops(seen, target.getHostAddress(), base, maxHops));
+    }
+  }
+
+  private static boolean isSynAckTo(PacketView p, int sourcePort) {
+    return p.tcp() != null
+        && p.tcp().destinationPort() == sourcePort
+        && p.tcp().syn()
+        && p.tcp().ackFlag();
+  }
+
+  /** A reset, the host's data, or the time-exceeded of the request sent from this port. */
+  private static boolean answers(PacketView p, int sourcePort, Inet4Address target) {
+    if (p.tcp() != null) {
+      return p.tcp().destinationPort() == sourcePort
+          && (p.tcp().rst() || p.tcp().payloadLength() > 0);
+    }
+    return p.quoted() != null
+        && p.quoted().tcp() != null
+        && p.quoted().tcp().sourcePort() == sourcePort
+        && p.quoted().destination().equals(target.getHostAddress());
   }
 }

@@ -15,6 +15,11 @@ public record TraceHop(int ttl, String router, List<PacketView> answers) {
     return answers.stream().anyMatch(p -> p.tcp() != null && p.tcp().rst());
   }
 
+  /** Whether the host itself answered with data (an HTTP response, a ServerHello). */
+  public boolean data() {
+    return answers.stream().anyMatch(p -> p.tcp() != null && p.tcp().payloadLength() > 0);
+  }
+
   public boolean synAck() {
     return answers.stream().anyMatch(p -> p.tcp() != null && p.tcp().syn() && p.tcp().ackFlag());
   }

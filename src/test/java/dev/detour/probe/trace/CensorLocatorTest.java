@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.detour.probe.packet.PacketView;
 import dev.detour.probe.packet.PcapFiles;
-import dev.detour.probe.packet.SynShape;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,7 @@ class CensorLocatorTest {
                 .orElseThrow()
             - 1;
     List<TraceHop> hops = CensorLocator.hops(packets, "203.0.113.11", base, 6);
-    CensorLocation location = CensorLocator.summarise("203.0.113.11", 80, SynShape.LINUX, hops);
+    CensorLocation location = CensorLocator.summarise("203.0.113.11", 80, "syn-linux", hops);
     assertThat(location.censorHop()).isEqualTo(2);
     assertThat(location.censorRouter()).isEqualTo("198.51.100.6");
     assertThat(hops.get(0).router()).isEqualTo("198.51.100.1");

@@ -6,6 +6,7 @@ import dev.detour.lab.Lab;
 import dev.detour.lab.NetNs;
 import dev.detour.probe.icmp.IcmpEvidence;
 import dev.detour.probe.icmp.IcmpProbe;
+import dev.detour.probe.packet.KernelGuard;
 import dev.detour.probe.packet.SynShape;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -91,6 +92,59 @@ class PathProbesLabTest {
       assertThat(bare.hostHop()).isEqualTo(4);
     } finally {
       lab.unblock("dpi-syn", Lab.WEB2, "80");
+    }
+  }
+
+  CensorLocation locateRequest(String target, int port, String offending, byte[] payload)
+      throws Exception {
+    return NetNs.call(
+        lab.namespace("home"),
+        () -> {
+          // Detour keeps its kernel from resetting the raw handshakes; so must the lab's home.
+          KernelGuard.install();
+          try {
+            return locator.locateRequest(address(target), port, offending, payload, null, null);
+          } finally {
+            KernelGuard.remove();
+          }
+        });
+  }
+
+  @Test
+  void aCleanRequestIsAnsweredByTheHostAtHopFour() throws Exception {
+    CensorLocation path =
+        locateRequest(
+            Lab.WEB1, 80, "http-request", OffendingRequests.httpGet("www." + Lab.ZONE, "/"));
+    assertThat(path.censorHop()).isEqualTo(-1);
+    assertThat(path.hostHop()).isEqualTo(4);
+  }
+
+  @Test
+  void theHostFilterIsFoundAtTheIspThoughItResetsInTheForwardingPath() throws Exception {
+    String blocked = "tampered." + Lab.ZONE;
+    lab.block("http-tamper", Lab.WEB4, blocked);
+    try {
+      CensorLocation path =
+          locateRequest(Lab.WEB4, 80, "http-request", OffendingRequests.httpGet(blocked, "/"));
+      assertThat(path.censorHop()).isEqualTo(2);
+      assertThat(path.censorRouter()).isEqualTo("198.51.100.6");
+      assertThat(path.hostHop()).isEqualTo(-1);
+    } finally {
+      lab.unblock("http-tamper", Lab.WEB4, blocked);
+    }
+  }
+
+  @Test
+  void theSniFilterIsFoundAtTheIspWithARealClientHello() throws Exception {
+    String blocked = "sni." + Lab.ZONE;
+    lab.block("sni", Lab.WEB5, blocked);
+    try {
+      CensorLocation path =
+          locateRequest(Lab.WEB5, 443, "client-hello", OffendingRequests.clientHello(blocked));
+      assertThat(path.censorHop()).isEqualTo(2);
+      assertThat(path.censorRouter()).isEqualTo("198.51.100.6");
+    } finally {
+      lab.unblock("sni", Lab.WEB5, blocked);
     }
   }
 }

@@ -23,6 +23,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -46,6 +47,12 @@ public class ProbeService {
   private static final Logger LOG = Logger.getLogger(ProbeService.class);
   private static final Pattern RUN_ID = Pattern.compile("[0-9a-f]{8,40}");
   private static final Pattern CAPTURE = Pattern.compile("[a-z0-9-]{1,40}\\.pcap");
+
+  /** Histogram buckets: a few per decade keeps the series per probe kind small. */
+  private static final Duration[] BUCKETS =
+      Stream.of(1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000)
+          .map(Duration::ofMillis)
+          .toArray(Duration[]::new);
 
   private final Map<ProbeKind, Probe> probes = new EnumMap<>(ProbeKind.class);
   private final TargetParser parser;
@@ -215,7 +222,7 @@ public class ProbeService {
     return Timer.builder(Metrics.PROBE_DURATION)
         .description("How long one probe took")
         .tag("probe", kind.label())
-        .publishPercentileHistogram()
+        .serviceLevelObjectives(BUCKETS)
         .register(meters);
   }
 

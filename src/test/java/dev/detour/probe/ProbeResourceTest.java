@@ -69,6 +69,14 @@ class ProbeResourceTest {
     assertThat(run.getList("results[4].evidence.traces.hostHop", Integer.class))
         .containsExactly(1, 1);
 
+    assertThat(run.getString("results[1].evidence.syns[0].answers[0].tcpdump"))
+        .startsWith("IP (tos 0x0, ttl 64, id ")
+        .contains("Flags [S.]");
+    assertThat(given().accept("text/plain").get("/q/metrics").asString())
+        .contains("detour_probes_total{outcome=\"ok\",probe=\"tcp_syn\"")
+        .contains("detour_probe_duration_seconds_count{probe=\"http\"")
+        .contains("detour_probe_duration_seconds_bucket{probe=\"http\",le=\"0.25\"");
+
     String capture = run.getString("results[1].captures[0]");
     byte[] pcap =
         given()

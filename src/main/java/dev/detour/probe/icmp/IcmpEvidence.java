@@ -1,5 +1,6 @@
 package dev.detour.probe.icmp;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.detour.probe.Evidence;
 import dev.detour.probe.packet.PacketView;
 import java.util.List;
@@ -17,10 +18,12 @@ public record IcmpEvidence(
   /** One echo reply. */
   public record Reply(int sequence, long rttMicros, int ttl, int ipId, PacketView packet) {}
 
+  @JsonProperty("lost")
   public int lost() {
     return sent - replies.size();
   }
 
+  @JsonProperty("loss")
   public double loss() {
     return sent == 0 ? 0 : (double) lost() / sent;
   }

@@ -1,5 +1,6 @@
 package dev.detour.probe.packet;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import org.pcap4j.packet.EthernetPacket;
 import org.pcap4j.packet.IcmpV4CommonPacket;
@@ -62,6 +63,12 @@ public record PacketView(
     public static final int UNREACHABLE = 3;
     public static final int ECHO_REQUEST = 8;
     public static final int TIME_EXCEEDED = 11;
+  }
+
+  /** The packet as {@code tcpdump -nn -v} prints it, for people reading the evidence. */
+  @JsonProperty("tcpdump")
+  public String tcpdump() {
+    return Tcpdump.line(this);
   }
 
   /** Reads an Ethernet frame; null when it is not IPv4. */

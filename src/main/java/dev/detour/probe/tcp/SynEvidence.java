@@ -1,5 +1,6 @@
 package dev.detour.probe.tcp;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.detour.probe.packet.PacketView;
 import dev.detour.probe.packet.SynShape;
 import java.util.List;
@@ -22,6 +23,7 @@ public record SynEvidence(
     long firstAnswerMicros) {
 
   /** How many resets answered this SYN: more than one is a sign of injection. */
+  @JsonProperty("resets")
   public long resets() {
     return answers.stream().filter(a -> a.tcp() != null && a.tcp().rst()).count();
   }

@@ -80,7 +80,6 @@ public class WatchImportService {
       boolean dryRun) {}
 
   private record Pending(
-      int line,
       String group,
       Target target,
       List<Integer> ports,
@@ -381,7 +380,6 @@ public class WatchImportService {
       }
       pending.add(
           new Pending(
-              line,
               group,
               parsed.target(),
               ports,

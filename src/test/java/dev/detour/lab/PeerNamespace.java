@@ -8,13 +8,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * One peer host for a test that probes from this host's own network (the service under test runs
  * here, not in a lab namespace): a namespace on the end of a veth pair, in a /30 of the
  * benchmarking range picked at random, with a small HTTP server on port 80. Needs root.
+ *
+ * <p>{@code @RegisterExtension static final PeerNamespace peer = new PeerNamespace();} brings it up
+ * before a class's first test and removes it after the last.
  */
-public final class PeerNamespace implements AutoCloseable {
+public final class PeerNamespace implements BeforeAllCallback, AfterAllCallback {
 
   private final String name;
   private final String hostSide;
@@ -22,48 +28,40 @@ public final class PeerNamespace implements AutoCloseable {
   private final String peer;
   private ServerSocket server;
 
-  private PeerNamespace(String name, String hostSide, String local, String peer) {
-    this.name = name;
-    this.hostSide = hostSide;
-    this.local = local;
-    this.peer = peer;
-  }
-
-  public static PeerNamespace up() throws Exception {
+  public PeerNamespace() {
     int id = ThreadLocalRandom.current().nextInt(0x1000, 0x10000);
     int net = ThreadLocalRandom.current().nextInt(0, 64) * 4;
-    String third = String.valueOf(ThreadLocalRandom.current().nextInt(0, 256));
-    PeerNamespace ns =
-        new PeerNamespace(
-            "dpr" + Integer.toHexString(id),
-            "dpr" + Integer.toHexString(id) + "a",
-            "198.19." + third + "." + (net + 1),
-            "198.19." + third + "." + (net + 2));
+    int third = ThreadLocalRandom.current().nextInt(0, 256);
+    this.name = "dpr" + Integer.toHexString(id);
+    this.hostSide = name + "a";
+    this.local = "198.19." + third + "." + (net + 1);
+    this.peer = "198.19." + third + "." + (net + 2);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
     try {
-      ns.sh("ip", "netns", "add", ns.name);
-      ns.sh(
-          "ip",
-          "link",
-          "add",
-          ns.hostSide,
-          "type",
-          "veth",
-          "peer",
-          "name",
-          "eth0",
-          "netns",
-          ns.name);
-      ns.sh("ip", "addr", "add", ns.local + "/30", "dev", ns.hostSide);
-      ns.sh("ip", "link", "set", ns.hostSide, "up");
-      ns.sh("ip", "-n", ns.name, "addr", "add", ns.peer + "/30", "dev", "eth0");
-      ns.sh("ip", "-n", ns.name, "link", "set", "eth0", "up");
-      ns.sh("ip", "-n", ns.name, "link", "set", "lo", "up");
-      ns.server = NetNs.call(ns.name, () -> serve());
+      sh("ip", "netns", "add", name);
+      sh("ip", "link", "add", hostSide, "type", "veth", "peer", "name", "eth0", "netns", name);
+      sh("ip", "addr", "add", local + "/30", "dev", hostSide);
+      sh("ip", "link", "set", hostSide, "up");
+      sh("ip", "-n", name, "addr", "add", peer + "/30", "dev", "eth0");
+      sh("ip", "-n", name, "link", "set", "eth0", "up");
+      sh("ip", "-n", name, "link", "set", "lo", "up");
+      server = NetNs.call(name, PeerNamespace::serve);
     } catch (Exception e) {
-      ns.close();
+      afterAll(context);
       throw e;
     }
-    return ns;
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    if (server != null) {
+      server.close();
+    }
+    new ProcessBuilder("ip", "link", "del", hostSide).start().waitFor(10, TimeUnit.SECONDS);
+    new ProcessBuilder("ip", "netns", "del", name).start().waitFor(10, TimeUnit.SECONDS);
   }
 
   /** A minimal HTTP server: every request gets a small page. */
@@ -96,20 +94,11 @@ public final class PeerNamespace implements AutoCloseable {
     return peer;
   }
 
-  private void sh(String... command) throws Exception {
+  private static void sh(String... command) throws Exception {
     Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
     if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
       throw new IllegalStateException(
           String.join(" ", command) + ": " + new String(process.getInputStream().readAllBytes()));
     }
-  }
-
-  @Override
-  public void close() throws Exception {
-    if (server != null) {
-      server.close();
-    }
-    new ProcessBuilder("ip", "link", "del", hostSide).start().waitFor(10, TimeUnit.SECONDS);
-    new ProcessBuilder("ip", "netns", "del", name).start().waitFor(10, TimeUnit.SECONDS);
   }
 }

@@ -11,9 +11,8 @@ import dev.detour.lab.PeerNamespace;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The "what does my ISP do to this address" API, probing a peer host in a namespace of its own (raw
@@ -22,19 +21,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ProbeResourceTest {
 
-  static PeerNamespace peer;
-
-  @BeforeAll
-  static void peer() throws Exception {
-    peer = PeerNamespace.up();
-  }
-
-  @AfterAll
-  static void noPeer() throws Exception {
-    if (peer != null) {
-      peer.close();
-    }
-  }
+  @RegisterExtension static final PeerNamespace peer = new PeerNamespace();
 
   @Test
   void probesATargetNowAndKeepsThePackets() {

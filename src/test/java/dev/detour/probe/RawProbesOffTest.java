@@ -11,9 +11,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Without raw packets, raw probes say why, and TCP falls back to plain connect(). */
 @QuarkusTest
@@ -27,19 +26,7 @@ class RawProbesOffTest {
     }
   }
 
-  static PeerNamespace peer;
-
-  @BeforeAll
-  static void peer() throws Exception {
-    peer = PeerNamespace.up();
-  }
-
-  @AfterAll
-  static void noPeer() throws Exception {
-    if (peer != null) {
-      peer.close();
-    }
-  }
+  @RegisterExtension static final PeerNamespace peer = new PeerNamespace();
 
   @Test
   void rawProbesAreUnavailableAndConnectStillTellsOpenFromClosed() {

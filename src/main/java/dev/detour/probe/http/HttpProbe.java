@@ -105,11 +105,8 @@ public final class HttpProbe implements Probe {
     long tlsDone = -1;
     Socket socket = new Socket();
     try (socket) {
-      if (local != null) {
-        socket.bind(new InetSocketAddress(local, 0));
-      }
       try {
-        socket.connect(new InetSocketAddress(address, port), (int) connectTimeout.toMillis());
+        connect(socket, address, port, local);
       } catch (IOException e) {
         return failure(url, address, serverName, connectStage(e), e, -1, -1);
       }
@@ -177,11 +174,8 @@ public final class HttpProbe implements Probe {
     String sent = sni == TlsEvidence.Sni.NONE ? null : name;
     Socket socket = new Socket();
     try (socket) {
-      if (local != null) {
-        socket.bind(new InetSocketAddress(local, 0));
-      }
       try {
-        socket.connect(new InetSocketAddress(address, port), (int) connectTimeout.toMillis());
+        connect(socket, address, port, local);
       } catch (IOException e) {
         return new TlsEvidence(sni, sent, connectStage(e), message(e), null, null, -1);
       }
@@ -203,6 +197,14 @@ public final class HttpProbe implements Probe {
     } catch (IOException e) {
       return new TlsEvidence(sni, sent, HttpStage.CONNECT_FAILED, message(e), null, null, -1);
     }
+  }
+
+  private void connect(Socket socket, InetAddress address, int port, InetAddress local)
+      throws IOException {
+    if (local != null) {
+      socket.bind(new InetSocketAddress(local, 0));
+    }
+    socket.connect(new InetSocketAddress(address, port), (int) connectTimeout.toMillis());
   }
 
   private SSLSocket handshake(Socket socket, String serverName) throws IOException {

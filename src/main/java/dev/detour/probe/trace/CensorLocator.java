@@ -109,18 +109,8 @@ public final class CensorLocator implements Probe {
       Inet4Address target, int port, SynShape shape, String device, Path pcap) throws IOException {
     Route route = Route.lookup(target, device);
     // TTL t leaves from base + t: the answer's port says which TTL drew it.
-    int base =
-        SynProbe.FIRST_PORT + ThreadLocalRandom.current().nextInt(SynProbe.PORTS - maxHops - 1);
-    String filter =
-        "(tcp and src host "
-            + target.getHostAddress()
-            + " and src port "
-            + port
-            + " and dst portrange "
-            + (base + 1)
-            + "-"
-            + (base + maxHops)
-            + ") or (icmp and (icmp[0] == 11 or icmp[0] == 3))";
+    int base = firstPort();
+    String filter = filter(target, port, base);
     try (RawChannel channel = RawChannel.open(route, filter)) {
       Inet4Address source = channel.source();
       long seq = ThreadLocalRandom.current().nextLong(1, 1L << 32);
@@ -141,6 +131,23 @@ public final class CensorLocator implements Probe {
       }
       return summarise(target.getHostAddress(), port, "syn-" + shape.label(), hops);
     }
+  }
+
+  private int firstPort() {
+    return SynProbe.FIRST_PORT + ThreadLocalRandom.current().nextInt(SynProbe.PORTS - maxHops - 1);
+  }
+
+  /** Answers from the target to any of the trace's ports, and every time-exceeded. */
+  private String filter(Inet4Address target, int port, int base) {
+    return "(tcp and src host "
+        + target.getHostAddress()
+        + " and src port "
+        + port
+        + " and dst portrange "
+        + (base + 1)
+        + "-"
+        + (base + maxHops)
+        + ") or (icmp and (icmp[0] == 11 or icmp[0] == 3))";
   }
 
   /** Sorts what came back by the TTL that drew it: TTL t left from source port base + t. */
@@ -209,18 +216,8 @@ public final class CensorLocator implements Probe {
       Inet4Address target, int port, String offending, byte[] payload, String device, Path pcap)
       throws IOException {
     Route route = Route.lookup(target, device);
-    int base =
-        SynProbe.FIRST_PORT + ThreadLocalRandom.current().nextInt(SynProbe.PORTS - maxHops - 1);
-    String filter =
-        "(tcp and src host "
-            + target.getHostAddress()
-            + " and src port "
-            + port
-            + " and dst portrange "
-            + (base + 1)
-            + "-"
-            + (base + maxHops)
-            + ") or (icmp and (icmp[0] == 11 or icmp[0] == 3))";
+    int base = firstPort();
+    String filter = filter(target, port, base);
     try (RawChannel channel = RawChannel.open(route, filter)) {
       Inet4Address source = channel.source();
       List<PacketView> seen = new ArrayList<>();

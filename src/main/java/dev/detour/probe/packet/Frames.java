@@ -61,34 +61,17 @@ public final class Frames {
               .build());
     }
     TcpPacket.Builder tcp =
-        new TcpPacket.Builder()
-            .srcAddr(source)
-            .dstAddr(target)
-            .srcPort(TcpPort.getInstance((short) sourcePort))
-            .dstPort(TcpPort.getInstance((short) port))
-            .sequenceNumber((int) seq)
+        tcp(source, target, sourcePort, port, seq)
             .syn(true)
             .window((short) (shape == SynShape.LINUX ? LINUX_WINDOW : BARE_WINDOW))
-            .options(options)
-            .correctChecksumAtBuild(true)
-            .correctLengthAtBuild(true);
+            .options(options);
     return ip(source, target, ttl, true, IpNumber.TCP, tcp);
   }
 
   /** The RST that closes a half-open probe connection after its SYN-ACK. */
   public static IpV4Packet.Builder rst(
       Inet4Address source, Inet4Address target, int sourcePort, int port, long seq) {
-    TcpPacket.Builder tcp =
-        new TcpPacket.Builder()
-            .srcAddr(source)
-            .dstAddr(target)
-            .srcPort(TcpPort.getInstance((short) sourcePort))
-            .dstPort(TcpPort.getInstance((short) port))
-            .sequenceNumber((int) seq)
-            .rst(true)
-            .window((short) 0)
-            .correctChecksumAtBuild(true)
-            .correctLengthAtBuild(true);
+    TcpPacket.Builder tcp = tcp(source, target, sourcePort, port, seq).rst(true).window((short) 0);
     return ip(source, target, 64, true, IpNumber.TCP, tcp);
   }
 
@@ -132,22 +115,28 @@ public final class Frames {
       long ack,
       byte[] payload) {
     TcpPacket.Builder tcp =
-        new TcpPacket.Builder()
-            .srcAddr(source)
-            .dstAddr(target)
-            .srcPort(TcpPort.getInstance((short) sourcePort))
-            .dstPort(TcpPort.getInstance((short) port))
-            .sequenceNumber((int) seq)
+        tcp(source, target, sourcePort, port, seq)
             .acknowledgmentNumber((int) ack)
             .ack(true)
             .psh(payload != null)
-            .window((short) LINUX_WINDOW)
-            .correctChecksumAtBuild(true)
-            .correctLengthAtBuild(true);
+            .window((short) LINUX_WINDOW);
     if (payload != null) {
       tcp.payloadBuilder(new UnknownPacket.Builder().rawData(payload));
     }
     return tcp;
+  }
+
+  /** What every probe segment has: addresses, ports, sequence, checksums and lengths filled in. */
+  private static TcpPacket.Builder tcp(
+      Inet4Address source, Inet4Address target, int sourcePort, int port, long seq) {
+    return new TcpPacket.Builder()
+        .srcAddr(source)
+        .dstAddr(target)
+        .srcPort(TcpPort.getInstance((short) sourcePort))
+        .dstPort(TcpPort.getInstance((short) port))
+        .sequenceNumber((int) seq)
+        .correctChecksumAtBuild(true)
+        .correctLengthAtBuild(true);
   }
 
   public static IpV4Packet.Builder echo(

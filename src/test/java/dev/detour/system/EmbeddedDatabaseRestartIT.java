@@ -39,9 +39,13 @@ class EmbeddedDatabaseRestartIT {
   }
 
   @AfterEach
-  void stopAndClean() throws IOException {
+  void stopAndClean() throws Exception {
     if (process != null) {
-      process.destroyForcibly();
+      // Gently first: Detour removes its nftables guard table when it stops.
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
     }
     try (Stream<Path> files = Files.walk(dataDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -154,7 +154,12 @@ public class ProbeService {
       if (probe.raw()) {
         Files.createDirectories(request.captures());
       }
+      Set<String> before = probe.raw() ? Set.copyOf(files(request.captures())) : Set.of();
       Evidence evidence = probe.run(request);
+      List<String> captures =
+          probe.raw()
+              ? files(request.captures()).stream().filter(f -> !before.contains(f)).toList()
+              : null;
       sample.stop(timer(probe.kind()));
       count(probe.kind(), ProbeResult.Status.OK);
       return new ProbeResult(
@@ -163,7 +168,7 @@ public class ProbeService {
           null,
           (System.nanoTime() - start) / 1_000_000,
           evidence,
-          capturesOf(probe, request));
+          captures);
     } catch (IOException | RuntimeException e) {
       sample.stop(timer(probe.kind()));
       count(probe.kind(), ProbeResult.Status.FAILED);
@@ -198,23 +203,10 @@ public class ProbeService {
     return null;
   }
 
-  private List<String> capturesOf(Probe probe, ProbeRequest request) throws IOException {
-    if (!probe.raw() || !Files.isDirectory(request.captures())) {
-      return null;
-    }
-    String prefix =
-        switch (probe.kind()) {
-          case ICMP -> "icmp";
-          case TCP_SYN -> "syn-";
-          case TRACE -> "trace-";
-          default -> "-";
-        };
-    try (Stream<Path> files = Files.list(request.captures())) {
-      return files
-          .map(f -> f.getFileName().toString())
-          .filter(f -> f.startsWith(prefix))
-          .sorted()
-          .toList();
+  /** The pcap files a probe run left: what a raw probe wrote is what is new after it ran. */
+  private static List<String> files(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(f -> f.getFileName().toString()).sorted().toList();
     }
   }
 

@@ -69,8 +69,10 @@ public class WatchImportService {
    * @param charset the charset the client declared, or null
    * @param replace also delete the watches of the imported groups that the list no longer has
    * @param dryRun report what would happen and store nothing
+   * @param declaredLength the upload's Content-Length, or null when it streams without one
    */
   public record Options(
+      Long declaredLength,
       ListFormat format,
       String group,
       Mode mode,
@@ -117,7 +119,11 @@ public class WatchImportService {
       throw ProblemException.invalid("Invalid import options", optionErrors);
     }
 
-    LimitedInputStream limited = new LimitedInputStream(body, config.imports().maxBytes());
+    long limit = config.imports().maxBytes();
+    if (options.declaredLength() != null && options.declaredLength() > limit) {
+      throw tooLarge("the upload has " + options.declaredLength() + " bytes", limit);
+    }
+    LimitedInputStream limited = new LimitedInputStream(body, limit);
     Collector collector = new Collector(defaultGroup, extraTags);
     ListFormat format = options.format();
     ImportInput input;
@@ -130,16 +136,7 @@ public class WatchImportService {
       input = new ImportInput(buffered, options.charset());
       format.reader().read(input, collector);
     } catch (LimitedInputStream.TooLarge e) {
-      throw new ProblemException(
-          413,
-          "too-large",
-          "Import too large",
-          "the upload is larger than the "
-              + e.limit()
-              + " bytes Detour accepts (detour.import.max-bytes); split the list or raise the"
-              + " limit",
-          List.of(),
-          0);
+      throw tooLarge("the upload is larger than that", e.limit());
     } catch (IOException e) {
       throw new UncheckedIOException("reading the upload failed", e);
     }
@@ -414,8 +411,17 @@ public class WatchImportService {
     }
   }
 
-  /** Used by the resource for a Content-Length it can refuse before reading. */
-  public long maxBytes() {
-    return config.imports().maxBytes();
+  /** Refused before anything is stored, whether the size was declared or found while reading. */
+  private static ProblemException tooLarge(String found, long limit) {
+    return new ProblemException(
+        413,
+        "too-large",
+        "Import too large",
+        found
+            + "; Detour accepts at most "
+            + limit
+            + " bytes (detour.import.max-bytes): split the list or raise the limit",
+        List.of(),
+        0);
   }
 }

@@ -113,19 +113,6 @@ public class WatchResource {
       @QueryParam("tag") List<String> tags,
       @QueryParam("replace") @DefaultValue("false") boolean replace,
       @QueryParam("dryRun") @DefaultValue("false") boolean dryRun) {
-    if (contentLength != null && contentLength > importer.maxBytes()) {
-      throw new ProblemException(
-          413,
-          "too-large",
-          "Import too large",
-          "the upload has "
-              + contentLength
-              + " bytes; Detour accepts at most "
-              + importer.maxBytes()
-              + " (detour.import.max-bytes): split the list or raise the limit",
-          List.of(),
-          0);
-    }
     List<FieldError> errors = new ArrayList<>();
     ListFormat listFormat = null;
     if (format != null && !format.isBlank()) {
@@ -152,6 +139,7 @@ public class WatchResource {
     return importer.importList(
         body,
         new WatchImportService.Options(
+            contentLength,
             listFormat,
             group,
             importMode,

@@ -29,6 +29,16 @@ public interface DetourConfig {
   @WithName("import")
   Import imports();
 
+  Verdict verdict();
+
+  Monitor monitor();
+
+  Control control();
+
+  Agent agent();
+
+  Uplink uplink();
+
   /** Defaults a group falls back to when it does not set its own. */
   interface Probe {
     /** How often each watch is probed, unless its group says otherwise. */
@@ -57,6 +67,16 @@ public interface DetourConfig {
     @WithName("syn-wait")
     @WithDefault("2s")
     Duration synWait();
+
+    /**
+     * How many times an unanswered SYN is sent (each waiting {@code syn-wait}): a lossy link loses
+     * a packet now and then, a black hole loses them all.
+     */
+    @WithName("syn-tries")
+    @WithDefault("2")
+    @Min(1)
+    @Max(5)
+    int synTries();
 
     /** Echo requests per ICMP probe. */
     @WithName("icmp-count")
@@ -136,5 +156,151 @@ public interface DetourConfig {
     @WithDefault("10000")
     @Min(1)
     int maxReportedErrors();
+  }
+
+  /** How evidence becomes a state: hysteresis and mass blocks. */
+  interface Verdict {
+    /** Rounds in a row that must agree before a watch becomes blocked or down. */
+    @WithName("block-after")
+    @WithDefault("3")
+    @Min(1)
+    @Max(100)
+    int blockAfter();
+
+    /** Good rounds in a row before a blocked or down watch is up again. */
+    @WithName("clear-after")
+    @WithDefault("2")
+    @Min(1)
+    @Max(100)
+    int clearAfter();
+
+    /** How many watches blocked the same way within the window make one mass-block incident. */
+    @WithName("mass-block.min-watches")
+    @WithDefault("10")
+    @Min(2)
+    int massBlockMinWatches();
+
+    /** How close together those blocks must come. */
+    @WithName("mass-block.window")
+    @WithDefault("5m")
+    Duration massBlockWindow();
+  }
+
+  /** The probing loop. */
+  interface Monitor {
+    /** Whether watches are probed continuously (off: only on-demand probes via the API). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Watches probed at the same time at most. */
+    @WithDefault("64")
+    @Min(1)
+    @Max(4096)
+    int concurrency();
+
+    /** Addresses of one host name probed each round at most. */
+    @WithName("max-addresses")
+    @WithDefault("4")
+    @Min(1)
+    @Max(64)
+    int maxAddresses();
+
+    /** Addresses probed in each /24 of a prefix watch per round. */
+    @WithName("prefix.samples-per-24")
+    @WithDefault("1")
+    @Min(1)
+    @Max(16)
+    int prefixSamplesPer24();
+
+    /** The most /24s of one prefix watch probed per round; the others wait for later rounds. */
+    @WithName("prefix.max-blocks")
+    @WithDefault("256")
+    @Min(1)
+    @Max(65536)
+    int prefixMaxBlocks();
+
+    /** Probes of a prefix watch that names none (a prefix has no name for HTTP, TLS or DNS). */
+    @WithName("prefix.probes")
+    @WithDefault("icmp,tcp_syn")
+    @NotEmpty
+    Set<ProbeKind> prefixProbes();
+  }
+
+  /** Where a block is confirmed: somewhere uncensored. */
+  interface Control {
+    /** {@code interface} (probe through the tunnel), {@code agent} (a Detour abroad) or none. */
+    @WithDefault("none")
+    ControlMode mode();
+
+    /** The tunnel interface probed through in {@code interface} mode. */
+    @WithName("interface")
+    Optional<String> device();
+
+    /** Base URL of the control agent in {@code agent} mode, e.g. https://vps.example:8443. */
+    @WithName("agent-url")
+    Optional<String> agentUrl();
+
+    /** The agent's token ({@code detour.agent.token} on the agent). */
+    @WithName("agent-token")
+    Optional<String> agentToken();
+
+    /** Resolvers asked through the tunnel in {@code interface} mode. */
+    @WithName("dns-resolvers")
+    @WithDefault("9.9.9.9,1.1.1.1")
+    List<String> dnsResolvers();
+
+    /** How long a request to the agent may take beyond the probes' own timeouts. */
+    @WithName("agent-timeout")
+    @WithDefault("30s")
+    Duration agentTimeout();
+  }
+
+  /** The control mode. */
+  enum ControlMode {
+    NONE,
+    INTERFACE,
+    AGENT
+  }
+
+  /** This Detour as a control agent for another, abroad. */
+  interface Agent {
+    @WithDefault("false")
+    boolean enabled();
+
+    /** The bearer token clients must send; required when the agent is enabled. */
+    Optional<String> token();
+
+    /** Probe requests per second the agent accepts (more get 429). */
+    @WithName("rate-limit")
+    @WithDefault("200")
+    @Min(1)
+    int rateLimit();
+
+    /** Probe requests the agent runs at the same time at most. */
+    @WithName("max-concurrent")
+    @WithDefault("64")
+    @Min(1)
+    int maxConcurrent();
+
+    /**
+     * Prefixes the agent probes even though they are private or reserved (it refuses those
+     * otherwise, so it is never a way into its own network).
+     */
+    @WithName("allow")
+    Optional<List<String>> allow();
+  }
+
+  /** The check that this host's own uplink works before anyone is blamed. */
+  interface Uplink {
+    /**
+     * Addresses that answer ping when the uplink works (e.g. the ISP's gateway and a resolver);
+     * empty: the default gateway.
+     */
+    Optional<List<String>> anchors();
+
+    /** How long an uplink check result is reused. */
+    @WithName("check-every")
+    @WithDefault("5s")
+    Duration checkEvery();
   }
 }

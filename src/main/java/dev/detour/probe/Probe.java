@@ -14,4 +14,7 @@ public interface Probe {
   boolean raw();
 
   Evidence run(ProbeRequest request) throws IOException;
+
+  /** The type of {@link #run}'s evidence, for reading it back from JSON (a control agent's). */
+  Class<? extends Evidence> evidenceType();
 }

@@ -87,7 +87,17 @@ public class ProbeService {
       String name,
       String device,
       Instant at,
-      List<ProbeResult> results) {}
+      List<ProbeResult> results) {
+
+    /** This run with the results of {@code again}'s kinds taken from {@code again}. */
+    public Run replacing(Run again) {
+      Set<ProbeKind> redone = EnumSet.noneOf(ProbeKind.class);
+      again.results().forEach(r -> redone.add(r.probe()));
+      List<ProbeResult> merged = new ArrayList<>(again.results());
+      results.stream().filter(r -> !redone.contains(r.probe())).forEach(merged::add);
+      return new Run(id, target, address, name, device, again.at(), List.copyOf(merged));
+    }
+  }
 
   public Run run(String target, Set<ProbeKind> kinds, List<Integer> ports, String device) {
     ParsedTarget parsed;
@@ -104,41 +114,64 @@ public class ProbeService {
     }
     String name = parsed.target().kind() == TargetKind.HOST ? parsed.target().value() : null;
     InetAddress address = resolve(parsed.target().value(), name);
-    InetAddress source = null;
-    if (device != null) {
-      try {
-        source = InetAddress.getByName(Route.lookup(address, device).source());
-      } catch (IOException e) {
-        throw ProblemException.invalidField(
-            "Invalid probe",
-            "device",
-            "cannot probe "
-                + address.getHostAddress()
-                + " through '"
-                + device
-                + "': "
-                + e.getMessage());
-      }
+    try {
+      return probe(target, address, name, ports, kinds, device, true);
+    } catch (IOException e) {
+      throw ProblemException.invalidField(
+          "Invalid probe",
+          "device",
+          "cannot probe "
+              + address.getHostAddress()
+              + " through '"
+              + device
+              + "': "
+              + e.getMessage());
     }
+  }
+
+  /**
+   * Probes one address now with every kind at once: the monitor's and the control agent's entry.
+   *
+   * @param name the host name for Host, SNI and DNS, or null
+   * @param device the interface to leave by (the tunnel), or null for the kernel's choice
+   * @param keepCaptures whether raw probes write pcap files (under the run's id)
+   * @throws IOException when {@code device} has no route to the address
+   */
+  public Run probe(
+      String target,
+      InetAddress address,
+      String name,
+      List<Integer> ports,
+      Set<ProbeKind> kinds,
+      String device,
+      boolean keepCaptures)
+      throws IOException {
+    InetAddress source =
+        device == null ? null : InetAddress.getByName(Route.lookup(address, device).source());
     String id =
         Long.toHexString(System.currentTimeMillis())
             + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20, 1 << 24));
-    Path captures = captures().resolve(id);
+    Path captures = keepCaptures ? captures().resolve(id) : null;
     ProbeRequest request = new ProbeRequest(target, address, name, ports, device, source, captures);
-    List<ProbeResult> results = new ArrayList<>();
     Set<ProbeKind> wanted = EnumSet.copyOf(kinds);
-    for (ProbeKind kind : wanted) {
-      ProbeResult result = run(probes.get(kind), request);
-      results.add(result);
-      // Without raw packets, a plain connect() still tells open, closed and silent apart.
-      if (kind == ProbeKind.TCP_SYN
-          && result.status() == ProbeResult.Status.UNAVAILABLE
-          && !wanted.contains(ProbeKind.TCP_CONNECT)) {
-        results.add(run(probes.get(ProbeKind.TCP_CONNECT), request));
-      }
+    // Without raw packets, a plain connect() still tells open, closed and silent apart.
+    if (wanted.contains(ProbeKind.TCP_SYN)
+        && unavailable(probes.get(ProbeKind.TCP_SYN), request) != null) {
+      wanted.add(ProbeKind.TCP_CONNECT);
     }
+    List<ProbeThreads.Part<ProbeResult>> parts = new ArrayList<>();
+    for (ProbeKind kind : wanted) {
+      parts.add(() -> run(probes.get(kind), request));
+    }
+    List<ProbeResult> results = ProbeThreads.all(parts);
     return new Run(
-        id, target, address.getHostAddress(), name, device, Instant.now(), List.copyOf(results));
+        keepCaptures ? id : null,
+        target,
+        address.getHostAddress(),
+        name,
+        device,
+        Instant.now(),
+        List.copyOf(results));
   }
 
   private ProbeResult run(Probe probe, ProbeRequest request) {
@@ -151,13 +184,14 @@ public class ProbeService {
     long start = System.nanoTime();
     Timer.Sample sample = Timer.start(meters);
     try {
-      if (probe.raw()) {
+      boolean keeps = probe.raw() && request.captures() != null;
+      if (keeps) {
         Files.createDirectories(request.captures());
       }
-      Set<String> before = probe.raw() ? Set.copyOf(files(request.captures())) : Set.of();
+      Set<String> before = keeps ? Set.copyOf(files(request.captures())) : Set.of();
       Evidence evidence = probe.run(request);
       List<String> captures =
-          probe.raw()
+          keeps
               ? files(request.captures()).stream().filter(f -> !before.contains(f)).toList()
               : null;
       sample.stop(timer(probe.kind()));

@@ -69,6 +69,11 @@ public final class DnsProbe implements Probe {
   }
 
   @Override
+  public Class<DnsAnswers> evidenceType() {
+    return DnsAnswers.class;
+  }
+
+  @Override
   public boolean raw() {
     return false;
   }

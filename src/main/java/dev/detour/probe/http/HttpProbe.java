@@ -4,6 +4,7 @@ import dev.detour.DetourConfig;
 import dev.detour.probe.Probe;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
+import dev.detour.probe.ProbeThreads;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.ByteArrayOutputStream;
@@ -72,18 +73,24 @@ public final class HttpProbe implements Probe {
   }
 
   @Override
+  public Class<WebEvidence> evidenceType() {
+    return WebEvidence.class;
+  }
+
+  @Override
   public boolean raw() {
     return false;
   }
 
-  /** GET / on every port of the watch: HTTPS on 443, HTTP elsewhere. */
+  /** GET / on every port of the watch at once: HTTPS on 443, HTTP elsewhere. */
   @Override
-  public WebEvidence run(ProbeRequest request) {
-    List<HttpEvidence> pages = new java.util.ArrayList<>();
+  public WebEvidence run(ProbeRequest request) throws IOException {
+    List<ProbeThreads.Part<HttpEvidence>> pages = new java.util.ArrayList<>();
     for (int port : request.ports()) {
-      pages.add(get(request.address(), port, port == 443, request.name(), "/", request.source()));
+      pages.add(
+          () -> get(request.address(), port, port == 443, request.name(), "/", request.source()));
     }
-    return new WebEvidence(List.copyOf(pages));
+    return new WebEvidence(ProbeThreads.all(pages));
   }
 
   /**

@@ -4,7 +4,9 @@ import dev.detour.DetourConfig;
 import dev.detour.probe.Probe;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
+import dev.detour.probe.ProbeThreads;
 import jakarta.inject.Singleton;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -28,19 +30,31 @@ public final class TlsProbe implements Probe {
   }
 
   @Override
+  public Class<TlsHandshakes> evidenceType() {
+    return TlsHandshakes.class;
+  }
+
+  @Override
   public boolean raw() {
     return false;
   }
 
+  /** The three handshakes at once, so a silent SNI filter costs one timeout, not three. */
   @Override
-  public TlsHandshakes run(ProbeRequest request) {
+  public TlsHandshakes run(ProbeRequest request) throws IOException {
     int port = request.ports().contains(443) ? 443 : request.ports().get(0);
     String name = request.name() != null ? request.name() : request.address().getHostAddress();
     return new TlsHandshakes(
-        List.of(
-            http.handshake(request.address(), port, TlsEvidence.Sni.TARGET, name, request.source()),
-            http.handshake(request.address(), port, TlsEvidence.Sni.NONE, name, request.source()),
-            http.handshake(
-                request.address(), port, TlsEvidence.Sni.DECOY, decoy, request.source())));
+        ProbeThreads.all(
+            List.<ProbeThreads.Part<TlsEvidence>>of(
+                () ->
+                    http.handshake(
+                        request.address(), port, TlsEvidence.Sni.TARGET, name, request.source()),
+                () ->
+                    http.handshake(
+                        request.address(), port, TlsEvidence.Sni.NONE, name, request.source()),
+                () ->
+                    http.handshake(
+                        request.address(), port, TlsEvidence.Sni.DECOY, decoy, request.source()))));
   }
 }

@@ -46,6 +46,11 @@ public final class IcmpProbe implements Probe {
   }
 
   @Override
+  public Class<IcmpEvidence> evidenceType() {
+    return IcmpEvidence.class;
+  }
+
+  @Override
   public boolean raw() {
     return true;
   }

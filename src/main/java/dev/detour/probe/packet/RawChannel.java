@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
@@ -39,7 +41,15 @@ import org.pcap4j.util.MacAddress;
 public final class RawChannel implements AutoCloseable {
 
   private static final int SNAPLEN = 512;
+
+  /**
+   * An idle capture polls at 0.2 ms right after a packet and backs off to 10 ms: answers' times
+   * come from the capture's own timestamps, so a late poll costs no precision, and dozens of probes
+   * waiting at once do not keep the CPU busy.
+   */
   private static final long POLL_NANOS = 200_000;
+
+  private static final long POLL_MAX_NANOS = 10_000_000;
 
   /** A frame of this exchange, as bytes on the link, with its time. */
   public record Frame(long nanos, byte[] bytes, boolean sent, PacketView view) {}
@@ -81,6 +91,8 @@ public final class RawChannel implements AutoCloseable {
               .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
               .timeoutMillis(10)
               .immediateMode(true)
+              // A probe sees a handful of packets: a small ring is quick to set up.
+              .bufferSize(256 * 1024)
               .direction(PcapHandle.PcapDirection.IN)
               .build();
       try {
@@ -111,6 +123,10 @@ public final class RawChannel implements AutoCloseable {
   }
 
   private static MacAddress ownMac(String device) throws IOException {
+    Path sys = Path.of("/sys/class/net", device, "address");
+    if (Files.isReadable(sys)) {
+      return MacAddress.getByName(Files.readString(sys).strip());
+    }
     try {
       PcapNetworkInterface nif = Pcaps.getDevByName(device);
       if (nif != null) {
@@ -123,8 +139,7 @@ public final class RawChannel implements AutoCloseable {
     } catch (PcapNativeException e) {
       throw new IOException("cannot read the address of " + device, e);
     }
-    String text = Files.readString(Path.of("/sys/class/net", device, "address")).strip();
-    return MacAddress.getByName(text);
+    throw new IOException(device + " has no link-layer address");
   }
 
   public Route route() {
@@ -167,6 +182,7 @@ public final class RawChannel implements AutoCloseable {
   public List<PacketView> capture(long deadlineNanos, Predicate<List<PacketView>> enough)
       throws IOException {
     List<PacketView> got = new ArrayList<>();
+    long idle = POLL_NANOS;
     while (System.nanoTime() < deadlineNanos && !enough.test(got)) {
       Packet packet;
       try {
@@ -175,9 +191,11 @@ public final class RawChannel implements AutoCloseable {
         throw new IOException("capture on " + route.device() + " failed: " + e.getMessage(), e);
       }
       if (packet == null) {
-        LockSupport.parkNanos(POLL_NANOS);
+        LockSupport.parkNanos(Math.min(idle, Math.max(0, deadlineNanos - System.nanoTime())));
+        idle = Math.min(POLL_MAX_NANOS, idle * 2);
         continue;
       }
+      idle = POLL_NANOS;
       Timestamp at = handle.getTimestamp();
       long nanos = at == null ? nowNanos() : at.getTime() / 1000 * 1_000_000_000L + at.getNanos();
       byte[] bytes = packet.getRawData();
@@ -225,11 +243,34 @@ public final class RawChannel implements AutoCloseable {
     handle.close();
   }
 
-  /** Learns a next hop's MAC address from the kernel's neighbour table. */
+  /**
+   * Learns a next hop's MAC address from the kernel's neighbour table, and remembers it for a few
+   * seconds: every probe leaves by the same gateway, and asking {@code ip neigh} for each one costs
+   * a process.
+   */
   static final class Neighbors {
+    private static final long TTL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final Map<String, Known> KNOWN = new ConcurrentHashMap<>();
+
+    private record Known(MacAddress mac, long at) {}
+
     private Neighbors() {}
 
     static MacAddress resolve(Route route) throws IOException {
+      String key = route.device() + "/" + route.nextHop();
+      Known known = KNOWN.get(key);
+      if (known != null && System.nanoTime() - known.at() < TTL_NANOS) {
+        return known.mac();
+      }
+      MacAddress mac = ask(route);
+      if (KNOWN.size() > 1024) {
+        KNOWN.clear();
+      }
+      KNOWN.put(key, new Known(mac, System.nanoTime()));
+      return mac;
+    }
+
+    private static MacAddress ask(Route route) throws IOException {
       String hop = route.nextHop();
       for (int attempt = 0; attempt < 40; attempt++) {
         String output =

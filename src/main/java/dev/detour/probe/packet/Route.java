@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +26,30 @@ public record Route(String destination, String device, String gateway, String so
    * @param device the interface the probe must leave by (a tunnel), or null for the kernel's choice
    */
   public static Route lookup(InetAddress destination, String device) throws IOException {
+    String key = destination.getHostAddress() + "|" + device;
+    Known known = KNOWN.get(key);
+    if (known != null && System.nanoTime() - known.at() < TTL_NANOS) {
+      return known.route();
+    }
+    Route route = ask(destination, device);
+    if (KNOWN.size() > 4096) {
+      KNOWN.clear();
+    }
+    KNOWN.put(key, new Known(route, System.nanoTime()));
+    return route;
+  }
+
+  /**
+   * Routes are remembered a few seconds: asking {@code ip route get} for each probe costs a
+   * process.
+   */
+  private static final long TTL_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+  private static final Map<String, Known> KNOWN = new ConcurrentHashMap<>();
+
+  private record Known(Route route, long at) {}
+
+  private static Route ask(InetAddress destination, String device) throws IOException {
     List<String> command =
         new ArrayList<>(List.of("ip", "-4", "-o", "route", "get", destination.getHostAddress()));
     if (device != null) {
@@ -31,6 +57,21 @@ public record Route(String destination, String device, String gateway, String so
     }
     String output = Commands.run(command, 5, TimeUnit.SECONDS);
     return parse(destination.getHostAddress(), output);
+  }
+
+  /** The IPv4 default gateway of the main table, or null when there is none. */
+  public static String defaultGateway() throws IOException {
+    String output =
+        Commands.run(List.of("ip", "-4", "-o", "route", "show", "default"), 5, TimeUnit.SECONDS);
+    for (String line : output.split("\n")) {
+      String[] words = line.strip().split("\\s+");
+      for (int i = 0; i + 1 < words.length; i++) {
+        if (words[i].equals("via")) {
+          return words[i + 1];
+        }
+      }
+    }
+    return null;
   }
 
   static Route parse(String destination, String output) throws IOException {

@@ -36,6 +36,11 @@ public final class ConnectProbe implements Probe {
   }
 
   @Override
+  public Class<ConnectEvidence> evidenceType() {
+    return ConnectEvidence.class;
+  }
+
+  @Override
   public boolean raw() {
     return false;
   }

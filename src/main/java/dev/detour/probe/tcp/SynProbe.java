@@ -4,6 +4,7 @@ import dev.detour.DetourConfig;
 import dev.detour.probe.Probe;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
+import dev.detour.probe.ProbeThreads;
 import dev.detour.probe.packet.Frames;
 import dev.detour.probe.packet.PacketView;
 import dev.detour.probe.packet.RawChannel;
@@ -20,11 +21,13 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.pcap4j.packet.IpV4Packet;
 
 /**
- * Sends raw SYNs of both shapes to a port, from fresh source ports and in random order, captures
- * every answer (SYN-ACK, RST, RST+ACK, several RSTs, ICMP errors), and closes a half-open
- * connection with a RST of its own. A forged RST that {@code connect()} would ignore is seen here.
+ * Sends raw SYNs of both shapes to each port, from fresh source ports, captures every answer
+ * (SYN-ACK, RST, RST+ACK, several RSTs, ICMP errors), and closes a half-open connection with a RST
+ * of its own. A forged RST that {@code connect()} would ignore is seen here. An unanswered SYN is
+ * sent again, as a TCP stack would, so one lost packet on a lossy link is not a silent port.
  */
 @Singleton
 public final class SynProbe implements Probe {
@@ -41,14 +44,24 @@ public final class SynProbe implements Probe {
       new AtomicInteger(ThreadLocalRandom.current().nextInt(PORTS));
 
   private final Duration wait;
+  private final int tries;
 
   public SynProbe(Duration wait) {
+    this(wait, 1);
+  }
+
+  /**
+   * @param wait how long each try waits for an answer
+   * @param tries how many times an unanswered SYN is sent in all
+   */
+  public SynProbe(Duration wait, int tries) {
     this.wait = wait;
+    this.tries = tries;
   }
 
   @Inject
   public SynProbe(DetourConfig config) {
-    this(config.probe().synWait());
+    this(config.probe().synWait(), config.probe().synTries());
   }
 
   @Override
@@ -57,35 +70,44 @@ public final class SynProbe implements Probe {
   }
 
   @Override
+  public Class<TcpSynEvidence> evidenceType() {
+    return TcpSynEvidence.class;
+  }
+
+  @Override
   public boolean raw() {
     return true;
   }
 
+  /** Both shapes to every port, all at once, each from its own source port. */
   @Override
   public TcpSynEvidence run(ProbeRequest request) throws IOException {
-    List<SynEvidence> all = new ArrayList<>();
+    Inet4Address target = (Inet4Address) request.address();
+    List<ProbeThreads.Part<SynEvidence>> parts = new ArrayList<>();
     for (int port : request.ports()) {
-      all.addAll(
-          probe(
-              (Inet4Address) request.address(),
-              port,
-              request.device(),
-              request.capture("syn-" + port + ".pcap")));
+      parts.addAll(parts(target, port, request.device(), request.capture("syn-" + port + ".pcap")));
     }
-    return new TcpSynEvidence(List.copyOf(all));
+    return new TcpSynEvidence(ProbeThreads.all(parts));
   }
 
-  /** Both shapes in random order; {@code device} forces an interface (a tunnel), or null. */
+  /**
+   * Both shapes at once, in random order; {@code device} forces an interface (a tunnel), or null.
+   */
   public List<SynEvidence> probe(Inet4Address target, int port, String device, Path pcap)
       throws IOException {
+    return ProbeThreads.all(parts(target, port, device, pcap));
+  }
+
+  private List<ProbeThreads.Part<SynEvidence>> parts(
+      Inet4Address target, int port, String device, Path pcap) {
     List<SynShape> shapes = new ArrayList<>(List.of(SynShape.values()));
     Collections.shuffle(shapes);
-    List<SynEvidence> evidence = new ArrayList<>();
+    List<ProbeThreads.Part<SynEvidence>> parts = new ArrayList<>();
     for (SynShape shape : shapes) {
-      evidence.add(
-          probe(target, port, shape, device, pcap == null ? null : withShape(pcap, shape)));
+      Path file = pcap == null ? null : withShape(pcap, shape);
+      parts.add(() -> probe(target, port, shape, device, file));
     }
-    return evidence;
+    return parts;
   }
 
   private static Path withShape(Path pcap, SynShape shape) {
@@ -108,26 +130,30 @@ public final class SynProbe implements Probe {
     try (RawChannel channel = RawChannel.open(route, filter)) {
       long seq = ThreadLocalRandom.current().nextLong(1, 1L << 32);
       Inet4Address source = channel.source();
-      PacketView sent = channel.send(Frames.syn(source, target, sourcePort, port, seq, shape, 64));
-      long sentAt = System.nanoTime();
+      IpV4Packet.Builder syn = Frames.syn(source, target, sourcePort, port, seq, shape, 64);
+      PacketView sent = channel.send(syn);
       long[] firstAt = {-1};
       List<PacketView> answers = new ArrayList<>();
-      channel.capture(
-          sentAt + wait.toNanos(),
-          got -> {
-            for (PacketView p : got.subList(answers.size(), got.size())) {
-              if (concerns(p, sourcePort, port)) {
-                answers.add(p);
-                if (firstAt[0] < 0) {
-                  firstAt[0] = System.nanoTime();
+      for (int attempt = 1; attempt <= tries && firstAt[0] < 0; attempt++) {
+        if (attempt > 1) {
+          channel.send(syn);
+        }
+        List<PacketView> seen = new ArrayList<>();
+        channel.capture(
+            System.nanoTime() + wait.toNanos(),
+            got -> {
+              for (PacketView p : got.subList(seen.size(), got.size())) {
+                seen.add(p);
+                if (concerns(p, sourcePort, port)) {
+                  answers.add(p);
+                  if (firstAt[0] < 0) {
+                    firstAt[0] = System.nanoTime();
+                  }
                 }
-              } else {
-                answers.add(null);
               }
-            }
-            return firstAt[0] > 0 && System.nanoTime() - firstAt[0] > LINGER.toNanos();
-          });
-      answers.removeIf(p -> p == null);
+              return firstAt[0] > 0 && System.nanoTime() - firstAt[0] > LINGER.toNanos();
+            });
+      }
       if (answers.stream().anyMatch(p -> p.tcp() != null && p.tcp().syn() && p.tcp().ackFlag())) {
         channel.send(Frames.rst(source, target, sourcePort, port, seq + 1));
       }

@@ -59,6 +59,11 @@ public final class CensorLocator implements Probe {
   }
 
   @Override
+  public Class<CensorTraces> evidenceType() {
+    return CensorTraces.class;
+  }
+
+  @Override
   public boolean raw() {
     return true;
   }
@@ -82,27 +87,54 @@ public final class CensorLocator implements Probe {
     String name = request.name() != null ? request.name() : target.getHostAddress();
     if (guard != null && guard.installed()) {
       if (request.ports().contains(80)) {
-        traces.add(
-            locateRequest(
-                target,
-                80,
-                "http-request",
-                OffendingRequests.httpGet(name, "/"),
-                request.device(),
-                request.capture("trace-http.pcap")));
+        locateRequestIfOpen(
+            traces,
+            target,
+            80,
+            "http-request",
+            OffendingRequests.httpGet(name, "/"),
+            request.device(),
+            request.capture("trace-http.pcap"));
       }
       if (request.ports().contains(443)) {
-        traces.add(
-            locateRequest(
-                target,
-                443,
-                "client-hello",
-                OffendingRequests.clientHello(name),
-                request.device(),
-                request.capture("trace-tls.pcap")));
+        locateRequestIfOpen(
+            traces,
+            target,
+            443,
+            "client-hello",
+            OffendingRequests.clientHello(name),
+            request.device(),
+            request.capture("trace-tls.pcap"));
       }
     }
     return new CensorTraces(List.copyOf(traces));
+  }
+
+  /**
+   * Adds the request's trace when the port completes a handshake; one that does not (its SYNs are
+   * what the censor stops) leaves the SYN trace to tell where.
+   */
+  private void locateRequestIfOpen(
+      List<CensorLocation> traces,
+      Inet4Address target,
+      int port,
+      String offending,
+      byte[] payload,
+      String device,
+      Path pcap)
+      throws IOException {
+    try {
+      traces.add(locateRequest(target, port, offending, payload, device, pcap));
+    } catch (NoHandshakeException e) {
+      // Nothing to add: the SYN trace above covers a port that never opens.
+    }
+  }
+
+  /** A request trace found no TTL at which the handshake completed. */
+  static final class NoHandshakeException extends IOException {
+    NoHandshakeException(String message) {
+      super(message);
+    }
   }
 
   public CensorLocation locate(
@@ -252,7 +284,7 @@ public final class CensorLocator implements Probe {
       // Handshake answers (and their retransmissions) are not what the request drew.
       seen.removeIf(p -> p.tcp() != null && p.tcp().syn());
       if (handshakes == 0) {
-        throw new IOException(
+        throw new NoHandshakeException(
             target.getHostAddress() + ":" + port + " completed no handshake: nothing to locate");
       }
       return summarise(

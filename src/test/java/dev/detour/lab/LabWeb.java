@@ -58,14 +58,15 @@ public final class LabWeb {
             send(exchange, answer);
           }
         });
-    http.setExecutor(Executors.newFixedThreadPool(16));
+    http.setExecutor(Executors.newCachedThreadPool());
     http.start();
     // HTTPS is a plain TLS socket loop answering one request per connection: the JDK's
     // HttpsServer stalls seconds between keep-alive requests, which would look like a slow site.
     SSLServerSocket tls =
         (SSLServerSocket)
             tls(keystore, password).getServerSocketFactory().createServerSocket(443, 512);
-    ExecutorService workers = Executors.newFixedThreadPool(16);
+    // A thread per connection: several Detours probing at once must never queue behind each other.
+    ExecutorService workers = Executors.newCachedThreadPool();
     Thread acceptor =
         new Thread(
             () -> {

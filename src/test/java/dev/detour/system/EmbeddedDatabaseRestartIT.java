@@ -4,20 +4,15 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.detour.lab.DetourProcess;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,23 +24,26 @@ import org.junit.jupiter.api.Test;
  */
 class EmbeddedDatabaseRestartIT {
 
+  /**
+   * The watches here are test data, some of them real prefixes: the service must not probe them, so
+   * its monitoring loop is off.
+   */
+  private static final Map<String, String> CONFIG = Map.of("detour.monitor.enabled", "false");
+
   private Path dataDir;
-  private Process process;
+  private DetourProcess detour;
   private int port;
 
   @BeforeEach
   void freshDataDirectory() throws IOException {
     dataDir = Files.createTempDirectory("detour-it-");
+    port = DetourProcess.freePort();
   }
 
   @AfterEach
   void stopAndClean() throws Exception {
-    if (process != null) {
-      // Gently first: Detour removes its nftables guard table when it stops.
-      process.destroy();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
+    if (detour != null) {
+      detour.stop();
     }
     try (Stream<Path> files = Files.walk(dataDir)) {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -53,65 +51,23 @@ class EmbeddedDatabaseRestartIT {
   }
 
   private void start() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    String jar = System.getProperty("detour.app.jar");
-    assertThat(jar).as("detour.app.jar names the packaged service").isNotNull();
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    process =
-        new ProcessBuilder(
-                List.of(
-                    java.toString(),
-                    "-Ddetour.data-dir=" + dataDir.resolve("data"),
-                    "-Dquarkus.http.port=" + port,
-                    "-jar",
-                    jar))
-            .redirectErrorStream(true)
-            .redirectOutput(dataDir.resolve("detour.log").toFile())
-            .start();
-    HttpClient client = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline) {
-      assertThat(process.isAlive()).as("Detour exited at start; see its log").isTrue();
-      try {
-        HttpResponse<Void> ready =
-            client.send(
-                HttpRequest.newBuilder(URI.create(base() + "/q/health/ready")).build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (ready.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // Not listening yet.
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("Detour did not become ready in 90 s:\n" + log());
+    detour = DetourProcess.start(null, dataDir, port, CONFIG);
   }
 
   private String log() throws IOException {
-    return Files.readString(dataDir.resolve("detour.log"));
-  }
-
-  private String base() {
-    return "http://127.0.0.1:" + port;
+    return detour.logText();
   }
 
   private RequestSpecification api() {
-    return given().baseUri(base());
+    return given().baseUri(detour.base());
   }
 
   private void stopGently() throws Exception {
-    process.destroy();
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
-    process = null;
+    detour.stop();
   }
 
   private void kill9() throws Exception {
-    process.destroyForcibly();
-    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    process = null;
+    detour.kill9();
   }
 
   private static byte[] registryDump() throws IOException {

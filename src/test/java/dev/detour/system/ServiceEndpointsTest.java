@@ -34,6 +34,16 @@ class ServiceEndpointsTest {
   }
 
   @Test
+  void thisDetourIsNoControlAgentUnlessConfigured() {
+    given()
+        .header("Authorization", "Bearer anything-at-all-0123")
+        .get("/agent/v1/health")
+        .then()
+        .statusCode(404)
+        .body("detail", equalTo("this Detour is not a control agent"));
+  }
+
+  @Test
   void metricsArePrometheusText() {
     given()
         .accept("text/plain")

@@ -16,6 +16,9 @@ public class Database {
 
   @Transactional
   public void clear() {
+    em.createQuery("delete from Incident where parentId is not null").executeUpdate();
+    em.createQuery("delete from Incident").executeUpdate();
+    em.createQuery("delete from WatchStatus").executeUpdate();
     em.createQuery("delete from Watch").executeUpdate();
     em.createQuery("delete from WatchGroup").executeUpdate();
   }

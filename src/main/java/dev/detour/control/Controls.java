@@ -1,0 +1,108 @@
+package dev.detour.control;
+
+import dev.detour.DetourConfig;
+import dev.detour.probe.Probe;
+import dev.detour.probe.ProbeService;
+import dev.detour.probe.dns.DnsProbe;
+import dev.detour.probe.icmp.IcmpProbe;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import org.jboss.logging.Logger;
+
+/**
+ * The control vantage {@code detour.control.mode} names, checked at start (a mode missing its
+ * interface, URL or token stops the service with a message saying which key to set), and its
+ * health, checked at most every few seconds and shared by every round.
+ */
+@ApplicationScoped
+public class Controls {
+
+  private static final Logger LOG = Logger.getLogger(Controls.class);
+  private static final Duration HEALTH_TTL = Duration.ofSeconds(5);
+
+  private final ControlVantage vantage;
+  private final DetourConfig config;
+  private volatile ControlVantage.Health health;
+  private volatile Instant checked = Instant.EPOCH;
+
+  public Controls(
+      DetourConfig config, ProbeService probes, DnsProbe dns, IcmpProbe icmp, Instance<Probe> all) {
+    this.config = config;
+    DetourConfig.Control c = config.control();
+    this.vantage =
+        switch (c.mode()) {
+          case NONE -> new NoControl();
+          case INTERFACE ->
+              new TunnelControl(
+                  c.device()
+                      .orElseThrow(
+                          () ->
+                              new IllegalStateException(
+                                  "detour.control.mode=interface needs detour.control.interface,"
+                                      + " the tunnel interface to probe through (e.g. gre-tunnel1)")),
+                  c.dnsResolvers().stream().map(r -> new InetSocketAddress(r.strip(), 53)).toList(),
+                  probes,
+                  dns,
+                  icmp);
+          case AGENT ->
+              new AgentControl(
+                  URI.create(
+                      c.agentUrl()
+                          .orElseThrow(
+                              () ->
+                                  new IllegalStateException(
+                                      "detour.control.mode=agent needs detour.control.agent-url,"
+                                          + " e.g. https://vps.example:8443"))),
+                  c.agentToken()
+                      .orElseThrow(
+                          () ->
+                              new IllegalStateException(
+                                  "detour.control.mode=agent needs detour.control.agent-token,"
+                                      + " the agent's detour.agent.token")),
+                  c.agentTimeout(),
+                  all);
+        };
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    if (config.agent().enabled()
+        && config.agent().token().filter(t -> t.length() >= 16).isEmpty()) {
+      throw new IllegalStateException(
+          "detour.agent.enabled=true needs detour.agent.token, a secret of at least 16 characters"
+              + " (e.g. from: openssl rand -hex 24)");
+    }
+    LOG.infof(
+        "Control vantage: %s%s",
+        vantage.mode(), config.agent().enabled() ? "; this Detour is also a control agent" : "");
+  }
+
+  public ControlVantage vantage() {
+    return vantage;
+  }
+
+  /** The last health check's answer, without checking (for the API). */
+  public ControlVantage.Health lastHealth() {
+    ControlVantage.Health h = health;
+    return h != null ? h : new ControlVantage.Health(false, "not checked yet");
+  }
+
+  /** The control's health, checked again when the last check is a few seconds old. */
+  public ControlVantage.Health health() {
+    Instant now = Instant.now();
+    if (health == null || checked.plus(HEALTH_TTL).isBefore(now)) {
+      synchronized (this) {
+        if (health == null || checked.plus(HEALTH_TTL).isBefore(now)) {
+          health = vantage.health();
+          checked = now;
+        }
+      }
+    }
+    return health;
+  }
+}

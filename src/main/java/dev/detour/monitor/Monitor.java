@@ -1,0 +1,914 @@
+package dev.detour.monitor;
+
+import dev.detour.DetourConfig;
+import dev.detour.control.ControlVantage;
+import dev.detour.control.Controls;
+import dev.detour.metrics.Metrics;
+import dev.detour.probe.Hops;
+import dev.detour.probe.ProbeKind;
+import dev.detour.probe.ProbeService;
+import dev.detour.probe.ProbeThreads;
+import dev.detour.probe.dns.DnsAnswers;
+import dev.detour.probe.dns.DnsEvidence;
+import dev.detour.probe.dns.DnsProbe;
+import dev.detour.probe.tcp.SynAnswer;
+import dev.detour.probe.tcp.SynEvidence;
+import dev.detour.probe.trace.CensorLocation;
+import dev.detour.probe.trace.CensorTraces;
+import dev.detour.verdict.BlockMethod;
+import dev.detour.verdict.HostTemplate;
+import dev.detour.verdict.Observation;
+import dev.detour.verdict.Tracker;
+import dev.detour.verdict.Verdict;
+import dev.detour.verdict.Verdicts;
+import dev.detour.verdict.WatchState;
+import dev.detour.watch.TargetKind;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * The monitoring loop's work: each round of a group probes every enabled watch — spread over the
+ * first half of the interval, each watch on its own so a slow or dead target delays nobody — turns
+ * the evidence into a verdict, runs it through the watch's hysteresis, and stores and meters what
+ * changed. Before anything, the uplink is checked: with it down every watch is unknown and nobody
+ * is blamed.
+ */
+@ApplicationScoped
+public class Monitor {
+
+  private static final Logger LOG = Logger.getLogger(Monitor.class);
+  private static final Set<ProbeKind> NOT_PER_ADDRESS = EnumSet.of(ProbeKind.DNS, ProbeKind.TRACE);
+
+  /** Methods a TCP trace can place on the path (not DNS lies, not filtered pings). */
+  private static final Set<BlockMethod> TRACEABLE =
+      EnumSet.of(
+          BlockMethod.TCP_RST_INJECTED,
+          BlockMethod.DPI_SYN_SIGNATURE,
+          BlockMethod.TCP_BLACKHOLE,
+          BlockMethod.HTTP_BLOCKPAGE,
+          BlockMethod.HTTP_TAMPERED,
+          BlockMethod.TLS_SNI_BLOCKED);
+
+  /** Prefix samples kept as evidence per round: the blocked ones first. */
+  private static final int KEPT_SAMPLES = 16;
+
+  /** Detection latency buckets: a few per decade, from a second to an hour. */
+  private static final Duration[] DETECTION_BUCKETS =
+      Stream.of(1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800, 3600)
+          .map(Duration::ofSeconds)
+          .toArray(Duration[]::new);
+
+  /** Addresses of a prefix probed at once by one watch's round. */
+  private static final int PREFIX_PARALLEL = 32;
+
+  private final DetourConfig config;
+  private final ProbeService probes;
+  private final DnsProbe dns;
+  private final Controls controls;
+  private final Uplink uplink;
+  private final StatusStore store;
+  private final MonitoredWatches watches;
+  private final MeterRegistry registry;
+  private final WatchMeters meters;
+  private final MassBlocks mass;
+
+  private final Map<Long, WatchRuntime> runtimes = new ConcurrentHashMap<>();
+  private final ThreadPoolExecutor workers;
+  private final ScheduledExecutorService starter;
+  private final Map<String, Instant> lastOverrunLog = new ConcurrentHashMap<>();
+  private final Map<String, Long> lastRound = new ConcurrentHashMap<>();
+  private volatile boolean vantageOnline = true;
+
+  /** Counts this vantage's offline spells: a round begun before one tells nothing after it. */
+  private volatile long offlineSpells;
+
+  private volatile String vantageDetail = "not checked yet";
+  private volatile Boolean controlOnline;
+  private volatile boolean loaded;
+
+  public Monitor(
+      DetourConfig config,
+      ProbeService probes,
+      DnsProbe dns,
+      Controls controls,
+      Uplink uplink,
+      StatusStore store,
+      MonitoredWatches watches,
+      MeterRegistry meters) {
+    this.config = config;
+    this.probes = probes;
+    this.dns = dns;
+    this.controls = controls;
+    this.uplink = uplink;
+    this.store = store;
+    this.watches = watches;
+    this.registry = meters;
+    this.meters = new WatchMeters(meters);
+    this.mass =
+        new MassBlocks(
+            config.verdict().massBlockMinWatches(), config.verdict().massBlockWindow(), store);
+    AtomicInteger count = new AtomicInteger();
+    this.workers =
+        new ThreadPoolExecutor(
+            config.monitor().concurrency(),
+            config.monitor().concurrency(),
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "detour-monitor-" + count.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.workers.allowCoreThreadTimeOut(true);
+    this.starter =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "detour-round-starter");
+              t.setDaemon(true);
+              return t;
+            });
+    Gauge.builder(Metrics.VANTAGE_UP, this, m -> m.vantageOnline ? 1 : 0)
+        .description("1 while this host's uplink works")
+        .register(registry);
+    Gauge.builder(Metrics.CONTROL_UP, this, m -> Boolean.TRUE.equals(m.controlOnline) ? 1 : 0)
+        .description("1 while the control vantage answers")
+        .register(registry);
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    starter.shutdownNow();
+    workers.shutdownNow();
+  }
+
+  /** Picks up the states stored by the last run, so a restart does not forget a block. */
+  synchronized void load() {
+    if (loaded) {
+      return;
+    }
+    List<WatchStatus> stored = store.load();
+    Map<Long, String[]> names = watches.names(stored.stream().map(s -> s.watchId).toList());
+    for (WatchStatus s : stored) {
+      String[] name = names.get(s.watchId);
+      if (name == null) {
+        continue;
+      }
+      WatchState state = WatchState.valueOf(s.state);
+      BlockMethod method = s.method == null ? null : BlockMethod.valueOf(s.method);
+      WatchRuntime rt =
+          new WatchRuntime(
+              s.watchId, name[0], name[1], new Tracker(state, method, s.since, null, 0, null));
+      rt.checkedAt = s.checkedAt;
+      WatchRuntimeView view = store.view(s);
+      rt.censor = view.censor();
+      rt.parts = view.parts() == null ? List.of() : view.parts();
+      runtimes.put(s.watchId, rt);
+      meters.register(rt);
+    }
+    loaded = true;
+    LOG.infof("Monitor: %d watch states picked up from the database", runtimes.size());
+  }
+
+  // ------------------------------------------------------------------------------- rounds
+
+  /** One round of a group: called by its Quartz job every interval. */
+  public void round(MonitoredWatches.GroupPlan plan) {
+    load();
+    Instant start = Instant.now();
+    Duration interval = Duration.ofSeconds(plan.intervalSeconds());
+    List<WatchSnapshot> list = watches.watches(plan.id());
+    if (list == null) {
+      return;
+    }
+    String group = plan.name();
+    Set<Long> present = list.stream().map(WatchSnapshot::id).collect(Collectors.toSet());
+    runtimes.values().stream()
+        .filter(rt -> rt.group.equals(group) && !present.contains(rt.id))
+        .map(rt -> rt.id)
+        .toList()
+        .forEach(this::forget);
+    if (list.isEmpty()) {
+      return;
+    }
+    Uplink.Status up = uplink.status();
+    vantage(up);
+    if (!up.up()) {
+      Verdict unknown = Verdict.unknown("this vantage is offline: " + up.detail());
+      for (WatchSnapshot w : list) {
+        WatchRuntime rt = runtime(w);
+        rt.tracker = rt.tracker.offline(start);
+        rt.verdict = unknown;
+        rt.methods = Set.of();
+        rt.checkedAt = start;
+        rt.dirty = true;
+      }
+      return;
+    }
+    ControlVantage.Health health = controls.health();
+    control(health);
+    RoundClock clock = new RoundClock(group, start, interval, list.size());
+    // Spread the watches' starts, no wider than half the interval: the packet budget paces the
+    // packets themselves, the spread keeps a big group from queueing all at once.
+    long spread = Math.min(interval.toMillis() / 2, list.size() * 10L);
+    for (int i = 0; i < list.size(); i++) {
+      WatchSnapshot w = list.get(i);
+      WatchRuntime rt = runtime(w);
+      if (!rt.running.compareAndSet(false, true)) {
+        overrun(w.group(), w.target() + " is still being probed from the last round");
+        clock.done();
+        continue;
+      }
+      long delay =
+          list.size() == 1
+              ? 0
+              : spread * i / list.size()
+                  + ThreadLocalRandom.current().nextLong(Math.max(1, spread / list.size()));
+      starter.schedule(
+          () ->
+              workers.execute(
+                  () -> {
+                    try {
+                      probe(w, rt, health);
+                    } catch (RuntimeException e) {
+                      LOG.warnf(e, "Round of %s failed", w.target());
+                    } finally {
+                      rt.running.set(false);
+                      clock.done();
+                    }
+                  }),
+          delay,
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Counts a round's watches down, and reports the round when the last one is done. */
+  private final class RoundClock {
+    private final String group;
+    private final Instant start;
+    private final Duration interval;
+    private final AtomicInteger left;
+
+    RoundClock(String group, Instant start, Duration interval, int watches) {
+      this.group = group;
+      this.start = start;
+      this.interval = interval;
+      this.left = new AtomicInteger(watches);
+    }
+
+    void done() {
+      if (left.decrementAndGet() != 0) {
+        return;
+      }
+      Duration took = Duration.between(start, Instant.now());
+      Timer.builder(Metrics.ROUND_DURATION)
+          .description("How long a round of a group's watches took")
+          .tag("group", group)
+          .register(registry)
+          .record(took);
+      lastRound.put(group, took.toMillis());
+      if (took.compareTo(interval) > 0) {
+        overrun(
+            group,
+            "the round took "
+                + took.toMillis()
+                + " ms, longer than its interval of "
+                + interval.toMillis()
+                + " ms: lengthen the interval, raise detour.monitor.concurrency or"
+                + " detour.probe.packets-per-second, or split the group");
+      }
+    }
+  }
+
+  private void overrun(String group, String why) {
+    Counter.builder(Metrics.ROUND_OVERRUNS)
+        .description("Rounds (or watches in them) that could not finish within the interval")
+        .tag("group", group)
+        .register(registry)
+        .increment();
+    Instant now = Instant.now();
+    Instant last = lastOverrunLog.get(group);
+    if (last == null || last.plusSeconds(60).isBefore(now)) {
+      lastOverrunLog.put(group, now);
+      LOG.warnf("Group %s overran its interval: %s", group, why);
+    }
+  }
+
+  // ------------------------------------------------------------------------------- one watch
+
+  private void probe(WatchSnapshot w, WatchRuntime rt, ControlVantage.Health health) {
+    Instant at = Instant.now();
+    long spell = offlineSpells;
+    long started = System.nanoTime();
+    boolean withControl = health.ok();
+    ControlVantage control = controls.vantage();
+    Set<ProbeKind> kinds = EnumSet.copyOf(w.probes());
+    kinds.removeAll(NOT_PER_ADDRESS);
+    if (kinds.isEmpty()) {
+      kinds.add(ProbeKind.TCP_SYN);
+    }
+    boolean suspicious =
+        rt.tracker.state() != WatchState.UP
+            || (rt.verdict != null && rt.verdict.state() != WatchState.UP);
+    List<AddressEvidence> evidence;
+    Verdict verdict;
+    Set<BlockMethod> methods;
+    DnsAnswers localDns = null;
+    DnsAnswers controlDns = null;
+    if (w.kind() == TargetKind.PREFIX) {
+      evidence = prefixRound(w, rt, kinds, withControl, at);
+      verdict = prefixVerdict(rt);
+      methods =
+          rt.parts.stream()
+              .filter(p -> p.method() != null)
+              .map(Part::method)
+              .collect(Collectors.toCollection(() -> EnumSet.noneOf(BlockMethod.class)));
+    } else {
+      String name = w.kind() == TargetKind.HOST ? w.target() : null;
+      Verdict dnsVerdict = null;
+      List<String> addresses;
+      if (name != null) {
+        localDns = resolveHere(name);
+        if (withControl) {
+          try {
+            controlDns = control.resolve(name);
+          } catch (IOException e) {
+            LOG.debugf("Control cannot resolve %s: %s", name, e.getMessage());
+          }
+        }
+        if (w.probes().contains(ProbeKind.DNS)) {
+          dnsVerdict = Verdicts.dns(localDns, controlDns);
+        }
+        addresses = addresses(localDns, controlDns);
+      } else {
+        addresses = List.of(w.target());
+      }
+      List<ProbeThreads.Part<AddressEvidence>> parts = new ArrayList<>();
+      for (String address : addresses) {
+        parts.add(() -> probeAddress(w, rt, address, null, name, kinds, withControl, suspicious));
+      }
+      try {
+        evidence = ProbeThreads.all(parts);
+      } catch (IOException e) {
+        evidence = List.of();
+      }
+      List<Verdict> verdicts = evidence.stream().map(AddressEvidence::verdict).toList();
+      if (addresses.isEmpty()) {
+        verdict =
+            dnsVerdict != null
+                ? dnsVerdict
+                : Verdict.down(List.of(name + " resolves to no address, here or from the control"));
+      } else {
+        verdict = Verdicts.combine(dnsVerdict, verdicts);
+      }
+      methods = Verdicts.methods(dnsVerdict, verdicts);
+      rt.parts =
+          evidence.stream()
+              .map(
+                  e ->
+                      new Part(
+                          e.address(), e.verdict().state(), e.verdict().method(), at, e.address()))
+              .toList();
+    }
+    if (!withControl && !control.mode().equals("none")) {
+      verdict = verdict.because("control vantage offline (" + health.detail() + ")");
+    }
+    if (spell != offlineSpells || !vantageOnline) {
+      // The uplink went down while this watch was being probed: its evidence blames nobody.
+      return;
+    }
+    rt.evidence =
+        new RoundEvidence(
+            at,
+            (System.nanoTime() - started) / 1_000_000,
+            control.mode() + (withControl ? "" : " (unavailable: " + health.detail() + ")"),
+            localDns,
+            controlDns,
+            evidence,
+            verdict);
+    apply(w, rt, verdict, methods, at, evidence);
+  }
+
+  private AddressEvidence probeAddress(
+      WatchSnapshot w,
+      WatchRuntime rt,
+      String address,
+      String part,
+      String name,
+      Set<ProbeKind> kinds,
+      boolean withControl,
+      boolean keepCaptures) {
+    InetAddress ip;
+    try {
+      ip = InetAddress.getByName(address);
+    } catch (IOException e) {
+      return new AddressEvidence(
+          address, part, null, null, Verdict.unknown("unreadable address " + address));
+    }
+    ProbeThreads.Part<ProbeService.Run> here =
+        () -> probes.probe(w.target(), ip, name, w.ports(), kinds, null, keepCaptures);
+    ProbeThreads.Part<ProbeService.Run> there =
+        () -> {
+          if (!withControl) {
+            return null;
+          }
+          try {
+            return controls.vantage().probe(w.target(), ip, name, w.ports(), kinds);
+          } catch (IOException | RuntimeException e) {
+            LOG.debugf("Control probe of %s failed: %s", address, e.getMessage());
+            return null;
+          }
+        };
+    ProbeService.Run local;
+    ProbeService.Run remote;
+    try {
+      List<ProbeService.Run> runs = ProbeThreads.all(List.of(here, there));
+      local = runs.get(0);
+      remote = runs.get(1);
+    } catch (IOException | RuntimeException e) {
+      return new AddressEvidence(
+          address, part, null, null, Verdict.unknown("cannot probe: " + e.getMessage()));
+    }
+    HostTemplate template = rt.template(address);
+    Observation abroad = remote == null ? null : new Observation(remote.results());
+    Verdict verdict = Verdicts.address(new Observation(local.results()), abroad, template);
+    if (withControl && remote == null && verdict.state() != WatchState.UP) {
+      // The control answered its health check but not this probe: this round cannot tell a
+      // block from a dead site, so it neither counts nor breaks a run.
+      Verdict unsure = Verdict.unknown("the control vantage did not answer for " + address);
+      for (String reason : verdict.reasons()) {
+        unsure = unsure.because(reason);
+      }
+      return new AddressEvidence(address, part, local, null, unsure);
+    }
+    if (verdict.state() == WatchState.BLOCKED && verdict.timeoutsOnly()) {
+      // Timeouts alone could be a lossy link: look once more at what timed out before counting it.
+      Set<ProbeKind> again = EnumSet.copyOf(recheck(verdict.method()));
+      again.retainAll(kinds);
+      if (!again.isEmpty()) {
+        try {
+          ProbeService.Run second =
+              probes.probe(w.target(), ip, name, w.ports(), again, null, true);
+          ProbeService.Run merged = local.replacing(second);
+          Verdict v = Verdicts.address(new Observation(merged.results()), abroad, template);
+          if (!v.sameAs(verdict)) {
+            verdict = v.because("a first look said " + verdict.method().label());
+          }
+          local = merged;
+        } catch (IOException e) {
+          LOG.debugf("Second look at %s failed: %s", address, e.getMessage());
+        }
+      }
+    }
+    if (verdict.state() == WatchState.UP) {
+      learn(rt, address, local);
+    }
+    return new AddressEvidence(address, part, local, remote, verdict);
+  }
+
+  /** The probes whose timeouts a method rests on, to look at again. */
+  private static Set<ProbeKind> recheck(BlockMethod method) {
+    return switch (method) {
+      case TLS_SNI_BLOCKED -> EnumSet.of(ProbeKind.TLS);
+      case HTTP_TAMPERED -> EnumSet.of(ProbeKind.HTTP);
+      case ICMP_ONLY_FILTERED -> EnumSet.of(ProbeKind.ICMP);
+      default -> EnumSet.of(ProbeKind.TCP_SYN, ProbeKind.TCP_CONNECT, ProbeKind.HTTP);
+    };
+  }
+
+  /** Remembers how the host's own packets look: its SYN-ACK's and echo replies' hops. */
+  private static void learn(WatchRuntime rt, String address, ProbeService.Run local) {
+    Observation o = new Observation(local.results());
+    int synAckHops = -1;
+    int window = -1;
+    for (SynEvidence e : o.syn().map(s -> s.syns()).orElse(List.of())) {
+      if (e.answer() == SynAnswer.SYN_ACK) {
+        synAckHops = Hops.estimate(e.answers().get(0).ttl());
+        window = e.answers().get(0).tcp().window();
+        break;
+      }
+    }
+    int echoHops = o.icmp().map(i -> i.hops()).orElse(-1);
+    if (synAckHops >= 0 || echoHops >= 0) {
+      rt.learn(address, rt.template(address).learn(synAckHops, echoHops, window));
+    }
+  }
+
+  private DnsAnswers resolveHere(String name) {
+    List<DnsEvidence> answers = new ArrayList<>();
+    for (InetSocketAddress resolver : DnsProbe.systemResolvers()) {
+      answers.add(dns.query(name, "A", resolver, null));
+      answers.add(dns.query(name, "AAAA", resolver, null));
+    }
+    return new DnsAnswers(List.copyOf(answers));
+  }
+
+  /**
+   * The addresses to probe for a name: the control's genuine answers first (they are what the site
+   * really is), then this host's genuine ones; IPv4 before IPv6 (raw probes speak IPv4).
+   */
+  private List<String> addresses(DnsAnswers here, DnsAnswers there) {
+    Set<String> all = new LinkedHashSet<>();
+    if (there != null) {
+      all.addAll(Verdicts.addresses(there.answers()));
+    }
+    if (here != null) {
+      all.addAll(Verdicts.addresses(here.answers()));
+    }
+    return all.stream()
+        .sorted(Comparator.comparing((String a) -> a.contains(":")))
+        .limit(config.monitor().maxAddresses())
+        .toList();
+  }
+
+  // ------------------------------------------------------------------------------- prefixes
+
+  private List<AddressEvidence> prefixRound(
+      WatchSnapshot w, WatchRuntime rt, Set<ProbeKind> kinds, boolean withControl, Instant at) {
+    List<PrefixSampler.Sample> samples =
+        PrefixSampler.sample(
+            w.target(),
+            rt.round++,
+            config.monitor().prefixSamplesPer24(),
+            config.monitor().prefixMaxBlocks(),
+            rt.responsive);
+    List<AddressEvidence> all = new ArrayList<>();
+    for (int from = 0; from < samples.size(); from += PREFIX_PARALLEL) {
+      List<ProbeThreads.Part<AddressEvidence>> parts = new ArrayList<>();
+      for (PrefixSampler.Sample s :
+          samples.subList(from, Math.min(samples.size(), from + PREFIX_PARALLEL))) {
+        Tracker block = rt.blocks.get(s.block());
+        boolean keep = block != null && block.state() != WatchState.UP;
+        parts.add(
+            () -> probeAddress(w, rt, s.address(), s.block(), null, kinds, withControl, keep));
+      }
+      try {
+        all.addAll(ProbeThreads.all(parts));
+      } catch (IOException e) {
+        LOG.debugf("Prefix round of %s: %s", w.target(), e.getMessage());
+      }
+    }
+    Map<String, List<AddressEvidence>> byBlock = new LinkedHashMap<>();
+    for (AddressEvidence e : all) {
+      byBlock.computeIfAbsent(e.part(), b -> new ArrayList<>()).add(e);
+    }
+    Map<String, String> lastAddress = new HashMap<>();
+    byBlock.forEach(
+        (block, evidence) -> {
+          Verdict v =
+              Verdicts.combine(null, evidence.stream().map(AddressEvidence::verdict).toList());
+          Tracker t = rt.blocks.getOrDefault(block, Tracker.unknown(at));
+          rt.blocks.put(
+              block,
+              t.step(v, at, config.verdict().blockAfter(), config.verdict().clearAfter())
+                  .tracker());
+          for (AddressEvidence e : evidence) {
+            lastAddress.put(block, e.address());
+            WatchState s = e.verdict().state();
+            if (s == WatchState.UP || s == WatchState.BLOCKED) {
+              rt.responsive.put(block, e.address());
+            } else if (e.address().equals(rt.responsive.get(block))) {
+              rt.responsive.remove(block);
+            }
+          }
+        });
+    rt.parts = rt.blockParts(lastAddress);
+    // Keep the evidence of blocked samples first, and a few others.
+    return all.stream()
+        .sorted(Comparator.comparing(e -> e.verdict().state() != WatchState.BLOCKED))
+        .limit(KEPT_SAMPLES)
+        .toList();
+  }
+
+  /** A prefix's verdict from its blocks' states (each already through its own hysteresis). */
+  private static Verdict prefixVerdict(WatchRuntime rt) {
+    Map<WatchState, List<Part>> byState =
+        rt.parts.stream().collect(Collectors.groupingBy(Part::state));
+    int total = rt.parts.size();
+    List<Part> blocked = byState.getOrDefault(WatchState.BLOCKED, List.of());
+    if (!blocked.isEmpty()) {
+      Map<BlockMethod, Long> counts =
+          blocked.stream()
+              .collect(
+                  Collectors.groupingBy(
+                      Part::method, () -> new EnumMap<>(BlockMethod.class), Collectors.counting()));
+      BlockMethod method =
+          counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+      List<String> reasons = new ArrayList<>();
+      reasons.add(
+          blocked.size()
+              + " of "
+              + total
+              + " blocks probed are blocked ("
+              + counts.entrySet().stream()
+                  .map(e -> e.getValue() + " " + e.getKey().label())
+                  .collect(Collectors.joining(", "))
+              + ")");
+      blocked.stream().limit(5).forEach(p -> reasons.add(p.part() + ": " + p.method().label()));
+      return Verdict.blocked(method, 0.9, reasons, false);
+    }
+    int up = byState.getOrDefault(WatchState.UP, List.of()).size();
+    if (up > 0) {
+      return Verdict.up(List.of(up + " of " + total + " blocks probed answer"));
+    }
+    if (byState.getOrDefault(WatchState.DOWN, List.of()).size() == total && total > 0) {
+      return Verdict.down(List.of("no address sampled in " + total + " blocks answers"));
+    }
+    return Verdict.unknown("not enough rounds yet");
+  }
+
+  // ------------------------------------------------------------------------------- results
+
+  private void apply(
+      WatchSnapshot w,
+      WatchRuntime rt,
+      Verdict verdict,
+      Set<BlockMethod> methods,
+      Instant at,
+      List<AddressEvidence> evidence) {
+    int blockAfter = w.kind() == TargetKind.PREFIX ? 1 : config.verdict().blockAfter();
+    int clearAfter = w.kind() == TargetKind.PREFIX ? 1 : config.verdict().clearAfter();
+    Tracker.Step step = rt.tracker.step(verdict, at, blockAfter, clearAfter);
+    rt.tracker = step.tracker();
+    rt.verdict = verdict;
+    rt.methods = rt.tracker.state() == WatchState.BLOCKED ? Set.copyOf(methods) : Set.of();
+    // A series per method the watch is blocked by (registering again is a lookup).
+    rt.methods.forEach(m -> meters.method(rt, m));
+    rt.checkedAt = at;
+    rt.dirty = true;
+    List<String> runs =
+        evidence.stream()
+            .map(AddressEvidence::local)
+            .filter(r -> r != null && r.id() != null)
+            .map(ProbeService.Run::id)
+            .toList();
+    String kept = null;
+    Tracker.Transition t = step.transition();
+    if (t != null) {
+      kept =
+          evidence.stream()
+              .filter(e -> e.local() != null && e.local().id() != null)
+              .sorted(Comparator.comparing(e -> e.verdict().state() != t.to().state()))
+              .map(e -> e.local().id())
+              .findFirst()
+              .orElse(null);
+      if (t.to().state() != WatchState.BLOCKED) {
+        rt.censor = null;
+      }
+      Long incident = store.transition(rt, t, at, kept);
+      LOG.infof(
+          "%s: %s → %s%s after %d rounds",
+          w.target(),
+          t.from().label(),
+          t.to().state().label(),
+          t.to().method() == null ? "" : " (" + t.to().method().label() + ")",
+          t.rounds());
+      if (t.to().state() == WatchState.BLOCKED) {
+        Timer.builder(Metrics.DETECTION_LATENCY)
+            .description("From the first bad round to the blocked verdict")
+            .serviceLevelObjectives(DETECTION_BUCKETS)
+            .register(registry)
+            .record(Duration.between(t.firstBadAt(), at));
+        if (incident != null) {
+          mass.blocked(t.to().method(), incident, at);
+          if (TRACEABLE.contains(t.to().method())) {
+            locate(w, rt, incident, evidence);
+          }
+        }
+      }
+    }
+    // Keep the pcap files of a suspicious round until the next; those of an incident for good.
+    for (String old : rt.captures) {
+      delete(old);
+    }
+    String keptRun = kept;
+    rt.captures = runs.stream().filter(id -> !id.equals(keptRun)).toList();
+  }
+
+  /** Runs the censor-location trace for the first blocked address, off the round. */
+  private void locate(
+      WatchSnapshot w, WatchRuntime rt, long incident, List<AddressEvidence> evidence) {
+    String address =
+        evidence.stream()
+            .filter(e -> e.verdict().state() == WatchState.BLOCKED)
+            .map(AddressEvidence::address)
+            .findFirst()
+            .orElse(null);
+    if (address == null || address.contains(":")) {
+      return;
+    }
+    workers.execute(
+        () -> {
+          try {
+            InetAddress ip = InetAddress.getByName(address);
+            ProbeService.Run run =
+                probes.probe(
+                    w.target(),
+                    ip,
+                    w.kind() == TargetKind.HOST ? w.target() : null,
+                    w.ports(),
+                    EnumSet.of(ProbeKind.TRACE),
+                    null,
+                    false);
+            CensorLocation found =
+                run.results().stream()
+                    .filter(r -> r.evidence() instanceof CensorTraces)
+                    .flatMap(r -> ((CensorTraces) r.evidence()).traces().stream())
+                    .filter(l -> l.censorHop() > 0)
+                    .findFirst()
+                    .orElse(null);
+            if (found != null) {
+              rt.censor = found;
+              store.censor(rt.id, incident, found);
+              LOG.infof(
+                  "%s: censor at hop %d (%s)", w.target(), found.censorHop(), found.censorRouter());
+            }
+          } catch (IOException | RuntimeException e) {
+            LOG.debugf("Censor location of %s failed: %s", address, e.getMessage());
+          }
+        });
+  }
+
+  private void delete(String run) {
+    Path dir = config.dataDir().resolve("captures").resolve(run);
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        Files.deleteIfExists(f);
+      }
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      LOG.debugf("Cannot delete captures %s: %s", dir, e.getMessage());
+    }
+  }
+
+  // ------------------------------------------------------------------------------- vantages
+
+  private synchronized void vantage(Uplink.Status up) {
+    vantageDetail = up.detail();
+    if (up.up() == vantageOnline) {
+      return;
+    }
+    vantageOnline = up.up();
+    if (!up.up()) {
+      offlineSpells++;
+    }
+    if (up.up()) {
+      LOG.infof("This vantage is online again: %s", up.detail());
+      store.event(Incident.Kind.VANTAGE_ONLINE, "uplink back: " + up.detail());
+    } else {
+      LOG.warnf(
+          "This vantage is offline (%s): every watch is unknown, nobody is blamed", up.detail());
+      store.event(
+          Incident.Kind.VANTAGE_OFFLINE,
+          "uplink down: " + up.detail() + " — every watch unknown until it is back");
+    }
+  }
+
+  private synchronized void control(ControlVantage.Health health) {
+    if (controls.vantage().mode().equals("none")) {
+      controlOnline = false;
+      return;
+    }
+    if (controlOnline != null && controlOnline == health.ok()) {
+      return;
+    }
+    boolean first = controlOnline == null;
+    controlOnline = health.ok();
+    if (health.ok()) {
+      if (!first) {
+        store.event(Incident.Kind.CONTROL_ONLINE, "control vantage back: " + health.detail());
+      }
+    } else {
+      LOG.warnf("Control vantage offline: %s; verdicts rest on signatures alone", health.detail());
+      store.event(
+          Incident.Kind.CONTROL_OFFLINE,
+          "control vantage offline: " + health.detail() + " — only signatures count meanwhile");
+    }
+  }
+
+  // ------------------------------------------------------------------------------- state
+
+  private WatchRuntime runtime(WatchSnapshot w) {
+    WatchRuntime rt =
+        runtimes.computeIfAbsent(
+            w.id(),
+            id -> {
+              WatchRuntime created =
+                  new WatchRuntime(id, w.target(), w.group(), Tracker.unknown(Instant.now()));
+              meters.register(created);
+              return created;
+            });
+    if (!rt.target.equals(w.target()) || !rt.group.equals(w.group())) {
+      meters.unregister(rt.id);
+      rt.target = w.target();
+      rt.group = w.group();
+      meters.register(rt);
+    }
+    return rt;
+  }
+
+  /** A watch deleted, disabled or moved away: its state and meters go. */
+  void forget(long id) {
+    WatchRuntime rt = runtimes.remove(id);
+    meters.unregister(id);
+    if (rt != null) {
+      rt.captures.forEach(this::delete);
+    }
+  }
+
+  /** Groups that no longer exist: their watches are forgotten. */
+  void forgetGroupsExcept(Set<String> groups) {
+    runtimes.values().stream()
+        .filter(rt -> !groups.contains(rt.group))
+        .map(rt -> rt.id)
+        .toList()
+        .forEach(this::forget);
+  }
+
+  /** Writes the latest rounds of watches whose state did not change. */
+  void flush() {
+    List<WatchRuntime> dirty = runtimes.values().stream().filter(rt -> rt.dirty).toList();
+    if (dirty.isEmpty()) {
+      return;
+    }
+    Set<Long> existing =
+        watches.existing(dirty.stream().map(rt -> rt.id).collect(Collectors.toSet()));
+    store.flush(dirty.stream().filter(rt -> existing.contains(rt.id)).toList());
+  }
+
+  // ------------------------------------------------------------------------------- reading
+
+  /** The live state of a watch, or null when it has not been probed since this start. */
+  public WatchRuntimeView view(long id) {
+    WatchRuntime rt = runtimes.get(id);
+    return rt == null ? null : WatchRuntimeView.of(rt);
+  }
+
+  /** Live states of these watches (those probed so far). */
+  public Map<Long, WatchRuntimeView> views(Collection<Long> ids) {
+    Map<Long, WatchRuntimeView> all = new HashMap<>();
+    for (Long id : ids) {
+      WatchRuntime rt = runtimes.get(id);
+      if (rt != null) {
+        all.put(id, WatchRuntimeView.of(rt));
+      }
+    }
+    return all;
+  }
+
+  /** The vantages' health and the rounds' pace, for the API. */
+  public MonitorView overview() {
+    Map<WatchState, Long> counts = new EnumMap<>(WatchState.class);
+    for (WatchState s : WatchState.values()) {
+      counts.put(s, 0L);
+    }
+    runtimes.values().forEach(rt -> counts.merge(rt.tracker.state(), 1L, Long::sum));
+    return new MonitorView(
+        config.monitor().enabled(),
+        vantageOnline,
+        vantageDetail,
+        controls.vantage().mode(),
+        Boolean.TRUE.equals(controlOnline),
+        controls.lastHealth().detail(),
+        counts,
+        Map.copyOf(lastRound),
+        workers.getActiveCount(),
+        workers.getQueue().size());
+  }
+}

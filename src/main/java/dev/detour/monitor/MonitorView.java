@@ -1,0 +1,20 @@
+package dev.detour.monitor;
+
+import dev.detour.verdict.WatchState;
+import java.util.Map;
+
+/**
+ * The monitor at a glance: is it on, is this vantage online, is the control there, how many watches
+ * are in each state, how long each group's last round took, how busy the probers are.
+ */
+public record MonitorView(
+    boolean enabled,
+    boolean vantageOnline,
+    String vantage,
+    String controlMode,
+    boolean controlOnline,
+    String control,
+    Map<WatchState, Long> states,
+    Map<String, Long> lastRoundMillis,
+    int probing,
+    int queued) {}

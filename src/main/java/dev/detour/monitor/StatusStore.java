@@ -1,0 +1,243 @@
+package dev.detour.monitor;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.detour.probe.trace.CensorLocation;
+import dev.detour.verdict.BlockMethod;
+import dev.detour.verdict.Tracker;
+import dev.detour.verdict.Verdict;
+import dev.detour.verdict.WatchState;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Writes what the monitor decides: a watch's state when it changes (with its incident, in one
+ * transaction, so a state is never stored without the incident that explains it), the latest
+ * round's summary now and then, and the incidents that concern no single watch.
+ */
+@ApplicationScoped
+public class StatusStore {
+
+  private final ObjectMapper json;
+
+  public StatusStore(ObjectMapper json) {
+    this.json = json;
+  }
+
+  /** Every stored status, to pick up where the last run left off. */
+  @Transactional
+  public List<WatchStatus> load() {
+    return WatchStatus.listAll();
+  }
+
+  /**
+   * Stores a state change and its incident; returns the incident's id, or null when the change
+   * tells nothing (a watch seen up for the first time).
+   */
+  @Transactional
+  public Long transition(WatchRuntime rt, Tracker.Transition t, Instant at, String capture) {
+    write(rt, at);
+    if (t.from() == WatchState.UNKNOWN && t.to().state() == WatchState.UP) {
+      return null;
+    }
+    Incident incident = new Incident();
+    incident.kind = Incident.Kind.STATE_CHANGE.name();
+    incident.watchId = rt.id;
+    incident.group = rt.group;
+    incident.target = rt.target;
+    incident.fromState = t.from().name();
+    incident.toState = t.to().state().name();
+    incident.method = t.to().method() == null ? null : t.to().method().name();
+    incident.confidence = t.to().confidence();
+    incident.at = at;
+    incident.firstBadAt = t.firstBadAt();
+    incident.summary = truncate(summary(rt.target, t), 8000);
+    incident.evidence = toJson(rt.evidence);
+    incident.capture = capture;
+    incident.persist();
+    return incident.id;
+  }
+
+  /** Stores the latest rounds of these watches (state unchanged: checked time, reasons, parts). */
+  @Transactional
+  public void flush(Collection<WatchRuntime> runtimes) {
+    for (WatchRuntime rt : runtimes) {
+      write(rt, rt.checkedAt);
+    }
+  }
+
+  private void write(WatchRuntime rt, Instant checked) {
+    WatchStatus found = WatchStatus.findById(rt.id);
+    WatchStatus s = found != null ? found : new WatchStatus();
+    s.watchId = rt.id;
+    Tracker t = rt.tracker;
+    s.state = t.state().name();
+    s.method = t.method() == null ? null : t.method().name();
+    s.since = t.since();
+    s.methods =
+        rt.methods.stream().map(BlockMethod::name).sorted().collect(Collectors.joining(","));
+    Verdict v = rt.verdict;
+    s.confidence = v == null ? 0 : v.confidence();
+    s.reasons = v == null ? "" : truncate(String.join("\n", v.reasons()), 8000);
+    s.checkedAt = checked;
+    s.censor = rt.censor == null ? null : toJson(rt.censor);
+    s.parts = rt.parts.isEmpty() ? null : toJson(rt.parts);
+    if (found == null) {
+      // Persisted once every column is set: the insert takes the entity as it is now.
+      s.persist();
+    }
+    rt.dirty = false;
+  }
+
+  /** Records where the censor sits, on the watch and on the incident of its block. */
+  @Transactional
+  public void censor(long watchId, Long incidentId, Object location) {
+    String text = toJson(location);
+    WatchStatus s = WatchStatus.findById(watchId);
+    if (s != null) {
+      s.censor = text;
+    }
+    if (incidentId != null) {
+      Incident i = Incident.findById(incidentId);
+      if (i != null) {
+        i.censor = text;
+      }
+    }
+  }
+
+  /** An incident about no single watch (this vantage, the control). */
+  @Transactional
+  public long event(Incident.Kind kind, String summary) {
+    Incident incident = new Incident();
+    incident.kind = kind.name();
+    incident.at = Instant.now();
+    incident.summary = summary;
+    incident.persist();
+    return incident.id;
+  }
+
+  /** Opens a mass-block incident over these watches' incidents. */
+  @Transactional
+  public long massBlock(BlockMethod method, List<Long> members, Instant firstAt) {
+    Incident mass = new Incident();
+    mass.kind = Incident.Kind.MASS_BLOCK.name();
+    mass.method = method.name();
+    mass.at = Instant.now();
+    mass.firstBadAt = firstAt;
+    mass.toState = WatchState.BLOCKED.name();
+    mass.persist();
+    attach(mass, members);
+    return mass.id;
+  }
+
+  /** Adds watches' incidents to an open mass-block incident. */
+  @Transactional
+  public void join(long massId, List<Long> members) {
+    Incident mass = Incident.findById(massId);
+    if (mass != null) {
+      attach(mass, members);
+    }
+  }
+
+  private static void attach(Incident mass, List<Long> members) {
+    if (!members.isEmpty()) {
+      Incident.update("parentId = ?1 where id in ?2", mass.id, members);
+    }
+    long count = Incident.count("parentId", mass.id);
+    mass.members = (int) count;
+    mass.summary =
+        count
+            + " watches blocked by "
+            + BlockMethod.valueOf(mass.method).label()
+            + " together (one mass block)";
+  }
+
+  private static String summary(String target, Tracker.Transition t) {
+    String to = t.to().state().label();
+    return target
+        + ": "
+        + t.from().label()
+        + " → "
+        + to
+        + (t.to().method() != null ? " (" + t.to().method().label() + ")" : "")
+        + " after "
+        + t.rounds()
+        + (t.rounds() == 1 ? " round" : " rounds")
+        + (t.to().reasons().isEmpty() ? "" : ": " + t.to().reasons().get(0));
+  }
+
+  /** A stored status as the API shows it (a watch not probed since this start). */
+  WatchRuntimeView view(WatchStatus s) {
+    if (s == null) {
+      return new WatchRuntimeView(
+          WatchState.UNKNOWN,
+          null,
+          Set.of(),
+          null,
+          0,
+          null,
+          null,
+          List.of("not probed yet"),
+          null,
+          null,
+          null,
+          null,
+          null);
+    }
+    CensorLocation censor = read(s.censor, new TypeReference<CensorLocation>() {});
+    List<Part> parts = read(s.parts, new TypeReference<List<Part>>() {});
+    Set<BlockMethod> methods =
+        s.methods.isEmpty()
+            ? Set.of()
+            : Arrays.stream(s.methods.split(","))
+                .map(BlockMethod::valueOf)
+                .collect(Collectors.toCollection(() -> EnumSet.noneOf(BlockMethod.class)));
+    return new WatchRuntimeView(
+        WatchState.valueOf(s.state),
+        s.method == null ? null : BlockMethod.valueOf(s.method),
+        methods,
+        s.since,
+        s.confidence,
+        s.checkedAt,
+        null,
+        s.reasons.isEmpty() ? List.of() : List.of(s.reasons.split("\n")),
+        censor == null ? null : censor.censorHop(),
+        censor == null ? null : censor.censorRouter(),
+        censor,
+        parts,
+        null);
+  }
+
+  private <T> T read(String text, TypeReference<T> type) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return json.readValue(text, type);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  String toJson(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      return "{\"error\":\"" + e.getClass().getSimpleName().toLowerCase(Locale.ROOT) + "\"}";
+    }
+  }
+
+  private static String truncate(String text, int max) {
+    return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+  }
+}

@@ -1,0 +1,90 @@
+package dev.detour.monitor;
+
+import dev.detour.DetourConfig;
+import dev.detour.probe.icmp.IcmpEvidence;
+import dev.detour.probe.icmp.IcmpProbe;
+import dev.detour.probe.packet.Route;
+import dev.detour.system.RawPacketAccess;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Whether this host's own link to the world works, checked before anyone is blamed: an offline home
+ * must never look like a censor dropping everything. The anchors ({@code detour.uplink.anchors}, by
+ * default the default gateway) are pinged; the uplink is down when none answers, or when there is
+ * no default route at all. Without raw packets the check cannot ping and says so rather than guess.
+ */
+@ApplicationScoped
+public class Uplink {
+
+  /** An uplink check's answer. */
+  public record Status(boolean up, String detail, Instant at) {}
+
+  private final DetourConfig config;
+  private final IcmpProbe icmp;
+  private final RawPacketAccess access;
+  private volatile Status last;
+
+  public Uplink(DetourConfig config, IcmpProbe icmp, RawPacketAccess access) {
+    this.config = config;
+    this.icmp = icmp;
+    this.access = access;
+  }
+
+  /** The last check, made again when it is older than {@code detour.uplink.check-every}. */
+  public Status status() {
+    Status s = last;
+    Instant now = Instant.now();
+    if (s == null || s.at().plus(config.uplink().checkEvery()).isBefore(now)) {
+      synchronized (this) {
+        s = last;
+        if (s == null || s.at().plus(config.uplink().checkEvery()).isBefore(now)) {
+          s = check();
+          last = s;
+        }
+      }
+    }
+    return s;
+  }
+
+  private Status check() {
+    Instant now = Instant.now();
+    List<String> anchors = new ArrayList<>(config.uplink().anchors().orElse(List.of()));
+    try {
+      if (anchors.isEmpty()) {
+        String gateway = Route.defaultGateway();
+        if (gateway == null) {
+          return new Status(false, "no default route", now);
+        }
+        anchors.add(gateway);
+      }
+    } catch (IOException e) {
+      return new Status(false, "cannot read the routing table: " + e.getMessage(), now);
+    }
+    if (!access.status().canProbe() || !config.probe().raw()) {
+      return new Status(true, "not checked: pinging " + anchors + " needs raw packets", now);
+    }
+    List<String> failures = new ArrayList<>();
+    for (String anchor : anchors) {
+      try {
+        InetAddress address = InetAddress.getByName(anchor.strip());
+        if (!(address instanceof Inet4Address v4)) {
+          continue;
+        }
+        IcmpEvidence echo = icmp.probe(v4, null, null);
+        if (!echo.replies().isEmpty()) {
+          return new Status(true, anchor + " answers ping", now);
+        }
+        failures.add(anchor + " does not answer ping");
+      } catch (IOException | RuntimeException e) {
+        failures.add(anchor + ": " + e.getMessage());
+      }
+    }
+    return new Status(false, String.join("; ", failures), now);
+  }
+}

@@ -1,0 +1,79 @@
+package dev.detour.monitor;
+
+import dev.detour.probe.trace.CensorLocation;
+import dev.detour.verdict.BlockMethod;
+import dev.detour.verdict.HostTemplate;
+import dev.detour.verdict.Tracker;
+import dev.detour.verdict.Verdict;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The live state of one watch between rounds. One round of a watch runs at a time ({@link
+ * #running}), so its fields are written by one thread at a time and read by the API.
+ */
+final class WatchRuntime {
+
+  final long id;
+  volatile String target;
+  volatile String group;
+
+  volatile Tracker tracker;
+  volatile Verdict verdict;
+  volatile Set<BlockMethod> methods = Set.of();
+  volatile RoundEvidence evidence;
+  volatile Instant checkedAt;
+  volatile CensorLocation censor;
+  volatile List<Part> parts = List.of();
+  volatile long round;
+  volatile boolean dirty;
+
+  /** The probe runs of the last round whose pcap files are kept until the next round. */
+  volatile List<String> captures = List.of();
+
+  final AtomicBoolean running = new AtomicBoolean();
+
+  /** The host's genuine packets per address, learned from clean rounds (a few addresses). */
+  final Map<String, HostTemplate> templates =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, HostTemplate> eldest) {
+          return size() > 16;
+        }
+      };
+
+  /** Prefix watches: each block's tracker and an address of it that answered. */
+  final Map<String, Tracker> blocks = new ConcurrentHashMap<>();
+
+  final Map<String, String> responsive = new ConcurrentHashMap<>();
+
+  WatchRuntime(long id, String target, String group, Tracker tracker) {
+    this.id = id;
+    this.target = target;
+    this.group = group;
+    this.tracker = tracker;
+  }
+
+  synchronized HostTemplate template(String address) {
+    return templates.getOrDefault(address, HostTemplate.NONE);
+  }
+
+  synchronized void learn(String address, HostTemplate template) {
+    templates.put(address, template);
+  }
+
+  List<Part> blockParts(Map<String, String> lastAddresses) {
+    List<Part> all = new ArrayList<>();
+    blocks.forEach(
+        (block, t) ->
+            all.add(new Part(block, t.state(), t.method(), t.since(), lastAddresses.get(block))));
+    all.sort(java.util.Comparator.comparing(Part::part));
+    return all;
+  }
+}

@@ -1,0 +1,74 @@
+package dev.detour.monitor;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.detour.probe.trace.CensorLocation;
+import dev.detour.verdict.BlockMethod;
+import dev.detour.verdict.Tracker;
+import dev.detour.verdict.WatchState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A watch's status as the API shows it: the state with its method, since when and how sure; the run
+ * of rounds that may change it; the latest round's reasons and sub-verdicts; the censor's hop.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record WatchRuntimeView(
+    WatchState state,
+    BlockMethod method,
+    Set<BlockMethod> methods,
+    Instant since,
+    double confidence,
+    Instant checkedAt,
+    Pending pending,
+    List<String> reasons,
+    Integer censorHop,
+    String censorRouter,
+    CensorLocation censor,
+    List<Part> parts,
+    RoundEvidence evidence) {
+
+  /** A change under way: the rounds so far that disagree with the state. */
+  public record Pending(WatchState state, BlockMethod method, int rounds, Instant since) {}
+
+  static WatchRuntimeView of(WatchRuntime rt) {
+    Tracker t = rt.tracker;
+    CensorLocation censor = rt.censor;
+    return new WatchRuntimeView(
+        t.state(),
+        t.method(),
+        rt.methods,
+        t.since(),
+        rt.verdict == null ? 0 : rt.verdict.confidence(),
+        rt.checkedAt,
+        t.pending() == null
+            ? null
+            : new Pending(
+                t.pending().state(), t.pending().method(), t.pendingRounds(), t.pendingSince()),
+        rt.verdict == null ? List.of() : rt.verdict.reasons(),
+        censor == null ? null : censor.censorHop(),
+        censor == null ? null : censor.censorRouter(),
+        censor,
+        rt.parts,
+        rt.evidence);
+  }
+
+  /** The same without the bulky parts (evidence, trace, sub-verdicts): for lists. */
+  public WatchRuntimeView summary() {
+    return new WatchRuntimeView(
+        state,
+        method,
+        methods,
+        since,
+        confidence,
+        checkedAt,
+        pending,
+        null,
+        censorHop,
+        censorRouter,
+        null,
+        null,
+        null);
+  }
+}

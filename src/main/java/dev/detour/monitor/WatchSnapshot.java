@@ -1,0 +1,15 @@
+package dev.detour.monitor;
+
+import dev.detour.probe.ProbeKind;
+import dev.detour.watch.TargetKind;
+import java.util.List;
+import java.util.Set;
+
+/** A watch as one round probes it, read from the database at the round's start. */
+record WatchSnapshot(
+    long id,
+    String target,
+    TargetKind kind,
+    String group,
+    List<Integer> ports,
+    Set<ProbeKind> probes) {}

@@ -1,0 +1,41 @@
+package dev.detour.monitor;
+
+import dev.detour.api.ProblemException;
+import dev.detour.watch.Watch;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * One watch's status in full: state, method, since, confidence, the rounds that may change it, the
+ * latest round's reasons and evidence from both vantages, sub-verdicts and the censor's hop.
+ */
+@Path("/api/watches/{id: [0-9]+}/status")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Status")
+public class WatchStatusResource {
+
+  private final Monitor monitor;
+  private final StatusStore store;
+
+  public WatchStatusResource(Monitor monitor, StatusStore store) {
+    this.monitor = monitor;
+    this.store = store;
+  }
+
+  @GET
+  @Operation(summary = "A watch's state, method, since, confidence, evidence and censor hop")
+  @Transactional
+  public WatchRuntimeView status(@PathParam("id") long id) {
+    if (Watch.findById(id) == null) {
+      throw ProblemException.notFound("no watch " + id);
+    }
+    WatchRuntimeView live = monitor.view(id);
+    return live != null ? live : store.view(WatchStatus.findById(id));
+  }
+}

@@ -1,0 +1,192 @@
+package dev.detour.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged service run as a user runs it ({@code java -jar quarkus-run.jar}), on its embedded
+ * database, in the root namespace or inside a lab host ({@code ip netns exec}), and its HTTP API
+ * called from where it listens. Integration tests only: it needs {@code detour.app.jar}.
+ */
+public final class DetourProcess implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
+
+  private final String namespace;
+  private final Path dataDir;
+  private final int port;
+  private Process process;
+
+  private DetourProcess(String namespace, Path dataDir, int port) {
+    this.namespace = namespace;
+    this.dataDir = dataDir;
+    this.port = port;
+  }
+
+  /**
+   * Starts Detour and waits until it is ready.
+   *
+   * @param namespace a lab host's namespace, or null for this one
+   * @param properties {@code -D} system properties (configuration) besides the data directory and
+   *     port
+   */
+  public static DetourProcess start(
+      String namespace, Path dataDir, int port, Map<String, String> properties) throws Exception {
+    DetourProcess detour = new DetourProcess(namespace, dataDir, port);
+    detour.start(properties);
+    return detour;
+  }
+
+  /** A free port of this namespace (lab namespaces have every port free). */
+  public static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  public void start(Map<String, String> properties) throws Exception {
+    String jar = System.getProperty("detour.app.jar");
+    assertThat(jar).as("detour.app.jar names the packaged service").isNotNull();
+    Files.createDirectories(dataDir);
+    List<String> command = new ArrayList<>();
+    if (namespace != null) {
+      command.addAll(List.of("ip", "netns", "exec", namespace));
+    }
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    // Several of these share a small CI machine with the lab: the quick compiler and one GC
+    // thread leave the CPU to the probes.
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-XX:+UseSerialGC");
+    command.add("-Ddetour.data-dir=" + dataDir.resolve("data"));
+    command.add("-Dquarkus.http.port=" + port);
+    properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.addAll(List.of("-jar", jar));
+    process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
+            .start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      assertThat(process.isAlive()).as("Detour exited at start; its log:\n%s", logText()).isTrue();
+      try {
+        if (call("GET", "/q/health/ready", null).status() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // Not listening yet.
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("Detour did not become ready in 120 s:\n" + logText());
+  }
+
+  public Path log() {
+    return dataDir.resolve("detour.log");
+  }
+
+  public String logText() throws IOException {
+    return Files.exists(log()) ? Files.readString(log()) : "(no log)";
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public String base() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  /** An HTTP answer: status and body. */
+  public record Answer(int status, String body) {
+    public JsonNode json() throws IOException {
+      return JSON.readTree(body);
+    }
+  }
+
+  /** Calls the API from the namespace Detour listens in. */
+  public Answer call(String method, String path, String json) throws Exception {
+    if (namespace == null) {
+      return send(method, path, json);
+    }
+    return NetNs.call(namespace, () -> send(method, path, json));
+  }
+
+  /** A GET that must answer 200, as JSON. */
+  public JsonNode get(String path) throws Exception {
+    Answer a = call("GET", path, null);
+    assertThat(a.status()).as("GET %s: %s", path, a.body()).isEqualTo(200);
+    return a.json();
+  }
+
+  /** A POST of JSON that must answer 2xx, as JSON. */
+  public JsonNode post(String path, String json) throws Exception {
+    Answer a = call("POST", path, json);
+    assertThat(a.status()).as("POST %s: %s", path, a.body()).isBetween(200, 299);
+    return a.json();
+  }
+
+  private Answer send(String method, String path, String json) throws IOException {
+    HttpURLConnection c = (HttpURLConnection) URI.create(base() + path).toURL().openConnection();
+    c.setRequestMethod(method);
+    c.setConnectTimeout(5000);
+    c.setReadTimeout(60000);
+    // No keep-alive: a pooled connection could belong to another namespace's listener.
+    c.setRequestProperty("Connection", "close");
+    if (json != null) {
+      c.setDoOutput(true);
+      c.setRequestProperty("Content-Type", "application/json");
+      try (OutputStream out = c.getOutputStream()) {
+        out.write(json.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    int status = c.getResponseCode();
+    try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+      String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return new Answer(status, body);
+    } finally {
+      c.disconnect();
+    }
+  }
+
+  /** Stops it gently (SIGTERM: Detour removes its nftables guard as it goes). */
+  public void stop() throws InterruptedException {
+    if (process == null) {
+      return;
+    }
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+    process = null;
+  }
+
+  /** Kills it as a power cut would. */
+  public void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    process = null;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop();
+  }
+}

@@ -1,0 +1,46 @@
+package dev.detour.monitor;
+
+import dev.detour.verdict.BlockMethod;
+import dev.detour.verdict.Tracker;
+import dev.detour.verdict.Verdict;
+import dev.detour.verdict.WatchState;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/** Stores state changes as the monitor would, without probing anything. */
+@ApplicationScoped
+public class IncidentFixtures {
+
+  private final StatusStore store;
+
+  public IncidentFixtures(StatusStore store) {
+    this.store = store;
+  }
+
+  /** A watch going from up to blocked after three rounds that started 9 s before {@code at}. */
+  public long blocked(long watchId, String target, BlockMethod method, Instant at) {
+    Verdict verdict = Verdict.blocked(method, 0.95, List.of("evidence of " + target), false);
+    WatchRuntime rt =
+        new WatchRuntime(
+            watchId, target, "lab", new Tracker(WatchState.BLOCKED, method, at, null, 0, null));
+    rt.verdict = verdict;
+    rt.methods = Set.of(method);
+    rt.checkedAt = at;
+    rt.evidence = new RoundEvidence(at, 12, "interface", null, null, List.of(), verdict);
+    return store.transition(
+        rt,
+        new Tracker.Transition(WatchState.UP, null, verdict, at.minusSeconds(9), 3),
+        at,
+        "18f0a1b2c3d");
+  }
+
+  public long mass(BlockMethod method, List<Long> members) {
+    return store.massBlock(method, members, Instant.now().minusSeconds(30));
+  }
+
+  public long event(Incident.Kind kind, String summary) {
+    return store.event(kind, summary);
+  }
+}

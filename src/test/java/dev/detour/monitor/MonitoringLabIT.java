@@ -1,0 +1,464 @@
+package dev.detour.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.detour.lab.DetourProcess;
+import dev.detour.lab.Lab;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The monitoring loop end to end, as users run it: the packaged service in the lab's home, probing
+ * every scenario of the censor at once, in three control modes side by side — through the tunnel,
+ * through a control agent (the same jar in the vps), and with no control at all — while the test
+ * switches the censor's scenarios on and off and reads verdicts, incidents and timings from the
+ * API. The figures (seconds and rounds to each verdict) go to target/monitoring-lab.txt.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MonitoringLabIT {
+
+  @RegisterExtension static final Lab lab = Lab.perClass();
+
+  static final int INTERVAL = 5;
+  static final int BLOCK_AFTER = 3;
+  static final int CLEAR_AFTER = 2;
+  static final String TOKEN = "lab-agent-token-" + Long.toHexString(System.nanoTime());
+  static final String MASS = "198.18.128.0/17";
+
+  /** The scenario per watch: s1 … s12.lab.test name 198.18.0.1 … .12 in the lab's DNS. */
+  static final Map<String, String[]> SCENARIOS = new LinkedHashMap<>();
+
+  static {
+    SCENARIOS.put("s1.lab.test", new String[] {"rst-seed", "198.18.0.1", "80"});
+    SCENARIOS.put("s2.lab.test", new String[] {"rst", "198.18.0.2", "80"});
+    SCENARIOS.put("s3.lab.test", new String[] {"blackhole", "198.18.0.3", "80"});
+    SCENARIOS.put("s4.lab.test", new String[] {"dpi-syn", "198.18.0.4", "80"});
+    SCENARIOS.put("s5.lab.test", new String[] {"blockpage", "198.18.0.5"});
+    SCENARIOS.put("s6.lab.test", new String[] {"http-tamper", "198.18.0.6", "s6.lab.test"});
+    SCENARIOS.put("s7.lab.test", new String[] {"sni", "198.18.0.7", "s7.lab.test"});
+    SCENARIOS.put("s8.lab.test", new String[] {"dns-spoof", "s8.lab.test"});
+    SCENARIOS.put("s9.lab.test", new String[] {"icmp-filter", "198.18.0.9"});
+    SCENARIOS.put("s10.lab.test", new String[] {"down", "198.18.0.10"});
+    SCENARIOS.put("s11.lab.test", new String[] {"closed", "198.18.0.11", "80"});
+    SCENARIOS.put("s12.lab.test", null);
+  }
+
+  /** What each watch must become with a control vantage (tunnel or agent). */
+  static final Map<String, String> WITH_CONTROL =
+      Map.ofEntries(
+          Map.entry("s1.lab.test", "blocked/tcp_rst_injected"),
+          Map.entry("s2.lab.test", "blocked/tcp_rst_injected"),
+          Map.entry("s3.lab.test", "blocked/tcp_blackhole"),
+          Map.entry("s4.lab.test", "blocked/dpi_syn_signature"),
+          Map.entry("s5.lab.test", "blocked/http_blockpage"),
+          Map.entry("s6.lab.test", "blocked/http_tampered"),
+          Map.entry("s7.lab.test", "blocked/tls_sni_blocked"),
+          Map.entry("s8.lab.test", "blocked/dns_tampered"),
+          Map.entry("s9.lab.test", "blocked/icmp_only_filtered"),
+          Map.entry("s10.lab.test", "down"),
+          Map.entry("s11.lab.test", "up"),
+          Map.entry("s12.lab.test", "up"));
+
+  /**
+   * Without a control only signatures count: a port that merely times out (s3; its other port
+   * answers) is up, a silent prefix is down, a filtered ping is nothing.
+   */
+  static final Map<String, String> WITHOUT_CONTROL =
+      Map.ofEntries(
+          Map.entry("s1.lab.test", "blocked/tcp_rst_injected"),
+          Map.entry("s2.lab.test", "blocked/tcp_rst_injected"),
+          Map.entry("s3.lab.test", "up"),
+          Map.entry("s4.lab.test", "blocked/dpi_syn_signature"),
+          Map.entry("s5.lab.test", "blocked/http_blockpage"),
+          Map.entry("s6.lab.test", "blocked/http_tampered"),
+          Map.entry("s7.lab.test", "blocked/tls_sni_blocked"),
+          Map.entry("s8.lab.test", "blocked/dns_tampered"),
+          Map.entry("s9.lab.test", "up"),
+          Map.entry("s10.lab.test", "down"),
+          Map.entry("s11.lab.test", "up"),
+          Map.entry("s12.lab.test", "up"));
+
+  static final List<String> MASS_WATCHES = new ArrayList<>();
+
+  static {
+    for (int i = 1; i <= 8; i++) {
+      MASS_WATCHES.add("198.18.128." + i);
+    }
+    MASS_WATCHES.add("198.18.128.0/22");
+  }
+
+  static DetourProcess agent;
+  static final Map<String, DetourProcess> homes = new LinkedHashMap<>();
+  static final List<String> report = new ArrayList<>();
+
+  static Map<String, String> common() {
+    Map<String, String> c = new TreeMap<>();
+    c.put("detour.probe.interval", INTERVAL + "s");
+    c.put("detour.probe.timeout", "2s");
+    c.put("detour.probe.syn-wait", "1s");
+    c.put("detour.verdict.block-after", String.valueOf(BLOCK_AFTER));
+    c.put("detour.verdict.clear-after", String.valueOf(CLEAR_AFTER));
+    c.put("detour.verdict.mass-block.min-watches", "5");
+    c.put("detour.probe.block-page.hosts", "warning.lab.test");
+    c.put("detour.probe.block-page.addresses", Lab.BLOCK_PAGE);
+    return c;
+  }
+
+  @BeforeAll
+  static void startDetours() throws Exception {
+    Path root = Files.createTempDirectory("detour-monitoring-");
+    Map<String, String> agentConfig = common();
+    agentConfig.put("detour.monitor.enabled", "false");
+    agentConfig.put("detour.agent.enabled", "true");
+    agentConfig.put("detour.agent.token", TOKEN);
+    agentConfig.put("detour.agent.allow", "203.0.113.0/24,198.18.0.0/15");
+    agent = DetourProcess.start(lab.namespace("vps"), root.resolve("agent"), 8443, agentConfig);
+
+    Map<String, String> tunnel = common();
+    tunnel.put("detour.control.mode", "interface");
+    tunnel.put("detour.control.interface", "vx0");
+    tunnel.put("detour.control.dns-resolvers", Lab.DNS);
+    Map<String, String> viaAgent = common();
+    viaAgent.put("detour.control.mode", "agent");
+    viaAgent.put("detour.control.agent-url", "http://" + Lab.TUNNEL_VPS + ":8443");
+    viaAgent.put("detour.control.agent-token", TOKEN);
+    Map<String, String> none = common();
+    none.put("detour.control.mode", "none");
+    String home = lab.namespace("home");
+    homes.put("interface", DetourProcess.start(home, root.resolve("interface"), 8181, tunnel));
+    homes.put("agent", DetourProcess.start(home, root.resolve("agent-mode"), 8182, viaAgent));
+    homes.put("none", DetourProcess.start(home, root.resolve("none"), 8183, none));
+    for (DetourProcess d : homes.values()) {
+      d.post("/api/groups", "{\"name\":\"lab\"}");
+      for (String watch : SCENARIOS.keySet()) {
+        d.post("/api/watches", "{\"target\":\"" + watch + "\",\"group\":\"lab\"}");
+      }
+    }
+    // The mass block needs one instance: the machine is small and the others have work enough.
+    DetourProcess tunnelled = homes.get("interface");
+    tunnelled.post("/api/groups", "{\"name\":\"mass\"}");
+    for (String watch : MASS_WATCHES) {
+      tunnelled.post(
+          "/api/watches", "{\"target\":\"" + watch + "\",\"group\":\"mass\",\"ports\":[80]}");
+    }
+  }
+
+  @AfterAll
+  static void stopDetours() throws Exception {
+    for (DetourProcess d : homes.values()) {
+      d.stop();
+    }
+    if (agent != null) {
+      agent.stop();
+    }
+    Path out = Path.of("target", "monitoring-lab.txt");
+    Files.createDirectories(out.getParent());
+    Files.write(out, report);
+    report.forEach(System.out::println);
+  }
+
+  /** Every watch's "state" or "state/method", read from /api/status. */
+  static Map<String, String> states(DetourProcess d) throws Exception {
+    Map<String, String> all = new TreeMap<>();
+    for (JsonNode row : d.get("/api/status?size=1000")) {
+      JsonNode s = row.get("status");
+      all.put(
+          row.get("target").asText(),
+          s.get("state").asText() + (s.hasNonNull("method") ? "/" + s.get("method").asText() : ""));
+    }
+    return all;
+  }
+
+  /** Polls until every instance shows what it must; returns seconds until each watch did. */
+  static Map<String, Map<String, Double>> await(
+      Duration limit, Map<String, Map<String, String>> expected) throws Exception {
+    long start = System.nanoTime();
+    Map<String, Map<String, Double>> reached = new TreeMap<>();
+    Map<String, Map<String, String>> last = new TreeMap<>();
+    while (System.nanoTime() - start < limit.toNanos()) {
+      boolean all = true;
+      for (var e : homes.entrySet()) {
+        Map<String, String> now = states(e.getValue());
+        last.put(e.getKey(), now);
+        Map<String, Double> times = reached.computeIfAbsent(e.getKey(), k -> new TreeMap<>());
+        for (var want : expected.get(e.getKey()).entrySet()) {
+          if (want.getValue().equals(now.get(want.getKey()))) {
+            times.putIfAbsent(want.getKey(), (System.nanoTime() - start) / 1e9);
+          } else {
+            all = false;
+          }
+        }
+      }
+      if (all) {
+        return reached;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError(
+        "not every verdict came within "
+            + limit.toSeconds()
+            + " s; expected "
+            + expected
+            + "\nlast seen "
+            + last);
+  }
+
+  /**
+   * Every watch of an instance in one state: the scenarios' everywhere, the mass block's too on the
+   * tunnelled instance.
+   */
+  static Map<String, String> all(String mode, String state) {
+    Map<String, String> all = new TreeMap<>();
+    SCENARIOS.keySet().forEach(w -> all.put(w, state));
+    if (mode.equals("interface")) {
+      MASS_WATCHES.forEach(w -> all.put(w, state));
+    }
+    return all;
+  }
+
+  static Map<String, Map<String, String>> everywhere(String state) {
+    Map<String, Map<String, String>> all = new TreeMap<>();
+    homes.keySet().forEach(mode -> all.put(mode, all(mode, state)));
+    return all;
+  }
+
+  @Test
+  @Order(1)
+  void everyWatchStartsUp() throws Exception {
+    await(Duration.ofSeconds(90), everywhere("up"));
+  }
+
+  @Test
+  @Order(2)
+  void aLossyLinkNeverFlipsAWatch() throws Exception {
+    lab.block("lossy", "10");
+    int checks = 0;
+    try {
+      long end = System.nanoTime() + Duration.ofSeconds(10L * INTERVAL).toNanos();
+      while (System.nanoTime() < end) {
+        for (var e : homes.entrySet()) {
+          assertThat(states(e.getValue()))
+              .as("%s mode under 10%% loss", e.getKey())
+              .isEqualTo(all(e.getKey(), "up"));
+        }
+        Thread.sleep(500);
+        checks++;
+      }
+    } finally {
+      lab.unblock("lossy", "10");
+    }
+    report.add(
+        "lossy link (10% loss both ways), 10 rounds at "
+            + INTERVAL
+            + " s: no watch changed state in any mode ("
+            + checks
+            + " checks)");
+  }
+
+  @Test
+  @Order(3)
+  void everyScenarioGetsItsStateAndMethodAndClearsAgain() throws Exception {
+    Map<String, String> withControl = new TreeMap<>(WITH_CONTROL);
+    Map<String, String> without = new TreeMap<>(WITHOUT_CONTROL);
+    MASS_WATCHES.forEach(w -> withControl.put(w, "blocked/tcp_blackhole"));
+    Map<String, Map<String, String>> expected = new TreeMap<>();
+    expected.put("interface", withControl);
+    expected.put("agent", new TreeMap<>(WITH_CONTROL));
+    expected.put("none", without);
+
+    for (String[] scenario : SCENARIOS.values()) {
+      if (scenario != null) {
+        lab.block(scenario);
+      }
+    }
+    lab.block("mass", MASS);
+    Map<String, Map<String, Double>> onset;
+    try {
+      onset = await(Duration.ofSeconds((BLOCK_AFTER + 6L) * INTERVAL), expected);
+      // Verdicts stay put while the blocks hold.
+      Thread.sleep(2000L * INTERVAL);
+      for (var e : homes.entrySet()) {
+        assertThat(states(e.getValue())).as(e.getKey()).isEqualTo(expected.get(e.getKey()));
+      }
+      Map<String, String> tunnelled = states(homes.get("interface"));
+      tunnelled.keySet().retainAll(SCENARIOS.keySet());
+      assertThat(states(homes.get("agent")))
+          .as("the agent gives the same verdicts as the tunnel")
+          .isEqualTo(tunnelled);
+      String metrics = homes.get("interface").call("GET", "/q/metrics", null).body();
+      assertThat(metrics)
+          .contains(
+              series("detour_watch_state", "group=lab,state=blocked,watch=s1.lab.test", "1.0"),
+              series("detour_watch_state", "group=lab,state=up,watch=s1.lab.test", "0.0"),
+              series(
+                  "detour_watch_block_method",
+                  "group=lab,method=tcp_rst_injected,watch=s1.lab.test",
+                  "1.0"),
+              series("detour_watch_state", "group=mass,state=blocked,watch=198.18.128.0/22", "1.0"),
+              "detour_detection_latency_seconds_count",
+              "detour_round_duration_seconds_count{group=\"lab\"",
+              "detour_probes_total{outcome=\"ok\",probe=\"tcp_syn\"",
+              "detour_vantage_up 1.0",
+              "detour_control_up 1.0");
+    } finally {
+      for (String[] scenario : SCENARIOS.values()) {
+        if (scenario != null) {
+          lab.unblock(scenario);
+        }
+      }
+      lab.unblock("mass", MASS);
+    }
+    Map<String, Map<String, Double>> cleared =
+        await(Duration.ofSeconds((CLEAR_AFTER + 6L) * INTERVAL), everywhere("up"));
+
+    report.add(
+        "interval " + INTERVAL + " s, block-after " + BLOCK_AFTER + ", clear-after " + CLEAR_AFTER);
+    report.add(
+        String.format(
+            "%-16s %-10s %-28s %8s %7s %8s %7s",
+            "watch", "mode", "verdict", "onset s", "rounds", "clear s", "rounds"));
+    for (String mode : homes.keySet()) {
+      Map<String, int[]> rounds = rounds(homes.get(mode));
+      for (String watch : expected.get(mode).keySet()) {
+        int[] r = rounds.getOrDefault(watch, new int[2]);
+        report.add(
+            String.format(
+                "%-16s %-10s %-28s %8.1f %7s %8.1f %7s",
+                watch,
+                mode,
+                expected.get(mode).get(watch),
+                onset.get(mode).getOrDefault(watch, 0.0),
+                r[0] == 0 ? "-" : String.valueOf(r[0]),
+                cleared.get(mode).getOrDefault(watch, 0.0),
+                r[1] == 0 ? "-" : String.valueOf(r[1])));
+      }
+    }
+    for (var e : onset.entrySet()) {
+      for (var w : e.getValue().entrySet()) {
+        assertThat(w.getValue())
+            .as("%s: seconds until %s reached its verdict", e.getKey(), w.getKey())
+            .isLessThan((BLOCK_AFTER + 5.0) * INTERVAL);
+      }
+    }
+    {
+      String mode = "interface";
+      DetourProcess d = homes.get(mode);
+      JsonNode mass = d.get("/api/incidents?kind=mass_block");
+      assertThat(mass).as("%s: one mass-block incident", mode).hasSize(1);
+      assertThat(mass.get(0).get("method").asText()).isEqualTo("tcp_blackhole");
+      JsonNode detail = d.get("/api/incidents/" + mass.get(0).get("id").asText());
+      List<String> members = new ArrayList<>();
+      detail.get("memberIncidents").forEach(m -> members.add(m.get("target").asText()));
+      // Every watch of the blocked prefix is a member; so is any other black hole of the moment.
+      assertThat(members).as("%s: the mass block's members", mode).containsAll(MASS_WATCHES);
+      assertThat(mass.get(0).get("members").asInt()).isEqualTo(members.size());
+      for (JsonNode i : d.get("/api/incidents?kind=state_change&size=500")) {
+        if ("blocked".equals(i.path("to").asText())
+            && "tcp_blackhole".equals(i.path("method").asText())) {
+          assertThat(MASS_WATCHES)
+              .as("%s: the mass block's members are listed under it only", mode)
+              .doesNotContain(i.get("target").asText());
+        }
+      }
+    }
+    // The seed's trace: where the resets come from is located on the change to blocked.
+    JsonNode s1 = incidentTo(homes.get("interface"), "s1.lab.test", "blocked");
+    assertThat(s1.get("censor")).as("censor location of s1's block").isNotNull();
+    assertThat(s1.get("censor").get("censorHop").asInt()).isEqualTo(2);
+    assertThat(s1.get("evidence").get("addresses")).isNotEmpty();
+    assertThat(s1.get("capture").asText()).isNotBlank();
+    assertThat(homes.get("none").get("/api/incidents?kind=mass_block")).isEmpty();
+  }
+
+  @Test
+  @Order(4)
+  void anOfflineHomeBlamesNobody() throws Exception {
+    int before = homes.get("interface").get("/api/incidents?kind=state_change&size=500").size();
+    lab.block("uplink-down");
+    try {
+      Map<String, Map<String, Double>> offline =
+          await(Duration.ofSeconds(6L * INTERVAL), everywhere("unknown"));
+      long end = System.nanoTime() + Duration.ofSeconds(4L * INTERVAL).toNanos();
+      while (System.nanoTime() < end) {
+        for (var e : homes.entrySet()) {
+          assertThat(states(e.getValue()).values())
+              .as("%s: nothing is blocked or down while the uplink is down", e.getKey())
+              .containsOnly("unknown");
+        }
+        Thread.sleep(500);
+      }
+      for (var e : homes.entrySet()) {
+        assertThat(e.getValue().get("/api/monitor").get("vantageOnline").asBoolean()).isFalse();
+        assertThat(e.getValue().get("/api/incidents?kind=vantage_offline")).hasSize(1);
+      }
+      report.add(
+          String.format(
+              "uplink down: every watch unknown within %.1f s, one vantage_offline incident per"
+                  + " instance, nothing declared blocked or down",
+              offline.get("interface").values().stream()
+                  .mapToDouble(Double::doubleValue)
+                  .max()
+                  .orElse(0)));
+    } finally {
+      lab.unblock("uplink-down");
+    }
+    await(Duration.ofSeconds(8L * INTERVAL), everywhere("up"));
+    assertThat(homes.get("interface").get("/api/incidents?kind=state_change&size=500"))
+        .as("the offline spell left no state change behind")
+        .hasSize(before);
+    for (DetourProcess d : homes.values()) {
+      assertThat(d.get("/api/incidents?kind=vantage_online")).hasSize(1);
+      assertThat(d.logText()).doesNotContain("ERROR");
+    }
+  }
+
+  /** A Prometheus text line: {@code name{a="x",b="y",} value}, as the registry writes it. */
+  static String series(String name, String labels, String value) {
+    StringBuilder line = new StringBuilder(name).append('{');
+    for (String label : labels.split(",")) {
+      String[] kv = label.split("=", 2);
+      line.append(kv[0]).append("=\"").append(kv[1]).append("\",");
+    }
+    return line.append("} ").append(value).toString();
+  }
+
+  /** The detail of a watch's latest incident changing it to {@code state}. */
+  static JsonNode incidentTo(DetourProcess d, String target, String state) throws Exception {
+    for (JsonNode i : d.get("/api/incidents?members=true&kind=state_change&size=500")) {
+      if (target.equals(i.get("target").asText()) && state.equals(i.get("to").asText())) {
+        return d.get("/api/incidents/" + i.get("id").asText());
+      }
+    }
+    throw new AssertionError("no incident of " + target + " to " + state);
+  }
+
+  /** Rounds each watch's latest change to blocked or down, and back to up, took. */
+  static Map<String, int[]> rounds(DetourProcess d) throws Exception {
+    Map<String, int[]> rounds = new TreeMap<>();
+    for (JsonNode i : d.get("/api/incidents?members=true&kind=state_change&size=500")) {
+      String summary = i.get("summary").asText();
+      int after = summary.indexOf(" after ");
+      int n = Integer.parseInt(summary.substring(after + 7, summary.indexOf(' ', after + 7)));
+      int[] r = rounds.computeIfAbsent(i.get("target").asText(), t -> new int[2]);
+      int slot = "up".equals(i.get("to").asText()) ? 1 : 0;
+      if (r[slot] == 0) {
+        r[slot] = n;
+      }
+    }
+    return rounds;
+  }
+}

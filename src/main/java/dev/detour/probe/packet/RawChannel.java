@@ -257,7 +257,7 @@ public final class RawChannel implements AutoCloseable {
     private Neighbors() {}
 
     static MacAddress resolve(Route route) throws IOException {
-      String key = route.device() + "/" + route.nextHop();
+      String key = Route.namespace() + "/" + route.device() + "/" + route.nextHop();
       Known known = KNOWN.get(key);
       if (known != null && System.nanoTime() - known.at() < TTL_NANOS) {
         return known.mac();

@@ -2,6 +2,8 @@ package dev.detour.probe.packet;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,7 @@ public record Route(String destination, String device, String gateway, String so
    * @param device the interface the probe must leave by (a tunnel), or null for the kernel's choice
    */
   public static Route lookup(InetAddress destination, String device) throws IOException {
-    String key = destination.getHostAddress() + "|" + device;
+    String key = namespace() + "|" + destination.getHostAddress() + "|" + device;
     Known known = KNOWN.get(key);
     if (known != null && System.nanoTime() - known.at() < TTL_NANOS) {
       return known.route();
@@ -48,6 +50,18 @@ public record Route(String destination, String device, String gateway, String so
   private static final Map<String, Known> KNOWN = new ConcurrentHashMap<>();
 
   private record Known(Route route, long at) {}
+
+  /**
+   * The calling thread's network namespace: remembered routes and neighbours belong to one (a
+   * test's threads join several, each with the same addresses on other links).
+   */
+  static String namespace() {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
+    } catch (IOException | UnsupportedOperationException e) {
+      return "";
+    }
+  }
 
   private static Route ask(InetAddress destination, String device) throws IOException {
     List<String> command =

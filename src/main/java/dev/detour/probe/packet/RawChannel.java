@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
@@ -123,10 +121,6 @@ public final class RawChannel implements AutoCloseable {
   }
 
   private static MacAddress ownMac(String device) throws IOException {
-    Path sys = Path.of("/sys/class/net", device, "address");
-    if (Files.isReadable(sys)) {
-      return MacAddress.getByName(Files.readString(sys).strip());
-    }
     try {
       PcapNetworkInterface nif = Pcaps.getDevByName(device);
       if (nif != null) {
@@ -139,7 +133,9 @@ public final class RawChannel implements AutoCloseable {
     } catch (PcapNativeException e) {
       throw new IOException("cannot read the address of " + device, e);
     }
-    throw new IOException(device + " has no link-layer address");
+    // /sys shows the network namespace sysfs was mounted in, which may not be this thread's.
+    String text = Files.readString(Path.of("/sys/class/net", device, "address")).strip();
+    return MacAddress.getByName(text);
   }
 
   public Route route() {
@@ -243,34 +239,13 @@ public final class RawChannel implements AutoCloseable {
     handle.close();
   }
 
-  /**
-   * Learns a next hop's MAC address from the kernel's neighbour table, and remembers it for a few
-   * seconds: every probe leaves by the same gateway, and asking {@code ip neigh} for each one costs
-   * a process.
-   */
+  /** Learns a next hop's MAC address from the kernel's neighbour table. */
   static final class Neighbors {
-    private static final long TTL_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private static final Map<String, Known> KNOWN = new ConcurrentHashMap<>();
-
-    private record Known(MacAddress mac, long at) {}
-
     private Neighbors() {}
 
+    // Not remembered: a stale address (a new router, a lab rebuilt) would silence every probe,
+    // which looks exactly like a censor's black hole.
     static MacAddress resolve(Route route) throws IOException {
-      String key = Route.namespace() + "/" + route.device() + "/" + route.nextHop();
-      Known known = KNOWN.get(key);
-      if (known != null && System.nanoTime() - known.at() < TTL_NANOS) {
-        return known.mac();
-      }
-      MacAddress mac = ask(route);
-      if (KNOWN.size() > 1024) {
-        KNOWN.clear();
-      }
-      KNOWN.put(key, new Known(mac, System.nanoTime()));
-      return mac;
-    }
-
-    private static MacAddress ask(Route route) throws IOException {
       String hop = route.nextHop();
       for (int attempt = 0; attempt < 40; attempt++) {
         String output =

@@ -55,6 +55,8 @@ public final class QueryParams {
     }
     if (size < 1 || size > max) {
       errors.add(FieldError.field("size", "from 1 to " + max));
+    } else if ((long) page * size > Integer.MAX_VALUE) {
+      errors.add(FieldError.field("page", "too far: page × size must stay below 2^31"));
     }
   }
 }

@@ -26,7 +26,10 @@ final class AgentGuard {
               "2001:db8::/32",
               "fc00::/7",
               "::ffff:0:0/96",
-              "64:ff9b::/96")
+              "64:ff9b::/96",
+              "64:ff9b:1::/48",
+              "2001::/32",
+              "2002::/16")
           .stream()
           .map(p -> new IPAddressString(p).getAddress())
           .toList();

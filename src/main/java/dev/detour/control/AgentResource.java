@@ -2,17 +2,15 @@ package dev.detour.control;
 
 import dev.detour.DetourConfig;
 import dev.detour.api.FieldError;
-import dev.detour.api.Problem;
 import dev.detour.api.ProblemException;
-import dev.detour.api.Problems;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeService;
 import dev.detour.probe.dns.DnsAnswers;
 import dev.detour.probe.dns.DnsEvidence;
 import dev.detour.probe.dns.DnsProbe;
 import dev.detour.system.RawPacketAccess;
+import dev.detour.watch.WatchRules;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -22,8 +20,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -48,7 +44,7 @@ public class AgentResource {
   private static final Set<ProbeKind> ALLOWED =
       EnumSet.of(
           ProbeKind.ICMP, ProbeKind.TCP_SYN, ProbeKind.TCP_CONNECT, ProbeKind.HTTP, ProbeKind.TLS);
-  private static final int MAX_PORTS = 16;
+  private static final int MAX_PORTS = WatchRules.MAX_PORTS;
   private static final Pattern NAME =
       Pattern.compile("(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?\\.)*[a-z0-9-]{1,63}");
 
@@ -81,8 +77,8 @@ public class AgentResource {
   @GET
   @Path("health")
   @Operation(summary = "Whether the agent is up and can send raw probes")
-  public Response health(@HeaderParam("Authorization") String authorization) {
-    Response refused = admit(authorization, false);
+  public Response health() {
+    Response refused = admit(false);
     if (refused != null) {
       return refused;
     }
@@ -92,8 +88,8 @@ public class AgentResource {
   @POST
   @Path("probe")
   @Operation(summary = "Probe one address from the agent's vantage")
-  public Response probe(@HeaderParam("Authorization") String authorization, ProbeInput input) {
-    Response refused = admit(authorization, true);
+  public Response probe(ProbeInput input) {
+    Response refused = admit(true);
     if (refused != null) {
       return refused;
     }
@@ -124,8 +120,8 @@ public class AgentResource {
   @POST
   @Path("resolve")
   @Operation(summary = "Resolve a name with the agent's own resolvers")
-  public Response resolve(@HeaderParam("Authorization") String authorization, ResolveInput input) {
-    Response refused = admit(authorization, true);
+  public Response resolve(ResolveInput input) {
+    Response refused = admit(true);
     if (refused != null) {
       return refused;
     }
@@ -134,13 +130,38 @@ public class AgentResource {
     }
     List<DnsEvidence> answers = new ArrayList<>();
     for (InetSocketAddress resolver : DnsProbe.systemResolvers()) {
-      answers.add(dns.query(input.name(), "A", resolver, null));
-      answers.add(dns.query(input.name(), "AAAA", resolver, null));
+      answers.add(publicOnly(dns.query(input.name(), "A", resolver, null)));
+      answers.add(publicOnly(dns.query(input.name(), "AAAA", resolver, null)));
       if (answers.stream().anyMatch(DnsEvidence::answered)) {
         break;
       }
     }
     return Response.ok(new DnsAnswers(List.copyOf(answers))).build();
+  }
+
+  /** An answer without the addresses the agent would refuse to probe: its own network stays its. */
+  private DnsEvidence publicOnly(DnsEvidence a) {
+    List<String> kept =
+        a.addresses().stream()
+            .filter(
+                text -> {
+                  try {
+                    return guard.refusal(InetAddress.getByName(text)) == null;
+                  } catch (UnknownHostException e) {
+                    return false;
+                  }
+                })
+            .toList();
+    return new DnsEvidence(
+        a.name(),
+        a.type(),
+        a.resolver(),
+        a.rcode(),
+        kept,
+        List.of(),
+        a.blockPageAddresses(),
+        a.millis(),
+        a.error());
   }
 
   private InetAddress validate(ProbeInput input) {
@@ -196,24 +217,13 @@ public class AgentResource {
     return String.join(", ", ALLOWED.stream().map(ProbeKind::label).toList());
   }
 
-  /** Null when the request may go on, else the answer refusing it. */
-  private Response admit(String authorization, boolean counts) {
+  /**
+   * Null when the request may go on, else the answer refusing it. The token was checked before the
+   * request was read ({@link AgentGate}).
+   */
+  private Response admit(boolean counts) {
     if (!config.enabled()) {
       throw ProblemException.notFound("this Detour is not a control agent");
-    }
-    if (!authorized(authorization)) {
-      return Response.fromResponse(
-              Problems.response(
-                  new Problem(
-                      Problems.type("unauthorized"),
-                      "Unauthorized",
-                      401,
-                      "send the agent's token: Authorization: Bearer <detour.agent.token>",
-                      "/agent/v1",
-                      null,
-                      null)))
-          .header("WWW-Authenticate", "Bearer realm=\"detour-agent\"")
-          .build();
     }
     if (counts && !rate.tryAcquire()) {
       return tooMany("more than " + config.rateLimit() + " requests a second");
@@ -221,27 +231,10 @@ public class AgentResource {
     return null;
   }
 
-  private boolean authorized(String authorization) {
-    String token = config.token().orElse("");
-    if (authorization == null || !authorization.startsWith("Bearer ") || token.isEmpty()) {
-      return false;
-    }
-    return MessageDigest.isEqual(
-        authorization.substring(7).strip().getBytes(StandardCharsets.UTF_8),
-        token.getBytes(StandardCharsets.UTF_8));
-  }
-
   private static Response tooMany(String why) {
     return Response.fromResponse(
-            Problems.response(
-                new Problem(
-                    Problems.type("rate-limited"),
-                    "Too many requests",
-                    429,
-                    why + "; retry in a second",
-                    "/agent/v1",
-                    null,
-                    null)))
+            AgentGate.problem(
+                "rate-limited", "Too many requests", 429, why + "; retry in a second"))
         .header("Retry-After", "1")
         .build();
   }

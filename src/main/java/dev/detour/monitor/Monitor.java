@@ -107,6 +107,10 @@ public class Monitor {
   private final MassBlocks mass;
 
   private final Map<Long, WatchRuntime> runtimes = new ConcurrentHashMap<>();
+
+  /** A watch's status row is written by one transaction at a time (a change, or the flush). */
+  private final Object writes = new Object();
+
   private final ThreadPoolExecutor workers;
   private final ScheduledExecutorService starter;
   private final Map<String, Instant> lastOverrunLog = new ConcurrentHashMap<>();
@@ -217,7 +221,7 @@ public class Monitor {
     String group = plan.name();
     Set<Long> present = list.stream().map(WatchSnapshot::id).collect(Collectors.toSet());
     runtimes.values().stream()
-        .filter(rt -> rt.group.equals(group) && !present.contains(rt.id))
+        .filter(rt -> rt.groupId == plan.id() && !present.contains(rt.id))
         .map(rt -> rt.id)
         .toList()
         .forEach(this::forget);
@@ -226,16 +230,15 @@ public class Monitor {
     }
     Uplink.Status up = uplink.status();
     vantage(up);
-    if (!up.up()) {
-      Verdict unknown = Verdict.unknown("this vantage is offline: " + up.detail());
-      for (WatchSnapshot w : list) {
-        WatchRuntime rt = runtime(w);
-        rt.tracker = rt.tracker.offline(start);
-        rt.verdict = unknown;
-        rt.methods = Set.of();
-        rt.checkedAt = start;
+    for (WatchSnapshot w : list) {
+      WatchRuntime rt = runtime(w);
+      if (rt.offline != !up.up()) {
+        // Offline every watch shows unknown; back online each shows its state again, as it was.
+        rt.offline = !up.up();
         rt.dirty = true;
       }
+    }
+    if (!up.up()) {
       return;
     }
     ControlVantage.Health health = controls.health();
@@ -408,6 +411,7 @@ public class Monitor {
     }
     if (spell != offlineSpells || !vantageOnline) {
       // The uplink went down while this watch was being probed: its evidence blames nobody.
+      evidence.forEach(this::deleteCaptures);
       return;
     }
     rt.evidence =
@@ -606,11 +610,13 @@ public class Monitor {
           }
         });
     rt.parts = rt.blockParts(lastAddress);
-    // Keep the evidence of blocked samples first, and a few others.
-    return all.stream()
-        .sorted(Comparator.comparing(e -> e.verdict().state() != WatchState.BLOCKED))
-        .limit(KEPT_SAMPLES)
-        .toList();
+    // Keep the evidence of blocked samples first, and a few others; the rest's pcap files go now.
+    List<AddressEvidence> sorted =
+        all.stream()
+            .sorted(Comparator.comparing(e -> e.verdict().state() != WatchState.BLOCKED))
+            .toList();
+    sorted.stream().skip(KEPT_SAMPLES).forEach(this::deleteCaptures);
+    return sorted.stream().limit(KEPT_SAMPLES).toList();
   }
 
   /** A prefix's verdict from its blocks' states (each already through its own hysteresis). */
@@ -661,7 +667,8 @@ public class Monitor {
       List<AddressEvidence> evidence) {
     int blockAfter = w.kind() == TargetKind.PREFIX ? 1 : config.verdict().blockAfter();
     int clearAfter = w.kind() == TargetKind.PREFIX ? 1 : config.verdict().clearAfter();
-    Tracker.Step step = rt.tracker.step(verdict, at, blockAfter, clearAfter);
+    Tracker before = rt.tracker;
+    Tracker.Step step = before.step(verdict, at, blockAfter, clearAfter);
     rt.tracker = step.tracker();
     rt.verdict = verdict;
     rt.methods = rt.tracker.state() == WatchState.BLOCKED ? Set.copyOf(methods) : Set.of();
@@ -688,7 +695,22 @@ public class Monitor {
       if (t.to().state() != WatchState.BLOCKED) {
         rt.censor = null;
       }
-      Long incident = store.transition(rt, t, at, kept);
+      Long incident;
+      try {
+        synchronized (writes) {
+          incident = store.transition(rt, t, at, kept);
+        }
+      } catch (RuntimeException e) {
+        // Not stored: the change is undone here too and the next round makes it again.
+        rt.tracker = before;
+        LOG.errorf(
+            e,
+            "Cannot store %s's change to %s; trying again next round",
+            w.target(),
+            t.to().state().label());
+        return;
+      }
+      rt.dirty = false;
       LOG.infof(
           "%s: %s → %s%s after %d rounds",
           w.target(),
@@ -750,7 +772,7 @@ public class Monitor {
                     .filter(l -> l.censorHop() > 0)
                     .findFirst()
                     .orElse(null);
-            if (found != null) {
+            if (found != null && rt.tracker.state() == WatchState.BLOCKED) {
               rt.censor = found;
               store.censor(rt.id, incident, found);
               LOG.infof(
@@ -760,6 +782,12 @@ public class Monitor {
             LOG.debugf("Censor location of %s failed: %s", address, e.getMessage());
           }
         });
+  }
+
+  private void deleteCaptures(AddressEvidence e) {
+    if (e.local() != null && e.local().id() != null) {
+      delete(e.local().id());
+    }
   }
 
   private void delete(String run) {
@@ -834,6 +862,7 @@ public class Monitor {
               meters.register(created);
               return created;
             });
+    rt.groupId = w.groupId();
     if (!rt.target.equals(w.target()) || !rt.group.equals(w.group())) {
       meters.unregister(rt.id);
       rt.target = w.target();
@@ -853,9 +882,9 @@ public class Monitor {
   }
 
   /** Groups that no longer exist: their watches are forgotten. */
-  void forgetGroupsExcept(Set<String> groups) {
+  void forgetGroupsExcept(Set<Long> groups) {
     runtimes.values().stream()
-        .filter(rt -> !groups.contains(rt.group))
+        .filter(rt -> rt.groupId != 0 && !groups.contains(rt.groupId))
         .map(rt -> rt.id)
         .toList()
         .forEach(this::forget);
@@ -869,7 +898,11 @@ public class Monitor {
     }
     Set<Long> existing =
         watches.existing(dirty.stream().map(rt -> rt.id).collect(Collectors.toSet()));
-    store.flush(dirty.stream().filter(rt -> existing.contains(rt.id)).toList());
+    List<WatchRuntime> alive = dirty.stream().filter(rt -> existing.contains(rt.id)).toList();
+    synchronized (writes) {
+      store.flush(alive);
+    }
+    alive.forEach(rt -> rt.dirty = false);
   }
 
   // ------------------------------------------------------------------------------- reading
@@ -898,7 +931,7 @@ public class Monitor {
     for (WatchState s : WatchState.values()) {
       counts.put(s, 0L);
     }
-    runtimes.values().forEach(rt -> counts.merge(rt.tracker.state(), 1L, Long::sum));
+    runtimes.values().forEach(rt -> counts.merge(rt.state(), 1L, Long::sum));
     return new MonitorView(
         config.monitor().enabled(),
         vantageOnline,

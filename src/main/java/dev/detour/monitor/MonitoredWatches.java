@@ -54,6 +54,7 @@ public class MonitoredWatches {
                     w.id,
                     w.target,
                     w.kind,
+                    group.id,
                     group.name,
                     List.copyOf(w.ports),
                     Set.copyOf(probes(w, inherited))))

@@ -68,8 +68,7 @@ public class RoundScheduler {
         scheduled.remove(gone);
       }
     }
-    monitor.forgetGroupsExcept(
-        groups.values().stream().map(MonitoredWatches.GroupPlan::name).collect(Collectors.toSet()));
+    monitor.forgetGroupsExcept(groups.keySet());
   }
 
   @Scheduled(

@@ -83,6 +83,7 @@ public class StatusStore {
     Tracker t = rt.tracker;
     s.state = t.state().name();
     s.method = t.method() == null ? null : t.method().name();
+    // While this vantage is offline the stored state is what it was: a restart meanwhile resumes.
     s.since = t.since();
     s.methods =
         rt.methods.stream().map(BlockMethod::name).sorted().collect(Collectors.joining(","));
@@ -96,7 +97,6 @@ public class StatusStore {
       // Persisted once every column is set: the insert takes the entity as it is now.
       s.persist();
     }
-    rt.dirty = false;
   }
 
   /** Records where the censor sits, on the watch and on the incident of its block. */

@@ -31,7 +31,7 @@ final class WatchMeters {
     List<Meter> list = new ArrayList<>();
     for (WatchState state : WatchState.values()) {
       list.add(
-          Gauge.builder(Metrics.WATCH_STATE, rt, r -> r.tracker.state() == state ? 1 : 0)
+          Gauge.builder(Metrics.WATCH_STATE, rt, r -> r.state() == state ? 1 : 0)
               .description("1 for the watch's current state, 0 for the others")
               .tags("watch", rt.target, "group", rt.group, "state", state.label())
               .register(meters));
@@ -48,8 +48,8 @@ final class WatchMeters {
                 Metrics.WATCH_BLOCK_METHOD,
                 rt,
                 r ->
-                    r.tracker.state() == WatchState.BLOCKED
-                            && (r.tracker.method() == method || r.methods.contains(method))
+                    r.state() == WatchState.BLOCKED
+                            && (r.method() == method || r.methods.contains(method))
                         ? 1
                         : 0)
             .description("1 while a block with this method holds")

@@ -5,6 +5,7 @@ import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.HostTemplate;
 import dev.detour.verdict.Tracker;
 import dev.detour.verdict.Verdict;
+import dev.detour.verdict.WatchState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,7 +25,14 @@ final class WatchRuntime {
   volatile String target;
   volatile String group;
 
+  /** The group's id (0 for a status loaded at start, until its first round). */
+  volatile long groupId;
+
   volatile Tracker tracker;
+
+  /** This vantage is offline: the watch shows unknown, its tracker waits untouched. */
+  volatile boolean offline;
+
   volatile Verdict verdict;
   volatile Set<BlockMethod> methods = Set.of();
   volatile RoundEvidence evidence;
@@ -58,6 +66,16 @@ final class WatchRuntime {
     this.target = target;
     this.group = group;
     this.tracker = tracker;
+  }
+
+  /** The state shown: the tracker's, or unknown while this vantage is offline. */
+  WatchState state() {
+    return offline ? WatchState.UNKNOWN : tracker.state();
+  }
+
+  /** The block's method shown, or null. */
+  BlockMethod method() {
+    return offline ? null : tracker.method();
   }
 
   synchronized HostTemplate template(String address) {

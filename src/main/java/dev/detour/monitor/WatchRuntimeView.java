@@ -36,9 +36,9 @@ public record WatchRuntimeView(
     Tracker t = rt.tracker;
     CensorLocation censor = rt.censor;
     return new WatchRuntimeView(
-        t.state(),
-        t.method(),
-        rt.methods,
+        rt.state(),
+        rt.method(),
+        rt.offline ? Set.of() : rt.methods,
         t.since(),
         rt.verdict == null ? 0 : rt.verdict.confidence(),
         rt.checkedAt,

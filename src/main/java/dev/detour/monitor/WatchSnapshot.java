@@ -10,6 +10,7 @@ record WatchSnapshot(
     long id,
     String target,
     TargetKind kind,
+    long groupId,
     String group,
     List<Integer> ports,
     Set<ProbeKind> probes) {}

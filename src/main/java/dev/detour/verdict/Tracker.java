@@ -4,10 +4,9 @@ import java.time.Instant;
 
 /**
  * Hysteresis: a watch's believed state and the run of rounds that disagree with it. A single bad
- * round never changes state: it takes {@code blockAfter} rounds in a row with the same verdict to
- * go down or blocked (or to change a block's method), and {@code clearAfter} good rounds to come
- * back up. From {@code unknown} (never probed, or the vantage was offline) one good round is
- * enough.
+ * round never changes state: it takes {@code blockAfter} rounds in a row to go down or blocked (or,
+ * all with the new method, to change a block's method), and {@code clearAfter} good rounds to come
+ * back up. From {@code unknown} (never probed) one good round is enough.
  *
  * @param pending the verdict the last rounds agree on that differs from the state, or null
  * @param pendingRounds how many rounds in a row said {@code pending}
@@ -40,7 +39,13 @@ public record Tracker(
     if (verdict.state() == state && verdict.method() == method) {
       return new Step(new Tracker(state, method, since, null, 0, null), null);
     }
-    boolean continues = pending != null && pending.sameAs(verdict);
+    // Entering a state counts rounds of that state (a block seen as a reset one round and as a
+    // black hole the next is still a block, named by the latest); changing a block's method while
+    // blocked needs the rounds to agree on the new one.
+    boolean continues =
+        pending != null
+            && pending.state() == verdict.state()
+            && (state != WatchState.BLOCKED || pending.method() == verdict.method());
     int rounds = continues ? pendingRounds + 1 : 1;
     Instant first = continues ? pendingSince : now;
     if (rounds >= needed(verdict.state(), blockAfter, clearAfter)) {
@@ -55,12 +60,5 @@ public record Tracker(
       return state == WatchState.UNKNOWN ? 1 : clearAfter;
     }
     return blockAfter;
-  }
-
-  /** The vantage went offline: nothing is known, and no run of rounds survives it. */
-  public Tracker offline(Instant now) {
-    return state == WatchState.UNKNOWN
-        ? this
-        : new Tracker(WatchState.UNKNOWN, null, now, null, 0, null);
   }
 }

@@ -49,24 +49,24 @@ public final class Verdicts {
       notes.add("no control vantage: only a block's own signature counts");
     }
 
-    Optional<Verdict> block = blockPage(local, control, withControl);
-    if (block.isEmpty()) {
-      block = dpiSyn(here, there, withControl);
-    }
-    if (block.isEmpty()) {
-      block = injectedRst(here, there, withControl);
-    }
-    if (block.isEmpty()) {
-      block = sni(local, control, withControl);
-    }
-    if (block.isEmpty()) {
-      block = tampered(local, control, here, withControl);
-    }
-    if (block.isEmpty() && withControl) {
-      block = blackhole(local, control, here, there);
-    }
-    if (block.isPresent()) {
-      return withNotes(block.get(), notes);
+    List<Check> checks =
+        List.of(
+            () -> blockPage(local, control, withControl),
+            () -> dpiSyn(here, there, withControl),
+            () -> injectedRst(here, there, withControl),
+            () -> sni(local, control, withControl),
+            () -> tampered(local, control, here, withControl),
+            () -> withControl ? blackhole(local, control, here, there) : Optional.empty());
+    for (Check check : checks) {
+      Optional<Verdict> found = check.run();
+      if (found.isEmpty()) {
+        continue;
+      }
+      if (found.get().state() == WatchState.BLOCKED) {
+        return withNotes(found.get(), notes);
+      }
+      // A signature the control cannot confirm: not a block; whether the target works decides.
+      notes.addAll(found.get().reasons());
     }
 
     boolean works = here.hostAnswered() || local.anyPage() || local.echoAnswered();
@@ -106,6 +106,12 @@ public final class Verdicts {
         notes);
   }
 
+  /** One rule of the chain. */
+  @FunctionalInterface
+  private interface Check {
+    Optional<Verdict> run();
+  }
+
   private static boolean works(Observation o, TcpPorts tcp) {
     return tcp.hostAnswered() || o.anyPage() || o.echoAnswered();
   }
@@ -117,11 +123,14 @@ public final class Verdicts {
     return v;
   }
 
-  /** A block found here that the control cannot confirm: the host is dead from there too. */
+  /**
+   * A block's signature found here that the control cannot confirm (it fails the same way): no
+   * block — whether the target works here decides between up and down.
+   */
   private static Verdict unconfirmed(Verdict v) {
     List<String> reasons = new ArrayList<>(v.reasons());
     reasons.add(
-        "but the control vantage fails at the same stage: the target is down, not blocked ("
+        "but the control vantage fails the same way: not a block ("
             + v.method().label()
             + " seen here)");
     return new Verdict(WatchState.DOWN, null, COMPARED, List.copyOf(reasons), false);
@@ -389,11 +398,12 @@ public final class Verdicts {
     if (control == null) {
       return Verdict.blocked(BlockMethod.DNS_TAMPERED, SIGNATURE_ONLY, reasons, false);
     }
-    reasons.add(
-        "control resolves it to "
-            + (controlAnswers ? addresses(control.answers()) : "nothing either"));
-    return Verdict.blocked(
-        BlockMethod.DNS_TAMPERED, controlAnswers ? CONFIRMED : SIGNATURE_ONLY, reasons, false);
+    if (!controlAnswers) {
+      // The name has no genuine address from abroad either: nothing says this is a lie.
+      return null;
+    }
+    reasons.add("control resolves it to " + addresses(control.answers()));
+    return Verdict.blocked(BlockMethod.DNS_TAMPERED, CONFIRMED, reasons, false);
   }
 
   /** The genuine addresses in a set of answers: not bogons, not block pages. */

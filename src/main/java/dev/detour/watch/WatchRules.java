@@ -25,7 +25,7 @@ public class WatchRules {
 
   static final Pattern GROUP_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
   static final Pattern TAG = Pattern.compile("[a-z0-9][a-z0-9._:-]{0,39}");
-  static final int MAX_PORTS = 32;
+  public static final int MAX_PORTS = 32;
   static final int MAX_TAGS = 20;
   static final int MAX_NOTE = 2000;
   static final int MIN_INTERVAL = 10;

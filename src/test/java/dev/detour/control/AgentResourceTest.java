@@ -60,6 +60,19 @@ class AgentResourceTest {
   }
 
   @Test
+  void aBodyLargerThanAnyProbeRequestIsRefusedUnread() {
+    String huge = "{\"address\":\"" + "1".repeat(100_000) + "\"}";
+    agent().body(huge).post("/agent/v1/probe").then().statusCode(413);
+    given()
+        .contentType(ContentType.JSON)
+        .body(huge)
+        .post("/agent/v1/probe")
+        .then()
+        .as("without the token even a huge body is only a 401")
+        .statusCode(401);
+  }
+
+  @Test
   void privateAndReservedTargetsAreRefused() {
     for (String address :
         new String[] {"10.1.2.3", "192.168.1.1", "198.18.0.1", "169.254.1.1", "::1"}) {

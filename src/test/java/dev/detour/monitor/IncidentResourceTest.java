@@ -147,6 +147,11 @@ class IncidentResourceTest {
         .body("errors[0].message", containsString("known: state_change, mass_block"));
     given().get("/api/incidents/4242424242").then().statusCode(404);
     given()
+        .get("/api/incidents?page=5000000&size=500")
+        .then()
+        .statusCode(400)
+        .body("errors[0].field", equalTo("page"));
+    given()
         .get("/api/status?state=sideways&method=magic")
         .then()
         .statusCode(400)

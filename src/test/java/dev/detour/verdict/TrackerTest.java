@@ -59,12 +59,13 @@ class TrackerTest {
   }
 
   @Test
-  void aRunNeedsOneMethodThroughout() {
+  void aBlockSeenOneWayThenAnotherIsStillABlockNamedByTheLatest() {
     round(UP);
     round(HOLE);
     round(RST);
-    assertThat(round(HOLE)).isNull();
-    assertThat(tracker.state()).isEqualTo(WatchState.UP);
+    Tracker.Transition blocked = round(HOLE);
+    assertThat(blocked.to().method()).isEqualTo(BlockMethod.TCP_BLACKHOLE);
+    assertThat(blocked.rounds()).isEqualTo(3);
   }
 
   @Test
@@ -99,16 +100,5 @@ class TrackerTest {
     assertThat(tracker.state()).isEqualTo(WatchState.UP);
     round(DOWN);
     assertThat(tracker.state()).isEqualTo(WatchState.DOWN);
-  }
-
-  @Test
-  void anOfflineVantageForgetsTheStateAndAnyRun() {
-    round(UP);
-    round(RST);
-    tracker = tracker.offline(t);
-    assertThat(tracker.state()).isEqualTo(WatchState.UNKNOWN);
-    assertThat(tracker.pending()).isNull();
-    round(UP);
-    assertThat(tracker.state()).isEqualTo(WatchState.UP);
   }
 }

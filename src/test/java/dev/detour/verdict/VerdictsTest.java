@@ -96,7 +96,27 @@ class VerdictsTest {
     Evidence local = Evidence.of().port(80, SynAnswer.RST, seedReset(80, 58)).silent(443);
     Verdict v = judge(local, controlDead);
     assertThat(v.state()).isEqualTo(WatchState.DOWN);
-    assertThat(String.join("\n", v.reasons())).contains("down, not blocked (tcp_rst_injected");
+    assertThat(String.join("\n", v.reasons())).contains("not a block (tcp_rst_injected seen here)");
+  }
+
+  @Test
+  void aSignatureTheControlSharesOnOnePortLeavesAWorkingSiteUp() {
+    Evidence local =
+        Evidence.of()
+            .open(80)
+            .open(443)
+            .page(80, HttpStage.REQUEST_RESET, null, null, null)
+            .ok(443);
+    Observation control =
+        Evidence.of()
+            .open(80)
+            .open(443)
+            .page(80, HttpStage.REQUEST_RESET, null, null, null)
+            .ok(443)
+            .observation();
+    Verdict v = judge(local, control);
+    assertThat(v.state()).isEqualTo(WatchState.UP);
+    assertThat(String.join("\n", v.reasons())).contains("not a block (http_tampered seen here)");
   }
 
   @Test
@@ -202,6 +222,9 @@ class VerdictsTest {
     assertThat(Verdicts.dns(nx, control).method()).isEqualTo(BlockMethod.DNS_TAMPERED);
     assertThat(Verdicts.dns(nx, null)).as("NXDOMAIN alone could be true").isNull();
     assertThat(Verdicts.dns(control, control)).isNull();
+    assertThat(Verdicts.dns(local, Evidence.dns("SERVFAIL", List.of(), List.of())))
+        .as("no genuine answer from abroad either: nothing says it lies")
+        .isNull();
   }
 
   @Test

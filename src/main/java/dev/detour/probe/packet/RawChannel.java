@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
@@ -49,6 +50,16 @@ public final class RawChannel implements AutoCloseable {
 
   private static final long POLL_MAX_NANOS = 10_000_000;
 
+  /**
+   * Captures open at once at most: each is a socket and a ring buffer, and a burst of probes must
+   * wait for one rather than run out of file descriptors (which would read as silence).
+   */
+  static final int MAX_OPEN = 512;
+
+  private static final Semaphore OPEN = new Semaphore(MAX_OPEN);
+
+  private boolean closed;
+
   /** A frame of this exchange, as bytes on the link, with its time. */
   public record Frame(long nanos, byte[] bytes, boolean sent, PacketView view) {}
 
@@ -78,6 +89,23 @@ public final class RawChannel implements AutoCloseable {
           "raw probes cannot reach this host's own addresses: the kernel ignores packets crafted"
               + " onto loopback");
     }
+    try {
+      if (!OPEN.tryAcquire(30, TimeUnit.SECONDS)) {
+        throw new IOException("more than " + MAX_OPEN + " captures open for 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted waiting for a capture", e);
+    }
+    try {
+      return openCapture(route, filter);
+    } catch (IOException | RuntimeException e) {
+      OPEN.release();
+      throw e;
+    }
+  }
+
+  private static RawChannel openCapture(Route route, String filter) throws IOException {
     Libpcap.Result pcap = Libpcap.load();
     if (pcap.version().isEmpty()) {
       throw new IOException(pcap.problem());
@@ -236,7 +264,11 @@ public final class RawChannel implements AutoCloseable {
 
   @Override
   public void close() {
-    handle.close();
+    if (!closed) {
+      closed = true;
+      handle.close();
+      OPEN.release();
+    }
   }
 
   /** Learns a next hop's MAC address from the kernel's neighbour table. */

@@ -390,10 +390,17 @@ public class Monitor {
       }
       List<Verdict> verdicts = evidence.stream().map(AddressEvidence::verdict).toList();
       if (addresses.isEmpty()) {
-        verdict =
-            dnsVerdict != null
-                ? dnsVerdict
-                : Verdict.down(List.of(name + " resolves to no address, here or from the control"));
+        if (dnsVerdict != null) {
+          verdict = dnsVerdict;
+        } else if (localDns != null
+            && localDns.answers().stream().noneMatch(DnsEvidence::answered)
+            && controlDns == null) {
+          // A resolver that does not answer says nothing about the site.
+          verdict = Verdict.unknown("this host's resolvers do not answer for " + name);
+        } else {
+          verdict =
+              Verdict.down(List.of(name + " resolves to no address, here or from the control"));
+        }
       } else {
         verdict = Verdicts.combine(dnsVerdict, verdicts);
       }

@@ -17,8 +17,6 @@ import java.util.Optional;
 /** What one vantage's probes of one address saw in one round, read by kind. */
 public record Observation(List<ProbeResult> results) {
 
-  public static final Observation NONE = new Observation(List.of());
-
   private <T extends Evidence> Optional<T> evidence(Class<T> type) {
     return results.stream()
         .filter(r -> r.status() == ProbeResult.Status.OK && type.isInstance(r.evidence()))

@@ -4,6 +4,7 @@ import dev.detour.DetourConfig;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,8 +13,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Keeps one Quartz job per group, firing a round every group interval ({@code intervalSeconds} of
- * the group, else {@code detour.probe.interval}): a new group gets its job within seconds, a
- * changed interval a new trigger, a deleted group loses its job and its watches' state.
+ * the group, else {@code detour.probe.interval}) with a little random delay: a new group gets its
+ * job within seconds, a changed interval a new trigger, a deleted group loses its job and its
+ * watches' state.
  */
 @ApplicationScoped
 public class RoundScheduler {
@@ -53,9 +55,13 @@ public class RoundScheduler {
       if (current != null) {
         scheduler.unscheduleJob(PREFIX + plan.id());
       }
+      // Each round starts a little late at random (a tenth of the interval, at most 2 s), so
+      // groups with one interval do not all send their packets in the same second.
+      long jitterMillis = Math.min(2000, plan.intervalSeconds() * 100);
       scheduler
           .newJob(PREFIX + plan.id())
           .setInterval(plan.intervalSeconds() + "s")
+          .setExecutionMaxDelay(Duration.ofMillis(jitterMillis).toString())
           .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
           .setTask(execution -> monitor.round(plan))
           .schedule();

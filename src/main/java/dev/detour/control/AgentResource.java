@@ -18,7 +18,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -128,15 +127,9 @@ public class AgentResource {
     if (input == null || input.name() == null || !NAME.matcher(input.name()).matches()) {
       throw ProblemException.invalidField("Invalid name", "name", "a host name, e.g. example.org");
     }
-    List<DnsEvidence> answers = new ArrayList<>();
-    for (InetSocketAddress resolver : DnsProbe.systemResolvers()) {
-      answers.add(publicOnly(dns.query(input.name(), "A", resolver, null)));
-      answers.add(publicOnly(dns.query(input.name(), "AAAA", resolver, null)));
-      if (answers.stream().anyMatch(DnsEvidence::answered)) {
-        break;
-      }
-    }
-    return Response.ok(new DnsAnswers(List.copyOf(answers))).build();
+    DnsAnswers answers = dns.ask(input.name(), DnsProbe.systemResolvers(), null, true);
+    return Response.ok(new DnsAnswers(answers.answers().stream().map(this::publicOnly).toList()))
+        .build();
   }
 
   /** An answer without the addresses the agent would refuse to probe: its own network stays its. */

@@ -3,7 +3,6 @@ package dev.detour.control;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeService;
 import dev.detour.probe.dns.DnsAnswers;
-import dev.detour.probe.dns.DnsEvidence;
 import dev.detour.probe.dns.DnsProbe;
 import dev.detour.probe.icmp.IcmpEvidence;
 import dev.detour.probe.icmp.IcmpProbe;
@@ -14,7 +13,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -88,16 +86,9 @@ final class TunnelControl implements ControlVantage {
 
   @Override
   public DnsAnswers resolve(String name) throws IOException {
-    List<DnsEvidence> answers = new ArrayList<>();
-    for (InetSocketAddress resolver : resolvers) {
-      InetAddress source =
-          InetAddress.getByName(Route.lookup(resolver.getAddress(), device).source());
-      answers.add(dns.query(name, "A", resolver, source));
-      answers.add(dns.query(name, "AAAA", resolver, source));
-      if (answers.stream().anyMatch(DnsEvidence::answered)) {
-        break;
-      }
-    }
-    return new DnsAnswers(List.copyOf(answers));
+    // Every resolver is asked out of the tunnel, so from the tunnel's own address.
+    InetAddress source =
+        InetAddress.getByName(Route.lookup(resolvers.get(0).getAddress(), device).source());
+    return dns.ask(name, resolvers, source, true);
   }
 }

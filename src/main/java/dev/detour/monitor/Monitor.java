@@ -32,7 +32,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -539,12 +538,7 @@ public class Monitor {
   }
 
   private DnsAnswers resolveHere(String name) {
-    List<DnsEvidence> answers = new ArrayList<>();
-    for (InetSocketAddress resolver : DnsProbe.systemResolvers()) {
-      answers.add(dns.query(name, "A", resolver, null));
-      answers.add(dns.query(name, "AAAA", resolver, null));
-    }
-    return new DnsAnswers(List.copyOf(answers));
+    return dns.ask(name, DnsProbe.systemResolvers(), null, false);
   }
 
   /**

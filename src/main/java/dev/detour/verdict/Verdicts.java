@@ -69,7 +69,7 @@ public final class Verdicts {
       notes.addAll(found.get().reasons());
     }
 
-    boolean works = here.hostAnswered() || local.anyPage() || local.echoAnswered();
+    boolean works = works(local, here);
     if (works) {
       if (withControl
           && here.hostAnswered()

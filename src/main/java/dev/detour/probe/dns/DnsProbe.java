@@ -87,12 +87,26 @@ public final class DnsProbe implements Probe {
     if (request.name() == null) {
       throw new IOException("a bare address has no name to resolve");
     }
-    List<DnsEvidence> answers = new ArrayList<>();
     List<InetSocketAddress> resolvers = new ArrayList<>(systemResolvers());
     resolvers.addAll(extraResolvers);
+    return ask(request.name(), resolvers, request.source(), false);
+  }
+
+  /**
+   * The name's A and AAAA answers from each of these resolvers in turn.
+   *
+   * @param local the source address to ask from, or null
+   * @param firstAnswering stop after the first resolver that answers at all
+   */
+  public DnsAnswers ask(
+      String name, List<InetSocketAddress> resolvers, InetAddress local, boolean firstAnswering) {
+    List<DnsEvidence> answers = new ArrayList<>();
     for (InetSocketAddress resolver : resolvers) {
-      answers.add(query(request.name(), "A", resolver, request.source()));
-      answers.add(query(request.name(), "AAAA", resolver, request.source()));
+      answers.add(query(name, "A", resolver, local));
+      answers.add(query(name, "AAAA", resolver, local));
+      if (firstAnswering && answers.stream().anyMatch(DnsEvidence::answered)) {
+        break;
+      }
     }
     return new DnsAnswers(List.copyOf(answers));
   }

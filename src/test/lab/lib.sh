@@ -1,9 +1,9 @@
 # Shared by the lab commands (up, down, block, unblock, run). Sourced, not run.
 #
-# One lab = eight network namespaces named "<lab>-<host>", so two labs (two test runs) coexist.
+# One lab = seven network namespaces named "<lab>-<host>", so two labs (two test runs) coexist.
 # The lab's name comes from $DETOUR_LAB (default "dlab"); its state lives in $LAB_DIR.
 #
-#   home ── access ── isp (censor) ── transit ── inet (web, DNS, block page; 203.0.113.0/24, 198.18.0.0/16)
+#   lan ── home ── access ── isp (censor) ── transit ── inet (web, DNS, block page; 203.0.113.0/24, 198.18.0.0/16)
 #    └──────── vxlan tunnel over the same path ────────── vps (the server abroad, NATs to inet)
 set -euo pipefail
 
@@ -20,12 +20,13 @@ ISP_TRANSIT=198.51.100.9  TRANSIT_ISP=198.51.100.10
 TRANSIT_INET=198.51.100.13 INET_IP=198.51.100.14
 TRANSIT_VPS=198.51.100.17 VPS_IP=198.51.100.18
 TUN_VPS=192.0.2.1         TUN_HOME=192.0.2.2
+LAN_HOME=192.0.2.65       LAN_IP=192.0.2.66      LAN_NET=192.0.2.64/30
 WEB1=203.0.113.10 WEB2=203.0.113.11 WEB3=203.0.113.12 WEB4=203.0.113.13 WEB5=203.0.113.14
 DNS_IP=203.0.113.53       BLOCKPAGE_IP=203.0.113.250
 ISP_RESOLVER=$ISP_ACCESS
 MASS_PREFIX=198.18.0.0/16
 ZONE=lab.test
-HOSTS=(home access isp transit inet vps)
+HOSTS=(lan home access isp transit inet vps)
 
 ns() { echo "$LAB-$1"; }
 in_ns() { local host=$1; shift; ip netns exec "$(ns "$host")" "$@"; }

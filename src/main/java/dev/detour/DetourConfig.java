@@ -10,6 +10,7 @@ import jakarta.validation.constraints.NotEmpty;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -38,6 +39,42 @@ public interface DetourConfig {
   Agent agent();
 
   Uplink uplink();
+
+  Routes routes();
+
+  /** The routers blocked prefixes are pushed to, by a name of the user's choice. */
+  Map<String, Router> routers();
+
+  /** Messages about blocks, clears and outages, and where they go. */
+  Alerts alerts();
+
+  /**
+   * The password of the {@code admin} account ({@code DETOUR_ADMIN_PASSWORD}); set at every start
+   * when given. Unset on a first start, Detour generates one and prints it once.
+   */
+  @WithName("admin-password")
+  Optional<String> adminPassword();
+
+  Auth auth();
+
+  /** Logins, browser sessions and API tokens. */
+  interface Auth {
+    /** A browser session ends after this long without a request. */
+    @WithName("session-idle")
+    @WithDefault("12h")
+    Duration sessionIdle();
+
+    /** A browser session ends this long after login, however busy. */
+    @WithName("session-max-age")
+    @WithDefault("7d")
+    Duration sessionMaxAge();
+
+    /** Failed logins allowed per client address and minute (form and HTTP Basic alike). */
+    @WithName("login-failures-per-minute")
+    @WithDefault("10")
+    @Min(1)
+    int loginFailuresPerMinute();
+  }
 
   /** Defaults a group falls back to when it does not set its own. */
   interface Probe {
@@ -302,5 +339,294 @@ public interface DetourConfig {
     @WithName("check-every")
     @WithDefault("5s")
     Duration checkEvery();
+  }
+
+  /** How blocked watches become routes, and the guard rails around that. */
+  interface Routes {
+    /** Whether routes are pushed at all (off: plans are still made and shown). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Plan and show every change, make none (also switchable at run time through the API). */
+    @WithName("dry-run")
+    @WithDefault("false")
+    boolean dryRun();
+
+    /** How often routers are reconciled even when nothing changed (a user may edit by hand). */
+    @WithName("sync-every")
+    @WithDefault("60s")
+    Duration syncEvery();
+
+    /** How long a route stays after its watch cleared, unless its group says otherwise. */
+    @WithName("withdraw-grace")
+    @WithDefault("10m")
+    Duration withdrawGrace();
+
+    /** Shortest IPv4 route ever pushed: aggregation stops there. */
+    @WithName("min-prefix-ipv4")
+    @WithDefault("8")
+    @Min(1)
+    @Max(32)
+    int minPrefixIpv4();
+
+    /** Shortest IPv6 route ever pushed. */
+    @WithName("min-prefix-ipv6")
+    @WithDefault("19")
+    @Min(1)
+    @Max(128)
+    int minPrefixIpv6();
+
+    /** The tunnel's far end(s) as this host sees them: never routed into the tunnel itself. */
+    @WithName("tunnel-endpoints")
+    Optional<List<String>> tunnelEndpoints();
+
+    /** The router's WAN address(es): never routed. */
+    @WithName("wan-addresses")
+    Optional<List<String>> wanAddresses();
+
+    /** More prefixes never routed, besides those added through the API. */
+    Optional<List<String>> exclusions();
+
+    /** Prefixes always routed (unless a guard rail forbids it), besides those of the API. */
+    Optional<List<String>> pins();
+
+    /**
+     * Reserved ranges that may be routed after all (they are fenced as bogons otherwise), e.g. a
+     * lab's 203.0.113.0/24.
+     */
+    @WithName("allow-reserved")
+    Optional<List<String>> allowReserved();
+
+    /**
+     * Whether a block must have been confirmed through the tunnel (by a control vantage) before it
+     * is routed, and the target checked again through it after.
+     */
+    @WithDefault("true")
+    boolean verify();
+  }
+
+  /** One router: how to reach it and where its routes go. */
+  interface Router {
+    /** {@code mikrotik-rest} (RouterOS 7), {@code mikrotik-api} (RouterOS 6) or {@code linux}. */
+    RouterType type();
+
+    /** REST base URL, e.g. https://192.168.88.1 (mikrotik-rest). */
+    Optional<String> url();
+
+    /** API host (mikrotik-api). */
+    Optional<String> host();
+
+    /** API port: 8728, or 8729 with TLS (mikrotik-api). */
+    Optional<Integer> port();
+
+    /** TLS on the API protocol (port 8729); REST follows its URL's scheme. */
+    @WithDefault("false")
+    boolean tls();
+
+    /** PEM file of the CA (or self-signed certificate) the router's certificate must chain to. */
+    @WithName("ca-file")
+    Optional<Path> caFile();
+
+    /** SHA-256 of the router's certificate (hex, colons allowed): only that one is accepted. */
+    @WithName("certificate-sha256")
+    Optional<String> certificateSha256();
+
+    Optional<String> username();
+
+    /** The password; better kept in {@code password-file}. Never logged or shown. */
+    Optional<String> password();
+
+    /** A file holding the password (first line), e.g. a mounted secret. */
+    @WithName("password-file")
+    Optional<Path> passwordFile();
+
+    /** The tunnel interface routes go through, e.g. gre-tunnel1 or the Linux device. */
+    String gateway();
+
+    /** The routes' distance (RouterOS) or metric (Linux). */
+    @WithDefault("1")
+    @Min(0)
+    @Max(255)
+    int distance();
+
+    /**
+     * The routing table: RouterOS's {@code main} by default; on Linux a table of Detour's own
+     * ({@code 1001}), looked up by forwarded traffic only, so Detour's own probes still take the
+     * direct path.
+     */
+    @WithName("routing-table")
+    Optional<String> routingTable();
+
+    /** Comment every entry Detour makes starts with; entries without it are never touched. */
+    @WithName("comment-prefix")
+    @WithDefault("detour")
+    String commentPrefix();
+
+    /** The most routes Detour keeps on this router: aggregation fits the plan into it. */
+    @WithName("max-routes")
+    @WithDefault("5000")
+    @Min(1)
+    @Max(1000000)
+    int maxRoutes();
+
+    /** {@code routes} (plain routes) or {@code address-list} (entries a mangle rule marks). */
+    @WithDefault("routes")
+    RouterMode mode();
+
+    /** The address list of {@code address-list} mode. */
+    @WithName("address-list")
+    @WithDefault("detour")
+    String addressList();
+
+    /** How long one request may take. */
+    @WithDefault("10s")
+    Duration timeout();
+
+    /** Changes sent per second at most: a small router survives a big sync. */
+    @WithName("changes-per-second")
+    @WithDefault("50")
+    @Min(1)
+    int changesPerSecond();
+
+    /**
+     * Linux: the ip rule Detour keeps for its table ({@code not iif lo}: forwarded traffic only);
+     * {@code none} to manage no rule.
+     */
+    @WithName("linux-rule")
+    @WithDefault("not iif lo")
+    String linuxRule();
+
+    /** Linux: the routes' protocol number, which marks them as Detour's. */
+    @WithName("linux-protocol")
+    @WithDefault("211")
+    @Min(1)
+    @Max(255)
+    int linuxProtocol();
+  }
+
+  /** Router backends. */
+  enum RouterType {
+    MIKROTIK_REST,
+    MIKROTIK_API,
+    LINUX
+  }
+
+  /** What Detour writes on a router. */
+  enum RouterMode {
+    ROUTES,
+    ADDRESS_LIST
+  }
+
+  /** Alerting: the rules every channel shares, and the channels by a name of the user's choice. */
+  interface Alerts {
+    /** Off: nothing is sent (incidents are still recorded and shown). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /**
+     * How long a change waits before it is told, so that blocks arriving together become one
+     * mass-block message and a block cleared again at once tells nothing.
+     */
+    @WithName("group-wait")
+    @WithDefault("30s")
+    Duration groupWait();
+
+    /** A message repeats this often while what it tells holds (0 never repeats). */
+    @WithName("resend-every")
+    @WithDefault("4h")
+    Duration resendEvery();
+
+    /** Tries of one message before it is given up and shown as failed. */
+    @WithName("max-attempts")
+    @WithDefault("10")
+    @Min(1)
+    @Max(100)
+    int maxAttempts();
+
+    /** The wait after the first failed try; it doubles with every further one. */
+    @WithName("retry-base")
+    @WithDefault("10s")
+    Duration retryBase();
+
+    /** The longest wait between two tries. */
+    @WithName("retry-max")
+    @WithDefault("30m")
+    Duration retryMax();
+
+    /** How long one delivery may take. */
+    @WithDefault("10s")
+    Duration timeout();
+
+    /** Detour's own address as users reach it, for links in messages (e.g. https://detour.lan). */
+    @WithName("base-url")
+    Optional<String> baseUrl();
+
+    /** Message templates (Qute) by kind, replacing the built-in text: blocked, cleared, … */
+    Map<String, String> templates();
+
+    Map<String, AlertChannel> channels();
+  }
+
+  /** One place messages go. */
+  interface AlertChannel {
+    /** webhook, telegram, slack, ntfy, email or alertmanager. */
+    AlertChannelType type();
+
+    /**
+     * Where to send: the webhook or Slack URL, ntfy's server, Alertmanager's base URL, Telegram's
+     * API base (default https://api.telegram.org, which may itself be blocked: point it at a relay,
+     * or route it through the tunnel).
+     */
+    Optional<String> url();
+
+    /** Webhook: the HMAC-SHA256 key that signs each body; better kept in {@code secret-file}. */
+    Optional<String> secret();
+
+    @WithName("secret-file")
+    Optional<Path> secretFile();
+
+    /** Telegram's bot token, or ntfy's or Alertmanager's bearer token. */
+    Optional<String> token();
+
+    @WithName("token-file")
+    Optional<Path> tokenFile();
+
+    /** Telegram: the chat the bot writes to. */
+    @WithName("chat-id")
+    Optional<String> chatId();
+
+    /** ntfy: the topic. */
+    Optional<String> topic();
+
+    /** E-mail: the recipients. */
+    Optional<List<String>> to();
+
+    /** Only these groups' watches (every group when unset); outages concern every channel. */
+    Optional<List<String>> groups();
+
+    /** Only these kinds of message (every kind when unset). */
+    Optional<List<String>> events();
+
+    /** Held during these hours and sent after, e.g. 23:00-07:30. */
+    @WithName("quiet-hours")
+    Optional<String> quietHours();
+
+    /** The time zone of the quiet hours (the system's when unset), e.g. Europe/Moscow. */
+    @WithName("time-zone")
+    Optional<String> timeZone();
+
+    /** This channel's own resend interval (Alertmanager's default is 1m: it expires alerts). */
+    @WithName("resend-every")
+    Optional<Duration> resendEvery();
+  }
+
+  /** Kinds of alert channel. */
+  enum AlertChannelType {
+    WEBHOOK,
+    TELEGRAM,
+    SLACK,
+    NTFY,
+    EMAIL,
+    ALERTMANAGER
   }
 }

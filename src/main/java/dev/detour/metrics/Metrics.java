@@ -18,6 +18,12 @@ public final class Metrics {
   /** Gauge per watch and method: 1 while a block with that method holds. */
   public static final String WATCH_BLOCK_METHOD = "detour.watch.block.method";
 
+  /**
+   * Gauge per watch and vantage (local, control): the latest round's first answer in seconds, NaN
+   * when nothing answered.
+   */
+  public static final String WATCH_LATENCY = "detour.watch.latency";
+
   /** Histogram: from the first bad round to the blocked verdict. */
   public static final String DETECTION_LATENCY = "detour.detection.latency";
 
@@ -32,6 +38,27 @@ public final class Metrics {
 
   /** Gauge: 1 while the control vantage answers, 0 while it does not (or there is none). */
   public static final String CONTROL_UP = "detour.control.up";
+
+  /** Gauge per router and state (desired, applied, failed): routes as of the latest sync. */
+  public static final String ROUTES = "detour.routes";
+
+  /** Counter per router, action (add, remove) and outcome (ok, error). */
+  public static final String ROUTE_CHANGES = "detour.route.changes";
+
+  /** Gauge per router: 1 when its latest sync worked, 0 when it failed (NaN before the first). */
+  public static final String ROUTER_SYNC_OK = "detour.router.sync.ok";
+
+  /** Gauge per router: 1 while its tunnel is up, 0 while down (NaN while unknown). */
+  public static final String ROUTER_TUNNEL_UP = "detour.router.tunnel.up";
+
+  /** Counter per alert channel and outcome (sent, retry, failed, silenced). */
+  public static final String ALERT_DELIVERIES = "detour.alert.deliveries";
+
+  /** Gauge per alert channel: messages waiting to be sent (held, backing off or due). */
+  public static final String ALERT_PENDING = "detour.alert.pending";
+
+  /** Gauge per alert channel: 1 when its latest delivery worked (or none was tried), else 0. */
+  public static final String ALERT_CHANNEL_UP = "detour.alert.channel.up";
 
   private Metrics() {}
 }

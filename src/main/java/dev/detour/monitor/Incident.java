@@ -13,7 +13,7 @@ import java.time.Instant;
 /**
  * A change worth telling: a watch changing state (with the round's evidence and its pcap), many
  * watches blocked together (one mass-block incident, the watches' own changes its members), or this
- * vantage or the control going offline and back.
+ * vantage, the control, a router's sync or its tunnel failing and coming back.
  */
 @Entity
 @Table(name = "incident")
@@ -26,7 +26,11 @@ public class Incident extends PanacheEntityBase {
     VANTAGE_OFFLINE,
     VANTAGE_ONLINE,
     CONTROL_OFFLINE,
-    CONTROL_ONLINE
+    CONTROL_ONLINE,
+    ROUTER_SYNC_FAILED,
+    ROUTER_SYNC_OK,
+    TUNNEL_DOWN,
+    TUNNEL_UP
   }
 
   @Id
@@ -83,4 +87,8 @@ public class Incident extends PanacheEntityBase {
 
   /** For a mass-block incident: how many watches it groups. */
   public Integer members;
+
+  /** When alerting looked at it (null: not yet; see dev.detour.alert.Alerts). */
+  @Column(name = "alerted_at")
+  public Instant alertedAt;
 }

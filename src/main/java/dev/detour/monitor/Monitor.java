@@ -48,6 +48,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -114,6 +115,7 @@ public class Monitor {
   private final ScheduledExecutorService starter;
   private final Map<String, Instant> lastOverrunLog = new ConcurrentHashMap<>();
   private final Map<String, Long> lastRound = new ConcurrentHashMap<>();
+  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean vantageOnline = true;
 
   /** Counts this vantage's offline spells: a round begun before one tells nothing after it. */
@@ -301,6 +303,8 @@ public class Monitor {
           .tag("group", group)
           .register(registry)
           .record(took);
+      // Registered with the first round, so that "no overruns" reads 0, not nothing.
+      overruns(group);
       lastRound.put(group, took.toMillis());
       if (took.compareTo(interval) > 0) {
         overrun(
@@ -316,11 +320,7 @@ public class Monitor {
   }
 
   private void overrun(String group, String why) {
-    Counter.builder(Metrics.ROUND_OVERRUNS)
-        .description("Rounds (or watches in them) that could not finish within the interval")
-        .tag("group", group)
-        .register(registry)
-        .increment();
+    overruns(group).increment();
     Instant now = Instant.now();
     Instant last = lastOverrunLog.get(group);
     if (last == null || last.plusSeconds(60).isBefore(now)) {
@@ -415,6 +415,11 @@ public class Monitor {
     if (!withControl && !control.mode().equals("none")) {
       verdict = verdict.because("control vantage offline (" + health.detail() + ")");
     }
+    if (verdict.state() != WatchState.UP && vantageOnline) {
+      // Before blaming anyone: is the uplink still there? The round's own start check may be long
+      // past on a busy machine.
+      vantage(uplink.statusSince(at));
+    }
     if (spell != offlineSpells || !vantageOnline) {
       // The uplink went down while this watch was being probed: its evidence blames nobody.
       evidence.forEach(this::deleteCaptures);
@@ -429,7 +434,13 @@ public class Monitor {
             controlDns,
             evidence,
             verdict);
+    rt.controlled = withControl;
     apply(w, rt, verdict, methods, at, evidence);
+    rt.latency.record(
+        at,
+        LatencyHistory.firstAnswer(evidence, true),
+        withControl ? LatencyHistory.firstAnswer(evidence, false) : null,
+        rt.state());
   }
 
   private AddressEvidence probeAddress(
@@ -712,6 +723,7 @@ public class Monitor {
         return;
       }
       rt.dirty = false;
+      listeners.forEach(Runnable::run);
       LOG.infof(
           "%s: %s → %s%s after %d rounds",
           w.target(),
@@ -816,6 +828,14 @@ public class Monitor {
     vantageOnline = up.up();
     if (!up.up()) {
       offlineSpells++;
+      // Every watch shows unknown now, not when its group's next round starts.
+      runtimes
+          .values()
+          .forEach(
+              rt -> {
+                rt.offline = true;
+                rt.dirty = true;
+              });
     }
     if (up.up()) {
       LOG.infof("This vantage is online again: %s", up.detail());
@@ -827,6 +847,13 @@ public class Monitor {
           Incident.Kind.VANTAGE_OFFLINE,
           "uplink down: " + up.detail() + " — every watch unknown until it is back");
     }
+  }
+
+  private Counter overruns(String group) {
+    return Counter.builder(Metrics.ROUND_OVERRUNS)
+        .description("Rounds (or watches in them) that could not finish within the interval")
+        .tag("group", group)
+        .register(registry);
   }
 
   private synchronized void control(ControlVantage.Health health) {
@@ -914,6 +941,12 @@ public class Monitor {
     return rt == null ? null : WatchRuntimeView.of(rt);
   }
 
+  /** The latency history of a watch since this start, oldest first (empty before its rounds). */
+  public List<LatencyHistory.Sample> latency(long id) {
+    WatchRuntime rt = runtimes.get(id);
+    return rt == null ? List.of() : rt.latency.samples();
+  }
+
   /** Live states of these watches (those probed so far). */
   public Map<Long, WatchRuntimeView> views(Collection<Long> ids) {
     Map<Long, WatchRuntimeView> all = new HashMap<>();
@@ -921,6 +954,47 @@ public class Monitor {
       WatchRuntime rt = runtimes.get(id);
       if (rt != null) {
         all.put(id, WatchRuntimeView.of(rt));
+      }
+    }
+    return all;
+  }
+
+  /**
+   * What the route planner needs of every watch that is blocked, or unknown while its vantage is
+   * offline (the planner keeps those watches' routes): state, method, sub-verdicts.
+   */
+  public List<Standing> standings() {
+    load(); // a sync before the first round still sees the blocks stored by the last run
+    List<Standing> all = new ArrayList<>();
+    for (WatchRuntime rt : runtimes.values()) {
+      WatchState state = rt.state();
+      if (state == WatchState.BLOCKED || state == WatchState.UNKNOWN) {
+        all.add(new Standing(rt.id, state, rt.method(), rt.parts, rt.controlled));
+      }
+    }
+    return all;
+  }
+
+  /**
+   * A watch as the route planner sees it.
+   *
+   * @param confirmed its latest round had a working control vantage
+   */
+  public record Standing(
+      long watchId, WatchState state, BlockMethod method, List<Part> parts, boolean confirmed) {}
+
+  /** Changes of state, for those who act on them (the route sync). */
+  public void onChange(Runnable listener) {
+    listeners.add(listener);
+  }
+
+  /** How many watches of each group are in each state, as of their latest rounds. */
+  public Map<String, Map<WatchState, Long>> statesByGroup() {
+    Map<String, Map<WatchState, Long>> all = new java.util.TreeMap<>();
+    for (WatchRuntime rt : runtimes.values()) {
+      if (rt.group != null) {
+        all.computeIfAbsent(rt.group, g -> new EnumMap<>(WatchState.class))
+            .merge(rt.state(), 1L, Long::sum);
       }
     }
     return all;

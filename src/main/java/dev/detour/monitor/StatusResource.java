@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -33,11 +32,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class StatusResource {
 
   private final Monitor monitor;
-  private final StatusStore store;
+  private final Statuses statuses;
 
-  public StatusResource(Monitor monitor, StatusStore store) {
+  public StatusResource(Monitor monitor, Statuses statuses) {
     this.monitor = monitor;
-    this.store = store;
+    this.statuses = statuses;
   }
 
   /** One row of {@code /api/status}. */
@@ -66,16 +65,10 @@ public class StatusResource {
         group == null
             ? Watch.list("order by id")
             : Watch.list("group.name = ?1 order by id", group);
-    Map<Long, WatchRuntimeView> live = monitor.views(all.stream().map(w -> w.id).toList());
-    Map<Long, WatchStatus> stored =
-        WatchStatus.<WatchStatus>listAll().stream()
-            .collect(Collectors.toMap(s -> s.watchId, s -> s));
+    Map<Long, WatchRuntimeView> views = statuses.of(all.stream().map(w -> w.id).toList());
     List<StatusRow> rows = new ArrayList<>();
     for (Watch w : all) {
-      WatchRuntimeView v = live.get(w.id);
-      if (v == null) {
-        v = store.view(stored.get(w.id));
-      }
+      WatchRuntimeView v = views.get(w.id);
       if ((states == null || states.contains(v.state()))
           && (methods == null || (v.method() != null && methods.contains(v.method())))) {
         rows.add(new StatusRow(w.id, w.target, w.group.name, v.summary()));

@@ -118,8 +118,17 @@ public class StatusStore {
   /** An incident about no single watch (this vantage, the control). */
   @Transactional
   public long event(Incident.Kind kind, String summary) {
+    return event(kind, null, summary);
+  }
+
+  /**
+   * An incident about a router (its name the target) or, with none, this vantage or the control.
+   */
+  @Transactional
+  public long event(Incident.Kind kind, String router, String summary) {
     Incident incident = new Incident();
     incident.kind = kind.name();
+    incident.target = router;
     incident.at = Instant.now();
     incident.summary = summary;
     incident.persist();

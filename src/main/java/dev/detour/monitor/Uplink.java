@@ -52,6 +52,26 @@ public class Uplink {
     return s;
   }
 
+  /**
+   * A check made at {@code since} or later: the last one if it is that recent, else a new one. A
+   * round that saw timeouts asks this before blaming anyone, so an uplink that died while the round
+   * ran is noticed whatever the check interval; watches finishing together share one check.
+   */
+  public Status statusSince(Instant since) {
+    Status s = last;
+    if (s != null && !s.at().isBefore(since)) {
+      return s;
+    }
+    synchronized (this) {
+      s = last;
+      if (s == null || s.at().isBefore(since)) {
+        s = check();
+        last = s;
+      }
+    }
+    return s;
+  }
+
   private Status check() {
     Instant now = Instant.now();
     List<String> anchors = new ArrayList<>(config.uplink().anchors().orElse(List.of()));

@@ -15,8 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The per-watch gauges of the design's metric contract, the kube-state-metrics way: {@code
  * detour_watch_state} with one series per state (1 for the current one), and {@code
  * detour_watch_block_method} with a series per method the watch has been blocked by (1 while it
- * holds). Labelled by the watch as written, so cardinality follows the watch list; a watch that
- * goes takes its series with it.
+ * holds), and {@code detour_watch_latency_seconds} per vantage (local, control: the latest round's
+ * first answer). Labelled by the watch as written, so cardinality follows the watch list; a watch
+ * that goes takes its series with it.
  */
 final class WatchMeters {
 
@@ -36,6 +37,15 @@ final class WatchMeters {
               .tags("watch", rt.target, "group", rt.group, "state", state.label())
               .register(meters));
     }
+    for (String vantage : new String[] {"local", "control"}) {
+      boolean here = vantage.equals("local");
+      list.add(
+          Gauge.builder(Metrics.WATCH_LATENCY, rt, r -> r.latency.latestSeconds(here))
+              .description("The latest round's first answer, here or through the control vantage")
+              .baseUnit("seconds")
+              .tags("watch", rt.target, "group", rt.group, "vantage", vantage)
+              .register(meters));
+    }
     byWatch.put(rt.id, list);
     if (rt.tracker.method() != null) {
       method(rt, rt.tracker.method());
@@ -43,6 +53,14 @@ final class WatchMeters {
   }
 
   void method(WatchRuntime rt, BlockMethod method) {
+    if (meters
+            .find(Metrics.WATCH_BLOCK_METHOD)
+            .tags("watch", rt.target, "group", rt.group, "method", method.label())
+            .gauge()
+        != null) {
+      // Micrometer would warn of a second registration, once per block.
+      return;
+    }
     Meter gauge =
         Gauge.builder(
                 Metrics.WATCH_BLOCK_METHOD,

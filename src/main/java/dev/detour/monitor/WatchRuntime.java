@@ -39,8 +39,15 @@ final class WatchRuntime {
   volatile Instant checkedAt;
   volatile CensorLocation censor;
   volatile List<Part> parts = List.of();
+
+  /** The latest round was checked against a working control vantage (the block is confirmed). */
+  volatile boolean controlled;
+
   volatile long round;
   volatile boolean dirty;
+
+  /** The last rounds' first-answer delays, for the latency chart. */
+  final LatencyHistory latency = new LatencyHistory();
 
   /** The probe runs of the last round whose pcap files are kept until the next round. */
   volatile List<String> captures = List.of();

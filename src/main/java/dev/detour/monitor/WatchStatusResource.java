@@ -20,12 +20,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Status")
 public class WatchStatusResource {
 
-  private final Monitor monitor;
-  private final StatusStore store;
+  private final Statuses statuses;
 
-  public WatchStatusResource(Monitor monitor, StatusStore store) {
-    this.monitor = monitor;
-    this.store = store;
+  public WatchStatusResource(Statuses statuses) {
+    this.statuses = statuses;
   }
 
   @GET
@@ -35,7 +33,6 @@ public class WatchStatusResource {
     if (Watch.findById(id) == null) {
       throw ProblemException.notFound("no watch " + id);
     }
-    WatchRuntimeView live = monitor.view(id);
-    return live != null ? live : store.view(WatchStatus.findById(id));
+    return statuses.of(id);
   }
 }

@@ -39,6 +39,20 @@ public enum BlockMethod {
     return routable;
   }
 
+  /** In words, for messages to people: "injected TCP reset". */
+  public String describe() {
+    return switch (this) {
+      case DNS_TAMPERED -> "DNS tampering";
+      case HTTP_BLOCKPAGE -> "block page";
+      case DPI_SYN_SIGNATURE -> "DPI on the SYN's shape";
+      case TCP_RST_INJECTED -> "injected TCP reset";
+      case TLS_SNI_BLOCKED -> "TLS SNI filtering";
+      case HTTP_TAMPERED -> "HTTP tampering";
+      case TCP_BLACKHOLE -> "black hole";
+      case ICMP_ONLY_FILTERED -> "ping filtered";
+    };
+  }
+
   @JsonValue
   public String label() {
     return name().toLowerCase(Locale.ROOT);

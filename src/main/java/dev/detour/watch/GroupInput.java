@@ -5,11 +5,14 @@ import java.util.Set;
 
 /**
  * A group as a client writes it. Omitted interval and probes follow the service defaults ({@code
- * detour.probe.interval}, {@code detour.probe.kinds}); {@code routeBlocked} defaults to true.
+ * detour.probe.interval}, {@code detour.probe.kinds}); {@code routeBlocked} defaults to true;
+ * {@code routeWithdraw} is how long routes stay after a watch clears ({@code "10m"}, {@code "0s"})
+ * or {@code "keep"}, and follows {@code detour.routes.withdraw-grace} when omitted.
  */
 public record GroupInput(
     String name,
     String description,
     Integer intervalSeconds,
     Set<ProbeKind> probes,
-    Boolean routeBlocked) {}
+    Boolean routeBlocked,
+    String routeWithdraw) {}

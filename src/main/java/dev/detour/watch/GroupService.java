@@ -6,6 +6,7 @@ import dev.detour.api.ProblemException;
 import dev.detour.probe.ProbeKind;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -130,6 +131,48 @@ public class GroupService {
     group.intervalSeconds = rules.interval(input.intervalSeconds(), "intervalSeconds", errors);
     group.probes = rules.probes(input.probes(), "probes", errors);
     group.routeBlocked = input.routeBlocked() == null || input.routeBlocked();
+    group.routeWithdraw = routeWithdraw(input.routeWithdraw(), errors);
+  }
+
+  /** Stored form of a withdrawal setting: {@code keep}, seconds, or null for the default. */
+  private static String routeWithdraw(String text, List<FieldError> errors) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    String t = text.strip().toLowerCase(Locale.ROOT);
+    if (t.equals("keep")) {
+      return t;
+    }
+    try {
+      Duration d =
+          Duration.parse(
+              t.matches("\\d+")
+                  ? "PT" + t + "S"
+                  : t.matches("\\d+d")
+                      ? "P" + t.toUpperCase(Locale.ROOT)
+                      : "PT" + t.toUpperCase(Locale.ROOT));
+      if (d.isNegative() || d.toDays() > 365) {
+        throw new IllegalArgumentException();
+      }
+      return Long.toString(d.toSeconds());
+    } catch (RuntimeException e) {
+      errors.add(
+          FieldError.field(
+              "routeWithdraw",
+              "how long routes stay after the block clears, e.g. 10m, 2h or 0s (at most 365 days),"
+                  + " or keep (never withdrawn)"));
+      return null;
+    }
+  }
+
+  /** How long a group's routes stay after its watches clear; null means never ({@code keep}). */
+  public Duration effectiveRouteWithdraw(WatchGroup group) {
+    if (group.routeWithdraw == null) {
+      return config.routes().withdrawGrace();
+    }
+    return group.routeWithdraw.equals("keep")
+        ? null
+        : Duration.ofSeconds(Long.parseLong(group.routeWithdraw));
   }
 
   public Set<ProbeKind> effectiveProbes(WatchGroup group) {
@@ -151,6 +194,12 @@ public class GroupService {
         group.probes,
         effectiveProbes(group),
         group.routeBlocked,
+        group.routeWithdraw == null || group.routeWithdraw.equals("keep")
+            ? group.routeWithdraw
+            : group.routeWithdraw + "s",
+        effectiveRouteWithdraw(group) == null
+            ? "keep"
+            : effectiveRouteWithdraw(group).toSeconds() + "s",
         watchCount,
         group.createdAt,
         group.updatedAt);

@@ -14,6 +14,8 @@ public record GroupView(
     @JsonInclude(JsonInclude.Include.ALWAYS) Set<ProbeKind> probes,
     Set<ProbeKind> effectiveProbes,
     boolean routeBlocked,
+    @JsonInclude(JsonInclude.Include.ALWAYS) String routeWithdraw,
+    String effectiveRouteWithdraw,
     long watchCount,
     Instant createdAt,
     Instant updatedAt) {}

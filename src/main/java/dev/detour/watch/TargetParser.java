@@ -27,8 +27,11 @@ public class TargetParser {
   private static final Pattern ALL_DIGITS = Pattern.compile("[0-9]+");
   private static final int MAX_INPUT = 2048;
 
-  /** Strict: no inet_aton shorthands, no ranges, no zones, no "all" or empty addresses. */
-  private static final IPAddressStringParameters STRICT =
+  /**
+   * Strict: no inet_aton shorthands, no ranges, no zones, no "all" or empty addresses. Every
+   * address Detour reads from a user goes through these (watches, pins, routes).
+   */
+  public static final IPAddressStringParameters STRICT =
       new IPAddressStringParameters.Builder()
           .allowEmpty(false)
           .allowAll(false)

@@ -47,6 +47,13 @@ public class WatchGroup extends PanacheEntityBase {
   @Column(name = "route_blocked", nullable = false)
   public boolean routeBlocked = true;
 
+  /**
+   * How long routes stay after a watch clears: seconds as text, {@code keep} (never withdrawn), or
+   * null for the service default ({@code detour.routes.withdraw-grace}).
+   */
+  @Column(name = "route_withdraw", length = 20)
+  public String routeWithdraw;
+
   @Column(name = "created_at", nullable = false)
   public Instant createdAt;
 

@@ -27,6 +27,9 @@ public final class DetourProcess implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
+  /** The admin password the packaged service is started with; every call logs in with it. */
+  public static final String ADMIN_PASSWORD = "lab-admin-password";
+
   private final String namespace;
   private final Path dataDir;
   private final int port;
@@ -75,6 +78,7 @@ public final class DetourProcess implements AutoCloseable {
     command.add("-XX:+UseSerialGC");
     command.add("-Ddetour.data-dir=" + dataDir.resolve("data"));
     command.add("-Dquarkus.http.port=" + port);
+    command.add("-Ddetour.admin-password=" + ADMIN_PASSWORD);
     properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.addAll(List.of("-jar", jar));
     process =
@@ -149,6 +153,7 @@ public final class DetourProcess implements AutoCloseable {
     c.setReadTimeout(60000);
     // No keep-alive: a pooled connection could belong to another namespace's listener.
     c.setRequestProperty("Connection", "close");
+    c.setRequestProperty("Authorization", basicAuth());
     if (json != null) {
       c.setDoOutput(true);
       c.setRequestProperty("Content-Type", "application/json");
@@ -163,6 +168,30 @@ public final class DetourProcess implements AutoCloseable {
     } finally {
       c.disconnect();
     }
+  }
+
+  /**
+   * Settings of a Detour on the lab's home that must see blocks quickly: rounds every {@code
+   * interval} seconds, two rounds to block or clear, the tunnel (vx0) as the control vantage.
+   */
+  public static Map<String, String> quickHome(int interval) {
+    Map<String, String> c = new java.util.TreeMap<>();
+    c.put("detour.probe.interval", interval + "s");
+    c.put("detour.probe.timeout", "2s");
+    c.put("detour.probe.syn-wait", "1s");
+    c.put("detour.verdict.block-after", "2");
+    c.put("detour.verdict.clear-after", "2");
+    c.put("detour.control.mode", "interface");
+    c.put("detour.control.interface", "vx0");
+    c.put("detour.control.dns-resolvers", Lab.DNS);
+    return c;
+  }
+
+  /** The {@code Authorization} header of the admin account. */
+  public static String basicAuth() {
+    return "Basic "
+        + java.util.Base64.getEncoder()
+            .encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
   }
 
   /** Stops it gently (SIGTERM: Detour removes its nftables guard as it goes). */

@@ -21,10 +21,15 @@ public class IncidentFixtures {
 
   /** A watch going from up to blocked after three rounds that started 9 s before {@code at}. */
   public long blocked(long watchId, String target, BlockMethod method, Instant at) {
+    return blocked(watchId, target, "lab", method, at);
+  }
+
+  /** The same in another group. */
+  public long blocked(long watchId, String target, String group, BlockMethod method, Instant at) {
     Verdict verdict = Verdict.blocked(method, 0.95, List.of("evidence of " + target), false);
     WatchRuntime rt =
         new WatchRuntime(
-            watchId, target, "lab", new Tracker(WatchState.BLOCKED, method, at, null, 0, null));
+            watchId, target, group, new Tracker(WatchState.BLOCKED, method, at, null, 0, null));
     rt.verdict = verdict;
     rt.methods = Set.of(method);
     rt.checkedAt = at;
@@ -36,11 +41,32 @@ public class IncidentFixtures {
         "18f0a1b2c3d");
   }
 
+  /** A blocked watch answering again: blocked → up after two good rounds. */
+  public long cleared(long watchId, String target, String group, Instant at) {
+    Verdict verdict = Verdict.up(List.of("port 80: open"));
+    WatchRuntime rt =
+        new WatchRuntime(
+            watchId, target, group, new Tracker(WatchState.UP, null, at, null, 0, null));
+    rt.verdict = verdict;
+    rt.methods = Set.of();
+    rt.checkedAt = at;
+    rt.evidence = new RoundEvidence(at, 12, "interface", null, null, List.of(), verdict);
+    return store.transition(
+        rt,
+        new Tracker.Transition(WatchState.BLOCKED, null, verdict, at.minusSeconds(5), 2),
+        at,
+        null);
+  }
+
   public long mass(BlockMethod method, List<Long> members) {
     return store.massBlock(method, members, Instant.now().minusSeconds(30));
   }
 
   public long event(Incident.Kind kind, String summary) {
     return store.event(kind, summary);
+  }
+
+  public long event(Incident.Kind kind, String router, String summary) {
+    return store.event(kind, router, summary);
   }
 }

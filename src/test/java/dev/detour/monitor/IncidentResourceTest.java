@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.nullValue;
 import dev.detour.testing.Database;
 import dev.detour.verdict.BlockMethod;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /** Incidents, statuses and the monitor as the API shows them, over the real database. */
 @QuarkusTest
+@TestSecurity(user = "admin", roles = "admin")
 class IncidentResourceTest {
 
   @Inject Database db;

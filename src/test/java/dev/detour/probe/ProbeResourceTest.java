@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.hasSize;
 
 import dev.detour.lab.PeerNamespace;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * probes need a real link: the kernel answers nothing crafted onto loopback).
  */
 @QuarkusTest
+@TestSecurity(user = "admin", roles = "admin")
 class ProbeResourceTest {
 
   @RegisterExtension static final PeerNamespace peer = new PeerNamespace();

@@ -9,6 +9,7 @@ import dev.detour.lab.PeerNamespace;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Without raw packets, raw probes say why, and TCP falls back to plain connect(). */
 @QuarkusTest
+@TestSecurity(user = "admin", roles = "admin")
 @TestProfile(RawProbesOffTest.RawOff.class)
 class RawProbesOffTest {
 

@@ -59,7 +59,7 @@ class EmbeddedDatabaseRestartIT {
   }
 
   private RequestSpecification api() {
-    return given().baseUri(detour.base());
+    return given().baseUri(detour.base()).header("Authorization", DetourProcess.basicAuth());
   }
 
   private void stopGently() throws Exception {

@@ -16,11 +16,26 @@ public class Database {
 
   @Transactional
   public void clear() {
+    em.createQuery("delete from AlertDelivery").executeUpdate();
+    em.createQuery("delete from AlertNotice").executeUpdate();
+    em.createQuery("delete from AlertSilence").executeUpdate();
     em.createQuery("delete from Incident where parentId is not null").executeUpdate();
     em.createQuery("delete from Incident").executeUpdate();
     em.createQuery("delete from WatchStatus").executeUpdate();
+    em.createQuery("delete from RouteClaim").executeUpdate();
+    em.createQuery("delete from RouteRule").executeUpdate();
+    em.createQuery("delete from RouteAudit").executeUpdate();
+    em.createQuery("delete from RouteSetting").executeUpdate();
     em.createQuery("delete from Watch").executeUpdate();
     em.createQuery("delete from WatchGroup").executeUpdate();
+  }
+
+  /** Empties sessions and tokens and every account but {@code admin}. */
+  @Transactional
+  public void clearAccess() {
+    em.createQuery("delete from UiSession").executeUpdate();
+    em.createQuery("delete from ApiToken").executeUpdate();
+    em.createQuery("delete from Account where username <> 'admin'").executeUpdate();
   }
 
   @Transactional

@@ -12,12 +12,14 @@ import static org.hamcrest.Matchers.nullValue;
 
 import dev.detour.testing.Database;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
+@TestSecurity(user = "admin", roles = "admin")
 class WatchResourceTest {
 
   @Inject Database db;

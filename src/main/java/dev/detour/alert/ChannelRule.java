@@ -1,0 +1,37 @@
+package dev.detour.alert;
+
+import dev.detour.DetourConfig;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * A configured channel and its rules: which kinds of message and which groups' watches it takes,
+ * its quiet hours and how often it repeats what still holds.
+ *
+ * @param groups null for every group
+ * @param quiet null for none
+ */
+public record ChannelRule(
+    String name,
+    DetourConfig.AlertChannelType type,
+    AlertChannel channel,
+    Set<AlertKind> events,
+    Set<String> groups,
+    QuietHours quiet,
+    Duration resendEvery) {
+
+  /** Whether this channel is told {@code alert}: a test always; outages and routers concern all. */
+  public boolean accepts(Alert alert) {
+    if (alert.kind() == AlertKind.TEST) {
+      return true;
+    }
+    if (!events.contains(alert.kind())) {
+      return false;
+    }
+    return groups == null || alert.group() == null || groups.contains(alert.group());
+  }
+
+  public String typeName() {
+    return type.name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

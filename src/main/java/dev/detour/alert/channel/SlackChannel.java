@@ -1,0 +1,41 @@
+package dev.detour.alert.channel;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.detour.alert.AlertChannel;
+import dev.detour.alert.DeliveryException;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * A Slack-compatible incoming webhook (Slack, Mattermost, Rocket.Chat): {@code {"text": …}} with
+ * the title in bold, mrkdwn's {@code *…*}.
+ */
+public final class SlackChannel implements AlertChannel {
+
+  private final URI url;
+  private final HttpPost http;
+  private final ObjectMapper json;
+
+  public SlackChannel(URI url, HttpPost http, ObjectMapper json) {
+    this.url = url;
+    this.http = http;
+    this.json = json;
+  }
+
+  @Override
+  public void send(Message m) throws DeliveryException {
+    String text = "*" + escape(m.title()) + "*\n" + escape(m.text());
+    http.post(
+        url, "application/json", json.createObjectNode().put("text", text).toString(), Map.of());
+  }
+
+  /** mrkdwn's three control characters. */
+  static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  @Override
+  public String destination() {
+    return url.getScheme() + "://" + url.getAuthority();
+  }
+}

@@ -1,0 +1,122 @@
+package dev.detour.auth;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
+
+/**
+ * Random secrets and their hashes. Passwords: PBKDF2-HMAC-SHA256 with a random salt, stored as
+ * {@code pbkdf2-sha256$iterations$salt$hash}. Tokens and session ids are 256 random bits, so a
+ * plain SHA-256 of them is as good as a slow hash.
+ */
+public final class Secrets {
+
+  static final int ITERATIONS = 210_000;
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+
+  private Secrets() {}
+
+  /**
+   * A secret given in the configuration, directly or (better) as a file whose first line it is; the
+   * file wins. {@code key} names the setting in the error.
+   */
+  public static Optional<String> configured(
+      String key, Optional<String> value, Optional<Path> file) {
+    if (file.isPresent()) {
+      try {
+        return Optional.of(
+            Files.readString(file.get(), StandardCharsets.UTF_8).lines().findFirst().orElse(""));
+      } catch (IOException e) {
+        throw new IllegalArgumentException(
+            key + "-file: cannot read " + file.get() + " (" + e + ")");
+      }
+    }
+    return value;
+  }
+
+  /** {@code bytes} random bytes, base64url without padding. */
+  public static String random(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    return B64.encodeToString(b);
+  }
+
+  /** A password a person can type: 20 characters from a set without look-alikes. */
+  public static String password() {
+    String alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    StringBuilder s = new StringBuilder();
+    for (int i = 0; i < 20; i++) {
+      s.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+    }
+    return s.toString();
+  }
+
+  public static String sha256(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static String hashPassword(String password) {
+    byte[] salt = new byte[16];
+    RANDOM.nextBytes(salt);
+    return "pbkdf2-sha256$"
+        + ITERATIONS
+        + "$"
+        + B64.encodeToString(salt)
+        + "$"
+        + B64.encodeToString(pbkdf2(password, salt, ITERATIONS));
+  }
+
+  /** Whether {@code password} matches {@code stored}; false for anything malformed. */
+  public static boolean verifyPassword(String password, String stored) {
+    if (password == null || stored == null) {
+      return false;
+    }
+    String[] parts = stored.split("\\$");
+    if (parts.length != 4 || !parts[0].equals("pbkdf2-sha256")) {
+      return false;
+    }
+    try {
+      int iterations = Integer.parseInt(parts[1]);
+      byte[] expected = B64D.decode(parts[3]);
+      byte[] actual = pbkdf2(password, B64D.decode(parts[2]), iterations);
+      return MessageDigest.isEqual(expected, actual);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Compares two strings in time independent of where they differ. */
+  public static boolean same(String a, String b) {
+    return a != null
+        && b != null
+        && MessageDigest.isEqual(
+            a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] pbkdf2(String password, byte[] salt, int iterations) {
+    try {
+      PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, iterations, 256);
+      return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

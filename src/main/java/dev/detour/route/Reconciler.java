@@ -1,0 +1,142 @@
+package dev.detour.route;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Makes a router hold exactly the wanted routes among those Detour owns. It lists the router every
+ * time instead of trusting what it did before, so a reboot (new ids), a timeout, an error half-way
+ * or a crash of Detour mid-sync are all mended by the next sync: no duplicates, nothing stale.
+ *
+ * <p>Entries Detour does not own — the user's own routes, dynamic, connected or BGP ones — are
+ * never changed; a wanted prefix the user already routes is left to the user's route.
+ */
+public final class Reconciler {
+
+  /** The changes that would make the router match: adds first, so no coverage gap opens. */
+  public record Diff(
+      List<String> add, List<RouterRoute> remove, List<RouterRoute> kept, List<String> foreign) {
+
+    public boolean empty() {
+      return add.isEmpty() && remove.isEmpty();
+    }
+  }
+
+  /** One change made or refused. */
+  public record Change(String action, String prefix, boolean ok, String detail) {}
+
+  /** Told about every change as it is made, to audit and count it. */
+  public interface Listener {
+    void changed(Change change);
+  }
+
+  /** What one apply did; {@code error} is set when it stopped early (the router failed). */
+  public record Outcome(int added, int removed, int failed, String error) {}
+
+  private Reconciler() {}
+
+  /**
+   * @param wanted normalised prefixes
+   * @param actual everything the router lists
+   */
+  public static Diff diff(List<String> wanted, List<RouterRoute> actual) {
+    Map<String, RouterRoute> owned = new LinkedHashMap<>();
+    List<RouterRoute> remove = new ArrayList<>();
+    Set<String> foreignPrefixes = new HashSet<>();
+    for (RouterRoute r : actual) {
+      if (!r.owned() || r.dynamic()) {
+        foreignPrefixes.add(r.prefix());
+      } else if (owned.putIfAbsent(r.prefix(), r) != null) {
+        remove.add(r); // a duplicate, e.g. from an add that timed out but was made
+      }
+    }
+    Set<String> want = new HashSet<>(wanted);
+    List<String> add = new ArrayList<>();
+    List<String> foreign = new ArrayList<>();
+    for (String p : wanted) {
+      if (owned.containsKey(p)) {
+        continue;
+      }
+      if (foreignPrefixes.contains(p)) {
+        foreign.add(p);
+      } else {
+        add.add(p);
+      }
+    }
+    List<RouterRoute> kept = new ArrayList<>();
+    for (RouterRoute r : owned.values()) {
+      if (want.contains(r.prefix())) {
+        kept.add(r);
+      } else {
+        remove.add(r);
+      }
+    }
+    return new Diff(add, remove, kept, foreign);
+  }
+
+  /**
+   * Applies a diff at most {@code perSecond} changes a second (0: as fast as the router answers). A
+   * change the router refuses alone is counted and skipped; a router that fails (unreachable,
+   * timeout, busy, bad login) stops the apply — the next sync lists again and carries on.
+   *
+   * @param comments the comment of each prefix added
+   */
+  public static Outcome apply(
+      RouterBackend router,
+      Diff diff,
+      Map<String, String> comments,
+      int perSecond,
+      Listener listener) {
+    long gapNanos = perSecond <= 0 ? 0 : TimeUnit.SECONDS.toNanos(1) / perSecond;
+    long next = System.nanoTime();
+    int added = 0;
+    int removed = 0;
+    int failed = 0;
+    int total = diff.add().size() + diff.remove().size();
+    for (int i = 0; i < total; i++) {
+      next = pace(next, gapNanos);
+      boolean adding = i < diff.add().size();
+      String prefix =
+          adding ? diff.add().get(i) : diff.remove().get(i - diff.add().size()).prefix();
+      try {
+        if (adding) {
+          router.add(prefix, comments.getOrDefault(prefix, ""));
+          added++;
+        } else {
+          router.remove(diff.remove().get(i - diff.add().size()));
+          removed++;
+        }
+        listener.changed(new Change(adding ? "add" : "remove", prefix, true, ""));
+      } catch (RouterException e) {
+        if (!adding && e.kind() == RouterException.Kind.NOT_FOUND) {
+          removed++;
+          listener.changed(new Change("remove", prefix, true, "already gone"));
+          continue;
+        }
+        failed++;
+        listener.changed(new Change(adding ? "add" : "remove", prefix, false, e.getMessage()));
+        if (!e.onlyThisChange()) {
+          return new Outcome(added, removed, failed, e.getMessage());
+        }
+      }
+    }
+    return new Outcome(added, removed, failed, null);
+  }
+
+  private static long pace(long next, long gapNanos) {
+    long now = System.nanoTime();
+    if (gapNanos > 0 && next > now) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(next - now);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return Math.max(now, next) + gapNanos;
+  }
+}

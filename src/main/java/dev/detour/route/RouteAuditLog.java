@@ -1,0 +1,85 @@
+package dev.detour.route;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+
+/** Writes and reads the audit log of route changes and switches. */
+@ApplicationScoped
+public class RouteAuditLog {
+
+  /** One line as the API shows it. */
+  public record Line(
+      long id,
+      Instant at,
+      String router,
+      String action,
+      String prefix,
+      String outcome,
+      String actor,
+      String reason,
+      String detail) {}
+
+  /** Records one line, in the caller's transaction or a new one. */
+  public void record(
+      String router,
+      String action,
+      String prefix,
+      String outcome,
+      String actor,
+      String reason,
+      String detail) {
+    QuarkusTransaction.joiningExisting()
+        .run(() -> entry(router, action, prefix, outcome, actor, reason, detail).persist());
+  }
+
+  /** Records many lines in one transaction of its own (a sync's changes). */
+  public void recordAll(List<RouteAudit> lines) {
+    if (!lines.isEmpty()) {
+      QuarkusTransaction.requiringNew().run(() -> RouteAudit.persist(lines));
+    }
+  }
+
+  static RouteAudit entry(
+      String router,
+      String action,
+      String prefix,
+      String outcome,
+      String actor,
+      String reason,
+      String detail) {
+    RouteAudit a = new RouteAudit();
+    a.at = Instant.now();
+    a.router = router;
+    a.action = action;
+    a.prefix = prefix;
+    a.outcome = outcome;
+    a.actor = actor;
+    a.reason = cut(reason, 500);
+    a.detail = cut(detail, 2000);
+    return a;
+  }
+
+  /** The newest lines first, optionally of one router, at most {@code limit}. */
+  public List<Line> recent(String router, int limit) {
+    List<RouteAudit> rows =
+        router == null
+            ? RouteAudit.find("order by id desc").page(0, limit).list()
+            : RouteAudit.find("router = ?1 order by id desc", router).page(0, limit).list();
+    return rows.stream()
+        .map(
+            a ->
+                new Line(
+                    a.id, a.at, a.router, a.action, a.prefix, a.outcome, a.actor, a.reason,
+                    a.detail))
+        .toList();
+  }
+
+  private static String cut(String s, int max) {
+    if (s == null) {
+      return "";
+    }
+    return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+  }
+}

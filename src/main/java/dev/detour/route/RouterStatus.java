@@ -1,0 +1,114 @@
+package dev.detour.route;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.detour.route.plan.Fence;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One router as of its latest sync: the plan (desired routes, collateral, what guard rails fenced),
+ * what the router holds, what the next sync would change, and how the last one went.
+ *
+ * @param pendingAdd prefixes still to add (in dry-run, or held while the tunnel is down), first 200
+ * @param foreign wanted prefixes the user's own routes already carry (left to them)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RouterStatus(
+    String name,
+    String type,
+    String gateway,
+    String routingTable,
+    String mode,
+    int maxRoutes,
+    Instant syncedAt,
+    Instant okAt,
+    String error,
+    Boolean tunnelUp,
+    boolean dryRun,
+    boolean killSwitch,
+    int desired,
+    int applied,
+    int failed,
+    long wantedAddresses,
+    long collateralAddresses,
+    long uncoveredAddresses,
+    int unverified,
+    double planMillis,
+    List<Fence> fenced,
+    int fencedCount,
+    int pendingAddCount,
+    int pendingRemoveCount,
+    List<String> pendingAdd,
+    List<String> pendingRemove,
+    List<String> foreign,
+    List<String> routes) {
+
+  static RouterStatus never(RouterSettings s) {
+    return new RouterStatus(
+        s.name(),
+        type(s),
+        s.gateway(),
+        s.routingTable(),
+        s.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+        s.maxRoutes(),
+        null,
+        null,
+        null,
+        null,
+        false,
+        false,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        List.of(),
+        0,
+        0,
+        0,
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of());
+  }
+
+  static String type(RouterSettings s) {
+    return s.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
+
+  /** The same without the long lists: for the overview. */
+  public RouterStatus summary() {
+    return new RouterStatus(
+        name,
+        type,
+        gateway,
+        routingTable,
+        mode,
+        maxRoutes,
+        syncedAt,
+        okAt,
+        error,
+        tunnelUp,
+        dryRun,
+        killSwitch,
+        desired,
+        applied,
+        failed,
+        wantedAddresses,
+        collateralAddresses,
+        uncoveredAddresses,
+        unverified,
+        planMillis,
+        null,
+        fencedCount,
+        pendingAddCount,
+        pendingRemoveCount,
+        null,
+        null,
+        null,
+        null);
+  }
+}

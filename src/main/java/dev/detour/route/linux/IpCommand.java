@@ -1,0 +1,70 @@
+package dev.detour.route.linux;
+
+import dev.detour.route.RouterException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@code ip} with a time limit, its output read while it runs (a big table is no deadlock).
+ */
+final class IpCommand {
+
+  /** Output cap: a table of a million routes prints about 100 MB; more is not a routing table. */
+  private static final int MAX_OUTPUT = 256 << 20;
+
+  private IpCommand() {}
+
+  /** The exit status and everything printed (errors included). */
+  record Result(int status, String output) {}
+
+  static Result run(List<String> command, Duration timeout) throws RouterException {
+    Process process;
+    try {
+      process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    } catch (IOException e) {
+      throw new RouterException(
+          RouterException.Kind.UNREACHABLE, "cannot run ip (install iproute2): " + e.getMessage());
+    }
+    CompletableFuture<String> output =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try (InputStream in = process.getInputStream()) {
+                byte[] bytes = in.readNBytes(MAX_OUTPUT);
+                in.transferTo(OutputDiscard.INSTANCE);
+                return new String(bytes, StandardCharsets.UTF_8);
+              } catch (IOException e) {
+                return "";
+              }
+            });
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        throw new RouterException(
+            RouterException.Kind.TIMEOUT, String.join(" ", command) + " did not finish in time");
+      }
+      return new Result(process.exitValue(), output.get(5, TimeUnit.SECONDS).strip());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      throw new RouterException(RouterException.Kind.TIMEOUT, "interrupted");
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new RouterException(RouterException.Kind.PROTOCOL, "cannot read ip's output");
+    }
+  }
+
+  /** Swallows output past the cap, so the process never blocks on a full pipe. */
+  private static final class OutputDiscard extends java.io.OutputStream {
+    static final OutputDiscard INSTANCE = new OutputDiscard();
+
+    @Override
+    public void write(int b) {}
+
+    @Override
+    public void write(byte[] b, int off, int len) {}
+  }
+}

@@ -1,0 +1,398 @@
+package dev.detour.route.mikrotik;
+
+import dev.detour.DetourConfig;
+import dev.detour.route.Prefixes;
+import dev.detour.route.RouterBackend;
+import dev.detour.route.RouterException;
+import dev.detour.route.RouterRoute;
+import dev.detour.route.RouterSettings;
+import dev.detour.route.plan.Fence;
+import inet.ipaddr.IPAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What RouterOS means to Detour, whichever way it is spoken to: the menus it writes ({@code
+ * /ip/route} or {@code /ip/firewall/address-list}, their {@code /ipv6} twins for IPv6 prefixes),
+ * how an entry becomes a {@link RouterRoute}, where fences come from. A subclass only carries
+ * print, add and remove over its transport; both speak in RouterOS's own terms, every value a
+ * string.
+ *
+ * <p>One sync at a time: every call holds this object's lock.
+ */
+abstract class RouterOsBackend implements RouterBackend {
+
+  /** The most a list of routes or address-list entries may take on the wire. */
+  static final int LIST_CAP = 64 << 20;
+
+  /** The most any other answer may take. */
+  static final int ANSWER_CAP = 1 << 20;
+
+  private static final String MAIN = "main";
+
+  /** Tunnel menus whose entries have a {@code remote-address} and a {@code local-address}. */
+  private static final List<String> TUNNELS =
+      List.of("gre", "eoip", "ipip", "gre6", "ipipv6", "eoipv6");
+
+  /** Entries handed over one at a time, so a big list need not be held whole. */
+  @FunctionalInterface
+  interface RowSink {
+    void accept(Map<String, String> row) throws RouterException;
+  }
+
+  final RouterSettings settings;
+  private final String tableAttribute;
+  private final boolean mainNamed;
+
+  /**
+   * @param routingMark RouterOS 6: the table is {@code routing-mark}, absent for the main table;
+   *     otherwise RouterOS 7's {@code routing-table}, always named
+   */
+  RouterOsBackend(RouterSettings settings, boolean routingMark) {
+    this.settings = settings;
+    this.tableAttribute = routingMark ? "routing-mark" : "routing-table";
+    this.mainNamed = !routingMark;
+  }
+
+  /**
+   * Hands every entry of {@code menu} that matches {@code query} (equality on each attribute) to
+   * {@code rows}, with only the attributes of {@code proplist}.
+   *
+   * @param cap the most bytes the answer may take ({@link RouterException.Kind#PROTOCOL} beyond)
+   * @throws RouterException {@link RouterException.Kind#NOT_FOUND} when the menu does not exist
+   */
+  abstract void print(
+      String menu, List<String> proplist, Map<String, String> query, int cap, RowSink rows)
+      throws RouterException;
+
+  /** Adds one entry; returns what the router says of it, at least its {@code .id}. */
+  abstract Map<String, String> addEntry(String menu, Map<String, String> attributes)
+      throws RouterException;
+
+  /** The entry {@code id} of {@code menu} with the attributes of {@code proplist}, or null. */
+  abstract Map<String, String> entry(String menu, String id, List<String> proplist)
+      throws RouterException;
+
+  /** Removes the entry {@code id} of {@code menu}. */
+  abstract void removeEntry(String menu, String id) throws RouterException;
+
+  @Override
+  public synchronized String describe() throws RouterException {
+    List<Map<String, String>> rows =
+        rows("system/resource", List.of("version", "board-name"), Map.of());
+    String version = rows.isEmpty() ? null : rows.get(0).get("version");
+    if (version == null || version.isBlank()) {
+      throw protocol("/system/resource has no version");
+    }
+    String board = rows.get(0).getOrDefault("board-name", "unknown board");
+    // "7.16 (stable)": the release channel is left out.
+    return "RouterOS " + version.strip().split(" ")[0] + " (" + board + ")";
+  }
+
+  @Override
+  public synchronized List<RouterRoute> list() throws RouterException {
+    List<RouterRoute> entries = new ArrayList<>();
+    for (boolean ipv6 : new boolean[] {false, true}) {
+      try {
+        if (routes()) {
+          print(
+              menu(ipv6),
+              List.of(
+                  ".id",
+                  "dst-address",
+                  "gateway",
+                  "comment",
+                  "dynamic",
+                  tableAttribute,
+                  "distance",
+                  "disabled"),
+              Map.of(),
+              LIST_CAP,
+              row -> {
+                if (table(row).equals(settings.routingTable())) {
+                  entries.add(route(row));
+                }
+              });
+        } else {
+          print(
+              menu(ipv6),
+              List.of(".id", "list", "address", "comment", "dynamic", "disabled"),
+              Map.of("list", settings.addressList()),
+              LIST_CAP,
+              row -> {
+                RouterRoute entry = addressListEntry(row);
+                if (entry != null) {
+                  entries.add(entry);
+                }
+              });
+        }
+      } catch (RouterException e) {
+        // A router without IPv6 (the package disabled) has no /ipv6 menus: nothing to list there.
+        if (!ipv6 || e.kind() != RouterException.Kind.NOT_FOUND) {
+          throw e;
+        }
+      }
+    }
+    return entries;
+  }
+
+  @Override
+  public synchronized RouterRoute add(String prefix, String comment) throws RouterException {
+    if (!settings.owns(comment)) {
+      // An entry without Detour's mark could never be told from the user's again.
+      throw new IllegalArgumentException(
+          "a comment starting with '" + settings.commentPrefix() + "' is needed, not " + comment);
+    }
+    IPAddress address;
+    try {
+      address = Prefixes.parse(prefix);
+    } catch (IllegalArgumentException e) {
+      throw new RouterException(
+          RouterException.Kind.REJECTED, "router " + settings.name() + ": " + e.getMessage());
+    }
+    String normalised = address.toCanonicalString();
+    Map<String, String> attributes = new LinkedHashMap<>();
+    if (routes()) {
+      attributes.put("dst-address", normalised);
+      attributes.put("gateway", settings.gateway());
+      attributes.put("distance", Integer.toString(settings.distance()));
+      if (mainNamed || !settings.routingTable().equals(MAIN)) {
+        attributes.put(tableAttribute, settings.routingTable());
+      }
+    } else {
+      attributes.put("list", settings.addressList());
+      attributes.put("address", normalised);
+    }
+    attributes.put("comment", comment);
+    String menu = menu(address.isIPv6());
+    Map<String, String> created;
+    try {
+      created = addEntry(menu, attributes);
+    } catch (RouterException e) {
+      if (e.kind() != RouterException.Kind.NOT_FOUND) {
+        throw e;
+      }
+      throw new RouterException(
+          RouterException.Kind.REJECTED,
+          "router " + settings.name() + ": there is no /" + menu + " (IPv6 disabled?)",
+          e);
+    }
+    String id = created.get(".id");
+    if (id == null || id.isBlank()) {
+      throw protocol("the router gave no .id for the new entry " + normalised);
+    }
+    String written = created.getOrDefault(routes() ? "dst-address" : "address", normalised);
+    return new RouterRoute(
+        id,
+        prefix(written),
+        routes() ? created.getOrDefault("gateway", settings.gateway()) : null,
+        created.getOrDefault("comment", comment),
+        false,
+        settings.owns(comment));
+  }
+
+  /**
+   * Removes {@code route} after checking that its {@code .id} still names the same entry: ids are
+   * numbered afresh when a router reboots, so an old one may now name another entry — perhaps one
+   * of the user's. An id that names something else counts as gone.
+   */
+  @Override
+  public synchronized void remove(RouterRoute route) throws RouterException {
+    if (!route.owned()) {
+      throw new RouterException(
+          RouterException.Kind.REJECTED,
+          "router " + settings.name() + ": " + route.prefix() + " is not Detour's to remove");
+    }
+    String menu = menu(Prefixes.parse(route.prefix()).isIPv6());
+    String key = routes() ? "dst-address" : "address";
+    Map<String, String> entry =
+        entry(menu, route.id(), List.of(key, "comment", routes() ? tableAttribute : "list"));
+    if (entry == null
+        || entry.get(key) == null
+        || !prefix(entry.get(key)).equals(route.prefix())
+        || !settings.owns(entry.get("comment"))
+        || !(routes()
+            ? table(entry).equals(settings.routingTable())
+            : settings.addressList().equals(entry.get("list")))) {
+      throw new RouterException(
+          RouterException.Kind.NOT_FOUND,
+          "router "
+              + settings.name()
+              + ": "
+              + route.id()
+              + " is no longer Detour's entry for "
+              + route.prefix());
+    }
+    removeEntry(menu, route.id());
+  }
+
+  /**
+   * The far end (and near end) of the gateway if it is a GRE, EoIP or IPIP tunnel or a WireGuard
+   * interface, and every address of the router itself, each as a single address.
+   */
+  @Override
+  public synchronized List<Fence> fences() throws RouterException {
+    Map<String, Fence> fences = new LinkedHashMap<>();
+    String gateway = settings.gateway();
+    boolean tunnel = false;
+    for (String kind : TUNNELS) {
+      for (Map<String, String> row :
+          optionalRows(
+              "interface/" + kind,
+              List.of("name", "local-address", "remote-address"),
+              Map.of("name", gateway))) {
+        tunnel = true;
+        fence(fences, row.get("remote-address"), "remote-address of " + gateway + " (far end)");
+        fence(fences, row.get("local-address"), "local-address of " + gateway);
+      }
+      if (tunnel) {
+        break;
+      }
+    }
+    if (!tunnel) {
+      for (Map<String, String> row :
+          optionalRows(
+              "interface/wireguard/peers",
+              List.of("interface", "endpoint-address", "current-endpoint-address"),
+              Map.of("interface", gateway))) {
+        fence(fences, row.get("endpoint-address"), "endpoint of a WireGuard peer on " + gateway);
+        fence(
+            fences,
+            row.get("current-endpoint-address"),
+            "endpoint of a WireGuard peer on " + gateway);
+      }
+    }
+    for (String menu : List.of("ip/address", "ipv6/address")) {
+      for (Map<String, String> row :
+          optionalRows(menu, List.of("address", "interface"), Map.of())) {
+        String address = row.get("address");
+        if (address != null) {
+          int slash = address.indexOf('/');
+          fence(
+              fences,
+              slash < 0 ? address : address.substring(0, slash),
+              "address of the router on " + row.getOrDefault("interface", "an interface"));
+        }
+      }
+    }
+    return List.copyOf(fences.values());
+  }
+
+  @Override
+  public synchronized Boolean gatewayUp() throws RouterException {
+    List<Map<String, String>> rows =
+        rows(
+            "interface",
+            List.of("name", "running", "disabled"),
+            Map.of("name", settings.gateway()));
+    return !rows.isEmpty()
+        && "true".equals(rows.get(0).get("running"))
+        && "false".equals(rows.get(0).get("disabled"));
+  }
+
+  RouterException protocol(String message) {
+    return new RouterException(
+        RouterException.Kind.PROTOCOL, "router " + settings.name() + ": " + message);
+  }
+
+  private boolean routes() {
+    return settings.mode() == DetourConfig.RouterMode.ROUTES;
+  }
+
+  private String menu(boolean ipv6) {
+    return (ipv6 ? "ipv6" : "ip") + (routes() ? "/route" : "/firewall/address-list");
+  }
+
+  private String table(Map<String, String> row) {
+    String table = row.get(tableAttribute);
+    return table == null || table.isEmpty() ? MAIN : table;
+  }
+
+  private RouterRoute route(Map<String, String> row) throws RouterException {
+    String id = row.get(".id");
+    String destination = row.get("dst-address");
+    if (id == null || destination == null) {
+      throw protocol("a route without .id or dst-address");
+    }
+    boolean dynamic = "true".equals(row.get("dynamic"));
+    String comment = row.get("comment");
+    return new RouterRoute(
+        id,
+        prefix(destination),
+        row.get("gateway"),
+        comment,
+        dynamic,
+        !dynamic && settings.owns(comment));
+  }
+
+  /**
+   * An address-list entry, or null for one that is no prefix (a DNS name or a range, which Detour
+   * never writes) or belongs to another list.
+   */
+  private RouterRoute addressListEntry(Map<String, String> row) throws RouterException {
+    String id = row.get(".id");
+    String address = row.get("address");
+    if (id == null || address == null) {
+      throw protocol("an address-list entry without .id or address");
+    }
+    if (!settings.addressList().equals(row.get("list"))) {
+      return null;
+    }
+    String prefix;
+    try {
+      prefix = Prefixes.normalise(address);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    boolean dynamic = "true".equals(row.get("dynamic"));
+    String comment = row.get("comment");
+    return new RouterRoute(id, prefix, null, comment, dynamic, !dynamic && settings.owns(comment));
+  }
+
+  private String prefix(String text) throws RouterException {
+    try {
+      return Prefixes.normalise(text);
+    } catch (IllegalArgumentException e) {
+      throw protocol(e.getMessage());
+    }
+  }
+
+  private List<Map<String, String>> rows(
+      String menu, List<String> proplist, Map<String, String> query) throws RouterException {
+    List<Map<String, String>> rows = new ArrayList<>();
+    print(menu, proplist, query, ANSWER_CAP, rows::add);
+    return rows;
+  }
+
+  /** The rows of a menu the router may not have (no such package, RouterOS 6): none then. */
+  private List<Map<String, String>> optionalRows(
+      String menu, List<String> proplist, Map<String, String> query) throws RouterException {
+    try {
+      return rows(menu, proplist, query);
+    } catch (RouterException e) {
+      if (e.kind() == RouterException.Kind.NOT_FOUND) {
+        return List.of();
+      }
+      throw e;
+    }
+  }
+
+  /** Adds a single address as a fence, unless it is unset, a DNS name or link-local. */
+  private static void fence(Map<String, Fence> fences, String address, String reason) {
+    if (address == null || address.isBlank()) {
+      return;
+    }
+    IPAddress parsed;
+    try {
+      parsed = Prefixes.parse(address);
+    } catch (IllegalArgumentException e) {
+      return;
+    }
+    if (parsed.isZero() || parsed.isLinkLocal() || parsed.isLoopback() || parsed.isMultiple()) {
+      return;
+    }
+    fences.putIfAbsent(parsed.toCanonicalString(), new Fence(parsed.toCanonicalString(), reason));
+  }
+}

@@ -1,0 +1,166 @@
+package dev.detour.ui;
+
+import dev.detour.api.ProblemException;
+import dev.detour.probe.ProbeKind;
+import dev.detour.watch.GroupInput;
+import dev.detour.watch.GroupService;
+import dev.detour.watch.GroupView;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * Groups and their defaults: how often their watches are probed, with which probes, whether their
+ * blocks are routed through the tunnel and how long routes stay after a block clears.
+ */
+@Path("/watches/groups")
+@Produces(MediaType.TEXT_HTML)
+@Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+public class GroupsPage {
+
+  @CheckedTemplate
+  static class Templates {
+    static native TemplateInstance groups(
+        List<GroupView> groups,
+        List<String> allProbes,
+        String editing,
+        Map<String, String> form,
+        Map<String, String> errors,
+        String notice);
+  }
+
+  private final GroupService groups;
+
+  public GroupsPage(GroupService groups) {
+    this.groups = groups;
+  }
+
+  @GET
+  @Operation(hidden = true)
+  public TemplateInstance list(@QueryParam("notice") String notice) {
+    return page(null, Map.of(), Map.of(), notice);
+  }
+
+  @POST
+  @Operation(hidden = true)
+  public Response create(
+      @FormParam("name") String name,
+      @FormParam("description") String description,
+      @FormParam("interval") String interval,
+      @FormParam("probes") List<String> probes,
+      @FormParam("routeBlocked") String routeBlocked,
+      @FormParam("routeWithdraw") String routeWithdraw) {
+    Map<String, String> form = form(name, description, interval, routeBlocked, routeWithdraw);
+    try {
+      groups.create(input(name, description, interval, probes, routeBlocked, routeWithdraw));
+      return Forms.seeOther(notice("Group " + name.strip() + " created."));
+    } catch (ProblemException e) {
+      return Forms.page(page("", form, Forms.errors(e, ""), null), e.status());
+    }
+  }
+
+  @POST
+  @Path("{name}")
+  @Operation(hidden = true)
+  public Response update(
+      @PathParam("name") String name,
+      @FormParam("description") String description,
+      @FormParam("interval") String interval,
+      @FormParam("probes") List<String> probes,
+      @FormParam("routeBlocked") String routeBlocked,
+      @FormParam("routeWithdraw") String routeWithdraw) {
+    Map<String, String> form = form(name, description, interval, routeBlocked, routeWithdraw);
+    try {
+      groups.update(name, input(name, description, interval, probes, routeBlocked, routeWithdraw));
+      return Forms.seeOther(notice("Group " + name + " saved."));
+    } catch (ProblemException e) {
+      return Forms.page(page(name, form, Forms.errors(e, ""), null), e.status());
+    }
+  }
+
+  @POST
+  @Path("{name}/delete")
+  @Operation(hidden = true)
+  public Response delete(@PathParam("name") String name) {
+    try {
+      groups.delete(name, true);
+      return Forms.seeOther(notice("Group " + name + " and its watches deleted."));
+    } catch (ProblemException e) {
+      return Forms.page(page(name, Map.of(), Forms.errors(e, ""), null), e.status());
+    }
+  }
+
+  private static String notice(String text) {
+    return "/watches/groups?notice=" + URLEncoder.encode(text, StandardCharsets.UTF_8);
+  }
+
+  private TemplateInstance page(
+      String editing, Map<String, String> form, Map<String, String> errors, String notice) {
+    return Templates.groups(
+            groups.list(),
+            Arrays.stream(ProbeKind.values()).map(ProbeKind::label).toList(),
+            editing,
+            form,
+            errors,
+            notice)
+        .data("nav", "watches");
+  }
+
+  private static Map<String, String> form(
+      String name, String description, String interval, String routeBlocked, String withdraw) {
+    Map<String, String> m = new HashMap<>();
+    m.put("name", Forms.nz(name));
+    m.put("description", Forms.nz(description));
+    m.put("interval", Forms.nz(interval));
+    m.put("routeWithdraw", Forms.nz(withdraw));
+    if (routeBlocked != null) {
+      m.put("routeBlocked", "on");
+    }
+    return m;
+  }
+
+  private static GroupInput input(
+      String name,
+      String description,
+      String interval,
+      List<String> probes,
+      String routeBlocked,
+      String routeWithdraw) {
+    Integer seconds = null;
+    if (interval != null && !interval.isBlank()) {
+      try {
+        seconds = Integer.parseInt(interval.strip());
+      } catch (NumberFormatException e) {
+        throw ProblemException.invalidField(
+            "Invalid group",
+            "intervalSeconds",
+            "the interval is a number of seconds, e.g. 60, or empty for the default");
+      }
+    }
+    Set<ProbeKind> kinds = Forms.probes(probes);
+    return new GroupInput(
+        name,
+        description == null || description.isBlank() ? null : description,
+        seconds,
+        kinds,
+        routeBlocked != null,
+        routeWithdraw);
+  }
+}

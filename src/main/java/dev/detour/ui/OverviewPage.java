@@ -1,0 +1,148 @@
+package dev.detour.ui;
+
+import dev.detour.monitor.Incident;
+import dev.detour.monitor.Monitor;
+import dev.detour.monitor.MonitorView;
+import dev.detour.route.RouteSwitches;
+import dev.detour.route.RouteSync;
+import dev.detour.route.RouterStatus;
+import dev.detour.verdict.WatchState;
+import dev.detour.watch.GroupService;
+import dev.detour.watch.GroupView;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * The overview: how many watches are in each state, by group; what became blocked lately; a banner
+ * while a mass block is under way; the vantages, the tunnel and the routers. It refreshes itself
+ * when any of that changes.
+ */
+@Path("/")
+@Produces(MediaType.TEXT_HTML)
+public class OverviewPage {
+
+  /** How far back a mass block keeps its banner up while its members stay blocked. */
+  static final Duration MASS_BANNER = Duration.ofHours(24);
+
+  @CheckedTemplate
+  static class Templates {
+    static native TemplateInstance overview(Overview o);
+  }
+
+  /** One group's row of the state table. */
+  public record GroupRow(String name, long total, long up, long down, long blocked, long unknown) {}
+
+  /** A mass block still under way: its incident and how many of its watches are blocked now. */
+  public record MassBlock(Incident incident, long stillBlocked) {}
+
+  public record Overview(
+      MonitorView monitor,
+      long total,
+      Map<WatchState, Long> states,
+      List<GroupRow> groups,
+      List<Incident> recent,
+      MassBlock mass,
+      List<RouterStatus> routers,
+      RouteSwitches.State switches) {
+
+    public long count(String state) {
+      return states.getOrDefault(WatchState.valueOf(state.toUpperCase(java.util.Locale.ROOT)), 0L);
+    }
+  }
+
+  private final Monitor monitor;
+  private final GroupService groups;
+  private final RouteSync routes;
+  private final RouteSwitches switches;
+
+  public OverviewPage(
+      Monitor monitor, GroupService groups, RouteSync routes, RouteSwitches switches) {
+    this.monitor = monitor;
+    this.groups = groups;
+    this.routes = routes;
+    this.switches = switches;
+  }
+
+  @GET
+  @Operation(hidden = true)
+  @Transactional
+  public TemplateInstance overview() {
+    return Templates.overview(build()).data("nav", "overview");
+  }
+
+  Overview build() {
+    Map<String, Map<WatchState, Long>> byGroup = monitor.statesByGroup();
+    Map<WatchState, Long> states = new EnumMap<>(WatchState.class);
+    List<GroupRow> rows = new ArrayList<>();
+    long total = 0;
+    for (GroupView g : groups.list()) {
+      Map<WatchState, Long> s = byGroup.getOrDefault(g.name(), Map.of());
+      long up = s.getOrDefault(WatchState.UP, 0L);
+      long down = s.getOrDefault(WatchState.DOWN, 0L);
+      long blocked = s.getOrDefault(WatchState.BLOCKED, 0L);
+      // Watches not probed since this start (new, disabled) count as unknown.
+      long unknown = Math.max(0, g.watchCount() - up - down - blocked);
+      rows.add(new GroupRow(g.name(), g.watchCount(), up, down, blocked, unknown));
+      states.merge(WatchState.UP, up, Long::sum);
+      states.merge(WatchState.DOWN, down, Long::sum);
+      states.merge(WatchState.BLOCKED, blocked, Long::sum);
+      states.merge(WatchState.UNKNOWN, unknown, Long::sum);
+      total += g.watchCount();
+    }
+    rows.sort((a, b) -> Long.compare(b.blocked(), a.blocked()));
+    List<Incident> recent =
+        Incident.<Incident>find(
+                "kind = ?1 and toState = ?2",
+                Sort.descending("at", "id"),
+                Incident.Kind.STATE_CHANGE.name(),
+                WatchState.BLOCKED.name())
+            .page(Page.ofSize(10))
+            .list();
+    return new Overview(
+        monitor.overview(),
+        total,
+        states,
+        rows,
+        recent,
+        mass(),
+        routes.statuses().stream().map(RouterStatus::summary).toList(),
+        switches.get());
+  }
+
+  private MassBlock mass() {
+    Incident latest =
+        Incident.<Incident>find(
+                "kind = ?1 and at > ?2",
+                Sort.descending("at", "id"),
+                Incident.Kind.MASS_BLOCK.name(),
+                Instant.now().minus(MASS_BANNER))
+            .firstResult();
+    if (latest == null) {
+      return null;
+    }
+    List<Long> members =
+        Incident.<Incident>find("parentId", latest.id).stream()
+            .map(i -> i.watchId)
+            .filter(id -> id != null)
+            .toList();
+    long still =
+        monitor.views(members).values().stream()
+            .filter(v -> v.state() == WatchState.BLOCKED)
+            .count();
+    return still == 0 ? null : new MassBlock(latest, still);
+  }
+}

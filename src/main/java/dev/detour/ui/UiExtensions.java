@@ -1,0 +1,65 @@
+package dev.detour.ui;
+
+import io.quarkus.qute.TemplateExtension;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** How the pages write times: {@code {at.ago}} ("5 min ago") and {@code {at.stamp}} (UTC). */
+@TemplateExtension
+public final class UiExtensions {
+
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+  private UiExtensions() {}
+
+  static String stamp(Instant at) {
+    return at == null ? "—" : STAMP.format(at);
+  }
+
+  static String ago(Instant at) {
+    if (at == null) {
+      return "never";
+    }
+    Duration d = Duration.between(at, Instant.now());
+    return d.isNegative() ? "just now" : span(d) + " ago";
+  }
+
+  /** A duration the way people say it: 45 s, 12 min, 3 h 5 min, 2 d 4 h. */
+  static String span(Duration d) {
+    long s = Math.max(0, d.getSeconds());
+    if (s < 60) {
+      return s + " s";
+    }
+    if (s < 3600) {
+      return s / 60 + " min";
+    }
+    if (s < 86400) {
+      return s / 3600 + " h" + (s % 3600 / 60 == 0 ? "" : " " + s % 3600 / 60 + " min");
+    }
+    return s / 86400 + " d" + (s % 86400 / 3600 == 0 ? "" : " " + s % 86400 / 3600 + " h");
+  }
+
+  /** {@code {watch.ports.joined}}: "80, 443". */
+  static String joined(java.util.Collection<?> items) {
+    return items == null
+        ? ""
+        : items.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
+  }
+
+  /** {@code {group.probes.probeLabels}}: the probes as users write them. */
+  static java.util.Set<String> probeLabels(java.util.Set<dev.detour.probe.ProbeKind> probes) {
+    return probes == null
+        ? java.util.Set.of()
+        : probes.stream()
+            .map(dev.detour.probe.ProbeKind::label)
+            .collect(java.util.stream.Collectors.toSet());
+  }
+
+  /** {@code {watch.since.lasting}}: how long since then, without "ago". */
+  static String lasting(Instant since) {
+    return since == null ? "—" : span(Duration.between(since, Instant.now()));
+  }
+}

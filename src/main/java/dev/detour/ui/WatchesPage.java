@@ -1,0 +1,365 @@
+package dev.detour.ui;
+
+import dev.detour.api.ProblemException;
+import dev.detour.monitor.Statuses;
+import dev.detour.monitor.WatchRuntimeView;
+import dev.detour.probe.ProbeKind;
+import dev.detour.verdict.WatchState;
+import dev.detour.watch.GroupService;
+import dev.detour.watch.GroupView;
+import dev.detour.watch.TargetKind;
+import dev.detour.watch.WatchInput;
+import dev.detour.watch.WatchService;
+import dev.detour.watch.WatchView;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * The watch list: filter by group, tag, state or text; add, edit, enable, disable and delete
+ * watches (errors next to the fields); export what the filter shows. Import and groups have their
+ * own pages.
+ */
+@Path("/watches")
+@Produces(MediaType.TEXT_HTML)
+public class WatchesPage {
+
+  static final int PAGE_SIZE = 50;
+
+  @CheckedTemplate
+  static class Templates {
+    static native TemplateInstance list(
+        Listing list, List<GroupView> groups, Filters filters, String notice);
+
+    static native TemplateInstance form(
+        Long id,
+        Map<String, String> form,
+        Set<String> probes,
+        Map<String, String> errors,
+        List<GroupView> groups,
+        List<String> allProbes);
+  }
+
+  /** The filters as typed, for the form and the links. */
+  public record Filters(String q, String group, String tag, String state, String kind) {
+    /** The query string that keeps these filters (without a page). */
+    public String query() {
+      StringBuilder s = new StringBuilder();
+      add(s, "q", q);
+      add(s, "group", group);
+      add(s, "tag", tag);
+      add(s, "state", state);
+      add(s, "kind", kind);
+      return s.toString();
+    }
+
+    private static void add(StringBuilder s, String key, String value) {
+      if (value != null && !value.isBlank()) {
+        s.append(s.length() == 0 ? "" : "&")
+            .append(key)
+            .append('=')
+            .append(URLEncoder.encode(value.strip(), StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  /** One row: the watch and its status. */
+  public record Row(WatchView watch, WatchRuntimeView status) {}
+
+  /** A page of rows. */
+  public record Listing(List<Row> rows, long total, int page, int pages, String error) {
+    public boolean hasPrevious() {
+      return page > 0;
+    }
+
+    public boolean hasNext() {
+      return page + 1 < pages;
+    }
+
+    public int previous() {
+      return page - 1;
+    }
+
+    /** The next page's index, which is also this page's number counting from 1. */
+    public int next() {
+      return page + 1;
+    }
+  }
+
+  private final WatchService watches;
+  private final GroupService groups;
+  private final Statuses statuses;
+  private final EntityManager em;
+
+  public WatchesPage(
+      WatchService watches, GroupService groups, Statuses statuses, EntityManager em) {
+    this.watches = watches;
+    this.groups = groups;
+    this.statuses = statuses;
+    this.em = em;
+  }
+
+  @GET
+  @Operation(hidden = true)
+  @Transactional
+  public Response list(
+      @QueryParam("q") String q,
+      @QueryParam("group") String group,
+      @QueryParam("tag") String tag,
+      @QueryParam("state") String state,
+      @QueryParam("kind") String kind,
+      @QueryParam("page") @DefaultValue("0") int page,
+      @QueryParam("notice") String notice) {
+    Filters filters = new Filters(q, group, tag, state, kind);
+    Listing listing;
+    int status = 200;
+    try {
+      listing = listing(filters, Math.max(0, page));
+    } catch (ProblemException e) {
+      listing = new Listing(List.of(), 0, 0, 0, e.getMessage());
+      status = 400;
+    }
+    return Forms.page(
+        Templates.list(listing, groups.list(), filters, notice).data("nav", "watches"), status);
+  }
+
+  private Listing listing(Filters f, int page) {
+    TargetKind kind = null;
+    if (f.kind() != null && !f.kind().isBlank()) {
+      kind =
+          Arrays.stream(TargetKind.values())
+              .filter(k -> k.label().equals(f.kind().strip().toLowerCase(Locale.ROOT)))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      ProblemException.invalidField(
+                          "Invalid filter", "kind", "kind is host, address or prefix"));
+    }
+    WatchState state = null;
+    if (f.state() != null && !f.state().isBlank()) {
+      try {
+        state = WatchState.valueOf(f.state().strip().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw ProblemException.invalidField(
+            "Invalid filter", "state", "state is up, down, blocked or unknown");
+      }
+    }
+    WatchService.Query query =
+        new WatchService.Query(f.group(), f.tag(), f.q(), kind, null, page, PAGE_SIZE);
+    if (state == null) {
+      WatchService.Page found = watches.list(query);
+      Map<Long, WatchRuntimeView> views =
+          statuses.of(found.items().stream().map(WatchView::id).toList());
+      List<Row> rows =
+          found.items().stream().map(w -> new Row(w, views.get(w.id()).summary())).toList();
+      return new Listing(rows, found.total(), page, pages(found.total()), null);
+    }
+    // The state lives beside the table: match the other filters, then keep the watches in state.
+    WatchService.Filter filter = WatchService.filter(query);
+    List<Long> ids =
+        filter
+            .bind(
+                em.createQuery(
+                    "select w.id from Watch w where " + filter.where() + " order by w.id",
+                    Long.class))
+            .getResultList();
+    Map<Long, WatchRuntimeView> views = statuses.of(ids);
+    WatchState wanted = state;
+    List<Long> matching = ids.stream().filter(id -> views.get(id).state() == wanted).toList();
+    List<Long> shown = matching.stream().skip((long) page * PAGE_SIZE).limit(PAGE_SIZE).toList();
+    List<Row> rows = new ArrayList<>();
+    for (Long id : shown) {
+      rows.add(new Row(watches.get(id), views.get(id).summary()));
+    }
+    return new Listing(rows, matching.size(), page, pages(matching.size()), null);
+  }
+
+  private static int pages(long total) {
+    return (int) Math.max(1, (total + PAGE_SIZE - 1) / PAGE_SIZE);
+  }
+
+  @GET
+  @Path("new")
+  @Operation(hidden = true)
+  public TemplateInstance newForm(@QueryParam("group") String group) {
+    return form(null, Map.of("group", Forms.nz(group), "enabled", "on"), Set.of(), Map.of());
+  }
+
+  @POST
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+  @Operation(hidden = true)
+  public Response create(
+      @FormParam("target") String target,
+      @FormParam("group") String group,
+      @FormParam("ports") String ports,
+      @FormParam("probes") List<String> probes,
+      @FormParam("tags") String tags,
+      @FormParam("note") String note,
+      @FormParam("enabled") String enabled) {
+    Map<String, String> form = form(target, group, ports, tags, note, enabled);
+    try {
+      WatchView created = watches.create(input(form, probes));
+      return Forms.seeOther("/watches/" + created.id() + "?notice=added");
+    } catch (ProblemException e) {
+      return Forms.page(form(null, form, set(probes), Forms.errors(e, "")), e.status());
+    }
+  }
+
+  @GET
+  @Path("{id: \\d+}/edit")
+  @Operation(hidden = true)
+  public TemplateInstance editForm(@PathParam("id") long id) {
+    WatchView w = watches.get(id);
+    Map<String, String> form =
+        form(
+            w.target(),
+            w.group(),
+            w.ports() == null
+                ? ""
+                : w.ports().stream().map(String::valueOf).collect(Collectors.joining(", ")),
+            String.join(", ", w.tags()),
+            w.note(),
+            w.enabled() ? "on" : null);
+    Set<String> probes =
+        w.probes() == null
+            ? Set.of()
+            : w.probes().stream().map(ProbeKind::label).collect(Collectors.toSet());
+    return form(id, form, probes, Map.of());
+  }
+
+  @POST
+  @Path("{id: \\d+}/edit")
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+  @Operation(hidden = true)
+  public Response update(
+      @PathParam("id") long id,
+      @FormParam("target") String target,
+      @FormParam("group") String group,
+      @FormParam("ports") String ports,
+      @FormParam("probes") List<String> probes,
+      @FormParam("tags") String tags,
+      @FormParam("note") String note,
+      @FormParam("enabled") String enabled) {
+    Map<String, String> form = form(target, group, ports, tags, note, enabled);
+    try {
+      watches.update(id, input(form, probes));
+      return Forms.seeOther("/watches/" + id + "?notice=saved");
+    } catch (ProblemException e) {
+      return Forms.page(form(id, form, set(probes), Forms.errors(e, "")), e.status());
+    }
+  }
+
+  @POST
+  @Path("{id: \\d+}/enabled")
+  @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+  @Operation(hidden = true)
+  public Response enable(
+      @PathParam("id") long id,
+      @FormParam("enabled") boolean enabled,
+      @FormParam("back") String back) {
+    WatchView w = watches.get(id);
+    watches.update(
+        id,
+        new WatchInput(w.target(), w.group(), w.ports(), w.probes(), w.tags(), w.note(), enabled));
+    return Forms.seeOther(back(back, "/watches/" + id));
+  }
+
+  @POST
+  @Path("{id: \\d+}/delete")
+  @Operation(hidden = true)
+  public Response delete(@PathParam("id") long id) {
+    WatchView w = watches.get(id);
+    watches.delete(id);
+    return Forms.seeOther(
+        "/watches?notice="
+            + URLEncoder.encode(
+                "Deleted " + w.target() + " (" + w.group() + ").", StandardCharsets.UTF_8));
+  }
+
+  /** Only a path of this site: a form's way back never leads elsewhere. */
+  static String back(String back, String otherwise) {
+    return back != null && back.startsWith("/") && !back.startsWith("//") ? back : otherwise;
+  }
+
+  private TemplateInstance form(
+      Long id, Map<String, String> form, Set<String> probes, Map<String, String> errors) {
+    return Templates.form(
+            id,
+            form,
+            probes,
+            errors,
+            groups.list(),
+            Arrays.stream(ProbeKind.values()).map(ProbeKind::label).toList())
+        .data("nav", "watches");
+  }
+
+  private static Map<String, String> form(
+      String target, String group, String ports, String tags, String note, String enabled) {
+    Map<String, String> m = new HashMap<>();
+    m.put("target", Forms.nz(target));
+    m.put("group", Forms.nz(group));
+    m.put("ports", Forms.nz(ports));
+    m.put("tags", Forms.nz(tags));
+    m.put("note", Forms.nz(note));
+    if (enabled != null) {
+      m.put("enabled", "on");
+    }
+    return m;
+  }
+
+  private static Set<String> set(List<String> values) {
+    return values == null ? Set.of() : new LinkedHashSet<>(values);
+  }
+
+  /** The form as the API's input; a port that is no number is refused here, next to its field. */
+  private static WatchInput input(Map<String, String> form, List<String> probes) {
+    List<Integer> ports = null;
+    List<String> words = Forms.words(form.get("ports"));
+    if (!words.isEmpty()) {
+      ports = new ArrayList<>();
+      for (String w : words) {
+        try {
+          ports.add(Integer.parseInt(w));
+        } catch (NumberFormatException e) {
+          throw ProblemException.invalidField(
+              "Invalid watch",
+              "ports",
+              "'" + w + "' is not a port: give numbers from 1 to 65535, e.g. 80, 443");
+        }
+      }
+    }
+    Set<ProbeKind> kinds = Forms.probes(probes);
+    return new WatchInput(
+        form.get("target"),
+        form.get("group"),
+        ports,
+        kinds,
+        new LinkedHashSet<>(Forms.words(form.get("tags"))),
+        form.get("note").isBlank() ? null : form.get("note"),
+        form.containsKey("enabled"));
+  }
+}

@@ -1,0 +1,39 @@
+// Detour's page glue. Everything else is htmx attributes in the server-rendered pages; the
+// content security policy forbids inline scripts, so behaviour that needs code lives here.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-confirm]");
+  if (button && !window.confirm(button.dataset.confirm)) {
+    event.preventDefault();
+    event.stopPropagation();
+  }
+}, true);
+
+// htmx does not swap an error answer: say what went wrong above the page instead (the API and
+// the pages answer problem+json with a detail that says what to fix).
+document.addEventListener("htmx:responseError", (event) => {
+  const box = document.getElementById("request-error");
+  if (!box) return;
+  const xhr = event.detail.xhr;
+  let text = `${xhr.status} ${xhr.statusText}`;
+  try {
+    const problem = JSON.parse(xhr.responseText);
+    if (problem.detail) text = problem.detail;
+  } catch (notJson) { /* keep the status line */ }
+  box.textContent = text;
+  box.hidden = false;
+});
+document.addEventListener("htmx:beforeRequest", () => {
+  const box = document.getElementById("request-error");
+  if (box) box.hidden = true;
+});
+
+// A refused form answers 4xx with the page again, its errors next to the fields: show that page
+// (htmx leaves error answers unswapped unless told). Problem+json answers go to the banner above.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const xhr = event.detail.xhr;
+  const type = xhr.getResponseHeader("Content-Type") || "";
+  if (xhr.status >= 400 && xhr.status < 500 && type.startsWith("text/html")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

@@ -1,0 +1,103 @@
+package dev.detour.alert;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.detour.DetourConfig;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** A channel that cannot work stops Detour at start, naming the key to fix. */
+class AlertChannelsTest {
+
+  static AlertChannels channels(String... kv) {
+    Map<String, String> props = new HashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      props.put("detour.alerts.channels." + kv[i], kv[i + 1]);
+    }
+    DetourConfig config =
+        new SmallRyeConfigBuilder()
+            .withMapping(DetourConfig.class)
+            // "30s", "4h": Quarkus' own durations, as at run time.
+            .withConverter(Duration.class, 200, new DurationConverter())
+            .withSources(new PropertiesConfigSource(props, "test", 500))
+            .build()
+            .getConfigMapping(DetourConfig.class);
+    return new AlertChannels(config, new ObjectMapper(), null);
+  }
+
+  @Test
+  void aWorkingSetOfChannels() throws Exception {
+    Path token = Files.createTempFile("tg-token", "");
+    Files.writeString(token, "42:from-a-file\nsecond line ignored\n");
+    AlertChannels all =
+        channels(
+            "tg.type", "telegram",
+            "tg.token-file", token.toString(),
+            "tg.chat-id", "-100",
+            "tg.events", "blocked,mass-block",
+            "tg.groups", "telegram,news",
+            "tg.quiet-hours", "23:00-07:30",
+            "tg.time-zone", "Europe/Moscow",
+            "am.type", "alertmanager",
+            "am.url", "http://alertmanager:9093");
+    ChannelRule tg = all.get("tg").orElseThrow();
+    assertThat(tg.channel().destination()).isEqualTo("chat -100 via https://api.telegram.org");
+    assertThat(tg.events()).containsExactlyInAnyOrder(AlertKind.BLOCKED, AlertKind.MASS_BLOCK);
+    assertThat(tg.groups()).containsExactly("news", "telegram");
+    assertThat(tg.quiet().toString()).isEqualTo("23:00-07:30 Europe/Moscow");
+    assertThat(tg.resendEvery()).hasHours(4);
+    assertThat(all.get("am").orElseThrow().resendEvery()).hasMinutes(1);
+    assertThat(all.all()).extracting(ChannelRule::name).containsExactly("am", "tg");
+  }
+
+  @Test
+  void whatIsMissingOrWrongIsNamed() {
+    assertThatThrownBy(() -> channels("hook.type", "webhook"))
+        .hasMessage(
+            "detour.alerts.channels.hook.url: where to send, e.g. https://hooks.example.org/detour");
+    assertThatThrownBy(() -> channels("hook.type", "webhook", "hook.url", "ftp://x"))
+        .hasMessageContaining("hook.url: an http:// or https:// URL, not ftp://x");
+    assertThatThrownBy(() -> channels("tg.type", "telegram", "tg.chat-id", "1"))
+        .hasMessageContaining("tg.token: the bot's token");
+    assertThatThrownBy(() -> channels("tg.type", "telegram", "tg.token", "t"))
+        .hasMessageContaining("tg.chat-id: the chat the bot writes to");
+    assertThatThrownBy(() -> channels("n.type", "ntfy"))
+        .hasMessageContaining("n.topic: the ntfy topic");
+    assertThatThrownBy(() -> channels("m.type", "email"))
+        .hasMessageContaining("m.to: the recipients");
+    assertThatThrownBy(() -> channels("m.type", "email", "m.to", "not-an-address"))
+        .hasMessageContaining("not-an-address is no e-mail address");
+    assertThatThrownBy(
+            () -> channels("h.type", "webhook", "h.url", "http://h", "h.events", "blocked,oops"))
+        .hasMessageContaining("h.events: no kind oops; the kinds are blocked, cleared");
+    assertThatThrownBy(
+            () -> channels("h.type", "webhook", "h.url", "http://h", "h.quiet-hours", "night"))
+        .hasMessageContaining("h.quiet-hours: quiet hours are a range of the day");
+    assertThatThrownBy(
+            () ->
+                channels(
+                    "h.type",
+                    "webhook",
+                    "h.url",
+                    "http://h",
+                    "h.quiet-hours",
+                    "22:00-06:00",
+                    "h.time-zone",
+                    "Mars/Olympus"))
+        .hasMessageContaining("h.time-zone: Mars/Olympus is no time zone");
+    assertThatThrownBy(
+            () -> channels("h.type", "webhook", "h.url", "http://h", "h.secret-file", "/nope"))
+        .hasMessageContaining("h.secret-file: cannot read /nope");
+    assertThatThrownBy(() -> channels("Bad Name.type", "webhook", "Bad Name.url", "http://h"))
+        .hasMessageContaining("a channel's name is lower case letters, digits, - and _");
+  }
+}

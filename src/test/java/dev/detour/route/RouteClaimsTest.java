@@ -1,0 +1,87 @@
+package dev.detour.route;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.detour.monitor.Monitor;
+import dev.detour.monitor.Part;
+import dev.detour.verdict.BlockMethod;
+import dev.detour.verdict.WatchState;
+import dev.detour.watch.TargetKind;
+import dev.detour.watch.Watch;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What a blocked watch wants routed, from its kind, method and sub-verdicts. */
+class RouteClaimsTest {
+
+  static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
+
+  static Watch watch(String target, TargetKind kind) {
+    Watch w = new Watch();
+    w.target = target;
+    w.kind = kind;
+    return w;
+  }
+
+  static Part part(String part, WatchState state, BlockMethod method) {
+    return new Part(part, state, method, NOW, null);
+  }
+
+  static Monitor.Standing blocked(BlockMethod method, Part... parts) {
+    return new Monitor.Standing(1, WatchState.BLOCKED, method, List.of(parts), true);
+  }
+
+  @Test
+  void anAddressWantsItself() {
+    assertThat(
+            RouteClaims.wanted(
+                watch("149.154.167.99", TargetKind.ADDRESS), blocked(BlockMethod.TCP_RST_INJECTED)))
+        .containsOnlyKeys("149.154.167.99/32")
+        .containsValue("149.154.167.99 blocked (" + BlockMethod.TCP_RST_INJECTED.label() + ")");
+  }
+
+  @Test
+  void aPrefixWantsItselfLessTheBlocksThatWorkDirectly() {
+    assertThat(
+            RouteClaims.wanted(
+                watch("149.154.164.0/22", TargetKind.PREFIX),
+                blocked(
+                    BlockMethod.TCP_BLACKHOLE,
+                    part("149.154.164.0/24", WatchState.BLOCKED, BlockMethod.TCP_BLACKHOLE),
+                    part("149.154.165.0/24", WatchState.DOWN, null),
+                    part("149.154.167.0/24", WatchState.UP, null))))
+        .containsOnlyKeys("149.154.164.0/23", "149.154.166.0/24");
+  }
+
+  @Test
+  void aHostWantsItsBlockedAddressesOnly() {
+    assertThat(
+            RouteClaims.wanted(
+                watch("rutracker.org", TargetKind.HOST),
+                blocked(
+                    BlockMethod.TLS_SNI_BLOCKED,
+                    part("195.82.146.214", WatchState.BLOCKED, BlockMethod.TLS_SNI_BLOCKED),
+                    part("195.82.146.215", WatchState.UP, null),
+                    part("2a00:1::1", WatchState.BLOCKED, BlockMethod.TLS_SNI_BLOCKED))))
+        .containsOnlyKeys("195.82.146.214/32", "2a00:1::1/128");
+  }
+
+  @Test
+  void whatARouteCannotGetAroundIsNotRouted() {
+    assertThat(
+            RouteClaims.wanted(
+                watch("lenta.example", TargetKind.HOST),
+                blocked(BlockMethod.DNS_TAMPERED, part("203.0.113.250", WatchState.UP, null))))
+        .isEmpty();
+    assertThat(
+            RouteClaims.wanted(
+                watch("198.18.0.9", TargetKind.ADDRESS), blocked(BlockMethod.ICMP_ONLY_FILTERED)))
+        .isEmpty();
+    assertThat(
+            RouteClaims.wanted(
+                watch("198.18.0.9", TargetKind.ADDRESS),
+                new Monitor.Standing(1, WatchState.UP, null, List.of(), true)))
+        .isEmpty();
+  }
+}

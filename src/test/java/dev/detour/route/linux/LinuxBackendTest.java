@@ -1,0 +1,159 @@
+package dev.detour.route.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.detour.DetourConfig;
+import dev.detour.lab.NetNs;
+import dev.detour.route.Reconciler;
+import dev.detour.route.RouterException;
+import dev.detour.route.RouterRoute;
+import dev.detour.route.RouterSettings;
+import dev.detour.route.plan.Fence;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Linux backend against a real kernel, in a namespace of its own: a tunnel-like veth, Detour's
+ * table with its rule, a user's route and a kernel route beside Detour's. Needs root.
+ */
+class LinuxBackendTest {
+
+  String ns;
+
+  @BeforeEach
+  void namespace() throws Exception {
+    ns = "dlb" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+    sh("ip", "netns", "add", ns);
+    sh("ip", "-n", ns, "link", "set", "lo", "up");
+    sh("ip", "-n", ns, "link", "add", "tun0", "type", "veth", "peer", "name", "tun1");
+    sh("ip", "-n", ns, "addr", "add", "192.0.2.2/30", "dev", "tun0");
+    sh("ip", "-n", ns, "link", "set", "tun0", "up");
+    sh("ip", "-n", ns, "link", "set", "tun1", "up");
+    // The user's own route in Detour's table, to a prefix Detour also wants.
+    sh("ip", "-n", ns, "route", "add", "198.18.7.0/24", "dev", "tun0", "table", "1001");
+  }
+
+  @AfterEach
+  void remove() throws Exception {
+    new ProcessBuilder("ip", "netns", "del", ns).start().waitFor(10, TimeUnit.SECONDS);
+  }
+
+  static RouterSettings settings(String gateway) {
+    return new RouterSettings(
+        "home",
+        DetourConfig.RouterType.LINUX,
+        null,
+        null,
+        0,
+        false,
+        null,
+        null,
+        null,
+        null,
+        gateway,
+        5,
+        "1001",
+        "detour",
+        100,
+        DetourConfig.RouterMode.ROUTES,
+        "detour",
+        Duration.ofSeconds(5),
+        50,
+        "not iif lo",
+        211);
+  }
+
+  <T> T inNs(java.util.concurrent.Callable<T> task) throws Exception {
+    return NetNs.call(ns, task);
+  }
+
+  @Test
+  void syncsDetoursRoutesAndLeavesTheOthers() throws Exception {
+    List<String> wanted = List.of("198.18.0.40/32", "198.18.7.0/24", "2001:db8:1::/48");
+    inNs(
+        () -> {
+          LinuxBackend b = new LinuxBackend(settings("192.0.2.1%tun0"));
+          Reconciler.Diff diff = Reconciler.diff(wanted, b.list());
+          assertThat(diff.add()).containsExactly("198.18.0.40/32", "2001:db8:1::/48");
+          assertThat(diff.foreign()).containsExactly("198.18.7.0/24");
+          Reconciler.Outcome o = Reconciler.apply(b, diff, Map.of(), 0, change -> {});
+          assertThat(o.error()).isNull();
+          // IPv6 goes by the device (an IPv4 next hop cannot carry it).
+          assertThat(o.added()).isEqualTo(2);
+          assertThat(b.list())
+              .filteredOn(RouterRoute::owned)
+              .extracting(RouterRoute::prefix)
+              .containsExactlyInAnyOrder("198.18.0.40/32", "2001:db8:1::/48");
+          return null;
+        });
+    String table = sh("ip", "-n", ns, "route", "show", "table", "1001");
+    assertThat(table)
+        .contains("198.18.0.40 via 192.0.2.1 dev tun0 proto 211 metric 5")
+        .contains("198.18.7.0/24 dev tun0");
+    assertThat(sh("ip", "-n", ns, "rule", "show")).contains("not from all iif lo lookup 1001");
+    inNs(
+        () -> {
+          LinuxBackend b = new LinuxBackend(settings("192.0.2.1%tun0"));
+          Reconciler.Outcome o =
+              Reconciler.apply(b, Reconciler.diff(List.of(), b.list()), Map.of(), 0, c -> {});
+          assertThat(o.removed()).isEqualTo(2);
+          return null;
+        });
+    assertThat(sh("ip", "-n", ns, "route", "show", "table", "1001"))
+        .doesNotContain("198.18.0.40")
+        .contains("198.18.7.0/24");
+    assertThat(sh("ip", "-n", ns, "-6", "route", "show", "table", "1001")).doesNotContain("2001");
+    assertThat(sh("ip", "-n", ns, "rule", "show").split("lookup 1001", -1))
+        .as("the rule is added once")
+        .hasSize(2);
+  }
+
+  @Test
+  void refusalsSayWhatHappened() throws Exception {
+    inNs(
+        () -> {
+          LinuxBackend b = new LinuxBackend(settings("tun0"));
+          RouterRoute added = b.add("198.18.0.41/32", "detour");
+          assertThatThrownBy(() -> b.add("198.18.0.41/32", "detour"))
+              .isInstanceOf(RouterException.class)
+              .extracting(e -> ((RouterException) e).kind())
+              .isEqualTo(RouterException.Kind.REJECTED);
+          b.remove(added);
+          assertThatThrownBy(() -> b.remove(added))
+              .extracting(e -> ((RouterException) e).kind())
+              .isEqualTo(RouterException.Kind.NOT_FOUND);
+          return null;
+        });
+  }
+
+  @Test
+  void knowsTheTunnelAndItsState() throws Exception {
+    inNs(
+        () -> {
+          LinuxBackend b = new LinuxBackend(settings("192.0.2.1%tun0"));
+          assertThat(b.gatewayUp()).isTrue();
+          assertThat(b.fences()).extracting(Fence::prefix).contains("192.0.2.1/32");
+          assertThat(b.describe()).contains("Linux", "table 1001", "tun0 (up)");
+          assertThat(new LinuxBackend(settings("nope0")).gatewayUp()).isFalse();
+          return null;
+        });
+    sh("ip", "-n", ns, "link", "set", "tun0", "down");
+    assertThat(inNs(() -> new LinuxBackend(settings("tun0")).gatewayUp())).isFalse();
+  }
+
+  static String sh(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + ": " + out);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,364 @@
+package dev.detour.route.mikrotik;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * The emulated router's API protocol as RouterOS 6 speaks it: {@code /login} (name and password, or
+ * the MD5 challenge before 6.43), then {@code print} (with {@code =.proplist=} and {@code
+ * ?name=value} queries), {@code add} ({@code !done =ret=*id}), {@code set}, {@code remove}; a
+ * refusal is {@code !trap =message=...} and then {@code !done}. Routes have a {@code routing-mark}
+ * instead of RouterOS 7's {@code routing-table}, none in the main table; there is no WireGuard.
+ *
+ * <p>Its word codec is its own, not the one under test.
+ */
+final class EmulatedApi implements AutoCloseable {
+
+  private static final int MAX_WORD = 1 << 20;
+
+  private final RouterOsEmulator router;
+  private final boolean tls;
+  private final ServerSocket server;
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread thread = new Thread(r, "emulated-api");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger sessions = new AtomicInteger();
+
+  EmulatedApi(RouterOsEmulator router, boolean tls) {
+    this.router = router;
+    this.tls = tls;
+    try {
+      server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    threads.submit(this::accept);
+  }
+
+  int port() {
+    return server.getLocalPort();
+  }
+
+  void dropConnections() {
+    for (Socket socket : open) {
+      close(socket);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close();
+    } catch (IOException e) {
+      // Closed either way.
+    }
+    dropConnections();
+    threads.shutdownNow();
+  }
+
+  private void accept() {
+    while (!server.isClosed()) {
+      try {
+        Socket socket = server.accept();
+        open.add(socket);
+        threads.submit(() -> serve(socket));
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private void serve(Socket plain) {
+    boolean counted = false;
+    try {
+      plain.setSoTimeout(30_000);
+      Socket socket = plain;
+      if (tls) {
+        SSLSocket secure =
+            (SSLSocket)
+                router
+                    .sslContext()
+                    .getSocketFactory()
+                    .createSocket(plain, null, plain.getPort(), true);
+        secure.setUseClientMode(false);
+        secure.startHandshake();
+        socket = secure;
+      }
+      DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+      OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+      counted = true;
+      if (sessions.incrementAndGet() > router.sessionLimit()) {
+        reply(out, "!fatal", "too many sessions");
+        return;
+      }
+      new Session(in, out).run();
+    } catch (IOException e) {
+      // The client has gone, or the router "rebooted".
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      if (counted) {
+        sessions.decrementAndGet();
+      }
+      open.remove(plain);
+      close(plain);
+    }
+  }
+
+  /** One connection's sentences, until it ends. */
+  private final class Session {
+    private final DataInputStream in;
+    private final OutputStream out;
+    private boolean loggedIn;
+    private byte[] challenge;
+
+    Session(DataInputStream in, OutputStream out) {
+      this.in = in;
+      this.out = out;
+    }
+
+    void run() throws IOException, InterruptedException {
+      while (true) {
+        List<String> words = readSentence(in);
+        if (words.isEmpty()) {
+          continue;
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        Map<String, String> query = new LinkedHashMap<>();
+        for (String word : words.subList(1, words.size())) {
+          if (word.startsWith("=")) {
+            String[] pair = word.substring(1).split("=", 2);
+            attributes.put(pair[0], pair.length > 1 ? pair[1] : "");
+          } else if (word.startsWith("?")) {
+            String[] pair = word.substring(1).split("=", 2);
+            query.put(pair[0], pair.length > 1 ? pair[1] : "");
+          }
+        }
+        String command = words.get(0);
+        if (command.equals("/login")) {
+          router.sawLogin();
+          login(attributes);
+          continue;
+        }
+        if (!loggedIn) {
+          reply(out, "!fatal", "not logged in");
+          return;
+        }
+        Thread.sleep(router.delay().toMillis());
+        switch (router.nextFault()) {
+          case FAIL -> {
+            reply(out, "!fatal", "internal error");
+            return;
+          }
+          case HOSTILE -> {
+            out.write(new byte[] {(byte) 0xF0, 0x7F, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+            out.flush();
+            in.read(); // holds the connection until the client gives up on it
+            return;
+          }
+          default -> {}
+        }
+        if (command.equals("/quit")) {
+          reply(out, "!fatal", "session terminated on request");
+          return;
+        }
+        try {
+          execute(command, attributes, query);
+        } catch (RouterOsEmulator.Refusal refusal) {
+          reply(out, "!trap", "=message=" + refusal.getMessage());
+          reply(out, "!done");
+        }
+      }
+    }
+
+    private void login(Map<String, String> attributes) throws IOException {
+      boolean ok;
+      if (router.legacy()) {
+        String response = attributes.get("response");
+        if (response == null || challenge == null) {
+          challenge = new byte[16];
+          new SecureRandom().nextBytes(challenge);
+          reply(out, "!done", "=ret=" + HexFormat.of().formatHex(challenge));
+          return;
+        }
+        ok =
+            router.checkLogin(attributes.get("name"), router.password())
+                && response.equals("00" + md5(router.password(), challenge));
+      } else {
+        ok = router.checkLogin(attributes.get("name"), attributes.get("password"));
+      }
+      if (ok) {
+        loggedIn = true;
+        reply(out, "!done");
+      } else {
+        reply(out, "!trap", "=message=invalid user name or password (6)");
+        reply(out, "!done");
+      }
+    }
+
+    private void execute(String command, Map<String, String> attributes, Map<String, String> query)
+        throws IOException, RouterOsEmulator.Refusal {
+      int slash = command.lastIndexOf('/');
+      String menu = command.substring(1, Math.max(1, slash));
+      String verb = command.substring(slash + 1);
+      if (menu.startsWith("interface/wireguard")) {
+        throw new RouterOsEmulator.Refusal(false, "no such command prefix");
+      }
+      boolean routes = menu.endsWith("/route");
+      switch (verb) {
+        case "print", "getall" -> {
+          String proplist = attributes.get(".proplist");
+          for (Map<String, String> entry : router.print(menu, toSeven(routes, query))) {
+            Map<String, String> shown = routes ? toSix(entry) : entry;
+            List<String> words = new ArrayList<>(List.of("!re"));
+            for (Map.Entry<String, String> e : shown.entrySet()) {
+              if (proplist == null || List.of(proplist.split(",")).contains(e.getKey())) {
+                words.add("=" + e.getKey() + "=" + e.getValue());
+              }
+            }
+            reply(out, words.toArray(String[]::new));
+          }
+          reply(out, "!done");
+        }
+        case "add" -> {
+          if (routes && attributes.containsKey("routing-table")) {
+            throw new RouterOsEmulator.Refusal(false, "unknown parameter routing-table");
+          }
+          String id = router.add(menu, toSeven(routes, attributes)).get(".id");
+          reply(out, "!done", "=ret=" + id);
+        }
+        case "set" -> {
+          String id = attributes.remove(".id");
+          router.set(menu, id == null ? "" : id, toSeven(routes, attributes));
+          reply(out, "!done");
+        }
+        case "remove" -> {
+          router.remove(menu, attributes.getOrDefault(".id", ""));
+          reply(out, "!done");
+        }
+        default -> throw new RouterOsEmulator.Refusal(false, "no such command");
+      }
+    }
+  }
+
+  /** RouterOS 6's {@code routing-mark} as the emulator's {@code routing-table}. */
+  private static Map<String, String> toSeven(boolean routes, Map<String, String> attributes) {
+    if (!routes || !attributes.containsKey("routing-mark")) {
+      return attributes;
+    }
+    Map<String, String> seven = new LinkedHashMap<>(attributes);
+    seven.put("routing-table", seven.remove("routing-mark"));
+    return seven;
+  }
+
+  /** A route as RouterOS 6 shows it: {@code routing-mark}, none for the main table. */
+  private static Map<String, String> toSix(Map<String, String> entry) {
+    Map<String, String> six = new LinkedHashMap<>(entry);
+    String table = six.remove("routing-table");
+    if (table != null && !table.equals("main")) {
+      six.put("routing-mark", table);
+    }
+    return six;
+  }
+
+  private static String md5(String password, byte[] challenge) {
+    try {
+      MessageDigest md5 = MessageDigest.getInstance("MD5");
+      md5.update((byte) 0);
+      md5.update(password.getBytes(StandardCharsets.UTF_8));
+      md5.update(challenge);
+      return HexFormat.of().formatHex(md5.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<String> readSentence(DataInputStream in) throws IOException {
+    List<String> words = new ArrayList<>();
+    for (int n = 0; n < 1000; n++) {
+      int first = in.readUnsignedByte();
+      int length;
+      if ((first & 0x80) == 0) {
+        length = first;
+      } else if ((first & 0xC0) == 0x80) {
+        length = ((first & 0x3F) << 8) | in.readUnsignedByte();
+      } else if ((first & 0xE0) == 0xC0) {
+        length = ((first & 0x1F) << 16) | in.readUnsignedShort();
+      } else if ((first & 0xF0) == 0xE0) {
+        length = ((first & 0x0F) << 24) | (in.readUnsignedByte() << 16) | in.readUnsignedShort();
+      } else {
+        throw new IOException("the emulator takes no words this long");
+      }
+      if (length == 0) {
+        return words;
+      }
+      if (length > MAX_WORD) {
+        throw new IOException("the emulator takes no words this long");
+      }
+      byte[] word = new byte[length];
+      in.readFully(word);
+      words.add(new String(word, StandardCharsets.UTF_8));
+    }
+    throw new IOException("the emulator takes no sentences this long");
+  }
+
+  private static void reply(OutputStream out, String... words) throws IOException {
+    for (String word : words) {
+      byte[] bytes = word.getBytes(StandardCharsets.UTF_8);
+      int n = bytes.length;
+      if (n < 0x80) {
+        out.write(n);
+      } else if (n < 0x4000) {
+        out.write(0x80 | (n >> 8));
+        out.write(n);
+      } else if (n < 0x200000) {
+        out.write(0xC0 | (n >> 16));
+        out.write(n >> 8);
+        out.write(n);
+      } else {
+        out.write(0xE0 | (n >> 24));
+        out.write(n >> 16);
+        out.write(n >> 8);
+        out.write(n);
+      }
+      out.write(bytes);
+    }
+    out.write(0);
+    out.flush();
+  }
+
+  private static void close(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // Closed either way.
+    }
+  }
+}

@@ -1,0 +1,330 @@
+package dev.detour.route.mikrotik;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The emulated router's REST API (RouterOS 7): GET prints (with {@code .proplist} and {@code
+ * ?name=value} filters) or gets one entry, PUT adds, PATCH sets, DELETE removes, POST {@code
+ * .../print} prints with {@code .proplist} and {@code .query}. Errors are RouterOS's JSON objects.
+ */
+final class EmulatedRest implements AutoCloseable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final RouterOsEmulator router;
+  private final boolean https;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private HttpServer server;
+  private ExecutorService executor;
+  private int port;
+
+  EmulatedRest(RouterOsEmulator router, boolean https) {
+    this.router = router;
+    this.https = https;
+    start(0);
+  }
+
+  synchronized String url() {
+    return (https ? "https" : "http") + "://127.0.0.1:" + port;
+  }
+
+  /** Stops and starts again on the same port: every connection dropped, the new certificate. */
+  synchronized void restart() {
+    stop();
+    start(port);
+  }
+
+  @Override
+  public synchronized void close() {
+    stop();
+  }
+
+  private void start(int at) {
+    try {
+      InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), at);
+      if (https) {
+        HttpsServer secure = HttpsServer.create(address, 16);
+        secure.setHttpsConfigurator(new HttpsConfigurator(router.sslContext()));
+        server = secure;
+      } else {
+        server = HttpServer.create(address, 16);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    executor =
+        Executors.newFixedThreadPool(
+            8,
+            r -> {
+              Thread thread = new Thread(r, "emulated-rest");
+              thread.setDaemon(true);
+              return thread;
+            });
+    server.setExecutor(executor);
+    server.createContext("/", this::handle);
+    server.start();
+    port = server.getAddress().getPort();
+  }
+
+  private void stop() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+
+  private void handle(HttpExchange exchange) {
+    try (exchange) {
+      serve(exchange);
+    } catch (IOException e) {
+      // The client has gone.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void serve(HttpExchange exchange) throws IOException, InterruptedException {
+    try {
+      if (inFlight.incrementAndGet() > router.sessionLimit()) {
+        error(exchange, 503, "Service Unavailable", null);
+        return;
+      }
+      Thread.sleep(router.delay().toMillis());
+      String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+      if (authorization != null) {
+        router.sawAuthorization();
+      }
+      if (!authorized(authorization)) {
+        exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"RouterOS\"");
+        error(exchange, 401, "Unauthorized", null);
+        return;
+      }
+      switch (router.nextFault()) {
+        case FAIL -> error(exchange, 500, "Internal Server Error", null);
+        case MALFORMED ->
+            send(
+                exchange,
+                200,
+                "[{\".id\":\"*1\",\"dst-address\":\"10.0.0.0/8\",\"comment\":\"det"
+                    .getBytes(StandardCharsets.UTF_8));
+        case HUGE -> huge(exchange, router.takeHuge());
+        default -> answer(exchange);
+      }
+    } catch (RouterOsEmulator.Refusal refusal) {
+      if (refusal.notFound) {
+        error(exchange, 404, "Not Found", null);
+      } else {
+        error(exchange, 400, "Bad Request", refusal.getMessage());
+      }
+    } finally {
+      inFlight.decrementAndGet();
+    }
+  }
+
+  private boolean authorized(String authorization) {
+    if (authorization == null || !authorization.startsWith("Basic ")) {
+      return false;
+    }
+    String pair;
+    try {
+      pair =
+          new String(
+              Base64.getDecoder().decode(authorization.substring(6)), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    int colon = pair.indexOf(':');
+    return colon > 0 && router.checkLogin(pair.substring(0, colon), pair.substring(colon + 1));
+  }
+
+  private void answer(HttpExchange exchange) throws IOException, RouterOsEmulator.Refusal {
+    String path = exchange.getRequestURI().getPath();
+    if (!path.startsWith("/rest/")) {
+      error(exchange, 404, "Not Found", null);
+      return;
+    }
+    String menu = path.substring("/rest/".length()).replaceAll("/+$", "");
+    String id = null;
+    int slash = menu.lastIndexOf('/');
+    if (slash > 0 && menu.startsWith("*", slash + 1)) {
+      id = menu.substring(slash + 1);
+      menu = menu.substring(0, slash);
+    }
+    Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+    String proplist = query.remove(".proplist");
+    String method = exchange.getRequestMethod();
+    switch (method) {
+      case "GET" -> {
+        if (id != null) {
+          send(exchange, 200, project(router.get(menu, id), proplist));
+        } else if (menu.equals("system/resource")) {
+          send(exchange, 200, project(router.print(menu, Map.of()).get(0), proplist));
+        } else {
+          send(exchange, 200, projectAll(router.print(menu, query), proplist));
+        }
+      }
+      case "PUT" -> send(exchange, 201, router.add(menu, body(exchange)));
+      case "PATCH" -> {
+        if (id == null) {
+          error(exchange, 400, "Bad Request", "no .id");
+        } else {
+          send(exchange, 200, router.set(menu, id, body(exchange)));
+        }
+      }
+      case "DELETE" -> {
+        if (id == null) {
+          error(exchange, 400, "Bad Request", "no .id");
+        } else {
+          router.remove(menu, id);
+          exchange.sendResponseHeaders(204, -1);
+        }
+      }
+      case "POST" -> post(exchange, menu);
+      default -> error(exchange, 405, "Method Not Allowed", null);
+    }
+  }
+
+  /** Only {@code .../print} of the console commands, with {@code .proplist} and {@code .query}. */
+  private void post(HttpExchange exchange, String command)
+      throws IOException, RouterOsEmulator.Refusal {
+    if (!command.endsWith("/print")) {
+      error(exchange, 400, "Bad Request", "no such command");
+      return;
+    }
+    JsonNode body = JSON.readTree(exchange.getRequestBody().readNBytes(1 << 20));
+    String proplist = null;
+    Map<String, String> query = new LinkedHashMap<>();
+    if (body != null && body.isObject()) {
+      JsonNode names = body.get(".proplist");
+      if (names != null && names.isArray()) {
+        List<String> list = new ArrayList<>();
+        names.forEach(n -> list.add(n.asText()));
+        proplist = String.join(",", list);
+      } else if (names != null) {
+        proplist = names.asText();
+      }
+      JsonNode words = body.get(".query");
+      if (words != null) {
+        for (JsonNode word : words) {
+          String[] pair = word.asText().split("=", 2);
+          query.put(pair[0], pair.length > 1 ? pair[1] : "");
+        }
+      }
+    }
+    String menu = command.substring(0, command.length() - "/print".length());
+    send(exchange, 200, projectAll(router.print(menu, query), proplist));
+  }
+
+  private static Map<String, String> body(HttpExchange exchange)
+      throws IOException, RouterOsEmulator.Refusal {
+    JsonNode body;
+    try {
+      body = JSON.readTree(exchange.getRequestBody().readNBytes(1 << 20));
+    } catch (IOException e) {
+      throw new RouterOsEmulator.Refusal(false, "JSON parse error");
+    }
+    if (body == null || !body.isObject()) {
+      throw new RouterOsEmulator.Refusal(false, "JSON object expected");
+    }
+    Map<String, String> attributes = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      if (!field.getValue().isValueNode()) {
+        throw new RouterOsEmulator.Refusal(false, "invalid value for " + field.getKey());
+      }
+      attributes.put(field.getKey(), field.getValue().asText());
+    }
+    return attributes;
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> query = new LinkedHashMap<>();
+    if (raw != null) {
+      for (String pair : raw.split("&")) {
+        String[] kv = pair.split("=", 2);
+        query.put(
+            URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+            kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+      }
+    }
+    return query;
+  }
+
+  private static List<Map<String, String>> projectAll(
+      List<Map<String, String>> entries, String proplist) {
+    List<Map<String, String>> projected = new ArrayList<>();
+    entries.forEach(e -> projected.add(project(e, proplist)));
+    return projected;
+  }
+
+  /** Only the attributes named, in their order; those an entry lacks are left out. */
+  private static Map<String, String> project(Map<String, String> entry, String proplist) {
+    if (proplist == null) {
+      return entry;
+    }
+    Map<String, String> projected = new LinkedHashMap<>();
+    Arrays.stream(proplist.split(","))
+        .filter(entry::containsKey)
+        .forEach(name -> projected.put(name, entry.get(name)));
+    return projected;
+  }
+
+  private static void error(HttpExchange exchange, int status, String message, String detail)
+      throws IOException {
+    Map<String, Object> error = new LinkedHashMap<>();
+    error.put("error", status);
+    error.put("message", message);
+    if (detail != null) {
+      error.put("detail", detail);
+    }
+    send(exchange, status, error);
+  }
+
+  private static void send(HttpExchange exchange, int status, Object body) throws IOException {
+    send(exchange, status, JSON.writeValueAsBytes(body));
+  }
+
+  private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  /** A JSON array of about {@code bytes} bytes, sent as it is made. */
+  private static void huge(HttpExchange exchange, long bytes) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.sendResponseHeaders(200, 0);
+    byte[] entry =
+        "{\".id\":\"*1\",\"comment\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"},"
+            .getBytes(StandardCharsets.UTF_8);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write('[');
+      for (long sent = 0; sent < bytes; sent += entry.length) {
+        out.write(entry);
+      }
+      out.write("{}]".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+}

@@ -1,0 +1,406 @@
+package dev.detour.ui;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.allOf;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.not;
+
+import dev.detour.monitor.Incident;
+import dev.detour.testing.Database;
+import dev.detour.watch.GroupInput;
+import dev.detour.watch.GroupService;
+import dev.detour.watch.Watch;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.security.TestSecurity;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pages over HTTP: each renders, each form refuses bad input with the message next to its field
+ * and stores nothing, and good input lands where the API would put it.
+ */
+@QuarkusTest
+@TestSecurity(user = "admin", roles = "admin")
+class PagesTest {
+
+  @Inject Database db;
+  @Inject GroupService groups;
+
+  @BeforeEach
+  void empty() {
+    db.clear();
+    groups.create(new GroupInput("telegram", null, 30, null, null, null));
+  }
+
+  static io.restassured.specification.RequestSpecification form() {
+    return given().redirects().follow(false).contentType(ContentType.URLENC);
+  }
+
+  @Test
+  void addingAWatchShowsEachMistakeNextToItsFieldAndStoresNothing() {
+    String page =
+        form()
+            .formParam("target", "not a target!")
+            .formParam("group", "telegram")
+            .formParam("ports", "80, http")
+            .formParam("enabled", "on")
+            .post("/watches")
+            .then()
+            .statusCode(400)
+            .contentType(containsString("text/html"))
+            .extract()
+            .asString();
+    assertThat(page).contains("is not a port: give numbers").contains("value=\"not a target!\"");
+    assertThat(Watch.count()).isZero();
+
+    page =
+        form()
+            .formParam("target", "not a target!")
+            .formParam("group", "telegram")
+            .formParam("ports", "80")
+            .post("/watches")
+            .then()
+            .statusCode(400)
+            .extract()
+            .asString();
+    assertThat(page).contains("class=\"field-error\" id=\"target-error\"");
+    assertThat(Watch.count()).isZero();
+
+    String location =
+        form()
+            .formParam("target", "149.154.167.99")
+            .formParam("group", "telegram")
+            .formParam("ports", "443")
+            .formParam("probes", "tcp_syn")
+            .formParam("probes", "icmp")
+            .formParam("tags", "messenger dc2")
+            .formParam("enabled", "on")
+            .post("/watches")
+            .then()
+            .statusCode(303)
+            .extract()
+            .header("Location");
+    assertThat(location).matches(".*/watches/\\d+\\?notice=added");
+    long id = Long.parseLong(location.replaceAll(".*/watches/(\\d+).*", "$1"));
+    given()
+        .get("/api/watches/" + id)
+        .then()
+        .statusCode(200)
+        .body(containsString("\"ports\":[443]"))
+        .body(containsString("\"tags\":[\"dc2\",\"messenger\"]"));
+
+    given()
+        .get("/watches/" + id + "?notice=added")
+        .then()
+        .statusCode(200)
+        .body(
+            allOf(
+                containsString("149.154.167.99"),
+                containsString("Watch added"),
+                containsString("id=\"watch-state\""),
+                containsString("Last 7 days"),
+                containsString("not probed yet")));
+
+    // The same target twice in a group is refused, at the target.
+    page =
+        form()
+            .formParam("target", "149.154.167.99")
+            .formParam("group", "telegram")
+            .post("/watches")
+            .then()
+            .statusCode(409)
+            .extract()
+            .asString();
+    assertThat(page).contains("already watched in group");
+  }
+
+  @Test
+  void theListFiltersEditsDisablesAndDeletes() {
+    long a = create("telegram.org", "messenger");
+    long b = create("203.0.113.0/24", "lab");
+    given()
+        .get("/watches")
+        .then()
+        .statusCode(200)
+        .body(allOf(containsString("telegram.org"), containsString("203.0.113.0/24")))
+        .body(containsString("2 watches"));
+    given()
+        .get("/watches?tag=lab")
+        .then()
+        .body(allOf(containsString("203.0.113.0/24"), not(containsString(">telegram.org<"))));
+    given().get("/watches?state=blocked").then().statusCode(200).body(containsString("No watches"));
+    given()
+        .get("/watches?state=unknown&kind=host")
+        .then()
+        .body(allOf(containsString("telegram.org"), not(containsString("203.0.113.0/24</a>"))));
+    given()
+        .get("/watches?state=sideways")
+        .then()
+        .statusCode(400)
+        .body(containsString("state is up, down, blocked or unknown"));
+
+    given()
+        .get("/watches/" + a + "/edit")
+        .then()
+        .statusCode(200)
+        .body(containsString("value=\"telegram.org\""));
+    form()
+        .formParam("target", "telegram.org")
+        .formParam("group", "telegram")
+        .formParam("tags", "messenger, web")
+        .formParam("note", "the web client")
+        .post("/watches/" + a + "/edit")
+        .then()
+        .statusCode(303)
+        .header("Location", endsWith("/watches/" + a + "?notice=saved"));
+    given().get("/api/watches/" + a).then().body(containsString("\"enabled\":false"));
+    form()
+        .formParam("enabled", "true")
+        .formParam("back", "/watches?tag=web")
+        .post("/watches/" + a + "/enabled")
+        .then()
+        .statusCode(303)
+        .header("Location", endsWith("/watches?tag=web"));
+    given()
+        .get("/api/watches/" + a)
+        .then()
+        .body(allOf(containsString("\"enabled\":true"), containsString("the web client")));
+    // A way back that leaves the site is not followed.
+    form()
+        .formParam("enabled", "false")
+        .formParam("back", "//evil.example/")
+        .post("/watches/" + a + "/enabled")
+        .then()
+        .statusCode(303)
+        .header("Location", endsWith("/watches/" + a));
+
+    form().post("/watches/" + b + "/delete").then().statusCode(303);
+    given().get("/api/watches/" + b).then().statusCode(404);
+    given().get("/watches/" + b).then().statusCode(404);
+  }
+
+  @Test
+  void anImportWithABadLineShowsTheLineAndImportsNothing() {
+    String page =
+        given()
+            .multiPart("list", "telegram.org\n149.154.164.0/22\nbad..name\n")
+            .multiPart("group", "telegram")
+            .multiPart("mode", "strict")
+            .post("/watches/import")
+            .then()
+            .statusCode(422)
+            .extract()
+            .asString();
+    assertThat(page)
+        .contains("id=\"bad-lines\"")
+        .contains("<td>3</td>")
+        .contains("bad..name")
+        .contains("nothing was imported")
+        .contains("telegram.org\n149.154.164.0/22"); // the pasted list stays in the box
+    assertThat(Watch.count()).isZero();
+
+    page =
+        given()
+            .multiPart("list", "ignored")
+            .multiPart(
+                "file", "list.txt", "telegram.org\n149.154.164.0/22\n".getBytes(), "text/plain")
+            .multiPart("group", "imported")
+            .multiPart("tags", "refilter")
+            .post("/watches/import")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    assertThat(page).contains("id=\"import-report\"").contains("2 new").contains("imported");
+    assertThat(Watch.count()).isEqualTo(2);
+
+    given()
+        .multiPart("group", "telegram")
+        .post("/watches/import")
+        .then()
+        .statusCode(400)
+        .body(containsString("paste a list here, or choose a file"));
+  }
+
+  @Test
+  void groupsKeepTheirDefaultsAndRefuseBadOnes() {
+    String page =
+        form()
+            .formParam("name", "linkedin")
+            .formParam("interval", "often")
+            .post("/watches/groups")
+            .then()
+            .statusCode(400)
+            .extract()
+            .asString();
+    assertThat(page).contains("a number of seconds");
+    form()
+        .formParam("name", "linkedin")
+        .formParam("interval", "120")
+        .formParam("probes", "tcp_syn")
+        .formParam("routeWithdraw", "keep")
+        .post("/watches/groups")
+        .then()
+        .statusCode(303);
+    given()
+        .get("/api/groups/linkedin")
+        .then()
+        .body(
+            allOf(
+                containsString("\"intervalSeconds\":120"),
+                containsString("\"routeBlocked\":false")));
+    form()
+        .formParam("interval", "")
+        .formParam("routeBlocked", "on")
+        .formParam("routeWithdraw", "2 fortnights")
+        .post("/watches/groups/linkedin")
+        .then()
+        .statusCode(400)
+        .body(containsString("how long routes stay"));
+    given().get("/api/groups/linkedin").then().body(containsString("\"intervalSeconds\":120"));
+    given()
+        .get("/watches/groups")
+        .then()
+        .statusCode(200)
+        .body(allOf(containsString("every 120 s"), containsString("never (kept)")));
+  }
+
+  @Test
+  void incidentsShowTheirPacketsLikeTcpdump() {
+    long watch = create("s1.lab.test", "lab");
+    long id =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () -> {
+                  Incident i = new Incident();
+                  i.kind = Incident.Kind.STATE_CHANGE.name();
+                  i.watchId = watch;
+                  i.group = "telegram";
+                  i.target = "s1.lab.test";
+                  i.fromState = "UP";
+                  i.toState = "BLOCKED";
+                  i.method = "TCP_RST_INJECTED";
+                  i.confidence = 0.95;
+                  i.at = Instant.now();
+                  i.firstBadAt = i.at.minusSeconds(10);
+                  i.summary = "s1.lab.test: up → blocked (tcp_rst_injected)";
+                  i.evidence = EvidenceViewTest.ROUND;
+                  i.persist();
+                  return i.id;
+                });
+    given()
+        .get("/incidents")
+        .then()
+        .statusCode(200)
+        .body(allOf(containsString("s1.lab.test"), containsString("tcp_rst_injected")));
+    given()
+        .get("/incidents/" + id)
+        .then()
+        .statusCode(200)
+        .body(
+            allOf(
+                containsString("Flags [R.]"),
+                containsString("class=\"bad\""),
+                containsString("/api/probe/captures/run-1/syn.pcap"),
+                containsString("10 s after the first bad round")));
+    given()
+        .get("/watches/" + watch)
+        .then()
+        .statusCode(200)
+        .body(containsString("/incidents/" + id));
+    given()
+        .get("/")
+        .then()
+        .statusCode(200)
+        .body(allOf(containsString("id=\"recent-blocks\""), containsString(">tcp_rst_injected<")));
+    given().get("/incidents?kind=volcano").then().statusCode(400);
+  }
+
+  @Test
+  void routesPageKeepsPinsAndExclusionsAndWritesTheTunnel() {
+    given()
+        .get("/routes")
+        .then()
+        .statusCode(200)
+        .body(allOf(containsString("Switches"), containsString("Tunnel helper")));
+    form()
+        .formParam("prefix", "149.154.160.0/33")
+        .post("/routes/pins")
+        .then()
+        .statusCode(400)
+        .body(containsString("aria-invalid=\"true\""));
+    form()
+        .formParam("prefix", "149.154.160.0/20")
+        .formParam("note", "telegram")
+        .post("/routes/pins")
+        .then()
+        .statusCode(303);
+    given().get("/api/routes/pins").then().body(containsString("149.154.160.0/20"));
+    form()
+        .formParam("serverAddress", "203.0.113.10")
+        .formParam("routerAddress", "nowhere")
+        .post("/routes/tunnel")
+        .then()
+        .statusCode(400)
+        .body(containsString("value=\"nowhere\""));
+    form()
+        .formParam("serverAddress", "203.0.113.10")
+        .formParam("routerAddress", "198.51.100.20")
+        .post("/routes/tunnel")
+        .then()
+        .statusCode(200)
+        .body(allOf(containsString("id=\"tunnel-mikrotik\""), containsString("gre-tunnel1")));
+    form().formParam("dryRun", "on").post("/routes/switches").then().statusCode(200);
+    given().get("/api/routes/switches").then().body(containsString("\"dryRun\":true"));
+  }
+
+  @Test
+  void settingsNameTheKeyOfEverySetting() {
+    given()
+        .get("/settings")
+        .then()
+        .statusCode(200)
+        .body(
+            allOf(
+                containsString("detour.verdict.block-after"),
+                containsString("DETOUR_VERDICT_BLOCK_AFTER"),
+                containsString("detour.probe.interval")));
+  }
+
+  @Test
+  @TestSecurity(user = "watcher", roles = "viewer")
+  void aViewerReadsButChangesNothing() {
+    given().get("/").then().statusCode(200).body(not(containsString("Add a watch")));
+    given().get("/watches").then().statusCode(200);
+    form()
+        .formParam("target", "telegram.org")
+        .formParam("group", "telegram")
+        .post("/watches")
+        .then()
+        .statusCode(403);
+    given().multiPart("list", "telegram.org").post("/watches/import").then().statusCode(403);
+    form().formParam("prefix", "149.154.160.0/20").post("/routes/pins").then().statusCode(403);
+    assertThat(Watch.count()).isZero();
+  }
+
+  private static long create(String target, String tag) {
+    String location =
+        form()
+            .formParam("target", target)
+            .formParam("group", "telegram")
+            .formParam("tags", tag)
+            .formParam("enabled", "on")
+            .post("/watches")
+            .then()
+            .statusCode(303)
+            .extract()
+            .header("Location");
+    return Long.parseLong(location.replaceAll(".*/watches/(\\d+).*", "$1"));
+  }
+}

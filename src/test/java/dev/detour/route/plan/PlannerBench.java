@@ -8,9 +8,9 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Plans the Re:filter list at several budgets and prints a Markdown table (median of 5 runs after 2
- * warm-ups), then compares Re:filter's own summary list with Detour's plan at the same budget. Run
- * by {@code bench/planner}; the argument is the data directory (default {@code
+ * Plans the Re:filter list at several budgets and prints a Markdown table (median time of 5 runs
+ * after 2 warm-ups), then compares Re:filter's own summary list with Detour's plan at the same
+ * budget. Run by {@code bench/planner}; the argument is the data directory (default {@code
  * src/test/resources/data}).
  */
 public final class PlannerBench {
@@ -20,13 +20,19 @@ public final class PlannerBench {
   private PlannerBench() {}
 
   public static void main(String[] args) throws IOException {
-    Path data = Path.of(args.length > 0 ? args[0] : "src/test/resources/data");
+    System.out.print(report(Path.of(args.length > 0 ? args[0] : "src/test/resources/data")));
+  }
+
+  /** The planner's section of docs/benchmarks.md (bench/run). */
+  public static String report(Path data) throws IOException {
+    StringBuilder out = new StringBuilder("## Planner\n\n");
     List<String> blocked = RefilterLists.read(data.resolve("refilter-blocked-ips.lst"));
     List<String> summary = RefilterLists.read(data.resolve("refilter-ipsum.lst"));
-    System.out.printf(Locale.ROOT, "Re:filter blocked list: %,d entries%n%n", blocked.size());
-    System.out.println(
-        "| budget | routes | collateral addresses | collateral % of wanted | uncovered | ms |");
-    System.out.println("|---:|---:|---:|---:|---:|---:|");
+    out.append(
+        String.format(Locale.ROOT, "Re:filter blocked list: %,d entries\n\n", blocked.size()));
+    out.append(
+        "| budget | routes | collateral addresses | collateral % of wanted | uncovered | ms |\n");
+    out.append("|---:|---:|---:|---:|---:|---:|\n");
     for (int budget : BUDGETS) {
       PlanInput in = new PlanInput(blocked, List.of(), budget);
       Plan plan = null;
@@ -38,15 +44,16 @@ public final class PlannerBench {
         }
       }
       Arrays.sort(nanos);
-      System.out.printf(
-          Locale.ROOT,
-          "| %,d | %,d | %,d | %.2f | %,d | %.1f |%n",
-          budget,
-          plan.routes().size(),
-          plan.collateralAddresses(),
-          100.0 * plan.collateralAddresses() / plan.wantedAddresses(),
-          plan.uncoveredAddresses(),
-          nanos[2] / 1e6);
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| %,d | %,d | %,d | %.2f | %,d | %.1f |\n",
+              budget,
+              plan.routes().size(),
+              plan.collateralAddresses(),
+              100.0 * plan.collateralAddresses() / plan.wantedAddresses(),
+              plan.uncoveredAddresses(),
+              nanos[2] / 1e6));
     }
 
     // Unlimited plans count distinct addresses: the summary's, and those of both lists together,
@@ -64,29 +71,32 @@ public final class PlannerBench {
     long wanted = detour.wantedAddresses();
     long collateral = both.wantedAddresses() - wanted;
     long missed = both.wantedAddresses() - routed.wantedAddresses();
-    System.out.println();
-    System.out.println(
-        "| plan | routes | collateral addresses | collateral % of wanted | uncovered |");
-    System.out.println("|---|---:|---:|---:|---:|");
-    System.out.printf(
-        Locale.ROOT,
-        "| Re:filter summary | %,d | %,d | %.2f | %,d |%n",
-        summary.size(),
-        collateral,
-        100.0 * collateral / wanted,
-        missed);
-    System.out.printf(
-        Locale.ROOT,
-        "| Detour | %,d | %,d | %.2f | %,d |%n",
-        detour.routes().size(),
-        detour.collateralAddresses(),
-        100.0 * detour.collateralAddresses() / wanted,
-        detour.uncoveredAddresses());
-    System.out.println();
-    System.out.printf(
-        Locale.ROOT,
-        "Re:filter's summary %s and routes %,.0f times Detour's collateral at the same budget.%n",
-        missed == 0 ? "covers every blocked address" : "misses blocked addresses",
-        (double) collateral / detour.collateralAddresses());
+    out.append("\n");
+    out.append("| plan | routes | collateral addresses | collateral % of wanted | uncovered |\n");
+    out.append("|---|---:|---:|---:|---:|\n");
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "| Re:filter summary | %,d | %,d | %.2f | %,d |\n",
+            summary.size(),
+            collateral,
+            100.0 * collateral / wanted,
+            missed));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "| Detour | %,d | %,d | %.2f | %,d |\n",
+            detour.routes().size(),
+            detour.collateralAddresses(),
+            100.0 * detour.collateralAddresses() / wanted,
+            detour.uncoveredAddresses()));
+    out.append("\n");
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "Re:filter's summary %s and routes %,.0f times Detour's collateral at the same budget.\n",
+            missed == 0 ? "covers every blocked address" : "misses blocked addresses",
+            (double) collateral / detour.collateralAddresses()));
+    return out.toString();
   }
 }

@@ -1,0 +1,427 @@
+package dev.detour.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * {@code bench/run}: Detour's probes against masscan, fping and blackbox_exporter on the same
+ * targets in the same run, plus the planner on the Re:filter list; prints the table and writes
+ * {@code docs/benchmarks.md}. Every figure is the median of {@code --runs} runs; a peer's setting
+ * (masscan's rate, fping's interval, blackbox's concurrency) is the best of a calibration pass.
+ *
+ * <p>Usage: {@code Bench [--runs 3] [--only syn,icmp,http,planner] [--out docs/benchmarks.md]
+ * [--quick]}
+ */
+public final class Bench {
+
+  /** One tool's run: what it did, in how long, at what cost. */
+  record Sample(long probes, long answered, double seconds, double cpuSeconds, long peakRssKb) {
+    double rate() {
+      return answered / seconds;
+    }
+
+    double cpuPerThousand() {
+      return cpuSeconds / probes * 1000;
+    }
+
+    double probesPerCpuSecond() {
+      return probes / Math.max(cpuSeconds, 0.001);
+    }
+  }
+
+  /** A row of the table: a tool at its setting, the median of its runs. */
+  record Row(String section, String tool, String setting, List<Sample> samples, boolean detour) {
+    double median(ToDoubleFunction<Sample> f) {
+      double[] v = samples.stream().mapToDouble(f).sorted().toArray();
+      return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+  }
+
+  interface Runner {
+    Sample run(String setting) throws IOException;
+  }
+
+  final int runs;
+  final boolean quick;
+  final String classpath = System.getProperty("java.class.path");
+  final Path benchDir = Path.of("bench");
+  final List<Row> rows = new ArrayList<>();
+  final List<String> notes = new ArrayList<>();
+  final StringBuilder planner = new StringBuilder();
+
+  Bench(int runs, boolean quick) {
+    this.runs = runs;
+    this.quick = quick;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int runs = 3;
+    boolean quick = false;
+    Set<String> only = new LinkedHashSet<>(List.of("syn", "icmp", "http", "planner"));
+    Path out = Path.of("docs", "benchmarks.md");
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--runs" -> runs = Integer.parseInt(args[++i]);
+        case "--only" -> only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
+        case "--out" -> out = Path.of(args[++i]);
+        case "--quick" -> quick = true;
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    Bench bench = new Bench(runs, quick);
+    if (only.stream().anyMatch(s -> List.of("syn", "icmp", "http").contains(s))) {
+      try (BenchLab lab = new BenchLab(bench.classpath, 16)) {
+        if (only.contains("syn")) {
+          bench.syn(lab);
+        }
+        if (only.contains("icmp")) {
+          bench.icmp();
+        }
+        if (only.contains("http")) {
+          bench.http();
+        }
+      }
+    }
+    if (only.contains("planner")) {
+      bench.planner();
+    }
+    String report = bench.report();
+    System.out.println(report);
+    Files.writeString(out, report);
+    System.out.println("written to " + out);
+  }
+
+  // ------------------------------------------------------------------------------ sections
+
+  void syn(BenchLab lab) throws IOException {
+    int count = quick ? 2000 : 8000;
+    measure("TCP SYN", "Detour", "64 at once", true, s -> detour("syn", count, 64));
+    int ports = lab.webPorts();
+    long targets = 65536L * ports;
+    String best =
+        calibrate(
+            quick ? List.of("100000", "400000") : List.of("100000", "250000", "500000", "1000000"),
+            rate -> masscan(rate, ports, targets));
+    measure("TCP SYN", "masscan", "--rate " + best, false, rate -> masscan(best, ports, targets));
+    blackbox("TCP SYN", "tcp_connect", 65535, ports);
+  }
+
+  void icmp() throws IOException {
+    int count = quick ? 2000 : 8000;
+    measure("ICMP echo", "Detour", "64 at once", true, s -> detour("icmp", count, 64));
+    String best =
+        calibrate(quick ? List.of("1", "0.1") : List.of("1", "0.1", "0.01"), i -> fping(i));
+    measure("ICMP echo", "fping", "-i " + best, false, i -> fping(best));
+    blackbox("ICMP echo", "icmp", 65535, 1);
+  }
+
+  void http() throws IOException {
+    int count = quick ? 1000 : 4000;
+    measure("HTTP GET", "Detour", "64 at once", true, s -> detour("http", count, 64));
+    blackbox("HTTP GET", "http_2xx", 65535, 1);
+  }
+
+  void planner() throws Exception {
+    Path data = Path.of("src", "test", "resources", "data");
+    planner.append(dev.detour.route.plan.PlannerBench.report(data));
+  }
+
+  // ------------------------------------------------------------------------------ tools
+
+  private Sample detour(String kind, int count, int concurrency) throws IOException {
+    Tools.Run run =
+        Tools.timed(
+            BenchLab.PROBE,
+            1800,
+            List.of(
+                "java",
+                "-Xmx512m",
+                "-cp",
+                classpath,
+                ProbeRun.class.getName(),
+                kind,
+                "198.18.0.1",
+                String.valueOf(count),
+                String.valueOf(BenchLab.FIRST_PORT),
+                String.valueOf(concurrency),
+                "1000000"));
+    String line = run.output().strip();
+    String[] f = line.split(" ");
+    long probes = Long.parseLong(f[0]);
+    long answered = Long.parseLong(f[1]);
+    if (answered < probes * 9 / 10) {
+      notes.add("Detour " + kind + ": only " + answered + " of " + probes + " answered: " + line);
+    }
+    return new Sample(
+        probes, answered, Double.parseDouble(f[2]), run.cpuSeconds(), run.peakRssKb());
+  }
+
+  private Sample masscan(String rate, int ports, long targets) throws IOException {
+    Path list = Files.createTempFile("masscan", ".txt");
+    try {
+      Tools.Run run =
+          Tools.timed(
+              BenchLab.PROBE,
+              600,
+              List.of(
+                  "masscan",
+                  "198.18.0.0/16",
+                  "-p" + BenchLab.FIRST_PORT + "-" + (BenchLab.FIRST_PORT + ports - 1),
+                  "--rate",
+                  rate,
+                  "--wait",
+                  "1",
+                  "--adapter",
+                  BenchLab.DEVICE,
+                  "--adapter-ip",
+                  BenchLab.PROBE_ADDRESS,
+                  "--router-ip",
+                  BenchLab.FAR_ADDRESS,
+                  "-oL",
+                  list.toString()));
+      long open = Files.readAllLines(list).stream().filter(l -> l.startsWith("open ")).count();
+      return new Sample(targets, open, run.seconds(), run.cpuSeconds(), run.peakRssKb());
+    } finally {
+      Files.deleteIfExists(list);
+    }
+  }
+
+  private Sample fping(String interval) throws IOException {
+    Tools.Run run =
+        Tools.timed(
+            BenchLab.PROBE,
+            600,
+            List.of(
+                "sh",
+                "-c",
+                "fping -g 198.18.0.1 198.18.255.254 -a -q -r 0 -t 1000 -i "
+                    + interval
+                    + " | wc -l; true"));
+    long alive = Long.parseLong(run.output().strip());
+    return new Sample(65534, alive, run.seconds(), run.cpuSeconds(), run.peakRssKb());
+  }
+
+  /** blackbox_exporter driven by wrk at the best concurrency of a calibration pass. */
+  private void blackbox(String section, String module, int count, int ports) throws IOException {
+    int seconds = quick ? 3 : 8;
+    String best =
+        calibrate(
+            quick ? List.of("16", "128") : List.of("16", "64", "256"),
+            c -> blackboxRun(module, count, ports, c, Math.max(2, seconds / 2)));
+    measure(
+        section,
+        "blackbox_exporter " + module,
+        best + " at once",
+        false,
+        c -> blackboxRun(module, count, ports, best, seconds));
+  }
+
+  private Sample blackboxRun(String module, int count, int ports, String connections, int seconds)
+      throws IOException {
+    Tools.Daemon exporter =
+        new Tools.Daemon(
+            BenchLab.PROBE,
+            List.of(
+                "prometheus-blackbox-exporter",
+                "--config.file=" + benchDir.resolve("blackbox.yml").toAbsolutePath(),
+                "--web.listen-address=127.0.0.1:9115",
+                "--log.level=warn"));
+    try {
+      waitForPort("127.0.0.1", 9115, exporter);
+      Tools.Run wrk =
+          Tools.timed(
+              BenchLab.PROBE,
+              seconds + 60L,
+              List.of(
+                  "wrk",
+                  "-t",
+                  "2",
+                  "-c",
+                  connections,
+                  "-d",
+                  seconds + "s",
+                  "--timeout",
+                  "5s",
+                  "-s",
+                  benchDir.resolve("blackbox.lua").toAbsolutePath().toString(),
+                  "http://127.0.0.1:9115",
+                  "--",
+                  module,
+                  String.valueOf(count),
+                  String.valueOf(BenchLab.FIRST_PORT),
+                  String.valueOf(ports)));
+      Tools.Run cost = exporter.stop();
+      for (String line : wrk.output().split("\n")) {
+        if (line.startsWith("BENCH_WRK")) {
+          String[] f = line.split(" ");
+          return new Sample(
+              Long.parseLong(f[1]),
+              Long.parseLong(f[2]),
+              Double.parseDouble(f[3]),
+              cost.cpuSeconds(),
+              cost.peakRssKb());
+        }
+      }
+      throw new IOException("wrk printed no result:\n" + wrk.output());
+    } finally {
+      if (exporter.alive()) {
+        exporter.stop();
+      }
+    }
+  }
+
+  private static void waitForPort(String host, int port, Tools.Daemon daemon) throws IOException {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      try {
+        Tools.sh(
+            "ip netns exec "
+                + BenchLab.PROBE
+                + " curl -sf -o /dev/null http://"
+                + host
+                + ":"
+                + port
+                + "/");
+        return;
+      } catch (IOException e) {
+        if (!daemon.alive()) {
+          throw new IOException("it exited:\n" + daemon.log());
+        }
+        BenchLab.sleep(100);
+      }
+    }
+    throw new IOException("nothing listens on " + host + ":" + port + " after 10 s");
+  }
+
+  // ------------------------------------------------------------------------------ runs
+
+  private String calibrate(List<String> settings, Runner runner) throws IOException {
+    String best = null;
+    double bestRate = -1;
+    for (String setting : settings) {
+      Sample s = runner.run(setting);
+      System.out.printf(Locale.ROOT, "  calibrating %s: %.0f answered/s%n", setting, s.rate());
+      if (s.rate() > bestRate) {
+        bestRate = s.rate();
+        best = setting;
+      }
+    }
+    return best;
+  }
+
+  private void measure(String section, String tool, String setting, boolean detour, Runner runner)
+      throws IOException {
+    List<Sample> samples = new ArrayList<>();
+    for (int i = 0; i < runs; i++) {
+      Sample s = runner.run(setting);
+      System.out.printf(
+          Locale.ROOT,
+          "%s / %s: %d probes, %d answered in %.2f s, %.2f CPU s, %d MB%n",
+          section,
+          tool,
+          s.probes(),
+          s.answered(),
+          s.seconds(),
+          s.cpuSeconds(),
+          s.peakRssKb() / 1024);
+      samples.add(s);
+    }
+    rows.add(new Row(section, tool, setting, samples, detour));
+  }
+
+  // ------------------------------------------------------------------------------ report
+
+  String report() throws IOException {
+    StringBuilder md = new StringBuilder();
+    md.append("# Benchmarks\n\n");
+    md.append("Written by `bench/run` (see [bench/README.md](../bench/README.md)) on ")
+        .append(ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")))
+        .append(": ")
+        .append(machine())
+        .append(". Every figure is the median of ")
+        .append(runs)
+        .append(" runs")
+        .append(quick ? " (quick mode: smaller runs)" : "")
+        .append(". Peers and Detour probe the same targets in the same run: 198.18.0.0/16,")
+        .append(" answered by one network namespace through a local route, over a veth pair.\n\n");
+    if (!rows.isEmpty()) {
+      md.append("## Probe rates and cost\n\n");
+      md.append(
+          "| Probe | Tool | Setting | Probes per run | Answered/s | Detour ÷ peer"
+              + " | CPU s per 1,000 | Probes per CPU s | Detour ÷ peer | Peak RSS MB |\n");
+      md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (Row row : rows) {
+        Row detour =
+            rows.stream()
+                .filter(r -> r.detour() && r.section().equals(row.section()))
+                .findFirst()
+                .orElse(null);
+        double rate = row.median(Sample::rate);
+        double perCpu = row.median(Sample::probesPerCpuSecond);
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | %s | %,d | %,.0f | %s | %.3f | %,.0f | %s | %,d |\n",
+                row.section(),
+                row.detour() ? "**Detour**" : row.tool(),
+                row.setting(),
+                (long) row.median(Sample::probes),
+                rate,
+                ratio(detour, row, detour == null ? 0 : detour.median(Sample::rate), rate),
+                row.median(Sample::cpuPerThousand),
+                perCpu,
+                ratio(
+                    detour,
+                    row,
+                    detour == null ? 0 : detour.median(Sample::probesPerCpuSecond),
+                    perCpu),
+                (long) row.median(s -> s.peakRssKb() / 1024.0)));
+      }
+      md.append(
+          "\nDetour's TCP SYN probe sends both SYN shapes (44 and 60 bytes) to each target, so it"
+              + " counts two probes per target; masscan and blackbox count one. Detour's CPU and"
+              + " RSS include its JVM's start; blackbox_exporter's are its own process's while"
+              + " wrk drives it (wrk's are not counted, as Prometheus's would not be).\n");
+    }
+    if (!notes.isEmpty()) {
+      md.append("\nNoticed during the run:\n\n");
+      notes.forEach(n -> md.append("- ").append(n).append('\n'));
+    }
+    if (planner.length() > 0) {
+      md.append('\n').append(planner);
+    }
+    return md.toString();
+  }
+
+  private static String ratio(Row detour, Row row, double detourValue, double value) {
+    if (detour == null || row.detour() || value <= 0) {
+      return "";
+    }
+    return String.format(Locale.ROOT, "%.2f×", detourValue / value);
+  }
+
+  private static String machine() throws IOException {
+    String cpu =
+        Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+            .filter(l -> l.startsWith("model name"))
+            .findFirst()
+            .map(l -> l.substring(l.indexOf(':') + 1).strip())
+            .orElse("unknown CPU");
+    return Runtime.getRuntime().availableProcessors()
+        + " × "
+        + cpu
+        + ", Linux "
+        + System.getProperty("os.version")
+        + ", Java "
+        + System.getProperty("java.version");
+  }
+}

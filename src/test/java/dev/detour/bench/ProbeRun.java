@@ -1,0 +1,138 @@
+package dev.detour.bench;
+
+import dev.detour.probe.http.BlockPages;
+import dev.detour.probe.http.HttpEvidence;
+import dev.detour.probe.http.HttpProbe;
+import dev.detour.probe.icmp.IcmpEvidence;
+import dev.detour.probe.icmp.IcmpProbe;
+import dev.detour.probe.packet.PacketBudget;
+import dev.detour.probe.tcp.SynAnswer;
+import dev.detour.probe.tcp.SynEvidence;
+import dev.detour.probe.tcp.SynProbe;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Detour's side of the probe-rate benchmark, run as its own process so that its CPU time and peak
+ * memory are its own: the production probes (the ones a round runs for each watch) against {@code
+ * count} consecutive addresses from {@code first}, {@code concurrency} at a time, as the monitor's
+ * workers do. Prints one line: {@code probes answered seconds class=n...}.
+ *
+ * <p>Usage: {@code ProbeRun syn|icmp|http <first address> <count> <port> <concurrency>
+ * <packets-per-second>}
+ */
+public final class ProbeRun {
+
+  private ProbeRun() {}
+
+  public static void main(String[] args) throws Exception {
+    String kind = args[0];
+    int first = toInt(InetAddress.getByName(args[1]));
+    int count = Integer.parseInt(args[2]);
+    int port = Integer.parseInt(args[3]);
+    int concurrency = Integer.parseInt(args[4]);
+    PacketBudget.configure(Integer.parseInt(args[5]));
+    Duration wait = Duration.ofSeconds(1);
+    SynProbe syn = new SynProbe(wait, 1);
+    IcmpProbe icmp = new IcmpProbe(1, Duration.ZERO, wait);
+    HttpProbe http = new HttpProbe(wait, wait, new BlockPages(List.of(), List.of()));
+    Map<String, AtomicLong> classes = new ConcurrentHashMap<>();
+    AtomicLong probes = new AtomicLong();
+    AtomicLong answered = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    long start = System.nanoTime();
+    for (int i = 0; i < count; i++) {
+      Inet4Address target = toAddress(first + i);
+      pool.execute(
+          () -> {
+            try {
+              switch (kind) {
+                case "syn" -> {
+                  for (SynEvidence e : syn.probe(target, port, null, null)) {
+                    count(
+                        classes,
+                        probes,
+                        answered,
+                        e.answer().name(),
+                        e.answer() != SynAnswer.TIMEOUT);
+                  }
+                }
+                case "icmp" -> {
+                  IcmpEvidence e = icmp.probe(target, null, null);
+                  count(
+                      classes,
+                      probes,
+                      answered,
+                      e.replies().isEmpty() ? "NONE" : "ECHO_REPLY",
+                      !e.replies().isEmpty());
+                }
+                case "http" -> {
+                  HttpEvidence e = http.get(target, port, false, null, "/", null);
+                  Integer status = e.status();
+                  count(
+                      classes,
+                      probes,
+                      answered,
+                      status == null ? "FAILED" : "HTTP_" + status,
+                      status != null && status / 100 == 2);
+                }
+                default -> throw new IllegalArgumentException("unknown probe " + kind);
+              }
+            } catch (Exception e) {
+              count(classes, probes, answered, "ERROR " + e.getClass().getSimpleName(), false);
+            }
+          });
+    }
+    pool.shutdown();
+    if (!pool.awaitTermination(30, TimeUnit.MINUTES)) {
+      throw new IllegalStateException("probes did not finish within 30 minutes");
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    StringBuilder line = new StringBuilder();
+    line.append(probes.get()).append(' ').append(answered.get()).append(' ');
+    line.append(String.format(java.util.Locale.ROOT, "%.3f", seconds));
+    new TreeMap<>(classes)
+        .forEach(
+            (k, v) -> line.append(' ').append(k.replace(' ', '_')).append('=').append(v.get()));
+    System.out.println(line);
+  }
+
+  private static void count(
+      Map<String, AtomicLong> classes,
+      AtomicLong probes,
+      AtomicLong answered,
+      String name,
+      boolean ok) {
+    probes.incrementAndGet();
+    if (ok) {
+      answered.incrementAndGet();
+    }
+    classes.computeIfAbsent(name, k -> new AtomicLong()).incrementAndGet();
+  }
+
+  static int toInt(InetAddress address) {
+    byte[] b = address.getAddress();
+    return (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
+  }
+
+  static Inet4Address toAddress(int value) {
+    try {
+      return (Inet4Address)
+          InetAddress.getByAddress(
+              new byte[] {
+                (byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value
+              });
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

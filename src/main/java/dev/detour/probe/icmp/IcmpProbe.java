@@ -6,9 +6,10 @@ import dev.detour.probe.Probe;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
 import dev.detour.probe.packet.Frames;
+import dev.detour.probe.packet.PacketChannel;
 import dev.detour.probe.packet.PacketView;
-import dev.detour.probe.packet.RawChannel;
 import dev.detour.probe.packet.Route;
+import dev.detour.probe.packet.SharedCapture;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -20,10 +21,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Echo requests over raw packets: round trip, reply TTL (hop estimate), IP-ID and loss. */
 @Singleton
 public final class IcmpProbe implements Probe {
+
+  private static final AtomicInteger NEXT_ID =
+      new AtomicInteger(ThreadLocalRandom.current().nextInt(65535));
 
   private final int count;
   private final Duration spacing;
@@ -62,9 +67,11 @@ public final class IcmpProbe implements Probe {
 
   public IcmpEvidence probe(Inet4Address target, String device, Path pcap) throws IOException {
     Route route = Route.lookup(target, device);
-    int identifier = ThreadLocalRandom.current().nextInt(1, 65536);
-    String filter = "icmp and (icmp[0] == 0 or icmp[0] == 3 or icmp[0] == 11)";
-    try (RawChannel channel = RawChannel.open(route, filter)) {
+    // Distinct for probes under way at once: the shared capture tells their replies apart by it.
+    int identifier = 1 + Math.floorMod(NEXT_ID.getAndIncrement(), 65535);
+    try (PacketChannel channel =
+        SharedCapture.open(
+            route, List.of(SharedCapture.Key.echo(target.getHostAddress(), identifier)))) {
       Inet4Address source = channel.source();
       Map<Integer, PacketView> sent = new HashMap<>();
       List<PacketView> seen = new ArrayList<>();

@@ -3,7 +3,6 @@ package dev.detour.probe.packet;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -17,7 +16,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
-import org.pcap4j.core.PcapDumper;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface;
@@ -31,15 +29,12 @@ import org.pcap4j.util.LinkLayerAddress;
 import org.pcap4j.util.MacAddress;
 
 /**
- * One probe's raw packets on one interface: sends crafted IPv4 packets (framed for the link) and
- * captures what comes back through a BPF filter, keeping every frame sent and received so the
- * exchange can be shown as tcpdump lines and saved as a pcap file.
+ * One probe's raw packets on one interface with a capture of its own: what comes back is what a BPF
+ * filter lets through (the trace's TTL-limited probes draw answers from every hop on the path).
  *
  * <p>Opened before the first packet is sent, so no answer can come before the capture.
  */
-public final class RawChannel implements AutoCloseable {
-
-  private static final int SNAPLEN = 512;
+public final class RawChannel implements PacketChannel {
 
   /**
    * An idle capture polls at 0.2 ms right after a packet and backs off to 10 ms: answers' times
@@ -59,9 +54,6 @@ public final class RawChannel implements AutoCloseable {
   private static final Semaphore OPEN = new Semaphore(MAX_OPEN);
 
   private boolean closed;
-
-  /** A frame of this exchange, as bytes on the link, with its time. */
-  public record Frame(long nanos, byte[] bytes, boolean sent, PacketView view) {}
 
   private final PcapHandle handle;
   private final Route route;
@@ -148,7 +140,7 @@ public final class RawChannel implements AutoCloseable {
     }
   }
 
-  private static MacAddress ownMac(String device) throws IOException {
+  static MacAddress ownMac(String device) throws IOException {
     try {
       PcapNetworkInterface nif = Pcaps.getDevByName(device);
       if (nif != null) {
@@ -166,15 +158,17 @@ public final class RawChannel implements AutoCloseable {
     return MacAddress.getByName(text);
   }
 
+  @Override
   public Route route() {
     return route;
   }
 
-  public Inet4Address source() throws IOException {
-    return (Inet4Address) InetAddress.getByName(route.source());
+  @Override
+  public boolean ethernet() {
+    return ethernet;
   }
 
-  /** Sends one IPv4 packet; returns what was sent. */
+  @Override
   public PacketView send(IpV4Packet.Builder ip) throws IOException {
     Packet packet =
         ethernet
@@ -199,10 +193,7 @@ public final class RawChannel implements AutoCloseable {
     return view;
   }
 
-  /**
-   * Captures until {@code deadlineNanos} (System.nanoTime) or until {@code enough} holds for what
-   * was captured; returns what this call captured.
-   */
+  @Override
   public List<PacketView> capture(long deadlineNanos, Predicate<List<PacketView>> enough)
       throws IOException {
     List<PacketView> got = new ArrayList<>();
@@ -233,28 +224,16 @@ public final class RawChannel implements AutoCloseable {
   }
 
   private PacketView view(byte[] bytes, long nanos) {
+    return view(ethernet, bytes, nanos);
+  }
+
+  static PacketView view(boolean ethernet, byte[] bytes, long nanos) {
     return ethernet ? PacketView.ofEthernet(bytes, nanos) : PacketView.ofIp(bytes, nanos);
   }
 
-  /** Every frame sent and captured, in order. */
+  @Override
   public List<Frame> frames() {
     return List.copyOf(frames);
-  }
-
-  /** Writes the exchange as a pcap file that tcpdump and Wireshark read. */
-  public void writePcap(Path file) throws IOException {
-    try (PcapHandle dead =
-            Pcaps.openDead(ethernet ? DataLinkType.EN10MB : DataLinkType.RAW, SNAPLEN);
-        PcapDumper dumper = dead.dumpOpen(file.toString())) {
-      for (Frame frame :
-          frames.stream().sorted((a, b) -> Long.compare(a.nanos(), b.nanos())).toList()) {
-        Timestamp at = new Timestamp(frame.nanos() / 1_000_000);
-        at.setNanos((int) (frame.nanos() % 1_000_000_000L));
-        dumper.dumpRaw(frame.bytes(), at);
-      }
-    } catch (PcapNativeException | NotOpenException e) {
-      throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
-    }
   }
 
   static long nowNanos() {
@@ -280,11 +259,7 @@ public final class RawChannel implements AutoCloseable {
     static MacAddress resolve(Route route) throws IOException {
       String hop = route.nextHop();
       for (int attempt = 0; attempt < 40; attempt++) {
-        String output =
-            Commands.run(
-                List.of("ip", "-4", "neigh", "show", "to", hop, "dev", route.device()),
-                5,
-                TimeUnit.SECONDS);
+        String output = IpBatch.ask("neigh show to " + hop + " dev " + route.device());
         int at = output.indexOf("lladdr ");
         if (at >= 0) {
           return MacAddress.getByName(output.substring(at + 7).split("\\s+")[0]);

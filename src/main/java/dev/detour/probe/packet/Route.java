@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,12 +63,9 @@ public record Route(String destination, String device, String gateway, String so
   }
 
   private static Route ask(InetAddress destination, String device) throws IOException {
-    List<String> command =
-        new ArrayList<>(List.of("ip", "-4", "-o", "route", "get", destination.getHostAddress()));
-    if (device != null) {
-      command.addAll(List.of("oif", device));
-    }
-    String output = Commands.run(command, 5, TimeUnit.SECONDS);
+    String output =
+        IpBatch.ask(
+            "route get " + destination.getHostAddress() + (device != null ? " oif " + device : ""));
     return parse(destination.getHostAddress(), output);
   }
 

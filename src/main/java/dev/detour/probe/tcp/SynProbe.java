@@ -6,9 +6,10 @@ import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
 import dev.detour.probe.ProbeThreads;
 import dev.detour.probe.packet.Frames;
+import dev.detour.probe.packet.PacketChannel;
 import dev.detour.probe.packet.PacketView;
-import dev.detour.probe.packet.RawChannel;
 import dev.detour.probe.packet.Route;
+import dev.detour.probe.packet.SharedCapture;
 import dev.detour.probe.packet.SynShape;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -119,15 +120,9 @@ public final class SynProbe implements Probe {
       throws IOException {
     Route route = Route.lookup(target, device);
     int sourcePort = FIRST_PORT + Math.floorMod(NEXT_PORT.getAndIncrement(), PORTS);
-    String filter =
-        "(tcp and src host "
-            + target.getHostAddress()
-            + " and src port "
-            + port
-            + " and dst port "
-            + sourcePort
-            + ") or (icmp and (icmp[0] == 3 or icmp[0] == 11))";
-    try (RawChannel channel = RawChannel.open(route, filter)) {
+    try (PacketChannel channel =
+        SharedCapture.open(
+            route, List.of(SharedCapture.Key.tcp(target.getHostAddress(), port, sourcePort)))) {
       long seq = ThreadLocalRandom.current().nextLong(1, 1L << 32);
       Inet4Address source = channel.source();
       IpV4Packet.Builder syn = Frames.syn(source, target, sourcePort, port, seq, shape, 64);

@@ -1,0 +1,347 @@
+package dev.detour.probe.packet;
+
+import dev.detour.probe.tcp.SynProbe;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import org.jboss.logging.Logger;
+import org.pcap4j.core.BpfProgram;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface;
+import org.pcap4j.packet.EthernetPacket;
+import org.pcap4j.packet.IpV4Packet;
+import org.pcap4j.packet.Packet;
+import org.pcap4j.packet.namednumber.DataLinkType;
+import org.pcap4j.packet.namednumber.EtherType;
+import org.pcap4j.util.MacAddress;
+
+/**
+ * One capture per interface that every SYN and echo probe shares, the way a scanner works: a reader
+ * thread takes each answer off the ring and hands it to the probe it concerns, matched by {@link
+ * Key} (target, ports, echo identifier — the same identity an ICMP error quotes back). A probe then
+ * costs a map entry and a packet, not a capture of its own: opening a capture with its BPF program
+ * and ring per probe was most of the CPU a probe round took (bench/run has the figures).
+ *
+ * <p>The capture closes itself after a while with no probe, so it never outlives its interface.
+ */
+public final class SharedCapture {
+
+  private static final Logger LOG = Logger.getLogger(SharedCapture.class);
+
+  /** What the shared capture lets through: answers to probe ports, echo replies, ICMP errors. */
+  static final String FILTER =
+      "(tcp and dst portrange "
+          + SynProbe.FIRST_PORT
+          + "-"
+          + (SynProbe.FIRST_PORT + SynProbe.PORTS - 1)
+          + ") or (icmp and (icmp[0] == 0 or icmp[0] == 3 or icmp[0] == 11))";
+
+  private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
+  private static final long POLL_MIN_NANOS = 50_000;
+  private static final long POLL_MAX_NANOS = 2_000_000;
+
+  /**
+   * Longest a waiting probe sleeps before looking at its clock again (its linger, its deadline).
+   */
+  private static final long WAIT_MAX_NANOS = 50_000_000;
+
+  private static final Map<String, SharedCapture> CAPTURES = new ConcurrentHashMap<>();
+
+  /**
+   * What an answer is matched to its probe by: the probe packet's identity, read off the answer
+   * itself or off the probe an ICMP error quotes.
+   */
+  public record Key(int protocol, String address, int a, int b) {
+
+    /** A SYN from {@code sourcePort} to {@code target}:{@code targetPort}. */
+    public static Key tcp(String target, int targetPort, int sourcePort) {
+      return new Key(6, target, targetPort, sourcePort);
+    }
+
+    /** An echo request to {@code target} with {@code identifier}. */
+    public static Key echo(String target, int identifier) {
+      return new Key(1, target, identifier, 0);
+    }
+
+    static Key of(PacketView p) {
+      if (p.tcp() != null) {
+        return tcp(p.source(), p.tcp().sourcePort(), p.tcp().destinationPort());
+      }
+      PacketView.Icmp icmp = p.icmp();
+      if (icmp == null) {
+        return null;
+      }
+      if (icmp.type() == PacketView.Icmp.ECHO_REPLY) {
+        return echo(p.source(), icmp.identifier());
+      }
+      PacketView q = p.quoted();
+      if (q == null) {
+        return null;
+      }
+      if (q.tcp() != null) {
+        return tcp(q.destination(), q.tcp().destinationPort(), q.tcp().sourcePort());
+      }
+      return q.icmp() == null ? null : echo(q.destination(), q.icmp().identifier());
+    }
+  }
+
+  private final String name;
+  private final String device;
+  private final PcapHandle rx;
+  private final PcapHandle tx;
+  private final boolean ethernet;
+  private final MacAddress ownMac;
+  private final Map<Key, Channel> channels = new ConcurrentHashMap<>();
+  private volatile long lastUsed = System.nanoTime();
+  private volatile boolean closed;
+
+  private SharedCapture(String name, String device) throws IOException {
+    this.name = name;
+    this.device = device;
+    Libpcap.Result pcap = Libpcap.load();
+    if (pcap.version().isEmpty()) {
+      throw new IOException(pcap.problem());
+    }
+    PcapHandle in = null;
+    PcapHandle out = null;
+    try {
+      in = handle(device, 16 * 1024 * 1024, FILTER);
+      // Sending has a handle of its own that captures nothing: libpcap handles are not meant to
+      // be read and written from two threads at once.
+      out = handle(device, 128 * 1024, "less 1");
+      this.ethernet = in.getDlt().equals(DataLinkType.EN10MB);
+      this.ownMac = ethernet ? RawChannel.ownMac(device) : null;
+    } catch (PcapNativeException | NotOpenException | IOException | RuntimeException e) {
+      if (in != null) {
+        in.close();
+      }
+      if (out != null) {
+        out.close();
+      }
+      throw new IOException(
+          "cannot capture on " + device + " (" + e.getMessage() + "); raw probes need CAP_NET_RAW",
+          e);
+    }
+    this.rx = in;
+    this.tx = out;
+  }
+
+  private static PcapHandle handle(String device, int buffer, String filter)
+      throws PcapNativeException, NotOpenException {
+    PcapHandle handle =
+        new PcapHandle.Builder(device)
+            .snaplen(PacketChannel.SNAPLEN)
+            .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
+            .timeoutMillis(10)
+            .immediateMode(true)
+            .bufferSize(buffer)
+            .direction(PcapHandle.PcapDirection.IN)
+            .build();
+    try {
+      handle.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE);
+      handle.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
+      return handle;
+    } catch (PcapNativeException | NotOpenException | RuntimeException e) {
+      handle.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A channel on the route's interface that receives the answers matching {@code keys}; register
+   * before sending, so no answer can come first.
+   */
+  public static PacketChannel open(Route route, List<Key> keys) throws IOException {
+    if (route.device().equals("lo")) {
+      throw new IOException(
+          "raw probes cannot reach this host's own addresses: the kernel ignores packets crafted"
+              + " onto loopback");
+    }
+    SharedCapture capture = of(route.device());
+    MacAddress next = capture.ethernet ? RawChannel.Neighbors.resolve(route) : null;
+    Channel channel = capture.new Channel(route, next, keys);
+    for (Key key : keys) {
+      if (capture.channels.putIfAbsent(key, channel) != null) {
+        channel.close();
+        throw new IOException("another probe of " + key + " is under way");
+      }
+    }
+    capture.lastUsed = System.nanoTime();
+    return channel;
+  }
+
+  private static synchronized SharedCapture of(String device) throws IOException {
+    String name = Route.namespace() + "|" + device;
+    SharedCapture capture = CAPTURES.get(name);
+    if (capture != null && !capture.closed) {
+      return capture;
+    }
+    capture = new SharedCapture(name, device);
+    CAPTURES.put(name, capture);
+    // Started from this thread, so the reader lives in the capture's network namespace too.
+    Thread reader = new Thread(capture::read, "detour-capture-" + device);
+    reader.setDaemon(true);
+    reader.start();
+    return capture;
+  }
+
+  private void read() {
+    long idle = POLL_MIN_NANOS;
+    try {
+      while (!closed) {
+        Packet packet = rx.getNextPacket();
+        if (packet == null) {
+          if (channels.isEmpty() && System.nanoTime() - lastUsed > IDLE_NANOS) {
+            break;
+          }
+          LockSupport.parkNanos(channels.isEmpty() ? POLL_MAX_NANOS * 5 : idle);
+          idle = Math.min(POLL_MAX_NANOS, idle * 2);
+          continue;
+        }
+        idle = POLL_MIN_NANOS;
+        java.sql.Timestamp at = rx.getTimestamp();
+        long nanos =
+            at == null
+                ? RawChannel.nowNanos()
+                : at.getTime() / 1000 * 1_000_000_000L + at.getNanos();
+        byte[] bytes = packet.getRawData();
+        PacketView view = RawChannel.view(ethernet, bytes, nanos);
+        Key key = view == null ? null : Key.of(view);
+        Channel channel = key == null ? null : channels.get(key);
+        if (channel != null) {
+          channel.deliver(new PacketChannel.Frame(nanos, bytes, false, view));
+        }
+      }
+    } catch (NotOpenException | RuntimeException e) {
+      LOG.debugf("Capture on %s ended: %s", device, e.getMessage());
+    } finally {
+      close();
+    }
+  }
+
+  private void close() {
+    synchronized (SharedCapture.class) {
+      closed = true;
+      CAPTURES.remove(name, this);
+    }
+    rx.close();
+    synchronized (tx) {
+      tx.close();
+    }
+  }
+
+  private PacketChannel.Frame send(MacAddress next, IpV4Packet.Builder ip) throws IOException {
+    Packet packet =
+        ethernet
+            ? new EthernetPacket.Builder()
+                .srcAddr(ownMac)
+                .dstAddr(next)
+                .type(EtherType.IPV4)
+                .payloadBuilder(ip)
+                .paddingAtBuild(true)
+                .build()
+            : ip.build();
+    PacketBudget.acquire();
+    long now = RawChannel.nowNanos();
+    try {
+      synchronized (tx) {
+        if (closed) {
+          throw new IOException("the capture on " + device + " closed");
+        }
+        tx.sendPacket(packet);
+      }
+    } catch (PcapNativeException | NotOpenException e) {
+      throw new IOException("cannot send on " + device + ": " + e.getMessage(), e);
+    }
+    lastUsed = System.nanoTime();
+    byte[] bytes = packet.getRawData();
+    return new PacketChannel.Frame(now, bytes, true, RawChannel.view(ethernet, bytes, now));
+  }
+
+  /** One probe's share of the capture. */
+  private final class Channel implements PacketChannel {
+    private final Route route;
+    private final MacAddress next;
+    private final List<Key> keys;
+    private final List<Frame> frames = Collections.synchronizedList(new ArrayList<>());
+    private final ArrayDeque<PacketView> pending = new ArrayDeque<>();
+
+    Channel(Route route, MacAddress next, List<Key> keys) {
+      this.route = route;
+      this.next = next;
+      this.keys = List.copyOf(keys);
+    }
+
+    void deliver(Frame frame) {
+      frames.add(frame);
+      synchronized (pending) {
+        pending.add(frame.view());
+        pending.notifyAll();
+      }
+    }
+
+    @Override
+    public Route route() {
+      return route;
+    }
+
+    @Override
+    public boolean ethernet() {
+      return ethernet;
+    }
+
+    @Override
+    public PacketView send(IpV4Packet.Builder ip) throws IOException {
+      Frame frame = SharedCapture.this.send(next, ip);
+      frames.add(frame);
+      return frame.view();
+    }
+
+    @Override
+    public List<PacketView> capture(long deadlineNanos, Predicate<List<PacketView>> enough)
+        throws IOException {
+      List<PacketView> got = new ArrayList<>();
+      synchronized (pending) {
+        while (true) {
+          while (!pending.isEmpty()) {
+            got.add(pending.poll());
+          }
+          long left = deadlineNanos - System.nanoTime();
+          if (left <= 0 || enough.test(got)) {
+            return got;
+          }
+          try {
+            TimeUnit.NANOSECONDS.timedWait(pending, Math.min(left, WAIT_MAX_NANOS));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted waiting for answers", e);
+          }
+        }
+      }
+    }
+
+    @Override
+    public List<Frame> frames() {
+      synchronized (frames) {
+        return frames.stream().sorted((a, b) -> Long.compare(a.nanos(), b.nanos())).toList();
+      }
+    }
+
+    @Override
+    public void close() {
+      for (Key key : keys) {
+        channels.remove(key, this);
+      }
+      lastUsed = System.nanoTime();
+    }
+  }
+}

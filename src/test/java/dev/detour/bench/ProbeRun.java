@@ -48,6 +48,7 @@ public final class ProbeRun {
     Map<String, AtomicLong> classes = new ConcurrentHashMap<>();
     AtomicLong probes = new AtomicLong();
     AtomicLong answered = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     long start = System.nanoTime();
     for (int i = 0; i < count; i++) {
@@ -88,6 +89,9 @@ public final class ProbeRun {
                 default -> throw new IllegalArgumentException("unknown probe " + kind);
               }
             } catch (Exception e) {
+              if (errors.incrementAndGet() <= 3) {
+                System.err.println("probe of " + target.getHostAddress() + ": " + e);
+              }
               count(classes, probes, answered, "ERROR " + e.getClass().getSimpleName(), false);
             }
           });

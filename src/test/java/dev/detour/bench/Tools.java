@@ -46,6 +46,47 @@ final class Tools {
     }
   }
 
+  /**
+   * Like {@link #timed}, for a program that does not always exit when done (masscan's known hang
+   * after its wait, "waiting -N-secs"): once a status line of its error output satisfies {@code
+   * done}, its wall time is taken and it is interrupted as Ctrl-C would.
+   */
+  static Run timedUntil(
+      String ns, long limitSeconds, List<String> command, java.util.function.Predicate<String> done)
+      throws IOException {
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+    full.addAll(List.of("/usr/bin/time", "-f", MARK + " %e %U %S %M"));
+    full.addAll(command);
+    long start = System.nanoTime();
+    Process p = new ProcessBuilder(full).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    p.getOutputStream().close();
+    StringBuilder err = new StringBuilder();
+    StringBuilder line = new StringBuilder();
+    double seconds = -1;
+    java.io.InputStream in = p.getErrorStream();
+    for (int c = in.read(); c >= 0; c = in.read()) {
+      if (c == '\r' || c == '\n') {
+        if (seconds < 0 && done.test(line.toString())) {
+          seconds = (System.nanoTime() - start) / 1e9;
+          sh("pkill -INT -P " + p.pid() + "; sleep 0.3; pkill -INT -P " + p.pid() + "; true");
+        }
+        err.append(line).append('\n');
+        line.setLength(0);
+      } else {
+        line.append((char) c);
+      }
+      if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(limitSeconds)) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        throw new IOException(String.join(" ", full) + " ran over " + limitSeconds + " s");
+      }
+    }
+    err.append(line);
+    waitFor(p, 30, full);
+    Run run = parse("", err.toString(), full);
+    return new Run(
+        run.output(), seconds > 0 ? seconds : run.seconds(), run.cpuSeconds(), run.peakRssKb());
+  }
+
   /** A program started under GNU time that runs until {@link #stop}: a peer's daemon. */
   static final class Daemon {
     private final Process process;
@@ -102,7 +143,8 @@ final class Tools {
   }
 
   private static Run parse(String out, String err, List<String> command) throws IOException {
-    for (String line : err.split("\n")) {
+    for (String line : err.split("[\r\n]")) {
+      line = line.strip();
       if (line.startsWith(MARK)) {
         String[] f = line.split(" ");
         return new Run(

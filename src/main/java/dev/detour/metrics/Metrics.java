@@ -12,17 +12,20 @@ public final class Metrics {
   /** Counter: {@code probe}, {@code outcome} = ok, unavailable, failed. */
   public static final String PROBES = "detour.probes";
 
-  /** Gauge per watch and state (up, down, blocked, unknown): 1 for the current state, else 0. */
-  public static final String WATCH_STATE = "detour.watch.state";
+  /**
+   * Gauge per watch and state (up, down, blocked, unknown): 1 for the current state, else 0. The
+   * per-watch gauges are written at each scrape by one collector, so they carry Prometheus names.
+   */
+  public static final String WATCH_STATE = "detour_watch_state";
 
   /** Gauge per watch and method: 1 while a block with that method holds. */
-  public static final String WATCH_BLOCK_METHOD = "detour.watch.block.method";
+  public static final String WATCH_BLOCK_METHOD = "detour_watch_block_method";
 
   /**
    * Gauge per watch and vantage (local, control): the latest round's first answer in seconds, NaN
    * when nothing answered.
    */
-  public static final String WATCH_LATENCY = "detour.watch.latency";
+  public static final String WATCH_LATENCY = "detour_watch_latency_seconds";
 
   /** Histogram: from the first bad round to the blocked verdict. */
   public static final String DETECTION_LATENCY = "detour.detection.latency";

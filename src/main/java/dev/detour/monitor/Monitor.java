@@ -92,6 +92,9 @@ public class Monitor {
           .map(Duration::ofSeconds)
           .toArray(Duration[]::new);
 
+  /** How often an unchanged watch's row is written again (its checked time). */
+  private static final Duration STORE_UNCHANGED_EVERY = Duration.ofMinutes(10);
+
   /** Addresses of a prefix probed at once by one watch's round. */
   private static final int PREFIX_PARALLEL = 32;
 
@@ -115,6 +118,7 @@ public class Monitor {
   private final ScheduledExecutorService starter;
   private final Map<String, Instant> lastOverrunLog = new ConcurrentHashMap<>();
   private final Map<String, Long> lastRound = new ConcurrentHashMap<>();
+  private final Map<String, Long> rounds = new ConcurrentHashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean vantageOnline = true;
 
@@ -142,7 +146,8 @@ public class Monitor {
     this.store = store;
     this.watches = watches;
     this.registry = meters;
-    this.meters = new WatchMeters(meters);
+    this.meters = new WatchMeters(runtimes::values);
+    this.meters.registerWith(meters);
     this.mass =
         new MassBlocks(
             config.verdict().massBlockMinWatches(), config.verdict().massBlockWindow(), store);
@@ -202,7 +207,9 @@ public class Monitor {
       rt.censor = view.censor();
       rt.parts = view.parts() == null ? List.of() : view.parts();
       runtimes.put(s.watchId, rt);
-      meters.register(rt);
+      if (rt.tracker.method() != null) {
+        meters.method(rt, rt.tracker.method());
+      }
     }
     loaded = true;
     LOG.infof("Monitor: %d watch states picked up from the database", runtimes.size());
@@ -306,6 +313,7 @@ public class Monitor {
       // Registered with the first round, so that "no overruns" reads 0, not nothing.
       overruns(group);
       lastRound.put(group, took.toMillis());
+      rounds.merge(group, 1L, Long::sum);
       if (took.compareTo(interval) > 0) {
         overrun(
             group,
@@ -342,9 +350,14 @@ public class Monitor {
     if (kinds.isEmpty()) {
       kinds.add(ProbeKind.TCP_SYN);
     }
+    // Captures are kept for a round that may end in an incident: after a bad round, or a watch
+    // not up. A watch's first round keeps none (writing two pcap files for each of 100,000 new
+    // watches was a tenth of their cost) unless a single bad round blocks.
     boolean suspicious =
-        rt.tracker.state() != WatchState.UP
-            || (rt.verdict != null && rt.verdict.state() != WatchState.UP);
+        rt.verdict == null && rt.tracker.state() == WatchState.UNKNOWN
+            ? config.verdict().blockAfter() <= 1
+            : rt.tracker.state() != WatchState.UP
+                || (rt.verdict != null && rt.verdict.state() != WatchState.UP);
     List<AddressEvidence> evidence;
     Verdict verdict;
     Set<BlockMethod> methods;
@@ -476,9 +489,10 @@ public class Monitor {
     ProbeService.Run local;
     ProbeService.Run remote;
     try {
-      List<ProbeService.Run> runs = ProbeThreads.all(List.of(here, there));
+      List<ProbeService.Run> runs =
+          withControl ? ProbeThreads.all(List.of(here, there)) : List.of(here.run());
       local = runs.get(0);
-      remote = runs.get(1);
+      remote = withControl ? runs.get(1) : null;
     } catch (IOException | RuntimeException e) {
       return new AddressEvidence(
           address, part, null, null, Verdict.unknown("cannot probe: " + e.getMessage()));
@@ -687,7 +701,22 @@ public class Monitor {
     // A series per method the watch is blocked by (registering again is a lookup).
     rt.methods.forEach(m -> meters.method(rt, m));
     rt.checkedAt = at;
-    rt.dirty = true;
+    rt.digest =
+        java.util.Objects.hash(
+            rt.tracker.state(),
+            rt.tracker.method(),
+            rt.tracker.since(),
+            rt.methods,
+            verdict.reasons(),
+            rt.parts.stream().map(p -> p.part() + p.state() + p.method()).toList(),
+            rt.offline);
+    // The checked time alone is written now and then: rewriting every watch's row every round
+    // was most of the database's work, and its size, at 100,000 watches.
+    if (rt.digest != rt.storedDigest
+        || rt.storedAt == null
+        || !at.isBefore(rt.storedAt.plus(STORE_UNCHANGED_EVERY))) {
+      rt.dirty = true;
+    }
     List<String> runs =
         evidence.stream()
             .map(AddressEvidence::local)
@@ -707,6 +736,15 @@ public class Monitor {
       if (t.to().state() != WatchState.BLOCKED) {
         rt.censor = null;
       }
+      boolean firstSeenUp = t.from() == WatchState.UNKNOWN && t.to().state() == WatchState.UP;
+      if (firstSeenUp) {
+        // Tells nothing worth an incident or a sync: the next flush stores it with the others,
+        // in one transaction rather than one per watch (a first round of 100,000 watches).
+        rt.dirty = true;
+        LOG.debugf("%s: unknown → up", w.target());
+        deleteCaptures(rt, runs, null);
+        return;
+      }
       Long incident;
       try {
         synchronized (writes) {
@@ -722,7 +760,7 @@ public class Monitor {
             t.to().state().label());
         return;
       }
-      rt.dirty = false;
+      rt.stored();
       listeners.forEach(Runnable::run);
       LOG.infof(
           "%s: %s → %s%s after %d rounds",
@@ -745,12 +783,18 @@ public class Monitor {
         }
       }
     }
-    // Keep the pcap files of a suspicious round until the next; those of an incident for good.
+    deleteCaptures(rt, runs, kept);
+  }
+
+  /**
+   * Keeps the pcap files of a suspicious round until the next ({@code runs}); those of an incident
+   * ({@code kept}) for good.
+   */
+  private void deleteCaptures(WatchRuntime rt, List<String> runs, String kept) {
     for (String old : rt.captures) {
       delete(old);
     }
-    String keptRun = kept;
-    rt.captures = runs.stream().filter(id -> !id.equals(keptRun)).toList();
+    rt.captures = runs.stream().filter(id -> !id.equals(kept)).toList();
   }
 
   /** Runs the censor-location trace for the first blocked address, off the round. */
@@ -885,17 +929,12 @@ public class Monitor {
         runtimes.computeIfAbsent(
             w.id(),
             id -> {
-              WatchRuntime created =
-                  new WatchRuntime(id, w.target(), w.group(), Tracker.unknown(Instant.now()));
-              meters.register(created);
-              return created;
+              return new WatchRuntime(id, w.target(), w.group(), Tracker.unknown(Instant.now()));
             });
     rt.groupId = w.groupId();
     if (!rt.target.equals(w.target()) || !rt.group.equals(w.group())) {
-      meters.unregister(rt.id);
       rt.target = w.target();
       rt.group = w.group();
-      meters.register(rt);
     }
     return rt;
   }
@@ -903,7 +942,6 @@ public class Monitor {
   /** A watch deleted, disabled or moved away: its state and meters go. */
   void forget(long id) {
     WatchRuntime rt = runtimes.remove(id);
-    meters.unregister(id);
     if (rt != null) {
       rt.captures.forEach(this::delete);
     }
@@ -930,7 +968,7 @@ public class Monitor {
     synchronized (writes) {
       store.flush(alive);
     }
-    alive.forEach(rt -> rt.dirty = false);
+    alive.forEach(WatchRuntime::stored);
   }
 
   // ------------------------------------------------------------------------------- reading
@@ -1016,6 +1054,7 @@ public class Monitor {
         controls.lastHealth().detail(),
         counts,
         Map.copyOf(lastRound),
+        Map.copyOf(rounds),
         workers.getActiveCount(),
         workers.getQueue().size());
   }

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The monitor at a glance: is it on, is this vantage online, is the control there, how many watches
- * are in each state, how long each group's last round took, how busy the probers are.
+ * are in each state, how long each group's last round took and how many rounds it has done since
+ * start, how busy the probers are.
  */
 public record MonitorView(
     boolean enabled,
@@ -16,5 +17,6 @@ public record MonitorView(
     String control,
     Map<WatchState, Long> states,
     Map<String, Long> lastRoundMillis,
+    Map<String, Long> rounds,
     int probing,
     int queued) {}

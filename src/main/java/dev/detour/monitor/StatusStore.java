@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -71,13 +72,25 @@ public class StatusStore {
   /** Stores the latest rounds of these watches (state unchanged: checked time, reasons, parts). */
   @Transactional
   public void flush(Collection<WatchRuntime> runtimes) {
-    for (WatchRuntime rt : runtimes) {
-      write(rt, rt.checkedAt);
+    List<WatchRuntime> all = List.copyOf(runtimes);
+    for (int from = 0; from < all.size(); from += 1000) {
+      List<WatchRuntime> chunk = all.subList(from, Math.min(all.size(), from + 1000));
+      // One query per thousand rows, not one per row.
+      Map<Long, WatchStatus> found =
+          WatchStatus.<WatchStatus>list("watchId in ?1", chunk.stream().map(rt -> rt.id).toList())
+              .stream()
+              .collect(Collectors.toMap(s -> s.watchId, s -> s));
+      for (WatchRuntime rt : chunk) {
+        write(rt, rt.checkedAt, found.get(rt.id));
+      }
     }
   }
 
   private void write(WatchRuntime rt, Instant checked) {
-    WatchStatus found = WatchStatus.findById(rt.id);
+    write(rt, checked, WatchStatus.findById(rt.id));
+  }
+
+  private void write(WatchRuntime rt, Instant checked, WatchStatus found) {
     WatchStatus s = found != null ? found : new WatchStatus();
     s.watchId = rt.id;
     Tracker t = rt.tracker;

@@ -3,88 +3,110 @@ package dev.detour.monitor;
 import dev.detour.metrics.Metrics;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.WatchState;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.prometheus.client.Collector;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The per-watch gauges of the design's metric contract, the kube-state-metrics way: {@code
- * detour_watch_state} with one series per state (1 for the current one), and {@code
- * detour_watch_block_method} with a series per method the watch has been blocked by (1 while it
- * holds), and {@code detour_watch_latency_seconds} per vantage (local, control: the latest round's
- * first answer). Labelled by the watch as written, so cardinality follows the watch list; a watch
- * that goes takes its series with it.
+ * detour_watch_state} with one series per state (1 for the current one), {@code
+ * detour_watch_block_method} with a series per method the watch has been blocked by since start (1
+ * while it holds), and {@code detour_watch_latency_seconds} per vantage (local, control: the latest
+ * round's first answer). Labelled by the watch as written, so cardinality follows the watch list; a
+ * watch that goes takes its series with it.
+ *
+ * <p>Written at each scrape from the monitor's live watches, as one collector: a meter object per
+ * series (seven per watch) cost more memory than the watches themselves at 100,000 watches.
  */
-final class WatchMeters {
+final class WatchMeters extends Collector {
 
-  private final MeterRegistry meters;
-  private final Map<Long, List<Meter>> byWatch = new ConcurrentHashMap<>();
+  private static final List<String> STATE_LABELS = List.of("watch", "group", "state");
+  private static final List<String> METHOD_LABELS = List.of("watch", "group", "method");
+  private static final List<String> LATENCY_LABELS = List.of("watch", "group", "vantage");
 
-  WatchMeters(MeterRegistry meters) {
-    this.meters = meters;
+  private final Supplier<Collection<WatchRuntime>> runtimes;
+
+  WatchMeters(Supplier<Collection<WatchRuntime>> runtimes) {
+    this.runtimes = runtimes;
   }
 
-  void register(WatchRuntime rt) {
-    List<Meter> list = new ArrayList<>();
-    for (WatchState state : WatchState.values()) {
-      list.add(
-          Gauge.builder(Metrics.WATCH_STATE, rt, r -> r.state() == state ? 1 : 0)
-              .description("1 for the watch's current state, 0 for the others")
-              .tags("watch", rt.target, "group", rt.group, "state", state.label())
-              .register(meters));
-    }
-    for (String vantage : new String[] {"local", "control"}) {
-      boolean here = vantage.equals("local");
-      list.add(
-          Gauge.builder(Metrics.WATCH_LATENCY, rt, r -> r.latency.latestSeconds(here))
-              .description("The latest round's first answer, here or through the control vantage")
-              .baseUnit("seconds")
-              .tags("watch", rt.target, "group", rt.group, "vantage", vantage)
-              .register(meters));
-    }
-    byWatch.put(rt.id, list);
-    if (rt.tracker.method() != null) {
-      method(rt, rt.tracker.method());
+  /** Adds these series to the Prometheus registry behind {@code meters}, if there is one. */
+  void registerWith(MeterRegistry meters) {
+    if (meters instanceof PrometheusMeterRegistry prometheus) {
+      prometheus.getPrometheusRegistry().register(this);
+    } else if (meters instanceof CompositeMeterRegistry composite) {
+      composite.getRegistries().forEach(this::registerWith);
     }
   }
 
+  /** The watch is (or was) blocked by {@code method}: it gets that series from now on. */
   void method(WatchRuntime rt, BlockMethod method) {
-    if (meters
-            .find(Metrics.WATCH_BLOCK_METHOD)
-            .tags("watch", rt.target, "group", rt.group, "method", method.label())
-            .gauge()
-        != null) {
-      // Micrometer would warn of a second registration, once per block.
-      return;
+    Set<BlockMethod> seen = rt.seenMethods;
+    if (!seen.contains(method)) {
+      EnumSet<BlockMethod> more = EnumSet.of(method);
+      more.addAll(seen);
+      rt.seenMethods = Set.copyOf(more);
     }
-    Meter gauge =
-        Gauge.builder(
+  }
+
+  @Override
+  public List<MetricFamilySamples> collect() {
+    List<MetricFamilySamples.Sample> states = new ArrayList<>();
+    List<MetricFamilySamples.Sample> methods = new ArrayList<>();
+    List<MetricFamilySamples.Sample> latencies = new ArrayList<>();
+    for (WatchRuntime rt : runtimes.get()) {
+      String target = rt.target;
+      String group = rt.group;
+      WatchState current = rt.state();
+      for (WatchState state : WatchState.values()) {
+        states.add(
+            new MetricFamilySamples.Sample(
+                Metrics.WATCH_STATE,
+                STATE_LABELS,
+                List.of(target, group, state.label()),
+                current == state ? 1 : 0));
+      }
+      for (BlockMethod method : rt.seenMethods) {
+        boolean holds =
+            current == WatchState.BLOCKED && (rt.method() == method || rt.methods.contains(method));
+        methods.add(
+            new MetricFamilySamples.Sample(
                 Metrics.WATCH_BLOCK_METHOD,
-                rt,
-                r ->
-                    r.state() == WatchState.BLOCKED
-                            && (r.method() == method || r.methods.contains(method))
-                        ? 1
-                        : 0)
-            .description("1 while a block with this method holds")
-            .tags("watch", rt.target, "group", rt.group, "method", method.label())
-            .register(meters);
-    List<Meter> list = byWatch.computeIfAbsent(rt.id, id -> new ArrayList<>());
-    synchronized (list) {
-      if (!list.contains(gauge)) {
-        list.add(gauge);
+                METHOD_LABELS,
+                List.of(target, group, method.label()),
+                holds ? 1 : 0));
+      }
+      for (String vantage : new String[] {"local", "control"}) {
+        latencies.add(
+            new MetricFamilySamples.Sample(
+                Metrics.WATCH_LATENCY,
+                LATENCY_LABELS,
+                List.of(target, group, vantage),
+                rt.latency.latestSeconds(vantage.equals("local"))));
       }
     }
-  }
-
-  void unregister(long id) {
-    List<Meter> list = byWatch.remove(id);
-    if (list != null) {
-      list.forEach(meters::remove);
-    }
+    return List.of(
+        new MetricFamilySamples(
+            Metrics.WATCH_STATE,
+            Type.GAUGE,
+            "1 for the watch's current state, 0 for the others",
+            states),
+        new MetricFamilySamples(
+            Metrics.WATCH_BLOCK_METHOD,
+            Type.GAUGE,
+            "1 while a block with this method holds",
+            methods),
+        new MetricFamilySamples(
+            Metrics.WATCH_LATENCY,
+            Type.GAUGE,
+            "The latest round's first answer, here or through the control vantage",
+            latencies));
   }
 }

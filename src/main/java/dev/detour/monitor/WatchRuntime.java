@@ -35,6 +35,10 @@ final class WatchRuntime {
 
   volatile Verdict verdict;
   volatile Set<BlockMethod> methods = Set.of();
+
+  /** Every method this watch has been blocked by since start: each has its metric series. */
+  volatile Set<BlockMethod> seenMethods = Set.of();
+
   volatile RoundEvidence evidence;
   volatile Instant checkedAt;
   volatile CensorLocation censor;
@@ -45,6 +49,15 @@ final class WatchRuntime {
 
   volatile long round;
   volatile boolean dirty;
+
+  /**
+   * What the stored row says (state, methods, reasons, parts; not the checked time), as a hash, and
+   * when it was written: an unchanged watch is written again only now and then.
+   */
+  volatile int storedDigest;
+
+  volatile int digest;
+  volatile Instant storedAt;
 
   /** The last rounds' first-answer delays, for the latency chart. */
   final LatencyHistory latency = new LatencyHistory();
@@ -73,6 +86,13 @@ final class WatchRuntime {
     this.target = target;
     this.group = group;
     this.tracker = tracker;
+  }
+
+  /** The row was written as the latest round left it. */
+  void stored() {
+    storedDigest = digest;
+    storedAt = checkedAt;
+    dirty = false;
   }
 
   /** The state shown: the tracker's, or unknown while this vantage is offline. */

@@ -54,7 +54,7 @@ public record Route(String destination, String device, String gateway, String so
    * The calling thread's network namespace: remembered routes and neighbours belong to one (a
    * test's threads join several, each with the same addresses on other links).
    */
-  static String namespace() {
+  public static String namespace() {
     try {
       return Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
     } catch (IOException | UnsupportedOperationException e) {

@@ -42,8 +42,7 @@ public final class Bench {
   /** A row of the table: a tool at its setting, the median of its runs. */
   record Row(String section, String tool, String setting, List<Sample> samples, boolean detour) {
     double median(ToDoubleFunction<Sample> f) {
-      double[] v = samples.stream().mapToDouble(f).sorted().toArray();
-      return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+      return Bench.median(samples, f);
     }
   }
 
@@ -67,7 +66,7 @@ public final class Bench {
   public static void main(String[] args) throws Exception {
     int runs = 3;
     boolean quick = false;
-    Set<String> only = new LinkedHashSet<>(List.of("syn", "icmp", "http", "planner"));
+    Set<String> only = new LinkedHashSet<>(List.of("syn", "icmp", "http", "scale", "planner"));
     Path out = Path.of("docs", "benchmarks.md");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -92,6 +91,11 @@ public final class Bench {
         }
       }
     }
+    if (only.contains("scale")) {
+      try (BenchLab lab = new BenchLab(bench.classpath, 8)) {
+        bench.scale();
+      }
+    }
     if (only.contains("planner")) {
       bench.planner();
     }
@@ -104,8 +108,8 @@ public final class Bench {
   // ------------------------------------------------------------------------------ sections
 
   void syn(BenchLab lab) throws IOException {
-    int count = quick ? 2000 : 8000;
-    measure("TCP SYN", "Detour", "64 at once", true, s -> detour("syn", count, 64));
+    int count = quick ? 2000 : 10000;
+    detour("TCP SYN", "syn", count, quick ? List.of("64", "512") : List.of("64", "256", "1024"));
     int ports = lab.webPorts();
     long targets = 65536L * ports;
     String best =
@@ -119,8 +123,8 @@ public final class Bench {
   }
 
   void icmp() throws IOException {
-    int count = quick ? 2000 : 8000;
-    measure("ICMP echo", "Detour", "64 at once", true, s -> detour("icmp", count, 64));
+    int count = quick ? 2000 : 10000;
+    detour("ICMP echo", "icmp", count, quick ? List.of("64", "512") : List.of("64", "256", "1024"));
     String best =
         calibrate(quick ? List.of("1", "0.1") : List.of("1", "0.1", "0.01"), i -> fping(i));
     measure("ICMP echo", "fping", "-i " + best, false, i -> fping(best));
@@ -129,8 +133,25 @@ public final class Bench {
 
   void http() throws IOException {
     int count = quick ? 1000 : 4000;
-    measure("HTTP GET", "Detour", "64 at once", true, s -> detour("http", count, 64));
+    detour("HTTP GET", "http", count, quick ? List.of("64") : List.of("64", "256"));
     blackbox("HTTP GET", "http_2xx", 65535, 1);
+  }
+
+  final List<List<ScaleBench.Result>> scale = new ArrayList<>();
+
+  void scale() throws Exception {
+    String jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString();
+    if (!Files.exists(Path.of(jar))) {
+      throw new IOException(jar + " is missing: bench/run packages it (mvn package)");
+    }
+    Path work = Files.createTempDirectory("detour-bench");
+    for (ScaleBench.Case c : ScaleBench.cases(quick)) {
+      List<ScaleBench.Result> results = new ArrayList<>();
+      for (int i = 0; i < runs; i++) {
+        results.add(ScaleBench.run(c, work, jar));
+      }
+      scale.add(results);
+    }
   }
 
   void planner() throws Exception {
@@ -139,6 +160,19 @@ public final class Bench {
   }
 
   // ------------------------------------------------------------------------------ tools
+
+  /** Detour's probes at the best of {@code concurrencies} (the monitor's default is 64). */
+  private void detour(String section, String kind, int count, List<String> concurrencies)
+      throws IOException {
+    String best =
+        calibrate(concurrencies, c -> detour(kind, Math.max(500, count / 4), Integer.parseInt(c)));
+    measure(
+        section,
+        "Detour",
+        best + " at once",
+        true,
+        c -> detour(kind, count, Integer.parseInt(best)));
+  }
 
   private Sample detour(String kind, int count, int concurrency) throws IOException {
     Tools.Run run =
@@ -397,6 +431,37 @@ public final class Bench {
               + " RSS include its JVM's start; blackbox_exporter's are its own process's while"
               + " wrk drives it (wrk's are not counted, as Prometheus's would not be).\n");
     }
+    if (!scale.isEmpty()) {
+      md.append("\n## Watch-list scale\n\n");
+      md.append(
+          "The packaged service as `java -jar` starts it (JVM defaults, embedded database), SYN"
+              + " probes every "
+              + ScaleBench.INTERVAL
+              + " s, measured over two rounds after the first.\n\n");
+      md.append(
+          "| Watched | Address-ports | Longest round s | Mean round s | Overruns | CPU cores"
+              + " | RSS MB | Peak RSS MB | Database MB | /q/metrics KB | Start s | Import s |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (List<ScaleBench.Result> results : scale) {
+        ScaleBench.Result first = results.get(0);
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %,d | %.1f | %.1f | %d | %.2f | %d | %d | %d | %,d | %.1f | %.1f |\n",
+                first.name(),
+                first.addresses(),
+                median(results, ScaleBench.Result::roundSecondsMax),
+                median(results, ScaleBench.Result::roundSecondsMean),
+                (long) median(results, r -> r.overruns()),
+                median(results, ScaleBench.Result::cpuCores),
+                (long) median(results, r -> r.rssMb()),
+                (long) median(results, r -> r.peakRssMb()),
+                (long) median(results, r -> r.databaseMb()),
+                (long) median(results, r -> r.metricsKb()),
+                median(results, ScaleBench.Result::startupSeconds),
+                median(results, ScaleBench.Result::importSeconds)));
+      }
+    }
     if (!notes.isEmpty()) {
       md.append("\nNoticed during the run:\n\n");
       notes.forEach(n -> md.append("- ").append(n).append('\n'));
@@ -405,6 +470,11 @@ public final class Bench {
       md.append('\n').append(planner);
     }
     return md.toString();
+  }
+
+  static <T> double median(List<T> values, ToDoubleFunction<T> f) {
+    double[] v = values.stream().mapToDouble(f).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private static String ratio(Row detour, Row row, double detourValue, double value) {

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The benchmark's two hosts: {@code dbench-probe}, where Detour and its peers probe from, and
- * {@code dbench-far}, which answers for every address of 198.18.0.0/16 through a local route (ICMP
+ * {@code dbench-far}, which answers for every address of 198.18.0.0/15 through a local route (ICMP
  * echo by its kernel, TCP on the web server's ports, RST on the others). Built fresh, removed on
  * close and on a previous run's leftovers.
  */
@@ -27,6 +27,8 @@ final class BenchLab implements AutoCloseable {
   BenchLab(String classpath, int webPorts) throws IOException {
     this.webPorts = webPorts;
     remove();
+    // Interrupted runs (Ctrl-C) leave nothing behind either.
+    Runtime.getRuntime().addShutdownHook(new Thread(BenchLab::remove));
     Tools.sh("ip netns add " + PROBE + " && ip netns add " + FAR);
     Tools.sh("ip link add " + DEVICE + " netns " + PROBE + " type veth peer name bf0 netns " + FAR);
     String probe = "ip netns exec " + PROBE + " ";
@@ -34,11 +36,11 @@ final class BenchLab implements AutoCloseable {
     Tools.sh(probe + "ip link set lo up");
     Tools.sh(probe + "ip addr add " + PROBE_ADDRESS + "/24 dev " + DEVICE);
     Tools.sh(probe + "ip link set " + DEVICE + " up");
-    Tools.sh(probe + "ip route add 198.18.0.0/16 via " + FAR_ADDRESS);
+    Tools.sh(probe + "ip route add 198.18.0.0/15 via " + FAR_ADDRESS);
     Tools.sh(far + "ip link set lo up");
     Tools.sh(far + "ip addr add " + FAR_ADDRESS + "/24 dev bf0");
     Tools.sh(far + "ip link set bf0 up");
-    Tools.sh(far + "ip route add local 198.18.0.0/16 dev lo");
+    Tools.sh(far + "ip route add local 198.18.0.0/15 dev lo");
     // Answer everything the probes send, as a real network of many hosts would.
     Tools.sh(far + "sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv4.icmp_msgs_per_sec=10000000");
     Tools.sh(far + "sysctl -qw net.ipv4.tcp_max_syn_backlog=65536 net.core.somaxconn=65535");

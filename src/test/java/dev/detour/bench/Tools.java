@@ -68,7 +68,20 @@ final class Tools {
       if (c == '\r' || c == '\n') {
         if (seconds < 0 && done.test(line.toString())) {
           seconds = (System.nanoTime() - start) / 1e9;
-          sh("pkill -INT -P " + p.pid() + "; sleep 0.3; pkill -INT -P " + p.pid() + "; true");
+          // Ctrl-C twice, then, if it still hangs (threads not exiting), the hard way.
+          long parent = p.pid();
+          Thread stopper =
+              new Thread(
+                  () ->
+                      quietly(
+                          "pkill -INT -P "
+                              + parent
+                              + "; sleep 0.5; pkill -INT -P "
+                              + parent
+                              + "; sleep 3; pkill -KILL -P "
+                              + parent));
+          stopper.setDaemon(true);
+          stopper.start();
         }
         err.append(line).append('\n');
         line.setLength(0);

@@ -30,15 +30,24 @@ public final class DetourProcess implements AutoCloseable {
   /** The admin password the packaged service is started with; every call logs in with it. */
   public static final String ADMIN_PASSWORD = "lab-admin-password";
 
+  /**
+   * Several of these share a small CI machine with the lab: a small heap, the quick compiler and
+   * one GC thread leave the CPU to the probes.
+   */
+  private static final List<String> CI_JVM =
+      List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
   private final String namespace;
   private final Path dataDir;
   private final int port;
+  private final List<String> jvm;
   private Process process;
 
-  private DetourProcess(String namespace, Path dataDir, int port) {
+  private DetourProcess(String namespace, Path dataDir, int port, List<String> jvm) {
     this.namespace = namespace;
     this.dataDir = dataDir;
     this.port = port;
+    this.jvm = jvm;
   }
 
   /**
@@ -50,9 +59,30 @@ public final class DetourProcess implements AutoCloseable {
    */
   public static DetourProcess start(
       String namespace, Path dataDir, int port, Map<String, String> properties) throws Exception {
-    DetourProcess detour = new DetourProcess(namespace, dataDir, port);
+    DetourProcess detour = new DetourProcess(namespace, dataDir, port, CI_JVM);
     detour.start(properties);
     return detour;
+  }
+
+  /**
+   * Starts Detour with the JVM's own defaults, as a user's {@code java -jar} does, plus {@code
+   * jvmOptions} (benchmarks: a flight recording).
+   */
+  public static DetourProcess startAsUser(
+      String namespace,
+      Path dataDir,
+      int port,
+      Map<String, String> properties,
+      List<String> jvmOptions)
+      throws Exception {
+    DetourProcess detour = new DetourProcess(namespace, dataDir, port, jvmOptions);
+    detour.start(properties);
+    return detour;
+  }
+
+  /** The service's process id (ip netns exec runs java in its own place). */
+  public long pid() {
+    return process.pid();
   }
 
   /** A free port of this namespace (lab namespaces have every port free). */
@@ -71,11 +101,7 @@ public final class DetourProcess implements AutoCloseable {
       command.addAll(List.of("ip", "netns", "exec", namespace));
     }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
-    // Several of these share a small CI machine with the lab: the quick compiler and one GC
-    // thread leave the CPU to the probes.
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-XX:+UseSerialGC");
+    command.addAll(jvm);
     command.add("-Ddetour.data-dir=" + dataDir.resolve("data"));
     command.add("-Dquarkus.http.port=" + port);
     command.add("-Ddetour.admin-password=" + ADMIN_PASSWORD);

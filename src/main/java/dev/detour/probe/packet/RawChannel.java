@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -254,9 +256,30 @@ public final class RawChannel implements PacketChannel {
   static final class Neighbors {
     private Neighbors() {}
 
-    // Not remembered: a stale address (a new router, a lab rebuilt) would silence every probe,
-    // which looks exactly like a censor's black hole.
+    // Remembered for a second only: a stale address (a new router, a lab rebuilt) would silence
+    // every probe, which looks exactly like a censor's black hole; a second is enough for a
+    // round's thousands of probes through one gateway to ask once.
+    private static final long REMEMBER_NANOS = 1_000_000_000L;
+
+    private record Known(MacAddress mac, long at) {}
+
+    private static final Map<String, Known> KNOWN = new ConcurrentHashMap<>();
+
     static MacAddress resolve(Route route) throws IOException {
+      String key = Route.namespace() + "|" + route.device() + "|" + route.nextHop();
+      Known known = KNOWN.get(key);
+      if (known != null && System.nanoTime() - known.at() < REMEMBER_NANOS) {
+        return known.mac();
+      }
+      MacAddress mac = ask(route);
+      if (KNOWN.size() > 1024) {
+        KNOWN.clear();
+      }
+      KNOWN.put(key, new Known(mac, System.nanoTime()));
+      return mac;
+    }
+
+    private static MacAddress ask(Route route) throws IOException {
       String hop = route.nextHop();
       for (int attempt = 0; attempt < 40; attempt++) {
         String output = IpBatch.ask("neigh show to " + hop + " dev " + route.device());

@@ -45,7 +45,7 @@ public final class SharedCapture {
           + (SynProbe.FIRST_PORT + SynProbe.PORTS - 1)
           + ") or (icmp and (icmp[0] == 0 or icmp[0] == 3 or icmp[0] == 11))";
 
-  private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
+  private static final long IDLE_NANOS = TimeUnit.MINUTES.toNanos(5);
   private static final long POLL_MIN_NANOS = 50_000;
   private static final long POLL_MAX_NANOS = 2_000_000;
 

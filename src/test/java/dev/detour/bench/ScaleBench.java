@@ -1,0 +1,191 @@
+package dev.detour.bench;
+
+import dev.detour.lab.DetourProcess;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The watch-list scale: the packaged service, started as a user starts it (JVM defaults, embedded
+ * database), watching 10k and 100k single addresses, or prefixes of the benchmarking range on eight
+ * ports (131,072 addresses × 8 = 1M address-ports, sampled per /24), every 60 s with SYN probes.
+ * Over two rounds after the first: whether each round finished inside its interval, the CPU it
+ * averaged, its RSS, the database's size and /q/metrics's.
+ */
+final class ScaleBench {
+
+  /** One case: what is watched. */
+  record Case(String name, List<String> lines, String ports, long addresses) {}
+
+  /** What one run of one case measured. */
+  record Result(
+      String name,
+      long addresses,
+      double roundSecondsMax,
+      double roundSecondsMean,
+      long overruns,
+      double cpuCores,
+      long rssMb,
+      long peakRssMb,
+      long databaseMb,
+      long metricsKb,
+      double startupSeconds,
+      double importSeconds) {}
+
+  static final int INTERVAL = 60;
+  private static final int ROUNDS = 2;
+
+  private ScaleBench() {}
+
+  static List<Case> cases(boolean quick) {
+    List<Case> cases = new ArrayList<>();
+    // -Dbench.scale.sizes=20000,50000 measures other list sizes (profiling).
+    String sizes = System.getProperty("bench.scale.sizes", quick ? "2000" : "10000,100000");
+    for (int n : java.util.Arrays.stream(sizes.split(",")).mapToInt(Integer::parseInt).toArray()) {
+      List<String> lines = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int a = 1 + i % 65534 + (i / 65534) * 65536;
+        lines.add("198." + (18 + a / 65536) + "." + (a / 256 % 256) + "." + (a % 256));
+      }
+      cases.add(new Case(String.format(Locale.ROOT, "%,d addresses", n), lines, "8000", n));
+    }
+    if (System.getProperty("bench.scale.sizes") != null) {
+      return cases;
+    }
+    cases.add(
+        new Case(
+            "2 × /16 prefixes on 8 ports",
+            List.of("198.18.0.0/16", "198.19.0.0/16"),
+            "8000,8001,8002,8003,8004,8005,8006,8007",
+            131_072L * 8));
+    return cases;
+  }
+
+  static Result run(Case c, Path work, String jar) throws Exception {
+    Path dir = Files.createTempDirectory(work, "scale");
+    Map<String, String> props = new TreeMap<>();
+    props.put("detour.probe.interval", INTERVAL + "s");
+    props.put("detour.probe.kinds", "tcp_syn");
+    props.put("detour.monitor.prefix.probes", "tcp_syn");
+    props.put("detour.watch.ports", c.ports());
+    props.put("detour.probe.packets-per-second", "20000");
+    props.put("detour.probe.syn-wait", "1s");
+    props.put("detour.monitor.concurrency", "256");
+    props.put("detour.control.mode", "none");
+    props.put("detour.uplink.anchors", BenchLab.FAR_ADDRESS);
+    props.put("detour.alerts.enabled", "false");
+    System.setProperty("detour.app.jar", jar);
+    long started = System.nanoTime();
+    try (DetourProcess detour =
+        DetourProcess.startAsUser(
+            BenchLab.PROBE, dir, DetourProcess.freePort(), props, jvmOptions(c))) {
+      double startup = (System.nanoTime() - started) / 1e9;
+      detour.post(
+          "/api/groups",
+          "{\"name\":\"scale\",\"intervalSeconds\":" + INTERVAL + ",\"probes\":[\"tcp_syn\"]}");
+      long importStart = System.nanoTime();
+      importLines(detour, String.join("\n", c.lines()) + "\n");
+      double importSeconds = (System.nanoTime() - importStart) / 1e9;
+      waitForRounds(detour, 1, INTERVAL * 3L);
+      long cpu0 = Proc.cpuTicksWithChildren(detour.pid());
+      long t0 = System.nanoTime();
+      int done = waitForRounds(detour, 1 + ROUNDS, INTERVAL * (ROUNDS + 2L));
+      double window = (System.nanoTime() - t0) / 1e9;
+      long cpu1 = Proc.cpuTicksWithChildren(detour.pid());
+      double cpu = (cpu1 - cpu0) / (double) Proc.TICKS / window;
+      String metrics = detour.call("GET", "/q/metrics", null).body();
+      Result r =
+          new Result(
+              c.name(),
+              c.addresses(),
+              metric(metrics, "detour_round_duration_seconds_max"),
+              metric(metrics, "detour_round_duration_seconds_sum")
+                  / Math.max(1, metric(metrics, "detour_round_duration_seconds_count")),
+              (long) metric(metrics, "detour_round_overruns_total"),
+              cpu,
+              Proc.statusKb(detour.pid(), "VmRSS") / 1024,
+              Proc.statusKb(detour.pid(), "VmHWM") / 1024,
+              Proc.duBytes(dir.resolve("data")) / (1024 * 1024),
+              metrics.getBytes(StandardCharsets.UTF_8).length / 1024,
+              startup,
+              importSeconds);
+      System.out.printf(Locale.ROOT, "scale %s: %s (%d rounds)%n", c.name(), r, done);
+      return r;
+    } finally {
+      Tools.quietly("rm -rf " + dir);
+    }
+  }
+
+  /** {@code -Dbench.jfr=DIR}: a flight recording of each case, for profiling. */
+  private static List<String> jvmOptions(Case c) {
+    String jfr = System.getProperty("bench.jfr");
+    if (jfr == null) {
+      return List.of();
+    }
+    String file = Path.of(jfr, c.name().replaceAll("[^a-z0-9]+", "-") + ".jfr").toString();
+    return List.of("-XX:StartFlightRecording=filename=" + file + ",settings=profile");
+  }
+
+  static void importLines(DetourProcess detour, String body) throws IOException {
+    Path file = Files.createTempFile("scale", ".txt");
+    try {
+      Files.writeString(file, body);
+      String result =
+          Tools.sh(
+              "ip netns exec "
+                  + BenchLab.PROBE
+                  + " curl -sS -o /dev/null -w '%{http_code}' -X POST"
+                  + " -H 'Content-Type: text/plain' -H 'Authorization: "
+                  + DetourProcess.basicAuth()
+                  + "' --data-binary @"
+                  + file
+                  + " '"
+                  + detour.base()
+                  + "/api/watches/import?group=scale'");
+      if (!result.strip().startsWith("2")) {
+        throw new IOException("import of " + file + " answered " + result);
+      }
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  /** Waits until the group has done {@code rounds} rounds; returns how many it has done. */
+  static int waitForRounds(DetourProcess detour, int rounds, long limitSeconds) throws Exception {
+    long deadline = System.nanoTime() + limitSeconds * 1_000_000_000L;
+    int done = 0;
+    while (System.nanoTime() < deadline) {
+      // /api/monitor, not /q/metrics: scraping a large watch list every few seconds would
+      // weigh on the CPU figures.
+      done = detour.get("/api/monitor").path("rounds").path("scale").asInt();
+      if (done >= rounds) {
+        return done;
+      }
+      Thread.sleep(2000);
+    }
+    throw new IOException(
+        rounds + " rounds not done in " + limitSeconds + " s (" + done + " done)");
+  }
+
+  /** The sum of a metric's series for group "scale" (0 when absent). */
+  static double metric(String metrics, String name) {
+    Matcher m =
+        Pattern.compile(
+                "^" + Pattern.quote(name) + "\\{[^}]*group=\"scale\"[^}]*} ([0-9.eE+-]+)$",
+                Pattern.MULTILINE)
+            .matcher(metrics);
+    double sum = 0;
+    while (m.find()) {
+      sum += Double.parseDouble(m.group(1));
+    }
+    return sum;
+  }
+}

@@ -19,8 +19,8 @@ import java.util.function.ToDoubleFunction;
  * {@code docs/benchmarks.md}. Every figure is the median of {@code --runs} runs; a peer's setting
  * (masscan's rate, fping's interval, blackbox's concurrency) is the best of a calibration pass.
  *
- * <p>Usage: {@code Bench [--runs 3] [--only syn,icmp,http,planner] [--out docs/benchmarks.md]
- * [--quick]}
+ * <p>Usage: {@code Bench [--runs 3] [--scale-runs N] [--latency-runs N] [--only
+ * syn,icmp,http,scale,latency,planner] [--out docs/benchmarks.md] [--quick]}
  */
 public final class Bench {
 
@@ -51,6 +51,8 @@ public final class Bench {
   }
 
   final int runs;
+  int scaleRuns;
+  int latencyRuns;
   final boolean quick;
   final String classpath = System.getProperty("java.class.path");
   final Path benchDir = Path.of("bench");
@@ -60,6 +62,8 @@ public final class Bench {
 
   Bench(int runs, boolean quick) {
     this.runs = runs;
+    this.scaleRuns = runs;
+    this.latencyRuns = runs;
     this.quick = quick;
   }
 
@@ -68,16 +72,26 @@ public final class Bench {
     boolean quick = false;
     Set<String> only = new LinkedHashSet<>(List.of("syn", "icmp", "http", "scale", "planner"));
     Path out = Path.of("docs", "benchmarks.md");
+    Integer scaleRuns = null;
+    Integer latencyRuns = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--runs" -> runs = Integer.parseInt(args[++i]);
         case "--only" -> only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
         case "--out" -> out = Path.of(args[++i]);
         case "--quick" -> quick = true;
+        case "--scale-runs" -> scaleRuns = Integer.parseInt(args[++i]);
+        case "--latency-runs" -> latencyRuns = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     Bench bench = new Bench(runs, quick);
+    if (scaleRuns != null) {
+      bench.scaleRuns = scaleRuns;
+    }
+    if (latencyRuns != null) {
+      bench.latencyRuns = latencyRuns;
+    }
     if (only.stream().anyMatch(s -> List.of("syn", "icmp", "http").contains(s))) {
       try (BenchLab lab = new BenchLab(bench.classpath, 16)) {
         if (only.contains("syn")) {
@@ -95,6 +109,9 @@ public final class Bench {
       try (BenchLab lab = new BenchLab(bench.classpath, 8)) {
         bench.scale();
       }
+    }
+    if (only.contains("latency")) {
+      bench.latency();
     }
     if (only.contains("planner")) {
       bench.planner();
@@ -147,10 +164,39 @@ public final class Bench {
     Path work = Files.createTempDirectory("detour-bench");
     for (ScaleBench.Case c : ScaleBench.cases(quick)) {
       List<ScaleBench.Result> results = new ArrayList<>();
-      for (int i = 0; i < runs; i++) {
-        results.add(ScaleBench.run(c, work, jar));
+      for (int i = 0; i < scaleRuns; i++) {
+        try {
+          results.add(ScaleBench.run(c, work, jar));
+        } catch (Exception e) {
+          notes.add("scale, " + c.name() + ": a run failed: " + e.getMessage());
+        }
       }
-      scale.add(results);
+      if (!results.isEmpty()) {
+        scale.add(results);
+      }
+    }
+  }
+
+  final List<List<LatencyBench.Result>> latency = new ArrayList<>();
+
+  void latency() throws Exception {
+    for (String backend : List.of("linux", "mikrotik")) {
+      List<List<LatencyBench.Result>> backendRuns = new ArrayList<>();
+      for (int i = 0; i < latencyRuns; i++) {
+        try {
+          backendRuns.add(LatencyBench.run(backend));
+        } catch (Exception e) {
+          notes.add("latency, " + backend + ": a run failed: " + e.getMessage());
+        }
+      }
+      if (backendRuns.isEmpty()) {
+        continue;
+      }
+      // Per block kind (one target, the /16), the runs of it.
+      for (int k = 0; k < backendRuns.get(0).size(); k++) {
+        int kind = k;
+        latency.add(backendRuns.stream().map(r -> r.get(kind)).toList());
+      }
     }
   }
 
@@ -386,7 +432,7 @@ public final class Bench {
         .append(ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")))
         .append(": ")
         .append(machine())
-        .append(". Every figure is the median of ")
+        .append(". Probe rates are the median of ")
         .append(runs)
         .append(" runs")
         .append(quick ? " (quick mode: smaller runs)" : "")
@@ -437,17 +483,21 @@ public final class Bench {
           "The packaged service as `java -jar` starts it (JVM defaults, embedded database), SYN"
               + " probes every "
               + ScaleBench.INTERVAL
-              + " s, measured over two rounds after the first.\n\n");
+              + " s, measured over two rounds after the first; "
+              + runsOf(scaleRuns)
+              + ". Restart → probing: the service stopped and started again with the list in"
+              + " place, from the process's start to its first probes.\n\n");
       md.append(
           "| Watched | Address-ports | Longest round s | Mean round s | Overruns | CPU cores"
-              + " | RSS MB | Peak RSS MB | Database MB | /q/metrics KB | Start s | Import s |\n");
-      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+              + " | RSS MB | Peak RSS MB | Database MB | /q/metrics KB | Start s | Import s"
+              + " | Restart → probing s |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
       for (List<ScaleBench.Result> results : scale) {
         ScaleBench.Result first = results.get(0);
         md.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %,d | %.1f | %.1f | %d | %.2f | %d | %d | %d | %,d | %.1f | %.1f |\n",
+                "| %s | %,d | %.1f | %.1f | %d | %.2f | %d | %d | %d | %,d | %.1f | %.1f | %.1f |\n",
                 first.name(),
                 first.addresses(),
                 median(results, ScaleBench.Result::roundSecondsMax),
@@ -459,7 +509,59 @@ public final class Bench {
                 (long) median(results, r -> r.databaseMb()),
                 (long) median(results, r -> r.metricsKb()),
                 median(results, ScaleBench.Result::startupSeconds),
-                median(results, ScaleBench.Result::importSeconds)));
+                median(results, ScaleBench.Result::importSeconds),
+                median(results, ScaleBench.Result::restartToProbingSeconds)));
+      }
+    }
+    if (!scale.isEmpty()) {
+      md.append("\n## UI and API under load\n\n");
+      md.append(
+          "wrk from a second process (2 threads, 16 connections, 10 s) while the rounds above go"
+              + " on: `GET /api/watches?size=50` with an API token, and the overview page with a"
+              + " session cookie. Latency in ms.\n\n");
+      md.append(
+          "| Watched | API req/s | API p50 | API p99 | Overview req/s | Overview p50"
+              + " | Overview p99 | Errors |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+      for (List<ScaleBench.Result> results : scale) {
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %,.0f | %.1f | %.1f | %,.0f | %.1f | %.1f | %d |\n",
+                results.get(0).name(),
+                median(results, r -> r.api().perSecond()),
+                median(results, r -> r.api().p50()),
+                median(results, r -> r.api().p99()),
+                median(results, r -> r.page().perSecond()),
+                median(results, r -> r.page().p50()),
+                median(results, r -> r.page().p99()),
+                (long) median(results, r -> r.api().errors() + r.page().errors())));
+      }
+    }
+    if (!latency.isEmpty()) {
+      md.append("\n## Detection latency\n\n");
+      md.append(
+          "In the censorship lab ([docs/lab.md](lab.md)): the packaged service on the lab's home,"
+              + " rounds every "
+              + LatencyBench.INTERVAL
+              + " s, two bad rounds to block, ICMP and SYN probes, routes synced on change. Seconds"
+              + " from the moment the lab switches the censor on (withdrawn: off).\n\n");
+      md.append("| Router | Block | Verdict s | Route applied s | Routes | Withdrawn s |\n");
+      md.append("|---|---|---:|---:|---:|---:|\n");
+      for (List<LatencyBench.Result> results : latency) {
+        LatencyBench.Result first = results.get(0);
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | %.1f | %.1f | %d | %.1f |\n",
+                first.router().equals("linux")
+                    ? "Linux (home's table)"
+                    : "MikroTik emulator (REST)",
+                first.block(),
+                median(results, LatencyBench.Result::verdict),
+                median(results, LatencyBench.Result::routed),
+                (long) median(results, r -> r.routes()),
+                median(results, LatencyBench.Result::withdrawn)));
       }
     }
     if (!notes.isEmpty()) {
@@ -470,6 +572,10 @@ public final class Bench {
       md.append('\n').append(planner);
     }
     return md.toString();
+  }
+
+  private static String runsOf(int n) {
+    return n == 1 ? "one run" : "the median of " + n + " runs";
   }
 
   static <T> double median(List<T> values, ToDoubleFunction<T> f) {

@@ -1,5 +1,6 @@
 package dev.detour.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.detour.lab.DetourProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
 final class ScaleBench {
 
   /** One case: what is watched. */
-  record Case(String name, List<String> lines, String ports, long addresses) {}
+  record Case(String name, List<String> lines, String ports, long addresses, List<String> jvm) {}
 
   /** What one run of one case measured. */
   record Result(
@@ -38,7 +39,13 @@ final class ScaleBench {
       long databaseMb,
       long metricsKb,
       double startupSeconds,
-      double importSeconds) {}
+      double importSeconds,
+      double restartToProbingSeconds,
+      Load api,
+      Load page) {}
+
+  /** wrk's figures for one URL: requests a second and latency percentiles in ms. */
+  record Load(double perSecond, double p50, double p99, long errors) {}
 
   static final int INTERVAL = 60;
   private static final int ROUNDS = 2;
@@ -55,7 +62,19 @@ final class ScaleBench {
         int a = 1 + i % 65534 + (i / 65534) * 65536;
         lines.add("198." + (18 + a / 65536) + "." + (a / 256 % 256) + "." + (a % 256));
       }
-      cases.add(new Case(String.format(Locale.ROOT, "%,d addresses", n), lines, "8000", n));
+      cases.add(
+          new Case(String.format(Locale.ROOT, "%,d addresses", n), lines, "8000", n, List.of()));
+      if (n >= 100_000 && System.getProperty("bench.scale.sizes") == null) {
+        // What a small box would run: a capped heap and the serial collector.
+        List<String> small = List.of("-Xmx320m", "-XX:+UseSerialGC");
+        cases.add(
+            new Case(
+                String.format(Locale.ROOT, "%,d addresses, %s", n, String.join(" ", small)),
+                lines,
+                "8000",
+                n,
+                small));
+      }
     }
     if (System.getProperty("bench.scale.sizes") != null) {
       return cases;
@@ -65,7 +84,8 @@ final class ScaleBench {
             "2 × /16 prefixes on 8 ports",
             List.of("198.18.0.0/16", "198.19.0.0/16"),
             "8000,8001,8002,8003,8004,8005,8006,8007",
-            131_072L * 8));
+            131_072L * 8,
+            List.of()));
     return cases;
   }
 
@@ -116,7 +136,49 @@ final class ScaleBench {
               Proc.duBytes(dir.resolve("data")) / (1024 * 1024),
               metrics.getBytes(StandardCharsets.UTF_8).length / 1024,
               startup,
-              importSeconds);
+              importSeconds,
+              -1,
+              null,
+              null);
+      // The API and the overview page under load from a second process while rounds go on.
+      String token =
+          detour
+              .post("/api/tokens", "{\"name\":\"bench\",\"role\":\"viewer\"}")
+              .get("secret")
+              .asText();
+      Load api = wrk(detour.base() + "/api/watches?size=50", "Authorization: Bearer " + token);
+      Load page = wrk(detour.base() + "/", "Cookie: " + login(detour));
+      // A restart with the list in place: from the process's start to its first probes.
+      detour.stop();
+      long restart = System.nanoTime();
+      detour.start(props);
+      double toProbing = -1;
+      while (System.nanoTime() - restart < 120_000_000_000L) {
+        JsonNode m = detour.get("/api/monitor");
+        if (m.path("probing").asInt() + m.path("queued").asInt() > 0
+            || m.path("rounds").path("scale").asInt() > 0) {
+          toProbing = (System.nanoTime() - restart) / 1e9;
+          break;
+        }
+        Thread.sleep(50);
+      }
+      r =
+          new Result(
+              r.name(),
+              r.addresses(),
+              r.roundSecondsMax(),
+              r.roundSecondsMean(),
+              r.overruns(),
+              r.cpuCores(),
+              r.rssMb(),
+              r.peakRssMb(),
+              r.databaseMb(),
+              r.metricsKb(),
+              r.startupSeconds(),
+              r.importSeconds(),
+              toProbing,
+              api,
+              page);
       System.out.printf(Locale.ROOT, "scale %s: %s (%d rounds)%n", c.name(), r, done);
       return r;
     } finally {
@@ -124,14 +186,73 @@ final class ScaleBench {
     }
   }
 
+  /** A session cookie of the admin, as a browser gets it from the login form. */
+  static String login(DetourProcess detour) throws IOException {
+    String headers =
+        Tools.sh(
+            "ip netns exec "
+                + BenchLab.PROBE
+                + " curl -s -o /dev/null -D - --data-urlencode username=admin --data-urlencode"
+                + " password="
+                + DetourProcess.ADMIN_PASSWORD
+                + " "
+                + detour.base()
+                + "/login");
+    Matcher m = Pattern.compile("(?im)^set-cookie: (detour_session=[^;\\s]+)").matcher(headers);
+    if (!m.find()) {
+      throw new IOException("no session from the login form:\n" + headers);
+    }
+    return m.group(1);
+  }
+
+  /** wrk from the probing namespace: 2 threads, 16 connections, 10 s. */
+  static Load wrk(String url, String header) throws IOException {
+    String out =
+        Tools.sh(
+            "ip netns exec "
+                + BenchLab.PROBE
+                + " wrk -t 2 -c 16 -d 10s --latency -H '"
+                + header
+                + "' '"
+                + url
+                + "'");
+    double rate = Double.parseDouble(find(out, "Requests/sec:\\s+([0-9.]+)", "0"));
+    long errors = Long.parseLong(find(out, "Non-2xx or 3xx responses: (\\d+)", "0"));
+    return new Load(
+        rate,
+        millis(find(out, " 50%\\s+(\\S+)", "0ms")),
+        millis(find(out, " 99%\\s+(\\S+)", "0ms")),
+        errors);
+  }
+
+  private static String find(String text, String regex, String otherwise) {
+    Matcher m = Pattern.compile(regex).matcher(text);
+    return m.find() ? m.group(1) : otherwise;
+  }
+
+  /** wrk's "812.00us", "1.23ms", "2.01s" in milliseconds. */
+  static double millis(String value) {
+    if (value.endsWith("us")) {
+      return Double.parseDouble(value.substring(0, value.length() - 2)) / 1000;
+    }
+    if (value.endsWith("ms")) {
+      return Double.parseDouble(value.substring(0, value.length() - 2));
+    }
+    if (value.endsWith("m")) {
+      return Double.parseDouble(value.substring(0, value.length() - 1)) * 60_000;
+    }
+    return Double.parseDouble(value.substring(0, value.length() - 1)) * 1000;
+  }
+
   /** {@code -Dbench.jfr=DIR}: a flight recording of each case, for profiling. */
   private static List<String> jvmOptions(Case c) {
+    List<String> options = new ArrayList<>(c.jvm());
     String jfr = System.getProperty("bench.jfr");
-    if (jfr == null) {
-      return List.of();
+    if (jfr != null) {
+      String file = Path.of(jfr, c.name().replaceAll("[^a-z0-9]+", "-") + ".jfr").toString();
+      options.add("-XX:StartFlightRecording=filename=" + file + ",settings=profile");
     }
-    String file = Path.of(jfr, c.name().replaceAll("[^a-z0-9]+", "-") + ".jfr").toString();
-    return List.of("-XX:StartFlightRecording=filename=" + file + ",settings=profile");
+    return options;
   }
 
   static void importLines(DetourProcess detour, String body) throws IOException {

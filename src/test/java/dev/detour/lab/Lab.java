@@ -118,6 +118,25 @@ public final class Lab implements AutoCloseable, BeforeAllCallback, AfterAllCall
     return exec(line, timeout, Map.of());
   }
 
+  /**
+   * Detour's routes (protocol 211) in a routing table of a host: destination, with {@code /32} for
+   * a host route, → the line {@code ip} prints.
+   */
+  public Map<String, String> detourRoutes(String host, String table) {
+    Map<String, String> all = new java.util.TreeMap<>();
+    String out =
+        run(host, Duration.ofSeconds(5), "ip", "route", "show", "table", table, "proto", "211")
+            .output();
+    for (String line : out.split("\n")) {
+      // An empty table prints "Dump terminated" (or nothing).
+      if (!line.isBlank() && Character.isDigit(line.charAt(0))) {
+        String dst = line.strip().split("\\s+")[0];
+        all.put(dst.contains("/") ? dst : dst + "/32", line.strip());
+      }
+    }
+    return all;
+  }
+
   /** Starts a command on a host in the background (a capture); stop it with {@link Process}. */
   public Process start(String host, Path output, String... command) throws IOException {
     List<String> line = new ArrayList<>(List.of("ip", "netns", "exec", namespace(host)));

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,27 +71,7 @@ class RoutingLabIT {
 
   /** Detour's routes in home's table: prefix → the line ip prints. */
   static Map<String, String> routes() {
-    Map<String, String> all = new TreeMap<>();
-    String out =
-        lab.run(
-                "home",
-                Duration.ofSeconds(5),
-                "ip",
-                "route",
-                "show",
-                "table",
-                TABLE,
-                "proto",
-                "211")
-            .output();
-    for (String line : out.split("\n")) {
-      // An empty table prints "Dump terminated" (or nothing).
-      if (!line.isBlank() && Character.isDigit(line.charAt(0))) {
-        String dst = line.strip().split("\\s+")[0];
-        all.put(dst.contains("/") ? dst : dst + "/32", line.strip());
-      }
-    }
-    return all;
+    return lab.detourRoutes("home", TABLE);
   }
 
   /** Whether the PC behind home (lan) or home itself gets the page of this address. */

@@ -172,16 +172,7 @@ public final class RawChannel implements PacketChannel {
 
   @Override
   public PacketView send(IpV4Packet.Builder ip) throws IOException {
-    Packet packet =
-        ethernet
-            ? new EthernetPacket.Builder()
-                .srcAddr(ownMac)
-                .dstAddr(nextHopMac)
-                .type(EtherType.IPV4)
-                .payloadBuilder(ip)
-                .paddingAtBuild(true)
-                .build()
-            : ip.build();
+    Packet packet = frame(ethernet, ownMac, nextHopMac, ip);
     PacketBudget.acquire();
     long now = nowNanos();
     try {
@@ -223,6 +214,19 @@ public final class RawChannel implements PacketChannel {
       }
     }
     return got;
+  }
+
+  /** The IPv4 packet as it goes on the link: in an Ethernet frame to the next hop, or bare. */
+  static Packet frame(boolean ethernet, MacAddress own, MacAddress next, IpV4Packet.Builder ip) {
+    return ethernet
+        ? new EthernetPacket.Builder()
+            .srcAddr(own)
+            .dstAddr(next)
+            .type(EtherType.IPV4)
+            .payloadBuilder(ip)
+            .paddingAtBuild(true)
+            .build()
+        : ip.build();
   }
 
   private PacketView view(byte[] bytes, long nanos) {

@@ -17,11 +17,9 @@ import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface;
-import org.pcap4j.packet.EthernetPacket;
 import org.pcap4j.packet.IpV4Packet;
 import org.pcap4j.packet.Packet;
 import org.pcap4j.packet.namednumber.DataLinkType;
-import org.pcap4j.packet.namednumber.EtherType;
 import org.pcap4j.util.MacAddress;
 
 /**
@@ -240,16 +238,7 @@ public final class SharedCapture {
   }
 
   private PacketChannel.Frame send(MacAddress next, IpV4Packet.Builder ip) throws IOException {
-    Packet packet =
-        ethernet
-            ? new EthernetPacket.Builder()
-                .srcAddr(ownMac)
-                .dstAddr(next)
-                .type(EtherType.IPV4)
-                .payloadBuilder(ip)
-                .paddingAtBuild(true)
-                .build()
-            : ip.build();
+    Packet packet = RawChannel.frame(ethernet, ownMac, next, ip);
     PacketBudget.acquire();
     long now = RawChannel.nowNanos();
     try {

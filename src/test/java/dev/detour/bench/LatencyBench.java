@@ -1,0 +1,158 @@
+package dev.detour.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.detour.lab.DetourProcess;
+import dev.detour.lab.Lab;
+import dev.detour.lab.NetNs;
+import dev.detour.route.mikrotik.RouterOsEmulator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Detection latency in the censorship lab (docs/lab.md): the packaged service on the lab's home,
+ * rounds every {@value #INTERVAL} s, two bad rounds to block; the censor black-holes one target,
+ * later a whole /16; from the moment the lab switches the block on, how long until Detour's verdict
+ * and until the route is on the router — the Linux backend (home's own table) or the MikroTik
+ * emulator (RouterOS REST) — and, once the censor lets go, until the route is withdrawn.
+ */
+final class LatencyBench {
+
+  static final int INTERVAL = 5;
+  static final String TARGET = "198.18.0.40";
+  static final String MASS = "198.18.0.0/16";
+  private static final String TABLE = "1001";
+
+  /** One block's timings, in seconds from its onset (withdrawal: from its lifting). */
+  record Result(
+      String router, String block, double verdict, double routed, double withdrawn, int routes) {}
+
+  private LatencyBench() {}
+
+  static List<Result> run(String backend) throws Exception {
+    List<Result> results = new ArrayList<>();
+    try (Lab lab = Lab.up()) {
+      String home = lab.namespace("home");
+      RouterOsEmulator router = null;
+      Map<String, String> c = DetourProcess.quickHome(INTERVAL);
+      c.put("detour.routes.allow-reserved", "198.18.0.0/15");
+      c.put("detour.routes.withdraw-grace", "0s");
+      c.put("detour.routes.sync-every", "5s");
+      c.put("detour.alerts.enabled", "false");
+      if (backend.equals("linux")) {
+        c.put("detour.routers.home.type", "linux");
+        c.put("detour.routers.home.gateway", Lab.TUNNEL_VPS + "%vx0");
+      } else {
+        router =
+            NetNs.call(
+                home,
+                () -> {
+                  RouterOsEmulator r = new RouterOsEmulator();
+                  r.restUrl();
+                  return r;
+                });
+        router.interfaceState("gre-tunnel1", true, false);
+        c.put("detour.routers.home.type", "mikrotik-rest");
+        c.put("detour.routers.home.url", NetNs.call(home, router::restUrl));
+        c.put("detour.routers.home.username", RouterOsEmulator.USER);
+        c.put("detour.routers.home.password", RouterOsEmulator.PASSWORD);
+        c.put("detour.routers.home.gateway", "gre-tunnel1");
+      }
+      Path dir = Files.createTempDirectory("detour-latency-");
+      RouterOsEmulator emulator = router;
+      try (DetourProcess detour =
+          DetourProcess.startAsUser(home, dir, DetourProcess.freePort(), c, List.of())) {
+        detour.post("/api/groups", "{\"name\":\"lab\",\"probes\":[\"icmp\",\"tcp_syn\"]}");
+        detour.post(
+            "/api/watches", "{\"target\":\"" + TARGET + "\",\"group\":\"lab\",\"ports\":[80]}");
+        await(Duration.ofSeconds(60), () -> state(detour, TARGET).equals("up"));
+
+        long onset = System.nanoTime();
+        lab.block("blackhole", TARGET, "80");
+        double verdict =
+            await(Duration.ofSeconds(60), () -> state(detour, TARGET).startsWith("blocked"));
+        double routed =
+            await(Duration.ofSeconds(60), () -> routed(lab, emulator, TARGET + "/32"), onset);
+        long lifted = System.nanoTime();
+        lab.unblock("blackhole", TARGET, "80");
+        double withdrawn =
+            await(Duration.ofSeconds(90), () -> !routed(lab, emulator, TARGET + "/32"), lifted);
+        results.add(new Result(backend, "one target", verdict, routed, withdrawn, 1));
+
+        detour.post(
+            "/api/watches", "{\"target\":\"" + MASS + "\",\"group\":\"lab\",\"ports\":[80]}");
+        await(Duration.ofSeconds(120), () -> state(detour, MASS).equals("up"));
+        onset = System.nanoTime();
+        lab.block("mass", MASS);
+        verdict = await(Duration.ofSeconds(120), () -> state(detour, MASS).startsWith("blocked"));
+        routed = await(Duration.ofSeconds(120), () -> routed(lab, emulator, MASS), onset);
+        int routes = routes(lab, emulator).size();
+        lifted = System.nanoTime();
+        lab.unblock("mass", MASS);
+        withdrawn = await(Duration.ofSeconds(180), () -> !routed(lab, emulator, MASS), lifted);
+        results.add(new Result(backend, "a /16 mass block", verdict, routed, withdrawn, routes));
+      } finally {
+        if (router != null) {
+          router.close();
+        }
+        Tools.quietly("rm -rf " + dir);
+      }
+    }
+    results.forEach(r -> System.out.printf(Locale.ROOT, "latency %s%n", r));
+    return results;
+  }
+
+  /** Seconds from {@code from} until {@code done} holds. */
+  private static double await(Duration limit, BooleanSupplier done, long from) throws IOException {
+    while (System.nanoTime() - from < limit.toNanos()) {
+      if (done.getAsBoolean()) {
+        return (System.nanoTime() - from) / 1e9;
+      }
+      BenchLab.sleep(200);
+    }
+    throw new IOException("not within " + limit.toSeconds() + " s");
+  }
+
+  private static double await(Duration limit, BooleanSupplier done) throws IOException {
+    return await(limit, done, System.nanoTime());
+  }
+
+  private static String state(DetourProcess detour, String target) {
+    try {
+      for (JsonNode row : detour.get("/api/status?size=100")) {
+        if (row.get("target").asText().equals(target)) {
+          return row.get("status").get("state").asText();
+        }
+      }
+    } catch (Exception e) {
+      // Not yet.
+    }
+    return "none";
+  }
+
+  private static boolean routed(Lab lab, RouterOsEmulator router, String prefix) {
+    return routes(lab, router).contains(prefix);
+  }
+
+  /** Detour's routes on the router, as prefixes. */
+  private static List<String> routes(Lab lab, RouterOsEmulator router) {
+    List<String> all = new ArrayList<>();
+    if (router != null) {
+      for (Map<String, String> e : router.entries("ip/route")) {
+        String comment = e.getOrDefault("comment", "");
+        if (comment.startsWith("detour")) {
+          all.add(e.get("dst-address"));
+        }
+      }
+      return all;
+    }
+    all.addAll(lab.detourRoutes("home", TABLE).keySet());
+    return all;
+  }
+}

@@ -27,9 +27,10 @@ import java.util.function.Supplier;
  */
 final class WatchMeters extends Collector {
 
-  private static final List<String> STATE_LABELS = List.of("watch", "group", "state");
-  private static final List<String> METHOD_LABELS = List.of("watch", "group", "method");
-  private static final List<String> LATENCY_LABELS = List.of("watch", "group", "vantage");
+  // Labels in alphabetical order, as Micrometer wrote them when these were meters.
+  private static final List<String> STATE_LABELS = List.of("group", "state", "watch");
+  private static final List<String> METHOD_LABELS = List.of("group", "method", "watch");
+  private static final List<String> LATENCY_LABELS = List.of("group", "vantage", "watch");
 
   private final Supplier<Collection<WatchRuntime>> runtimes;
 
@@ -70,7 +71,7 @@ final class WatchMeters extends Collector {
             new MetricFamilySamples.Sample(
                 Metrics.WATCH_STATE,
                 STATE_LABELS,
-                List.of(target, group, state.label()),
+                List.of(group, state.label(), target),
                 current == state ? 1 : 0));
       }
       for (BlockMethod method : rt.seenMethods) {
@@ -80,7 +81,7 @@ final class WatchMeters extends Collector {
             new MetricFamilySamples.Sample(
                 Metrics.WATCH_BLOCK_METHOD,
                 METHOD_LABELS,
-                List.of(target, group, method.label()),
+                List.of(group, method.label(), target),
                 holds ? 1 : 0));
       }
       for (String vantage : new String[] {"local", "control"}) {
@@ -88,7 +89,7 @@ final class WatchMeters extends Collector {
             new MetricFamilySamples.Sample(
                 Metrics.WATCH_LATENCY,
                 LATENCY_LABELS,
-                List.of(target, group, vantage),
+                List.of(group, vantage, target),
                 rt.latency.latestSeconds(vantage.equals("local"))));
       }
     }

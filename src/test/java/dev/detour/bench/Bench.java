@@ -20,7 +20,7 @@ import java.util.function.ToDoubleFunction;
  * (masscan's rate, fping's interval, blackbox's concurrency) is the best of a calibration pass.
  *
  * <p>Usage: {@code Bench [--runs 3] [--scale-runs N] [--latency-runs N] [--only
- * syn,icmp,http,scale,latency,planner] [--out docs/benchmarks.md] [--quick]}
+ * syn,icmp,http,scale,latency,planner] [--out docs/benchmarks.md] [--update] [--quick]}
  */
 public final class Bench {
 
@@ -72,6 +72,7 @@ public final class Bench {
     boolean quick = false;
     Set<String> only = new LinkedHashSet<>(List.of("syn", "icmp", "http", "scale", "planner"));
     Path out = Path.of("docs", "benchmarks.md");
+    boolean update = false;
     Integer scaleRuns = null;
     Integer latencyRuns = null;
     for (int i = 0; i < args.length; i++) {
@@ -80,6 +81,7 @@ public final class Bench {
         case "--only" -> only = new LinkedHashSet<>(Arrays.asList(args[++i].split(",")));
         case "--out" -> out = Path.of(args[++i]);
         case "--quick" -> quick = true;
+        case "--update" -> update = true;
         case "--scale-runs" -> scaleRuns = Integer.parseInt(args[++i]);
         case "--latency-runs" -> latencyRuns = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -117,6 +119,9 @@ public final class Bench {
       bench.planner();
     }
     String report = bench.report();
+    if (update && Files.exists(out)) {
+      report = keepOtherSections(Files.readString(out), report);
+    }
     System.out.println(report);
     Files.writeString(out, report);
     System.out.println("written to " + out);
@@ -156,18 +161,25 @@ public final class Bench {
 
   final List<List<ScaleBench.Result>> scale = new ArrayList<>();
 
-  void scale() throws Exception {
+  /** The packaged service, which the scale and latency sections run as a user would. */
+  static String jar() throws IOException {
     String jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString();
     if (!Files.exists(Path.of(jar))) {
       throw new IOException(jar + " is missing: bench/run packages it (mvn package)");
     }
+    System.setProperty("detour.app.jar", jar);
+    return jar;
+  }
+
+  void scale() throws Exception {
+    jar();
     Path work = Files.createTempDirectory("detour-bench");
     for (ScaleBench.Case c : ScaleBench.cases(quick)) {
       List<ScaleBench.Result> results = new ArrayList<>();
       for (int i = 0; i < scaleRuns; i++) {
         try {
-          results.add(ScaleBench.run(c, work, jar));
-        } catch (Exception e) {
+          results.add(ScaleBench.run(c, work));
+        } catch (Exception | AssertionError e) {
           notes.add("scale, " + c.name() + ": a run failed: " + e.getMessage());
         }
       }
@@ -180,12 +192,13 @@ public final class Bench {
   final List<List<LatencyBench.Result>> latency = new ArrayList<>();
 
   void latency() throws Exception {
+    jar();
     for (String backend : List.of("linux", "mikrotik")) {
       List<List<LatencyBench.Result>> backendRuns = new ArrayList<>();
       for (int i = 0; i < latencyRuns; i++) {
         try {
           backendRuns.add(LatencyBench.run(backend));
-        } catch (Exception e) {
+        } catch (Exception | AssertionError e) {
           notes.add("latency, " + backend + ": a run failed: " + e.getMessage());
         }
       }
@@ -497,7 +510,7 @@ public final class Bench {
         md.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %,d | %.1f | %.1f | %d | %.2f | %d | %d | %d | %,d | %.1f | %.1f | %.1f |\n",
+                "| %s | %,d | %.1f | %.1f | %d | %.2f | %d | %d | %d | %,d | %.1f | %.1f | %s |\n",
                 first.name(),
                 first.addresses(),
                 median(results, ScaleBench.Result::roundSecondsMax),
@@ -510,7 +523,12 @@ public final class Bench {
                 (long) median(results, r -> r.metricsKb()),
                 median(results, ScaleBench.Result::startupSeconds),
                 median(results, ScaleBench.Result::importSeconds),
-                median(results, ScaleBench.Result::restartToProbingSeconds)));
+                results.stream().anyMatch(r -> r.restartToProbingSeconds() < 0)
+                    ? "> 120"
+                    : String.format(
+                        Locale.ROOT,
+                        "%.1f",
+                        median(results, ScaleBench.Result::restartToProbingSeconds))));
       }
     }
     if (!scale.isEmpty()) {
@@ -572,6 +590,35 @@ public final class Bench {
       md.append('\n').append(planner);
     }
     return md.toString();
+  }
+
+  /**
+   * {@code --update}: the sections ({@code ## …}) of the previous report that this run did not
+   * measure are kept, in their place, so one section can be measured again alone.
+   */
+  static String keepOtherSections(String previous, String now) {
+    java.util.Map<String, String> fresh = sections(now);
+    java.util.Map<String, String> old = sections(previous);
+    StringBuilder merged = new StringBuilder(fresh.remove(""));
+    for (var e : old.entrySet()) {
+      if (!e.getKey().isEmpty()) {
+        String replaced = fresh.remove(e.getKey());
+        merged.append(replaced != null ? replaced : e.getValue());
+      }
+    }
+    fresh.values().forEach(merged::append);
+    return merged.toString();
+  }
+
+  private static java.util.Map<String, String> sections(String text) {
+    java.util.Map<String, String> all = new java.util.LinkedHashMap<>();
+    String[] parts = text.split("(?m)^(?=## )");
+    for (String part : parts) {
+      String title = part.startsWith("## ") ? part.substring(0, part.indexOf('\n')) : "";
+      // "Noticed during the run" belongs to the section before it.
+      all.merge(title, part, String::concat);
+    }
+    return all;
   }
 
   private static String runsOf(int n) {

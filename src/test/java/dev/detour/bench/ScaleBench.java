@@ -89,7 +89,7 @@ final class ScaleBench {
     return cases;
   }
 
-  static Result run(Case c, Path work, String jar) throws Exception {
+  static Result run(Case c, Path work) throws Exception {
     Path dir = Files.createTempDirectory(work, "scale");
     Map<String, String> props = new TreeMap<>();
     props.put("detour.probe.interval", INTERVAL + "s");
@@ -102,7 +102,6 @@ final class ScaleBench {
     props.put("detour.control.mode", "none");
     props.put("detour.uplink.anchors", BenchLab.FAR_ADDRESS);
     props.put("detour.alerts.enabled", "false");
-    System.setProperty("detour.app.jar", jar);
     long started = System.nanoTime();
     try (DetourProcess detour =
         DetourProcess.startAsUser(

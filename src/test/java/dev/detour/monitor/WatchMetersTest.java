@@ -1,0 +1,77 @@
+package dev.detour.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.detour.verdict.BlockMethod;
+import dev.detour.verdict.Tracker;
+import dev.detour.verdict.WatchState;
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.exporter.common.TextFormat;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The per-watch series as a scrape reads them: written from the live watches, nothing kept. */
+class WatchMetersTest {
+
+  static String scrape(List<WatchRuntime> watches) throws Exception {
+    CollectorRegistry registry = new CollectorRegistry();
+    registry.register(new WatchMeters(() -> watches));
+    StringWriter out = new StringWriter();
+    TextFormat.write004(out, registry.metricFamilySamples());
+    return out.toString();
+  }
+
+  @Test
+  void aBlockedWatchHasItsStateItsMethodAndItsLatencies() throws Exception {
+    Instant now = Instant.now();
+    WatchRuntime blocked =
+        new WatchRuntime(
+            1,
+            "149.154.164.0/22",
+            "telegram",
+            new Tracker(WatchState.BLOCKED, BlockMethod.TCP_RST_INJECTED, now, null, 0, null));
+    WatchMeters meters = new WatchMeters(() -> List.of(blocked));
+    meters.method(blocked, BlockMethod.TCP_RST_INJECTED);
+    blocked.latency.record(now, 12.5, 80.0, WatchState.BLOCKED);
+    WatchRuntime up =
+        new WatchRuntime(
+            2, "example.org", "web", new Tracker(WatchState.UP, null, now, null, 0, null));
+
+    String text = scrape(List.of(blocked, up));
+
+    assertThat(text)
+        .contains(
+            "detour_watch_state{group=\"telegram\",state=\"blocked\",watch=\"149.154.164.0/22\",} 1.0",
+            "detour_watch_state{group=\"telegram\",state=\"up\",watch=\"149.154.164.0/22\",} 0.0",
+            "detour_watch_state{group=\"web\",state=\"up\",watch=\"example.org\",} 1.0",
+            "detour_watch_block_method{group=\"telegram\",method=\"tcp_rst_injected\","
+                + "watch=\"149.154.164.0/22\",} 1.0",
+            "detour_watch_latency_seconds{group=\"telegram\",vantage=\"local\","
+                + "watch=\"149.154.164.0/22\",} 0.0125",
+            "detour_watch_latency_seconds{group=\"telegram\",vantage=\"control\","
+                + "watch=\"149.154.164.0/22\",} 0.08");
+    assertThat(text.lines().filter(l -> l.startsWith("detour_watch_state{")))
+        .as("one series per state and watch")
+        .hasSize(2 * WatchState.values().length);
+    assertThat(text).doesNotContain("method=\"tcp_rst_injected\",watch=\"example.org\"");
+  }
+
+  @Test
+  void aClearedBlockKeepsItsMethodSeriesAtZeroAndAGoneWatchTakesItsSeries() throws Exception {
+    Instant now = Instant.now();
+    WatchRuntime rt =
+        new WatchRuntime(
+            3, "rutracker.org", "lab", new Tracker(WatchState.UP, null, now, null, 0, null));
+    new WatchMeters(List::of).method(rt, BlockMethod.HTTP_BLOCKPAGE);
+    rt.methods = Set.of();
+
+    assertThat(scrape(List.of(rt)))
+        .contains(
+            "detour_watch_block_method{group=\"lab\",method=\"http_blockpage\","
+                + "watch=\"rutracker.org\",} 0.0");
+    assertThat(scrape(List.of())).doesNotContain("rutracker.org");
+  }
+}

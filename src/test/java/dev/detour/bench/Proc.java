@@ -17,11 +17,11 @@ final class Proc {
    * -batch}), which the kernel only adds to its parent once they end.
    */
   static long cpuTicksWithChildren(long pid) throws IOException {
-    long ticks = cpuTicks(pid)[0];
+    long ticks = cpuTicks(pid);
     for (ProcessHandle child :
         ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(java.util.List.of())) {
       try {
-        ticks += cpuTicks(child.pid())[0];
+        ticks += cpuTicks(child.pid());
       } catch (IOException gone) {
         // Ended meanwhile.
       }
@@ -29,14 +29,12 @@ final class Proc {
     return ticks;
   }
 
-  /** User plus system ticks so far, and the process's own. */
-  static long[] cpuTicks(long pid) throws IOException {
+  /** User plus system ticks of the process so far. */
+  static long cpuTicks(long pid) throws IOException {
     String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
     // The command name may hold spaces: fields count from after its closing parenthesis.
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    long user = Long.parseLong(f[11]);
-    long system = Long.parseLong(f[12]);
-    return new long[] {user + system, user, system};
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
   /** A /proc/PID/status field in kB (VmRSS, VmHWM). */

@@ -1,6 +1,8 @@
 package dev.detour.monitor;
 
 import dev.detour.DetourConfig;
+import dev.detour.cluster.Node;
+import dev.detour.cluster.Rounds;
 import dev.detour.control.ControlVantage;
 import dev.detour.control.Controls;
 import dev.detour.metrics.Metrics;
@@ -108,8 +110,13 @@ public class Monitor {
   private final MeterRegistry registry;
   private final WatchMeters meters;
   private final MassBlocks mass;
+  private final Rounds rounds;
+  private final Node node;
 
   private final Map<Long, WatchRuntime> runtimes = new ConcurrentHashMap<>();
+
+  /** Per group, the latest round whose state this node has: one it ran, or one it read. */
+  private final Map<Long, Long> adopted = new ConcurrentHashMap<>();
 
   /** A watch's status row is written by one transaction at a time (a change, or the flush). */
   private final Object writes = new Object();
@@ -118,7 +125,7 @@ public class Monitor {
   private final ScheduledExecutorService starter;
   private final Map<String, Instant> lastOverrunLog = new ConcurrentHashMap<>();
   private final Map<String, Long> lastRound = new ConcurrentHashMap<>();
-  private final Map<String, Long> rounds = new ConcurrentHashMap<>();
+  private final Map<String, Long> roundCounts = new ConcurrentHashMap<>();
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean vantageOnline = true;
 
@@ -128,6 +135,7 @@ public class Monitor {
   private volatile String vantageDetail = "not checked yet";
   private volatile Boolean controlOnline;
   private volatile boolean loaded;
+  private volatile boolean stopping;
 
   public Monitor(
       DetourConfig config,
@@ -137,7 +145,11 @@ public class Monitor {
       Uplink uplink,
       StatusStore store,
       MonitoredWatches watches,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      Rounds rounds,
+      Node node) {
+    this.rounds = rounds;
+    this.node = node;
     this.config = config;
     this.probes = probes;
     this.dns = dns;
@@ -181,6 +193,7 @@ public class Monitor {
   }
 
   void onStop(@Observes ShutdownEvent event) {
+    stopping = true;
     starter.shutdownNow();
     workers.shutdownNow();
   }
@@ -194,37 +207,147 @@ public class Monitor {
     Map<Long, String[]> names = watches.names(stored.stream().map(s -> s.watchId).toList());
     for (WatchStatus s : stored) {
       String[] name = names.get(s.watchId);
-      if (name == null) {
-        continue;
-      }
-      WatchState state = WatchState.valueOf(s.state);
-      BlockMethod method = s.method == null ? null : BlockMethod.valueOf(s.method);
-      WatchRuntime rt =
-          new WatchRuntime(
-              s.watchId, name[0], name[1], new Tracker(state, method, s.since, null, 0, null));
-      rt.checkedAt = s.checkedAt;
-      WatchRuntimeView view = store.view(s);
-      rt.censor = view.censor();
-      rt.parts = view.parts() == null ? List.of() : view.parts();
-      runtimes.put(s.watchId, rt);
-      if (rt.tracker.method() != null) {
-        meters.method(rt, rt.tracker.method());
+      if (name != null) {
+        restore(s, name[0], name[1]);
       }
     }
     loaded = true;
     LOG.infof("Monitor: %d watch states picked up from the database", runtimes.size());
   }
 
+  /** A watch's state as stored: its runtime here is made to say the same. */
+  private void restore(WatchStatus s, String target, String group) {
+    WatchState state = WatchState.valueOf(s.state);
+    BlockMethod method = s.method == null ? null : BlockMethod.valueOf(s.method);
+    Verdict pending =
+        s.pendingState == null
+            ? null
+            : new Verdict(
+                WatchState.valueOf(s.pendingState),
+                s.pendingMethod == null ? null : BlockMethod.valueOf(s.pendingMethod),
+                0,
+                List.of(),
+                false);
+    Tracker tracker = new Tracker(state, method, s.since, pending, s.pendingRounds, s.pendingSince);
+    WatchRuntime rt =
+        runtimes.computeIfAbsent(s.watchId, id -> new WatchRuntime(id, target, group, tracker));
+    rt.target = target;
+    rt.group = group;
+    rt.tracker = tracker;
+    rt.checkedAt = s.checkedAt;
+    rt.storedAt = s.checkedAt;
+    rt.methods =
+        s.methods.isEmpty()
+            ? Set.of()
+            : Stream.of(s.methods.split(","))
+                .map(BlockMethod::valueOf)
+                .collect(Collectors.toUnmodifiableSet());
+    WatchRuntimeView view = store.view(s);
+    rt.censor = view.censor();
+    rt.parts = view.parts() == null ? List.of() : view.parts();
+    rt.dirty = false;
+    if (rt.tracker.method() != null) {
+      meters.method(rt, rt.tracker.method());
+    }
+  }
+
+  /**
+   * Reads a group's state from the database, written by the node that ran its latest round: this
+   * node's memory of it is older. Watches being probed here are left alone.
+   */
+  private void adopt(long groupId, Rounds.Summary latest) {
+    if (Long.valueOf(latest.id()).equals(adopted.get(groupId))) {
+      return;
+    }
+    int n = 0;
+    for (StatusStore.Stored stored : store.loadGroup(groupId)) {
+      WatchRuntime rt = runtimes.get(stored.status().watchId);
+      if (rt != null && rt.running.get()) {
+        continue;
+      }
+      restore(stored.status(), stored.target(), stored.group());
+      runtimes.get(stored.status().watchId).groupId = groupId;
+      n++;
+    }
+    adopted.put(groupId, latest.id());
+    LOG.debugf("Group %d: %d watch states read, as node %s left them", groupId, n, latest.node());
+  }
+
+  /**
+   * Groups whose latest round ran on another node, finished since this node last looked: their
+   * state is read again, so this node's API, pages and route sync see what that node saw.
+   */
+  public void adoptOthers() {
+    String me = node.id();
+    for (MonitoredWatches.GroupPlan plan : watches.groups()) {
+      Rounds.Summary latest = rounds.latest(plan.id());
+      if (latest != null && latest.finishedAt() != null && !latest.node().equals(me)) {
+        adopt(plan.id(), latest);
+      }
+    }
+  }
+
   // ------------------------------------------------------------------------------- rounds
 
-  /** One round of a group: called by its Quartz job every interval. */
-  public void round(MonitoredWatches.GroupPlan plan) {
+  /**
+   * One round of a group, called by its Quartz job every interval on one node of the cluster:
+   * returns when every watch of the round is done (or after three intervals, for a round that
+   * hangs). When the group's previous round ran on another node, the group's state is read from the
+   * database first; the round's changes are written before it returns, for whichever node runs the
+   * next.
+   */
+  public void round(MonitoredWatches.GroupPlan plan, Instant scheduledAt, boolean recovered) {
     load();
+    Rounds.Begun begun = rounds.begin(plan.id(), node.id(), scheduledAt, recovered);
+    Rounds.Summary previous = begun.previous();
+    if (previous != null && !previous.node().equals(node.id())) {
+      adopt(plan.id(), previous);
+    }
+    int probed = 0;
+    try {
+      RoundStart started = start(plan);
+      probed = started.watches();
+      long waitMillis = Math.max(60_000, plan.intervalSeconds() * 3000);
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+      while (!started.over().isDone() && !stopping) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          overrun(plan.name(), "the round is still running after " + waitMillis + " ms");
+          break;
+        }
+        try {
+          started
+              .over()
+              .get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(500)), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException notYet) {
+          // Looked again in half a second: a stopping service does not wait for the round.
+        } catch (java.util.concurrent.ExecutionException e) {
+          LOG.warnf(e.getCause(), "Round of group %s failed", plan.name());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    } finally {
+      flush(plan.id());
+      rounds.finish(begun.id(), probed);
+      adopted.put(plan.id(), begun.id());
+    }
+  }
+
+  /** A round under way: how many watches it probes, and when it is over. */
+  private record RoundStart(int watches, java.util.concurrent.CompletableFuture<Void> over) {
+    static RoundStart none() {
+      return new RoundStart(0, java.util.concurrent.CompletableFuture.completedFuture(null));
+    }
+  }
+
+  private RoundStart start(MonitoredWatches.GroupPlan plan) {
     Instant start = Instant.now();
     Duration interval = Duration.ofSeconds(plan.intervalSeconds());
     List<WatchSnapshot> list = watches.watches(plan.id());
     if (list == null) {
-      return;
+      return RoundStart.none();
     }
     String group = plan.name();
     Set<Long> present = list.stream().map(WatchSnapshot::id).collect(Collectors.toSet());
@@ -234,7 +357,7 @@ public class Monitor {
         .toList()
         .forEach(this::forget);
     if (list.isEmpty()) {
-      return;
+      return RoundStart.none();
     }
     Uplink.Status up = uplink.status();
     vantage(up);
@@ -247,7 +370,7 @@ public class Monitor {
       }
     }
     if (!up.up()) {
-      return;
+      return RoundStart.none();
     }
     ControlVantage.Health health = controls.health();
     control(health);
@@ -284,6 +407,7 @@ public class Monitor {
           delay,
           TimeUnit.MILLISECONDS);
     }
+    return new RoundStart(list.size(), clock.over);
   }
 
   /** Counts a round's watches down, and reports the round when the last one is done. */
@@ -292,6 +416,8 @@ public class Monitor {
     private final Instant start;
     private final Duration interval;
     private final AtomicInteger left;
+    final java.util.concurrent.CompletableFuture<Void> over =
+        new java.util.concurrent.CompletableFuture<>();
 
     RoundClock(String group, Instant start, Duration interval, int watches) {
       this.group = group;
@@ -304,6 +430,7 @@ public class Monitor {
       if (left.decrementAndGet() != 0) {
         return;
       }
+      over.complete(null);
       Duration took = Duration.between(start, Instant.now());
       Timer.builder(Metrics.ROUND_DURATION)
           .description("How long a round of a group's watches took")
@@ -313,7 +440,7 @@ public class Monitor {
       // Registered with the first round, so that "no overruns" reads 0, not nothing.
       overruns(group);
       lastRound.put(group, took.toMillis());
-      rounds.merge(group, 1L, Long::sum);
+      roundCounts.merge(group, 1L, Long::sum);
       if (took.compareTo(interval) > 0) {
         overrun(
             group,
@@ -958,7 +1085,17 @@ public class Monitor {
 
   /** Writes the latest rounds of watches whose state did not change. */
   void flush() {
-    List<WatchRuntime> dirty = runtimes.values().stream().filter(rt -> rt.dirty).toList();
+    flush(rt -> true);
+  }
+
+  /** Writes what a group's round changed, before the next round (on any node) reads it. */
+  private void flush(long groupId) {
+    flush(rt -> rt.groupId == groupId);
+  }
+
+  private void flush(java.util.function.Predicate<WatchRuntime> which) {
+    List<WatchRuntime> dirty =
+        runtimes.values().stream().filter(rt -> rt.dirty && which.test(rt)).toList();
     if (dirty.isEmpty()) {
       return;
     }
@@ -1046,6 +1183,7 @@ public class Monitor {
     }
     runtimes.values().forEach(rt -> counts.merge(rt.state(), 1L, Long::sum));
     return new MonitorView(
+        node.id(),
         config.monitor().enabled(),
         vantageOnline,
         vantageDetail,
@@ -1054,7 +1192,7 @@ public class Monitor {
         controls.lastHealth().detail(),
         counts,
         Map.copyOf(lastRound),
-        Map.copyOf(rounds),
+        Map.copyOf(roundCounts),
         workers.getActiveCount(),
         workers.getQueue().size());
   }

@@ -6,9 +6,10 @@ import java.util.Map;
 /**
  * The monitor at a glance: is it on, is this vantage online, is the control there, how many watches
  * are in each state, how long each group's last round took and how many rounds it has done since
- * start, how busy the probers are.
+ * start, how busy the probers are, and which node of a cluster answers.
  */
 public record MonitorView(
+    String node,
     boolean enabled,
     boolean vantageOnline,
     String vantage,

@@ -2,36 +2,46 @@ package dev.detour.monitor;
 
 import dev.detour.DetourConfig;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
+import java.util.Date;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.impl.matchers.GroupMatcher;
 
 /**
- * Keeps one Quartz job per group, firing a round every group interval ({@code intervalSeconds} of
- * the group, else {@code detour.probe.interval}) with a little random delay: a new group gets its
- * job within seconds, a changed interval a new trigger, a deleted group loses its job and its
- * watches' state.
+ * Keeps one Quartz job per group in the job store the nodes share, firing a round every group
+ * interval ({@code intervalSeconds} of the group, else {@code detour.probe.interval}): a new group
+ * gets its job within seconds, a changed interval or name a new one, a deleted group loses its job
+ * and its watches' state. Every node plans (the store makes it idempotent); Quartz runs each round
+ * on one node.
  */
 @ApplicationScoped
 public class RoundScheduler {
 
   private static final Logger LOG = Logger.getLogger(RoundScheduler.class);
-  private static final String PREFIX = "detour-round-";
 
-  private final Scheduler scheduler;
+  /** The Quartz job group of the rounds; each job is named by its group's id. */
+  static final String JOBS = "detour-rounds";
+
+  private final Scheduler quartz;
   private final Monitor monitor;
   private final MonitoredWatches watches;
   private final DetourConfig config;
-  private final Map<Long, MonitoredWatches.GroupPlan> scheduled = new ConcurrentHashMap<>();
 
   public RoundScheduler(
-      Scheduler scheduler, Monitor monitor, MonitoredWatches watches, DetourConfig config) {
-    this.scheduler = scheduler;
+      Scheduler quartz, Monitor monitor, MonitoredWatches watches, DetourConfig config) {
+    this.quartz = quartz;
     this.monitor = monitor;
     this.watches = watches;
     this.config = config;
@@ -40,50 +50,76 @@ public class RoundScheduler {
   @Scheduled(
       every = "5s",
       identity = "detour-round-planner",
+      executeWith = Scheduled.SIMPLE,
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-  void plan() {
+  void plan() throws SchedulerException {
     if (!config.monitor().enabled()) {
       return;
     }
     Map<Long, MonitoredWatches.GroupPlan> groups =
         watches.groups().stream().collect(Collectors.toMap(MonitoredWatches.GroupPlan::id, g -> g));
     for (MonitoredWatches.GroupPlan plan : groups.values()) {
-      MonitoredWatches.GroupPlan current = scheduled.get(plan.id());
-      if (plan.equals(current)) {
+      JobKey key = JobKey.jobKey(Long.toString(plan.id()), JOBS);
+      JobDetail stored = quartz.getJobDetail(key);
+      if (stored != null && plan.equals(planOf(stored))) {
         continue;
       }
-      if (current != null) {
-        scheduler.unscheduleJob(PREFIX + plan.id());
-      }
-      // Each round starts a little late at random (a tenth of the interval, at most 2 s), so
+      JobDetail job =
+          JobBuilder.newJob(RoundJob.class)
+              .withIdentity(key)
+              .withDescription("rounds of group " + plan.name())
+              // The job store keeps strings only.
+              .usingJobData(RoundJob.GROUP, Long.toString(plan.id()))
+              .usingJobData(RoundJob.NAME, plan.name())
+              .usingJobData(RoundJob.INTERVAL, Long.toString(plan.intervalSeconds()))
+              .requestRecovery()
+              .build();
+      // Each group starts a little late at random (a tenth of the interval, at most 2 s), so
       // groups with one interval do not all send their packets in the same second.
-      long jitterMillis = Math.min(2000, plan.intervalSeconds() * 100);
-      scheduler
-          .newJob(PREFIX + plan.id())
-          .setInterval(plan.intervalSeconds() + "s")
-          .setExecutionMaxDelay(Duration.ofMillis(jitterMillis).toString())
-          .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
-          .setTask(execution -> monitor.round(plan))
-          .schedule();
-      scheduled.put(plan.id(), plan);
+      long jitterMillis =
+          ThreadLocalRandom.current().nextLong(1 + Math.min(2000, plan.intervalSeconds() * 100));
+      Trigger trigger =
+          TriggerBuilder.newTrigger()
+              .withIdentity(key.getName(), JOBS)
+              .forJob(key)
+              .startAt(new Date(System.currentTimeMillis() + jitterMillis))
+              .withSchedule(
+                  SimpleScheduleBuilder.simpleSchedule()
+                      .withIntervalInSeconds(
+                          (int) Math.min(Integer.MAX_VALUE, plan.intervalSeconds()))
+                      .repeatForever()
+                      // A round still running when the next is due: that one is skipped.
+                      .withMisfireHandlingInstructionNextWithRemainingCount())
+              .build();
+      quartz.scheduleJob(job, Set.of(trigger), true);
       LOG.infof("Group %s: a round every %d s", plan.name(), plan.intervalSeconds());
     }
-    for (Long gone : Set.copyOf(scheduled.keySet())) {
-      if (!groups.containsKey(gone)) {
-        scheduler.unscheduleJob(PREFIX + gone);
-        scheduled.remove(gone);
+    for (JobKey key : quartz.getJobKeys(GroupMatcher.jobGroupEquals(JOBS))) {
+      if (!groups.containsKey(Long.parseLong(key.getName()))) {
+        quartz.deleteJob(key);
       }
     }
     monitor.forgetGroupsExcept(groups.keySet());
   }
 
+  private static MonitoredWatches.GroupPlan planOf(JobDetail job) {
+    try {
+      return RoundJob.plan(job.getJobDataMap());
+    } catch (RuntimeException unreadable) {
+      return null;
+    }
+  }
+
   @Scheduled(
       every = "10s",
       identity = "detour-status-flush",
+      executeWith = Scheduled.SIMPLE,
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void flush() {
     if (config.monitor().enabled()) {
       monitor.flush();
+      // Groups whose rounds ran on another node: their state here is read again.
+      monitor.adoptOthers();
     }
   }
 }

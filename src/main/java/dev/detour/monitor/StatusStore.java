@@ -41,6 +41,23 @@ public class StatusStore {
     return WatchStatus.listAll();
   }
 
+  /** The stored statuses of a group's watches, with each watch's target and group name. */
+  @Transactional
+  public List<Stored> loadGroup(long groupId) {
+    return WatchStatus.getEntityManager()
+        .createQuery(
+            "select s, w.target, w.group.name from WatchStatus s, Watch w"
+                + " where w.id = s.watchId and w.group.id = :group",
+            Object[].class)
+        .setParameter("group", groupId)
+        .getResultStream()
+        .map(r -> new Stored((WatchStatus) r[0], (String) r[1], (String) r[2]))
+        .toList();
+  }
+
+  /** A stored status and its watch's target and group. */
+  public record Stored(WatchStatus status, String target, String group) {}
+
   /**
    * Stores a state change and its incident; returns the incident's id, or null when the change
    * tells nothing (a watch seen up for the first time).
@@ -98,6 +115,12 @@ public class StatusStore {
     s.method = t.method() == null ? null : t.method().name();
     // While this vantage is offline the stored state is what it was: a restart meanwhile resumes.
     s.since = t.since();
+    // Hysteresis under way: the node that runs the group's next round goes on counting.
+    Verdict pending = t.pending();
+    s.pendingState = pending == null ? null : pending.state().name();
+    s.pendingMethod = pending == null || pending.method() == null ? null : pending.method().name();
+    s.pendingRounds = pending == null ? 0 : t.pendingRounds();
+    s.pendingSince = pending == null ? null : t.pendingSince();
     s.methods =
         rt.methods.stream().map(BlockMethod::name).sorted().collect(Collectors.joining(","));
     Verdict v = rt.verdict;

@@ -46,4 +46,17 @@ public class WatchStatus extends PanacheEntityBase {
   /** The sub-verdicts (JSON list of {@link Part}). */
   @Column(columnDefinition = "text")
   public String parts;
+
+  /** The verdict the latest rounds agree on that differs from the state (hysteresis), or null. */
+  @Column(name = "pending_state", length = 10)
+  public String pendingState;
+
+  @Column(name = "pending_method", length = 24)
+  public String pendingMethod;
+
+  @Column(name = "pending_rounds", nullable = false)
+  public int pendingRounds;
+
+  @Column(name = "pending_since")
+  public Instant pendingSince;
 }

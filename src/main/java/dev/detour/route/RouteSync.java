@@ -2,6 +2,7 @@ package dev.detour.route;
 
 import dev.detour.DetourConfig;
 import dev.detour.api.ProblemException;
+import dev.detour.cluster.ClusterLock;
 import dev.detour.control.Controls;
 import dev.detour.metrics.Metrics;
 import dev.detour.monitor.Incident;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -48,6 +50,9 @@ public class RouteSync {
 
   private static final Logger LOG = Logger.getLogger(RouteSync.class);
   private static final int LISTED = 200;
+
+  /** The cluster lock a sync holds: one node of a cluster syncs the routers at a time. */
+  static final String SYNC_LOCK = "route-sync";
 
   /** A configured router, its connection and its latest status. */
   static final class Router {
@@ -81,6 +86,7 @@ public class RouteSync {
   private final MeterRegistry registry;
   private final TunnelCheck check;
   private final StatusStore incidents;
+  private final ClusterLock lock;
   private final Map<String, Router> routers = new LinkedHashMap<>();
   private final AtomicBoolean queued = new AtomicBoolean();
   private ScheduledExecutorService executor;
@@ -96,7 +102,9 @@ public class RouteSync {
       Monitor monitor,
       MeterRegistry registry,
       TunnelCheck check,
-      StatusStore incidents) {
+      StatusStore incidents,
+      ClusterLock lock) {
+    this.lock = lock;
     this.config = config;
     this.claims = claims;
     this.rules = rules;
@@ -212,15 +220,28 @@ public class RouteSync {
   public List<RouterStatus> syncNow(String name, boolean planOnly, String actor) {
     List<Router> which = name == null ? List.copyOf(routers.values()) : List.of(router(name));
     return onSyncThread(
-        () -> {
-          refreshClaims();
-          Inputs in = inputs();
-          List<RouterStatus> all = new ArrayList<>();
-          for (Router r : which) {
-            all.add(sync(r, in, actor, planOnly));
-          }
-          return all;
-        });
+        () ->
+            lock.ifFree(
+                    SYNC_LOCK,
+                    () -> {
+                      refreshClaims();
+                      Inputs in = inputs();
+                      List<RouterStatus> all = new ArrayList<>();
+                      for (Router r : which) {
+                        all.add(sync(r, in, actor, planOnly));
+                      }
+                      return all;
+                    })
+                .orElseThrow(
+                    () ->
+                        new ProblemException(
+                            409,
+                            "sync-busy",
+                            "Another node is syncing",
+                            "another Detour node of this cluster is syncing the routers right"
+                                + " now; try again in a few seconds",
+                            List.of(),
+                            0)));
   }
 
   /** What answers at the router, or why nothing does: the "test connection" button. */
@@ -278,17 +299,31 @@ public class RouteSync {
 
   private void syncAll(String actor) {
     try {
-      refreshClaims();
-      Inputs in = inputs();
-      for (Router r : routers.values()) {
-        sync(r, in, actor, false);
+      Optional<Boolean> ran =
+          lock.ifFree(
+              SYNC_LOCK,
+              () -> {
+                refreshClaims();
+                Inputs in = inputs();
+                for (Router r : routers.values()) {
+                  sync(r, in, actor, false);
+                }
+                return true;
+              });
+      if (ran.isEmpty()) {
+        // Another node of the cluster is syncing; it may have read the states before this
+        // node's latest change, so this node syncs again once it is done.
+        LOG.debug("Another node is syncing the routers; trying again in a second");
+        requestSync();
       }
     } catch (RuntimeException e) {
       LOG.errorf(e, "Route sync failed; trying again in %s", config.routes().syncEvery());
     }
   }
 
+  /** Brings the claims up to date with the blocks, as every node of the cluster stored them. */
   private void refreshClaims() {
+    monitor.adoptOthers();
     RouteClaims.Refresh r = claims.refresh(Instant.now());
     if (r.added() + r.released() + r.removed() > 0) {
       LOG.infof(

@@ -63,6 +63,8 @@ public class UiEvents {
       every = "1s",
       delayed = "2s",
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+      // Every node tells its own browsers.
+      executeWith = Scheduled.SIMPLE,
       identity = "ui-events")
   void check() {
     String now = digest();

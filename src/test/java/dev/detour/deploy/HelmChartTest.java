@@ -191,6 +191,13 @@ class HelmChartTest {
     JsonNode c = deploy.at("/spec/template/spec/containers/0");
     assertThat(deploy.at("/spec/replicas").asInt()).isEqualTo(2);
     assertThat(deploy.at("/spec/strategy").isMissingNode()).isTrue();
+    // Cluster nodes on the host's network: one per Kubernetes node.
+    JsonNode spread =
+        deploy.at(
+            "/spec/template/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/0");
+    assertThat(spread.get("topologyKey").asText()).isEqualTo("kubernetes.io/hostname");
+    assertThat(spread.at("/labelSelector/matchLabels/app.kubernetes.io~1name").asText())
+        .isEqualTo("detour");
     assertThat(c.get("image").asText()).isEqualTo("ghcr.io/detour-dev/detour:0.1.0");
     assertThat(env(c, "QUARKUS_DATASOURCE_JDBC_URL").get("value").asText())
         .isEqualTo("jdbc:postgresql://pg:5432/detour");

@@ -41,6 +41,7 @@ public final class DetourProcess implements AutoCloseable {
   private final Path dataDir;
   private final int port;
   private final List<String> jvm;
+  private String jarProperty = "detour.app.jar";
   private Process process;
 
   private DetourProcess(String namespace, Path dataDir, int port, List<String> jvm) {
@@ -48,6 +49,18 @@ public final class DetourProcess implements AutoCloseable {
     this.dataDir = dataDir;
     this.port = port;
     this.jvm = jvm;
+  }
+
+  /**
+   * Starts the service built for PostgreSQL ({@code detour.app.pg.jar}) in this namespace: a node
+   * of a cluster, given the database in {@code properties}.
+   */
+  public static DetourProcess startOnPostgres(
+      Path dataDir, int port, Map<String, String> properties) throws Exception {
+    DetourProcess detour = new DetourProcess(null, dataDir, port, CI_JVM);
+    detour.jarProperty = "detour.app.pg.jar";
+    detour.start(properties);
+    return detour;
   }
 
   /**
@@ -93,8 +106,9 @@ public final class DetourProcess implements AutoCloseable {
   }
 
   public void start(Map<String, String> properties) throws Exception {
-    String jar = System.getProperty("detour.app.jar");
-    assertThat(jar).as("detour.app.jar names the packaged service").isNotNull();
+    String jar = System.getProperty(jarProperty);
+    assertThat(jar).as(jarProperty + " names the packaged service").isNotNull();
+    assertThat(Path.of(jar)).as("the packaged service (mvn verify builds it)").exists();
     Files.createDirectories(dataDir);
     List<String> command = new ArrayList<>();
     if (namespace != null) {

@@ -36,6 +36,9 @@ final class EmulatedRest implements AutoCloseable {
   private final RouterOsEmulator router;
   private final boolean https;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger mostInFlight = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicLong served =
+      new java.util.concurrent.atomic.AtomicLong();
   private HttpServer server;
   private ExecutorService executor;
   private int port;
@@ -105,7 +108,10 @@ final class EmulatedRest implements AutoCloseable {
 
   private void serve(HttpExchange exchange) throws IOException, InterruptedException {
     try {
-      if (inFlight.incrementAndGet() > router.sessionLimit()) {
+      int now = inFlight.incrementAndGet();
+      mostInFlight.accumulateAndGet(now, Math::max);
+      served.incrementAndGet();
+      if (now > router.sessionLimit()) {
         error(exchange, 503, "Service Unavailable", null);
         return;
       }
@@ -326,5 +332,15 @@ final class EmulatedRest implements AutoCloseable {
       }
       out.write("{}]".getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  /** The most requests this server was answering at one time. */
+  int mostInFlight() {
+    return mostInFlight.get();
+  }
+
+  /** Requests received. */
+  long served() {
+    return served.get();
   }
 }

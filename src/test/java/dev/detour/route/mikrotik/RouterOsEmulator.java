@@ -211,7 +211,16 @@ public final class RouterOsEmulator implements AutoCloseable {
   // ---- fault switches ---------------------------------------------------------------------
 
   /** Every answer comes this much later. */
-  synchronized RouterOsEmulator delay(Duration delay) {
+  /** The most REST requests answered at one time, and how many came (the plain REST server). */
+  public synchronized int restMostInFlight() {
+    return rest == null ? 0 : rest.mostInFlight();
+  }
+
+  public synchronized long restRequests() {
+    return rest == null ? 0 : rest.served();
+  }
+
+  public synchronized RouterOsEmulator delay(Duration delay) {
     this.delay = delay;
     return this;
   }

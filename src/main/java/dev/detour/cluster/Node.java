@@ -1,0 +1,33 @@
+package dev.detour.cluster;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+
+/**
+ * This node of a cluster (or the only one): named by its Quartz instance id, which is unique among
+ * the nodes sharing the database (host name and start time, {@code quarkus.quartz.instance-id}).
+ */
+@ApplicationScoped
+public class Node {
+
+  private final Scheduler quartz;
+  private volatile String id;
+
+  public Node(Scheduler quartz) {
+    this.quartz = quartz;
+  }
+
+  public String id() {
+    String known = id;
+    if (known == null) {
+      try {
+        known = quartz.getSchedulerInstanceId();
+      } catch (SchedulerException e) {
+        throw new IllegalStateException("Quartz has no instance id: " + e.getMessage(), e);
+      }
+      id = known;
+    }
+    return known;
+  }
+}

@@ -97,8 +97,12 @@ public class Monitor {
   /** How often an unchanged watch's row is written again (its checked time). */
   private static final Duration STORE_UNCHANGED_EVERY = Duration.ofMinutes(10);
 
-  /** Addresses of a prefix probed at once by one watch's round. */
-  private static final int PREFIX_PARALLEL = 32;
+  /**
+   * Addresses of a prefix probed at once by one watch's round: all of a round's samples (up to the
+   * default {@code prefix.max-blocks}), so a black-holed /16 costs one timeout, not eight. The
+   * packet budget paces their packets.
+   */
+  private static final int PREFIX_PARALLEL = 256;
 
   private final DetourConfig config;
   private final ProbeService probes;

@@ -562,8 +562,11 @@ public final class Bench {
           "In the censorship lab ([docs/lab.md](lab.md)): the packaged service on the lab's home,"
               + " rounds every "
               + LatencyBench.INTERVAL
-              + " s, two bad rounds to block, ICMP and SYN probes, routes synced on change. Seconds"
-              + " from the moment the lab switches the censor on (withdrawn: off).\n\n");
+              + " s, two bad rounds to block, ICMP and SYN probes at 2,000 packets/s, routes synced"
+              + " on change. Seconds from the moment the lab switches the censor on (withdrawn:"
+              + " off); "
+              + runsOf(latencyRuns)
+              + ".\n\n");
       md.append("| Router | Block | Verdict s | Route applied s | Routes | Withdrawn s |\n");
       md.append("|---|---|---:|---:|---:|---:|\n");
       for (List<LatencyBench.Result> results : latency) {
@@ -599,15 +602,32 @@ public final class Bench {
   static String keepOtherSections(String previous, String now) {
     java.util.Map<String, String> fresh = sections(now);
     java.util.Map<String, String> old = sections(previous);
-    StringBuilder merged = new StringBuilder(fresh.remove(""));
+    List<String> parts = new ArrayList<>();
+    String freshHead = fresh.remove("");
+    String oldHead = old.get("");
+    // The heading keeps the date of the full run, and says what was measured again since.
+    parts.add(
+        oldHead == null
+            ? freshHead
+            : oldHead.strip().replaceAll("(?s)\\n\\nRe-measured on .*", "")
+                + "\n\nRe-measured on "
+                + java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
+                    .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))
+                + " (`--update`): "
+                + fresh.keySet().stream()
+                    .map(t -> t.substring(3))
+                    .collect(java.util.stream.Collectors.joining(", "))
+                + ".");
     for (var e : old.entrySet()) {
       if (!e.getKey().isEmpty()) {
         String replaced = fresh.remove(e.getKey());
-        merged.append(replaced != null ? replaced : e.getValue());
+        parts.add(replaced != null ? replaced : e.getValue());
       }
     }
-    fresh.values().forEach(merged::append);
-    return merged.toString();
+    parts.addAll(fresh.values());
+    // One blank line between sections, whichever run wrote each.
+    return parts.stream().map(String::strip).collect(java.util.stream.Collectors.joining("\n\n"))
+        + "\n";
   }
 
   private static java.util.Map<String, String> sections(String text) {

@@ -38,6 +38,8 @@ public class Accounts {
   private final DetourConfig config;
   private final Sessions sessions;
   private final Map<String, Checked> checked = new ConcurrentHashMap<>();
+  private final java.util.concurrent.CompletableFuture<Void> ready =
+      new java.util.concurrent.CompletableFuture<>();
 
   public Accounts(DetourConfig config, Sessions sessions) {
     this.config = config;
@@ -54,7 +56,40 @@ public class Accounts {
   /** What {@code POST /api/users} takes. */
   public record Input(String username, String password, String role) {}
 
+  /**
+   * The admin account as configured, checked off the start: the check is a PBKDF2 of the configured
+   * password (a second of a cold JVM's CPU), and logins wait for it.
+   */
   void bootstrap(@Observes @Priority(10) StartupEvent start) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                bootstrap();
+                ready.complete(null);
+              } catch (RuntimeException | Error e) {
+                LOG.errorf(e, "The admin account could not be set up");
+                ready.completeExceptionally(e);
+              }
+            },
+            "detour-accounts");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Waits until the admin account is set up (at most a minute). */
+  private void awaitBootstrap() {
+    try {
+      ready.get(1, java.util.concurrent.TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the admin account is set up", e);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("the admin account could not be set up: " + e, e);
+    }
+  }
+
+  private void bootstrap() {
     Optional<String> configured = config.adminPassword().filter(p -> !p.isBlank());
     String generated =
         QuarkusTransaction.requiringNew()
@@ -101,10 +136,11 @@ public class Accounts {
     if (username == null || password == null || password.isEmpty()) {
       return Optional.empty();
     }
+    awaitBootstrap();
     Account account = Account.findById(username.trim().toLowerCase(java.util.Locale.ROOT));
     if (account == null) {
       // The same work as a real check, so that timing does not tell which names exist.
-      Secrets.verifyPassword(password, DUMMY_HASH);
+      Secrets.verifyPassword(password, Dummy.HASH);
       return Optional.empty();
     }
     String sha = Secrets.sha256(account.username + "\0" + password);
@@ -124,7 +160,10 @@ public class Accounts {
     return Optional.of(account);
   }
 
-  private static final String DUMMY_HASH = Secrets.hashPassword(Secrets.random(16));
+  /** A hash no password matches, made on the first login of an unknown name, not at start. */
+  private static final class Dummy {
+    static final String HASH = Secrets.hashPassword(Secrets.random(16));
+  }
 
   @Transactional
   public List<View> list() {

@@ -59,6 +59,12 @@ public class UiEvents {
     return Multi.createBy().merging().streams(hello, changed, alive);
   }
 
+  private volatile boolean stopping;
+
+  void onStop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
+    stopping = true;
+  }
+
   @Scheduled(
       every = "1s",
       delayed = "2s",
@@ -67,6 +73,10 @@ public class UiEvents {
       executeWith = Scheduled.SIMPLE,
       identity = "ui-events")
   void check() {
+    if (stopping) {
+      // The database is going away: nothing to tell the browsers that are going away too.
+      return;
+    }
     String now = digest();
     if (!now.equals(last)) {
       last = now;

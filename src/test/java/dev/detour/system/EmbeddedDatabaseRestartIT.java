@@ -81,7 +81,7 @@ class EmbeddedDatabaseRestartIT {
   @Test
   void keepsWatchListsAcrossARestartWithNoDatabaseServer() throws Exception {
     start();
-    assertThat(log()).contains("jdbc:h2:file:");
+    assertThat(log()).contains("jdbc:h2:async:");
     api()
         .contentType(ContentType.JSON)
         .body("{\"name\": \"telegram\", \"intervalSeconds\": 30}")

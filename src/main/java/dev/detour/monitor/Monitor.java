@@ -221,18 +221,7 @@ public class Monitor {
 
   /** A watch's state as stored: its runtime here is made to say the same. */
   private void restore(WatchStatus s, String target, String group) {
-    WatchState state = WatchState.valueOf(s.state);
-    BlockMethod method = s.method == null ? null : BlockMethod.valueOf(s.method);
-    Verdict pending =
-        s.pendingState == null
-            ? null
-            : new Verdict(
-                WatchState.valueOf(s.pendingState),
-                s.pendingMethod == null ? null : BlockMethod.valueOf(s.pendingMethod),
-                0,
-                List.of(),
-                false);
-    Tracker tracker = new Tracker(state, method, s.since, pending, s.pendingRounds, s.pendingSince);
+    Tracker tracker = StatusStore.tracker(s);
     WatchRuntime rt =
         runtimes.computeIfAbsent(s.watchId, id -> new WatchRuntime(id, target, group, tracker));
     rt.target = target;

@@ -1,11 +1,14 @@
 package dev.detour.monitor;
 
 import dev.detour.DetourConfig;
+import dev.detour.cluster.Rounds;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -17,6 +20,7 @@ import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
 import org.quartz.Trigger;
 import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
 import org.quartz.impl.matchers.GroupMatcher;
 
 /**
@@ -38,9 +42,18 @@ public class RoundScheduler {
   private final Monitor monitor;
   private final MonitoredWatches watches;
   private final DetourConfig config;
+  private final Rounds rounds;
+
+  /** Groups this node has seen since it started. */
+  private final Set<Long> caughtUp = ConcurrentHashMap.newKeySet();
 
   public RoundScheduler(
-      Scheduler quartz, Monitor monitor, MonitoredWatches watches, DetourConfig config) {
+      Scheduler quartz,
+      Monitor monitor,
+      MonitoredWatches watches,
+      DetourConfig config,
+      Rounds rounds) {
+    this.rounds = rounds;
     this.quartz = quartz;
     this.monitor = monitor;
     this.watches = watches;
@@ -62,8 +75,10 @@ public class RoundScheduler {
       JobKey key = JobKey.jobKey(Long.toString(plan.id()), JOBS);
       JobDetail stored = quartz.getJobDetail(key);
       if (stored != null && plan.equals(planOf(stored))) {
+        catchUp(plan, key);
         continue;
       }
+      caughtUp.add(plan.id());
       JobDetail job =
           JobBuilder.newJob(RoundJob.class)
               .withIdentity(key)
@@ -100,6 +115,27 @@ public class RoundScheduler {
       }
     }
     monitor.forgetGroupsExcept(groups.keySet());
+  }
+
+  /**
+   * The first time this node sees a group whose job it did not make (a restart): when no node has
+   * run a round of it for longer than its interval, one runs now rather than at the schedule's next
+   * slot, up to an interval away. A node joining a running cluster finds recent rounds and waits.
+   */
+  private void catchUp(MonitoredWatches.GroupPlan plan, JobKey key) throws SchedulerException {
+    if (!caughtUp.add(plan.id())) {
+      return;
+    }
+    Instant due = Instant.now().minusSeconds(plan.intervalSeconds());
+    Trigger trigger = quartz.getTrigger(TriggerKey.triggerKey(key.getName(), JOBS));
+    if (trigger == null || trigger.getStartTime().toInstant().isAfter(due)) {
+      return; // a schedule just made: its first round is on its way
+    }
+    Rounds.Summary latest = rounds.latest(plan.id());
+    if (latest == null || latest.startedAt().isBefore(due)) {
+      LOG.infof("Group %s: no round for over an interval; one now", plan.name());
+      quartz.triggerJob(key);
+    }
   }
 
   private static MonitoredWatches.GroupPlan planOf(JobDetail job) {

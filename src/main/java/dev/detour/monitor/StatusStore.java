@@ -55,6 +55,26 @@ public class StatusStore {
         .toList();
   }
 
+  /** The hysteresis a stored status says: the state, and the run of rounds that may change it. */
+  static Tracker tracker(WatchStatus s) {
+    Verdict pending =
+        s.pendingState == null
+            ? null
+            : new Verdict(
+                WatchState.valueOf(s.pendingState),
+                s.pendingMethod == null ? null : BlockMethod.valueOf(s.pendingMethod),
+                0,
+                List.of(),
+                false);
+    return new Tracker(
+        WatchState.valueOf(s.state),
+        s.method == null ? null : BlockMethod.valueOf(s.method),
+        s.since,
+        pending,
+        s.pendingRounds,
+        s.pendingSince);
+  }
+
   /** A stored status and its watch's target and group. */
   public record Stored(WatchStatus status, String target, String group) {}
 

@@ -64,17 +64,36 @@ public class Accounts {
     Thread t =
         new Thread(
             () -> {
-              try {
-                bootstrap();
-                ready.complete(null);
-              } catch (RuntimeException | Error e) {
-                LOG.errorf(e, "The admin account could not be set up");
-                ready.completeExceptionally(e);
+              for (int attempt = 1; ; attempt++) {
+                try {
+                  bootstrap();
+                  ready.complete(null);
+                  return;
+                } catch (RuntimeException e) {
+                  // Nodes of a cluster starting together race to create the account: the
+                  // loser finds it made and checks it, as on any later start.
+                  if (attempt < 3 && conflict(e)) {
+                    LOG.debugf("Admin account made by another node meanwhile; checking it");
+                    continue;
+                  }
+                  LOG.errorf(e, "The admin account could not be set up");
+                  ready.completeExceptionally(e);
+                  return;
+                }
               }
             },
             "detour-accounts");
     t.setDaemon(true);
     t.start();
+  }
+
+  private static boolean conflict(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.hibernate.exception.ConstraintViolationException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Waits until the admin account is set up (at most a minute). */

@@ -21,9 +21,7 @@ public class Rounds {
   /** A round begins: logged, and the round before it (by any node) returned, if any. */
   @Transactional
   public Begun begin(long groupId, String node, Instant scheduledAt, boolean recovered) {
-    Optional<RoundLog> previous =
-        RoundLog.<RoundLog>find("groupId = ?1 order by startedAt desc, id desc", groupId)
-            .firstResultOptional();
+    Optional<RoundLog> previous = latestOf(groupId);
     RoundLog log = new RoundLog();
     log.groupId = groupId;
     log.node = node;
@@ -52,10 +50,12 @@ public class Rounds {
   /** The latest round of a group, by whichever node, or null. */
   @Transactional
   public Summary latest(long groupId) {
+    return latestOf(groupId).map(RoundLog::summary).orElse(null);
+  }
+
+  private static Optional<RoundLog> latestOf(long groupId) {
     return RoundLog.<RoundLog>find("groupId = ?1 order by startedAt desc, id desc", groupId)
-        .firstResultOptional()
-        .map(RoundLog::summary)
-        .orElse(null);
+        .firstResultOptional();
   }
 
   /** A round just logged, and the one before it. */

@@ -302,7 +302,15 @@ public class Monitor {
       probed = started.watches();
       long waitMillis = Math.max(60_000, plan.intervalSeconds() * 3000);
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+      long checked = System.nanoTime();
+      long checkEvery = Math.max(1, config.uplink().checkEvery().toNanos());
       while (!started.over().isDone() && !stopping) {
+        if (System.nanoTime() - checked >= checkEvery) {
+          // A round whose targets hang (an uplink gone dead takes every probe to its timeout)
+          // still notices the uplink going: every watch shows unknown now, not after the round.
+          checked = System.nanoTime();
+          vantage(uplink.status());
+        }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           overrun(plan.name(), "the round is still running after " + waitMillis + " ms");

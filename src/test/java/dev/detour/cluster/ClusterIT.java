@@ -152,15 +152,7 @@ class ClusterIT {
       // ---- every round once, every watch once per round
       waitFor(
           Duration.ofSeconds(120),
-          () ->
-              GROUPS.stream()
-                  .allMatch(
-                      g ->
-                          rounds().stream()
-                                  .filter(r -> r.group() == groupId(g))
-                                  .filter(r -> r.finished() != null && r.watches() == PER_GROUP)
-                                  .count()
-                              >= 3),
+          () -> eachGroupHas(3, r -> r.finished() != null && r.watches() == PER_GROUP),
           "three full rounds of each group");
       List<Round> log;
       Map<String, Integer> counts;
@@ -252,15 +244,8 @@ class ClusterIT {
       waitFor(
           Duration.ofSeconds(60),
           () ->
-              GROUPS.stream()
-                  .allMatch(
-                      g ->
-                          rounds().stream()
-                                  .filter(r -> r.group() == groupId(g))
-                                  .filter(r -> r.started().isAfter(killedAt))
-                                  .filter(r -> r.finished() != null && !r.recovered())
-                                  .count()
-                              >= 3),
+              eachGroupHas(
+                  3, r -> r.started().isAfter(killedAt) && r.finished() != null && !r.recovered()),
           "the rounds going on without the killed node");
       List<Round> after = rounds();
       Round recovery =
@@ -326,6 +311,13 @@ class ClusterIT {
     } finally {
       starting.shutdown();
     }
+  }
+
+  /** Whether every group has logged at least {@code n} rounds like these. */
+  private boolean eachGroupHas(int n, java.util.function.Predicate<Round> like) {
+    List<Round> all = rounds();
+    return GROUPS.stream()
+        .allMatch(g -> all.stream().filter(r -> r.group() == groupId(g)).filter(like).count() >= n);
   }
 
   private static String address(String group, int i) {

@@ -49,15 +49,19 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -320,9 +324,9 @@ public class Monitor {
           started
               .over()
               .get(Math.min(left, TimeUnit.MILLISECONDS.toNanos(500)), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.TimeoutException notYet) {
+        } catch (TimeoutException notYet) {
           // Looked again in half a second: a stopping service does not wait for the round.
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
           LOG.warnf(e.getCause(), "Round of group %s failed", plan.name());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -330,16 +334,18 @@ public class Monitor {
         }
       }
     } finally {
-      flush(plan.id());
+      // Hysteresis under way is written now, for whichever node runs the next round; the rest
+      // (checked times, a watch's first "up") goes with the periodic flush, as on one node.
+      flush(rt -> rt.groupId == plan.id() && rt.pendingDigest != rt.storedPendingDigest);
       rounds.finish(begun.id(), probed);
       adopted.put(plan.id(), begun.id());
     }
   }
 
   /** A round under way: how many watches it probes, and when it is over. */
-  private record RoundStart(int watches, java.util.concurrent.CompletableFuture<Void> over) {
+  private record RoundStart(int watches, CompletableFuture<Void> over) {
     static RoundStart none() {
-      return new RoundStart(0, java.util.concurrent.CompletableFuture.completedFuture(null));
+      return new RoundStart(0, CompletableFuture.completedFuture(null));
     }
   }
 
@@ -417,8 +423,7 @@ public class Monitor {
     private final Instant start;
     private final Duration interval;
     private final AtomicInteger left;
-    final java.util.concurrent.CompletableFuture<Void> over =
-        new java.util.concurrent.CompletableFuture<>();
+    final CompletableFuture<Void> over = new CompletableFuture<>();
 
     RoundClock(String group, Instant start, Duration interval, int watches) {
       this.group = group;
@@ -829,6 +834,15 @@ public class Monitor {
     // A series per method the watch is blocked by (registering again is a lookup).
     rt.methods.forEach(m -> meters.method(rt, m));
     rt.checkedAt = at;
+    Verdict pending = rt.tracker.pending();
+    rt.pendingDigest =
+        pending == null
+            ? 0
+            : java.util.Objects.hash(
+                pending.state(),
+                pending.method(),
+                rt.tracker.pendingRounds(),
+                rt.tracker.pendingSince());
     rt.digest =
         java.util.Objects.hash(
             rt.tracker.state(),
@@ -1089,12 +1103,7 @@ public class Monitor {
     flush(rt -> true);
   }
 
-  /** Writes what a group's round changed, before the next round (on any node) reads it. */
-  private void flush(long groupId) {
-    flush(rt -> rt.groupId == groupId);
-  }
-
-  private void flush(java.util.function.Predicate<WatchRuntime> which) {
+  private void flush(Predicate<WatchRuntime> which) {
     List<WatchRuntime> dirty =
         runtimes.values().stream().filter(rt -> rt.dirty && which.test(rt)).toList();
     if (dirty.isEmpty()) {

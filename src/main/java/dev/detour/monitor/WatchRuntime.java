@@ -59,6 +59,14 @@ final class WatchRuntime {
   volatile int digest;
   volatile Instant storedAt;
 
+  /**
+   * The hysteresis under way (pending verdict and its rounds) as a hash, and as stored: what
+   * another node of a cluster needs before it runs the group's next round.
+   */
+  volatile int pendingDigest;
+
+  volatile int storedPendingDigest;
+
   /** The last rounds' first-answer delays, for the latency chart. */
   final LatencyHistory latency = new LatencyHistory();
 
@@ -91,6 +99,7 @@ final class WatchRuntime {
   /** The row was written as the latest round left it. */
   void stored() {
     storedDigest = digest;
+    storedPendingDigest = pendingDigest;
     storedAt = checkedAt;
     dirty = false;
   }

@@ -5,10 +5,12 @@ import dev.detour.monitor.MonitorView;
 import dev.detour.route.RouteSync;
 import dev.detour.route.RouterStatus;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -61,7 +63,7 @@ public class UiEvents {
 
   private volatile boolean stopping;
 
-  void onStop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
+  void onStop(@Observes ShutdownEvent event) {
     stopping = true;
   }
 

@@ -197,7 +197,7 @@ class ClusterIT {
       // ---- every node knows every watch's state, whichever node probed it
       for (DetourProcess n : nodes) {
         waitFor(
-            Duration.ofSeconds(40),
+            Duration.ofSeconds(60),
             () -> states(n).path("up").asInt() == GROUPS.size() * PER_GROUP,
             "every watch up on every node");
       }

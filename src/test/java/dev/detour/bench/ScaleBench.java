@@ -113,7 +113,8 @@ final class ScaleBench {
       long importStart = System.nanoTime();
       importLines(detour, String.join("\n", c.lines()) + "\n");
       double importSeconds = (System.nanoTime() - importStart) / 1e9;
-      waitForRounds(detour, 1, INTERVAL * 3L);
+      // The first full round: up to an interval away, then as long as it takes.
+      waitForRounds(detour, 1, INTERVAL * 6L);
       long cpu0 = Proc.cpuTicksWithChildren(detour.pid());
       long t0 = System.nanoTime();
       // Twice the time the rounds should take: a list too large for its interval shows how long

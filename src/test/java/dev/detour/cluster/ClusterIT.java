@@ -305,8 +305,18 @@ class ClusterIT {
         int port = DetourProcess.freePort();
         started.add(starting.submit(() -> DetourProcess.startOnPostgres(dir, port, c)));
       }
+      // Every node that started goes into the list the test stops at its end, also when another
+      // failed to start.
+      java.util.concurrent.ExecutionException failed = null;
       for (Future<DetourProcess> f : started) {
-        nodes.add(f.get());
+        try {
+          nodes.add(f.get());
+        } catch (java.util.concurrent.ExecutionException e) {
+          failed = failed == null ? e : failed;
+        }
+      }
+      if (failed != null) {
+        throw failed;
       }
     } finally {
       starting.shutdown();

@@ -57,34 +57,41 @@ public class Accounts {
   public record Input(String username, String password, String role) {}
 
   /**
-   * The admin account as configured, checked off the start: the check is a PBKDF2 of the configured
-   * password (a second of a cold JVM's CPU), and logins wait for it.
+   * The admin account as configured. Checking a configured password against the stored hash is a
+   * PBKDF2 (a second of a cold JVM's CPU), done off the start; logins wait for it. A first start
+   * (the account made, a generated password printed) is done before the service is ready.
    */
   void bootstrap(@Observes @Priority(10) StartupEvent start) {
-    Thread t =
-        new Thread(
-            () -> {
-              for (int attempt = 1; ; attempt++) {
-                try {
-                  bootstrap();
-                  ready.complete(null);
-                  return;
-                } catch (RuntimeException e) {
-                  // Nodes of a cluster starting together race to create the account: the
-                  // loser finds it made and checks it, as on any later start.
-                  if (attempt < 3 && conflict(e)) {
-                    LOG.debugf("Admin account made by another node meanwhile; checking it");
-                    continue;
-                  }
-                  LOG.errorf(e, "The admin account could not be set up");
-                  ready.completeExceptionally(e);
-                  return;
-                }
-              }
-            },
-            "detour-accounts");
+    boolean check =
+        config.adminPassword().filter(p -> !p.isBlank()).isPresent()
+            && QuarkusTransaction.requiringNew().call(() -> Account.findById(ADMIN) != null);
+    if (!check) {
+      setUp();
+      return;
+    }
+    Thread t = new Thread(this::setUp, "detour-accounts");
     t.setDaemon(true);
     t.start();
+  }
+
+  private void setUp() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        bootstrap();
+        ready.complete(null);
+        return;
+      } catch (RuntimeException e) {
+        // Nodes of a cluster starting together race to create the account: the loser finds it
+        // made and checks it, as on any later start.
+        if (attempt < 3 && conflict(e)) {
+          LOG.debugf("Admin account made by another node meanwhile; checking it");
+          continue;
+        }
+        LOG.errorf(e, "The admin account could not be set up");
+        ready.completeExceptionally(e);
+        return;
+      }
+    }
   }
 
   private static boolean conflict(Throwable e) {

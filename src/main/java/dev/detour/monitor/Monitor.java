@@ -233,13 +233,8 @@ public class Monitor {
     rt.tracker = tracker;
     rt.checkedAt = s.checkedAt;
     rt.storedAt = s.checkedAt;
-    rt.methods =
-        s.methods.isEmpty()
-            ? Set.of()
-            : Stream.of(s.methods.split(","))
-                .map(BlockMethod::valueOf)
-                .collect(Collectors.toUnmodifiableSet());
     WatchRuntimeView view = store.view(s);
+    rt.methods = Set.copyOf(view.methods());
     rt.censor = view.censor();
     rt.parts = view.parts() == null ? List.of() : view.parts();
     rt.dirty = false;

@@ -50,12 +50,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -129,7 +131,15 @@ public class Monitor {
   /** A watch's status row is written by one transaction at a time (a change, or the flush). */
   private final Object writes = new Object();
 
+  /** Starts watches (and probes prefixes' samples): one thread per place in flight. */
   private final ThreadPoolExecutor workers;
+
+  /** Watches probed at the same time at most ({@code detour.monitor.concurrency}). */
+  private final Semaphore inFlight;
+
+  /** Applies verdicts as raw probes' answers come, off the probes' timer. */
+  private final ThreadPoolExecutor verdicts;
+
   private final ScheduledExecutorService starter;
   private final Map<String, Instant> lastOverrunLog = new ConcurrentHashMap<>();
   private final Map<String, Long> lastRound = new ConcurrentHashMap<>();
@@ -185,6 +195,22 @@ public class Monitor {
               return t;
             });
     this.workers.allowCoreThreadTimeOut(true);
+    this.inFlight = new Semaphore(config.monitor().concurrency());
+    AtomicInteger verdictCount = new AtomicInteger();
+    int cores = Math.max(2, Runtime.getRuntime().availableProcessors());
+    this.verdicts =
+        new ThreadPoolExecutor(
+            cores,
+            cores,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "detour-verdict-" + verdictCount.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    this.verdicts.allowCoreThreadTimeOut(true);
     this.starter =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -204,6 +230,7 @@ public class Monitor {
     stopping = true;
     starter.shutdownNow();
     workers.shutdownNow();
+    verdicts.shutdownNow();
   }
 
   /** Picks up the states stored by the last run, so a restart does not forget a block. */
@@ -394,22 +421,42 @@ public class Monitor {
               : spread * i / list.size()
                   + ThreadLocalRandom.current().nextLong(Math.max(1, spread / list.size()));
       starter.schedule(
-          () ->
-              workers.execute(
-                  () -> {
-                    try {
-                      probe(w, rt, health);
-                    } catch (RuntimeException e) {
-                      LOG.warnf(e, "Round of %s failed", w.target());
-                    } finally {
-                      rt.running.set(false);
-                      clock.done();
-                    }
-                  }),
+          () -> workers.execute(() -> probeInRound(w, rt, health, clock)),
           delay,
           TimeUnit.MILLISECONDS);
     }
     return new RoundStart(list.size(), clock.over);
+  }
+
+  /**
+   * Probes one watch of a round, once one of {@code detour.monitor.concurrency} places is free; the
+   * place and the watch are given back when its verdict is applied.
+   */
+  private void probeInRound(
+      WatchSnapshot w, WatchRuntime rt, ControlVantage.Health health, RoundClock clock) {
+    try {
+      inFlight.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      rt.running.set(false);
+      clock.done();
+      return;
+    }
+    CompletableFuture<Void> probed;
+    try {
+      probed = probe(w, rt, health);
+    } catch (RuntimeException e) {
+      probed = CompletableFuture.failedFuture(e);
+    }
+    probed.whenComplete(
+        (done, error) -> {
+          if (error != null) {
+            LOG.warnf(error, "Round of %s failed", w.target());
+          }
+          inFlight.release();
+          rt.running.set(false);
+          clock.done();
+        });
   }
 
   /** Counts a round's watches down, and reports the round when the last one is done. */
@@ -467,12 +514,16 @@ public class Monitor {
 
   // ------------------------------------------------------------------------------- one watch
 
-  private void probe(WatchSnapshot w, WatchRuntime rt, ControlVantage.Health health) {
+  /**
+   * One watch's round: probes it and applies the verdict. Raw probes answer on timers, so the
+   * future completes later and the verdict is applied on {@link #verdicts}; a prefix's samples are
+   * probed by the calling worker.
+   */
+  private CompletableFuture<Void> probe(
+      WatchSnapshot w, WatchRuntime rt, ControlVantage.Health health) {
     Instant at = Instant.now();
-    long spell = offlineSpells;
-    long started = System.nanoTime();
-    boolean withControl = health.ok();
-    ControlVantage control = controls.vantage();
+    Look look =
+        new Look(at, offlineSpells, System.nanoTime(), health.ok(), controls.vantage(), health);
     Set<ProbeKind> kinds = EnumSet.copyOf(w.probes());
     kinds.removeAll(NOT_PER_ADDRESS);
     if (kinds.isEmpty()) {
@@ -486,105 +537,145 @@ public class Monitor {
             ? config.verdict().blockAfter() <= 1
             : rt.tracker.state() != WatchState.UP
                 || (rt.verdict != null && rt.verdict.state() != WatchState.UP);
-    List<AddressEvidence> evidence;
-    Verdict verdict;
-    Set<BlockMethod> methods;
-    DnsAnswers localDns = null;
-    DnsAnswers controlDns = null;
     if (w.kind() == TargetKind.PREFIX) {
-      evidence = prefixRound(w, rt, kinds, withControl, at);
-      verdict = prefixVerdict(rt);
-      methods =
+      List<AddressEvidence> evidence = prefixRound(w, rt, kinds, look.withControl(), at);
+      Set<BlockMethod> methods =
           rt.parts.stream()
               .filter(p -> p.method() != null)
               .map(Part::method)
               .collect(Collectors.toCollection(() -> EnumSet.noneOf(BlockMethod.class)));
-    } else {
-      String name = w.kind() == TargetKind.HOST ? w.target() : null;
-      Verdict dnsVerdict = null;
-      List<String> addresses;
-      if (name != null) {
-        localDns = resolveHere(name);
-        if (withControl) {
-          try {
-            controlDns = control.resolve(name);
-          } catch (IOException e) {
-            LOG.debugf("Control cannot resolve %s: %s", name, e.getMessage());
-          }
-        }
-        if (w.probes().contains(ProbeKind.DNS)) {
-          dnsVerdict = Verdicts.dns(localDns, controlDns);
-        }
-        addresses = addresses(localDns, controlDns);
-      } else {
-        addresses = List.of(w.target());
-      }
-      List<ProbeThreads.Part<AddressEvidence>> parts = new ArrayList<>();
-      for (String address : addresses) {
-        parts.add(() -> probeAddress(w, rt, address, null, name, kinds, withControl, suspicious));
-      }
-      try {
-        evidence = ProbeThreads.all(parts);
-      } catch (IOException e) {
-        evidence = List.of();
-      }
-      List<Verdict> verdicts = evidence.stream().map(AddressEvidence::verdict).toList();
-      if (addresses.isEmpty()) {
-        if (dnsVerdict != null) {
-          verdict = dnsVerdict;
-        } else if (localDns != null
-            && localDns.answers().stream().noneMatch(DnsEvidence::answered)
-            && controlDns == null) {
-          // A resolver that does not answer says nothing about the site.
-          verdict = Verdict.unknown("this host's resolvers do not answer for " + name);
-        } else {
-          verdict =
-              Verdict.down(List.of(name + " resolves to no address, here or from the control"));
-        }
-      } else {
-        verdict = Verdicts.combine(dnsVerdict, verdicts);
-      }
-      methods = Verdicts.methods(dnsVerdict, verdicts);
-      rt.parts =
-          evidence.stream()
-              .map(
-                  e ->
-                      new Part(
-                          e.address(), e.verdict().state(), e.verdict().method(), at, e.address()))
-              .toList();
+      conclude(w, rt, look, null, null, evidence, prefixVerdict(rt), methods);
+      return CompletableFuture.completedFuture(null);
     }
-    if (!withControl && !control.mode().equals("none")) {
-      verdict = verdict.because("control vantage offline (" + health.detail() + ")");
+    String name = w.kind() == TargetKind.HOST ? w.target() : null;
+    DnsAnswers localDns = null;
+    DnsAnswers controlDns = null;
+    Verdict dnsVerdict = null;
+    List<String> addresses;
+    if (name != null) {
+      localDns = resolveHere(name);
+      if (look.withControl()) {
+        try {
+          controlDns = look.control().resolve(name);
+        } catch (IOException e) {
+          LOG.debugf("Control cannot resolve %s: %s", name, e.getMessage());
+        }
+      }
+      if (w.probes().contains(ProbeKind.DNS)) {
+        dnsVerdict = Verdicts.dns(localDns, controlDns);
+      }
+      addresses = addresses(localDns, controlDns);
+    } else {
+      addresses = List.of(w.target());
+    }
+    List<CompletableFuture<AddressEvidence>> parts = new ArrayList<>();
+    for (String address : addresses) {
+      parts.add(probeAddress(w, rt, address, null, name, kinds, look.withControl(), suspicious));
+    }
+    DnsAnswers here = localDns;
+    DnsAnswers there = controlDns;
+    Verdict dns = dnsVerdict;
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+        .thenRunAsync(
+            () -> {
+              List<AddressEvidence> evidence = parts.stream().map(CompletableFuture::join).toList();
+              List<Verdict> verdicts = evidence.stream().map(AddressEvidence::verdict).toList();
+              Verdict verdict;
+              if (addresses.isEmpty()) {
+                if (dns != null) {
+                  verdict = dns;
+                } else if (here != null
+                    && here.answers().stream().noneMatch(DnsEvidence::answered)
+                    && there == null) {
+                  // A resolver that does not answer says nothing about the site.
+                  verdict = Verdict.unknown("this host's resolvers do not answer for " + name);
+                } else {
+                  verdict =
+                      Verdict.down(
+                          List.of(name + " resolves to no address, here or from the control"));
+                }
+              } else {
+                verdict = Verdicts.combine(dns, verdicts);
+              }
+              rt.parts =
+                  evidence.stream()
+                      .map(
+                          e ->
+                              new Part(
+                                  e.address(),
+                                  e.verdict().state(),
+                                  e.verdict().method(),
+                                  at,
+                                  e.address()))
+                      .toList();
+              conclude(
+                  w, rt, look, here, there, evidence, verdict, Verdicts.methods(dns, verdicts));
+            },
+            verdicts);
+  }
+
+  /**
+   * How a watch's round began: when, in which offline spell of this vantage, and with which control
+   * vantage.
+   */
+  private record Look(
+      Instant at,
+      long spell,
+      long startedNanos,
+      boolean withControl,
+      ControlVantage control,
+      ControlVantage.Health health) {}
+
+  /** The round's verdict becomes the watch's state, unless the uplink went meanwhile. */
+  private void conclude(
+      WatchSnapshot w,
+      WatchRuntime rt,
+      Look look,
+      DnsAnswers localDns,
+      DnsAnswers controlDns,
+      List<AddressEvidence> evidence,
+      Verdict found,
+      Set<BlockMethod> methods) {
+    Verdict verdict = found;
+    boolean withControl = look.withControl();
+    if (!withControl && !look.control().mode().equals("none")) {
+      verdict = verdict.because("control vantage offline (" + look.health().detail() + ")");
     }
     if (verdict.state() != WatchState.UP && vantageOnline) {
       // Before blaming anyone: is the uplink still there? The round's own start check may be long
       // past on a busy machine.
-      vantage(uplink.statusSince(at));
+      vantage(uplink.statusSince(look.at()));
     }
-    if (spell != offlineSpells || !vantageOnline) {
+    if (look.spell() != offlineSpells || !vantageOnline) {
       // The uplink went down while this watch was being probed: its evidence blames nobody.
       evidence.forEach(this::deleteCaptures);
       return;
     }
     rt.evidence =
         new RoundEvidence(
-            at,
-            (System.nanoTime() - started) / 1_000_000,
-            control.mode() + (withControl ? "" : " (unavailable: " + health.detail() + ")"),
+            look.at(),
+            (System.nanoTime() - look.startedNanos()) / 1_000_000,
+            look.control().mode()
+                + (withControl ? "" : " (unavailable: " + look.health().detail() + ")"),
             localDns,
             controlDns,
             evidence,
             verdict);
     rt.controlled = withControl;
-    apply(w, rt, verdict, methods, at, evidence);
+    apply(w, rt, verdict, methods, look.at(), evidence);
     rt.latency.record(
-        at,
+        look.at(),
         LatencyHistory.firstAnswer(evidence, true),
         withControl ? LatencyHistory.firstAnswer(evidence, false) : null,
         rt.state());
   }
 
-  private AddressEvidence probeAddress(
+  /**
+   * Probes one address here and through the control vantage at once, and gives its verdict: raw
+   * probes wait on timers, not on a thread, so a round's thousands of addresses cost no thread
+   * each.
+   */
+  private CompletableFuture<AddressEvidence> probeAddress(
       WatchSnapshot w,
       WatchRuntime rt,
       String address,
@@ -597,65 +688,95 @@ public class Monitor {
     try {
       ip = InetAddress.getByName(address);
     } catch (IOException e) {
-      return new AddressEvidence(
-          address, part, null, null, Verdict.unknown("unreadable address " + address));
+      return CompletableFuture.completedFuture(
+          new AddressEvidence(
+              address, part, null, null, Verdict.unknown("unreadable address " + address)));
     }
-    ProbeThreads.Part<ProbeService.Run> here =
-        () -> probes.probe(w.target(), ip, name, w.ports(), kinds, null, keepCaptures);
-    ProbeThreads.Part<ProbeService.Run> there =
-        () -> {
-          if (!withControl) {
-            return null;
-          }
-          try {
-            return controls.vantage().probe(w.target(), ip, name, w.ports(), kinds);
-          } catch (IOException | RuntimeException e) {
-            LOG.debugf("Control probe of %s failed: %s", address, e.getMessage());
-            return null;
-          }
-        };
-    ProbeService.Run local;
-    ProbeService.Run remote;
-    try {
-      List<ProbeService.Run> runs =
-          withControl ? ProbeThreads.all(List.of(here, there)) : List.of(here.run());
-      local = runs.get(0);
-      remote = withControl ? runs.get(1) : null;
-    } catch (IOException | RuntimeException e) {
-      return new AddressEvidence(
-          address, part, null, null, Verdict.unknown("cannot probe: " + e.getMessage()));
-    }
-    HostTemplate template = rt.template(address);
-    Observation abroad = remote == null ? null : new Observation(remote.results());
-    Verdict verdict = Verdicts.address(new Observation(local.results()), abroad, template);
-    if (withControl && remote == null && verdict.state() != WatchState.UP) {
-      // The control answered its health check but not this probe: this round cannot tell a
-      // block from a dead site, so it neither counts nor breaks a run.
-      Verdict unsure = Verdict.unknown("the control vantage did not answer for " + address);
-      for (String reason : verdict.reasons()) {
-        unsure = unsure.because(reason);
-      }
-      return new AddressEvidence(address, part, local, null, unsure);
-    }
-    if (verdict.state() == WatchState.BLOCKED && verdict.timeoutsOnly()) {
-      // Timeouts alone could be a lossy link: look once more at what timed out before counting it.
-      Set<ProbeKind> again = EnumSet.copyOf(recheck(verdict.method()));
-      again.retainAll(kinds);
-      if (!again.isEmpty()) {
-        try {
-          ProbeService.Run second =
-              probes.probe(w.target(), ip, name, w.ports(), again, null, true);
-          ProbeService.Run merged = local.replacing(second);
-          Verdict v = Verdicts.address(new Observation(merged.results()), abroad, template);
-          if (!v.sameAs(verdict)) {
-            verdict = v.because("a first look said " + verdict.method().label());
-          }
-          local = merged;
-        } catch (IOException e) {
-          LOG.debugf("Second look at %s failed: %s", address, e.getMessage());
-        }
-      }
-    }
+    CompletableFuture<ProbeService.Run> here =
+        probes.start(w.target(), ip, name, w.ports(), kinds, null, keepCaptures);
+    CompletableFuture<ProbeService.Run> there =
+        !withControl
+            ? CompletableFuture.completedFuture(null)
+            : ProbeThreads.supply(
+                () -> {
+                  try {
+                    return controls.vantage().probe(w.target(), ip, name, w.ports(), kinds);
+                  } catch (IOException | RuntimeException e) {
+                    LOG.debugf("Control probe of %s failed: %s", address, e.getMessage());
+                    return null;
+                  }
+                });
+    return here.thenCombine(there, Looked::new)
+        .thenCompose(
+            looked -> {
+              ProbeService.Run remote = looked.remote();
+              HostTemplate template = rt.template(address);
+              Observation abroad = remote == null ? null : new Observation(remote.results());
+              Verdict verdict =
+                  Verdicts.address(new Observation(looked.local().results()), abroad, template);
+              if (withControl && remote == null && verdict.state() != WatchState.UP) {
+                // The control answered its health check but not this probe: this round cannot
+                // tell a block from a dead site, so it neither counts nor breaks a run.
+                Verdict unsure =
+                    Verdict.unknown("the control vantage did not answer for " + address);
+                for (String reason : verdict.reasons()) {
+                  unsure = unsure.because(reason);
+                }
+                return CompletableFuture.completedFuture(
+                    new AddressEvidence(address, part, looked.local(), null, unsure));
+              }
+              if (verdict.state() == WatchState.BLOCKED && verdict.timeoutsOnly()) {
+                // Timeouts alone could be a lossy link: look once more at what timed out before
+                // counting it.
+                Set<ProbeKind> again = EnumSet.copyOf(recheck(verdict.method()));
+                again.retainAll(kinds);
+                if (!again.isEmpty()) {
+                  Verdict first = verdict;
+                  return probes
+                      .start(w.target(), ip, name, w.ports(), again, null, true)
+                      .handle(
+                          (second, error) -> {
+                            if (error != null) {
+                              LOG.debugf(
+                                  "Second look at %s failed: %s", address, error.getMessage());
+                              return settle(rt, address, part, looked.local(), remote, first);
+                            }
+                            ProbeService.Run merged = looked.local().replacing(second);
+                            Verdict v =
+                                Verdicts.address(
+                                    new Observation(merged.results()), abroad, template);
+                            if (!v.sameAs(first)) {
+                              v = v.because("a first look said " + first.method().label());
+                            }
+                            return settle(rt, address, part, merged, remote, v);
+                          });
+                }
+              }
+              return CompletableFuture.completedFuture(
+                  settle(rt, address, part, looked.local(), remote, verdict));
+            })
+        .exceptionally(
+            e -> {
+              Throwable cause = e instanceof CompletionException c ? c.getCause() : e;
+              return new AddressEvidence(
+                  address,
+                  part,
+                  null,
+                  null,
+                  Verdict.unknown("cannot probe: " + cause.getMessage()));
+            });
+  }
+
+  /** What this host and the control vantage saw of one address. */
+  private record Looked(ProbeService.Run local, ProbeService.Run remote) {}
+
+  private static AddressEvidence settle(
+      WatchRuntime rt,
+      String address,
+      String part,
+      ProbeService.Run local,
+      ProbeService.Run remote,
+      Verdict verdict) {
     if (verdict.state() == WatchState.UP) {
       learn(rt, address, local);
     }
@@ -725,19 +846,14 @@ public class Monitor {
             rt.responsive);
     List<AddressEvidence> all = new ArrayList<>();
     for (int from = 0; from < samples.size(); from += PREFIX_PARALLEL) {
-      List<ProbeThreads.Part<AddressEvidence>> parts = new ArrayList<>();
+      List<CompletableFuture<AddressEvidence>> parts = new ArrayList<>();
       for (PrefixSampler.Sample s :
           samples.subList(from, Math.min(samples.size(), from + PREFIX_PARALLEL))) {
         Tracker block = rt.blocks.get(s.block());
         boolean keep = block != null && block.state() != WatchState.UP;
-        parts.add(
-            () -> probeAddress(w, rt, s.address(), s.block(), null, kinds, withControl, keep));
+        parts.add(probeAddress(w, rt, s.address(), s.block(), null, kinds, withControl, keep));
       }
-      try {
-        all.addAll(ProbeThreads.all(parts));
-      } catch (IOException e) {
-        LOG.debugf("Prefix round of %s: %s", w.target(), e.getMessage());
-      }
+      parts.forEach(part -> all.add(part.join()));
     }
     Map<String, List<AddressEvidence>> byBlock = new LinkedHashMap<>();
     for (AddressEvidence e : all) {
@@ -1198,7 +1314,7 @@ public class Monitor {
         counts,
         Map.copyOf(lastRound),
         Map.copyOf(roundCounts),
-        workers.getActiveCount(),
+        config.monitor().concurrency() - inFlight.availablePermits(),
         workers.getQueue().size());
   }
 }

@@ -31,6 +31,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -146,8 +148,38 @@ public class ProbeService {
       String device,
       boolean keepCaptures)
       throws IOException {
-    InetAddress source =
-        device == null ? null : InetAddress.getByName(Route.lookup(address, device).source());
+    try {
+      return start(target, address, name, ports, kinds, device, keepCaptures).join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * {@link #probe} without the caller waiting: raw probes wait on timers, the others on probe
+   * threads. Fails with an IOException when {@code device} has no route to the address.
+   */
+  public CompletableFuture<Run> start(
+      String target,
+      InetAddress address,
+      String name,
+      List<Integer> ports,
+      Set<ProbeKind> kinds,
+      String device,
+      boolean keepCaptures) {
+    InetAddress source;
+    try {
+      source =
+          device == null ? null : InetAddress.getByName(Route.lookup(address, device).source());
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     String id =
         Long.toHexString(System.currentTimeMillis())
             + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20, 1 << 24));
@@ -159,62 +191,71 @@ public class ProbeService {
         && unavailable(probes.get(ProbeKind.TCP_SYN), request) != null) {
       wanted.add(ProbeKind.TCP_CONNECT);
     }
-    List<ProbeThreads.Part<ProbeResult>> parts = new ArrayList<>();
+    List<CompletableFuture<ProbeResult>> results = new ArrayList<>();
     for (ProbeKind kind : wanted) {
-      parts.add(() -> run(probes.get(kind), request));
+      results.add(start(probes.get(kind), request));
     }
-    List<ProbeResult> results = ProbeThreads.all(parts);
-    return new Run(
-        keepCaptures ? id : null,
-        target,
-        address.getHostAddress(),
-        name,
-        device,
-        Instant.now(),
-        List.copyOf(results));
+    return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done ->
+                new Run(
+                    keepCaptures ? id : null,
+                    target,
+                    address.getHostAddress(),
+                    name,
+                    device,
+                    Instant.now(),
+                    results.stream().map(CompletableFuture::join).toList()));
   }
 
-  private ProbeResult run(Probe probe, ProbeRequest request) {
+  private CompletableFuture<ProbeResult> start(Probe probe, ProbeRequest request) {
     String unavailable = unavailable(probe, request);
     if (unavailable != null) {
       count(probe.kind(), ProbeResult.Status.UNAVAILABLE);
-      return new ProbeResult(
-          probe.kind(), ProbeResult.Status.UNAVAILABLE, unavailable, 0, null, null);
+      return CompletableFuture.completedFuture(
+          new ProbeResult(
+              probe.kind(), ProbeResult.Status.UNAVAILABLE, unavailable, 0, null, null));
     }
     long start = System.nanoTime();
     Timer.Sample sample = Timer.start(meters);
+    boolean keeps = probe.raw() && request.captures() != null;
+    CompletableFuture<? extends Evidence> running;
+    Set<String> before;
     try {
-      boolean keeps = probe.raw() && request.captures() != null;
       if (keeps) {
         Files.createDirectories(request.captures());
       }
-      Set<String> before = keeps ? Set.copyOf(files(request.captures())) : Set.of();
-      Evidence evidence = probe.run(request);
-      List<String> captures =
-          keeps
-              ? files(request.captures()).stream().filter(f -> !before.contains(f)).toList()
-              : null;
-      sample.stop(timer(probe.kind()));
-      count(probe.kind(), ProbeResult.Status.OK);
-      return new ProbeResult(
-          probe.kind(),
-          ProbeResult.Status.OK,
-          null,
-          (System.nanoTime() - start) / 1_000_000,
-          evidence,
-          captures);
+      before = keeps ? Set.copyOf(files(request.captures())) : Set.of();
+      running = probe.start(request);
     } catch (IOException | RuntimeException e) {
-      sample.stop(timer(probe.kind()));
-      count(probe.kind(), ProbeResult.Status.FAILED);
-      LOG.debugf(e, "%s probe of %s failed", probe.kind().label(), request.target());
-      return new ProbeResult(
-          probe.kind(),
-          ProbeResult.Status.FAILED,
-          e.getMessage(),
-          (System.nanoTime() - start) / 1_000_000,
-          null,
-          null);
+      before = Set.of();
+      running = CompletableFuture.failedFuture(e);
     }
+    Set<String> earlier = before;
+    return running.handle(
+        (evidence, error) -> {
+          Throwable e = error instanceof CompletionException c ? c.getCause() : error;
+          List<String> captures = null;
+          if (e == null && keeps) {
+            try {
+              captures =
+                  files(request.captures()).stream().filter(f -> !earlier.contains(f)).toList();
+            } catch (IOException io) {
+              e = io;
+            }
+          }
+          sample.stop(timer(probe.kind()));
+          long millis = (System.nanoTime() - start) / 1_000_000;
+          if (e == null) {
+            count(probe.kind(), ProbeResult.Status.OK);
+            return new ProbeResult(
+                probe.kind(), ProbeResult.Status.OK, null, millis, evidence, captures);
+          }
+          count(probe.kind(), ProbeResult.Status.FAILED);
+          LOG.debugf(e, "%s probe of %s failed", probe.kind().label(), request.target());
+          return new ProbeResult(
+              probe.kind(), ProbeResult.Status.FAILED, e.getMessage(), millis, null, null);
+        });
   }
 
   private String unavailable(Probe probe, ProbeRequest request) {

@@ -56,6 +56,24 @@ public final class ProbeThreads {
     T run() throws IOException;
   }
 
+  /**
+   * Runs {@code part} on a probe thread of the calling thread's namespace; an I/O error fails the
+   * future with that error.
+   */
+  public static <T> CompletableFuture<T> supply(Part<T> part) {
+    CompletableFuture<T> future = new CompletableFuture<>();
+    pool()
+        .execute(
+            () -> {
+              try {
+                future.complete(part.run());
+              } catch (IOException | RuntimeException e) {
+                future.completeExceptionally(e);
+              }
+            });
+    return future;
+  }
+
   /** Runs every part at once and returns their results in the parts' order. */
   public static <T> List<T> all(List<Part<T>> parts) throws IOException {
     if (parts.size() == 1) {

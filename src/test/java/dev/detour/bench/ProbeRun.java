@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -49,24 +51,53 @@ public final class ProbeRun {
     AtomicLong probes = new AtomicLong();
     AtomicLong answered = new AtomicLong();
     AtomicLong errors = new AtomicLong();
-    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    // The SYN probe waits on timers, not threads: a few threads start them (as the monitor's
+    // workers do), {@code concurrency} under way at once.
+    ExecutorService pool = Executors.newFixedThreadPool(kind.equals("syn") ? 16 : concurrency);
     long start = System.nanoTime();
-    for (int i = 0; i < count; i++) {
+    if (kind.equals("syn")) {
+      Semaphore places = new Semaphore(concurrency);
+      CountDownLatch left = new CountDownLatch(count);
+      for (int i = 0; i < count; i++) {
+        Inet4Address target = toAddress(first + i);
+        pool.execute(
+            () -> {
+              places.acquireUninterruptibly();
+              syn.start(target, port, null, null)
+                  .whenComplete(
+                      (evidence, error) -> {
+                        if (error != null) {
+                          if (errors.incrementAndGet() <= 3) {
+                            System.err.println(
+                                "probe of " + target.getHostAddress() + ": " + error);
+                          }
+                          count(classes, probes, answered, "ERROR", false);
+                        } else {
+                          for (SynEvidence e : evidence) {
+                            count(
+                                classes,
+                                probes,
+                                answered,
+                                e.answer().name(),
+                                e.answer() != SynAnswer.TIMEOUT);
+                          }
+                        }
+                        places.release();
+                        left.countDown();
+                      });
+            });
+      }
+      if (!left.await(30, TimeUnit.MINUTES)) {
+        throw new IllegalStateException("probes did not finish within 30 minutes");
+      }
+    }
+    int threaded = kind.equals("syn") ? 0 : count;
+    for (int i = 0; i < threaded; i++) {
       Inet4Address target = toAddress(first + i);
       pool.execute(
           () -> {
             try {
               switch (kind) {
-                case "syn" -> {
-                  for (SynEvidence e : syn.probe(target, port, null, null)) {
-                    count(
-                        classes,
-                        probes,
-                        answered,
-                        e.answer().name(),
-                        e.answer() != SynAnswer.TIMEOUT);
-                  }
-                }
                 case "icmp" -> {
                   IcmpEvidence e = icmp.probe(target, null, null);
                   count(

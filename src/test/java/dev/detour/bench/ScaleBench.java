@@ -98,7 +98,7 @@ final class ScaleBench {
     props.put("detour.watch.ports", c.ports());
     props.put("detour.probe.packets-per-second", "20000");
     props.put("detour.probe.syn-wait", "1s");
-    props.put("detour.monitor.concurrency", "256");
+    props.put("detour.monitor.concurrency", "4096");
     props.put("detour.control.mode", "none");
     props.put("detour.uplink.anchors", BenchLab.FAR_ADDRESS);
     props.put("detour.alerts.enabled", "false");
@@ -152,6 +152,7 @@ final class ScaleBench {
       Load page = wrk(detour.base() + "/", "Cookie: " + login(detour));
       // A restart with the list in place: from the process's start to its first probes.
       detour.stop();
+      keepRecording(c, "rounds");
       long restart = System.nanoTime();
       detour.start(props);
       double toProbing = -1;
@@ -247,11 +248,32 @@ final class ScaleBench {
   }
 
   /** {@code -Dbench.jfr=DIR}: a flight recording of each case, for profiling. */
+  /**
+   * The flight recording the stopped process wrote, kept under {@code suffix}: the restarted one
+   * writes to the same file.
+   */
+  private static void keepRecording(Case c, String suffix) throws IOException {
+    String jfr = System.getProperty("bench.jfr");
+    if (jfr != null) {
+      Path file = Path.of(jfr, recordingName(c) + ".jfr");
+      if (Files.exists(file)) {
+        Files.move(
+            file,
+            file.resolveSibling(recordingName(c) + "-" + suffix + ".jfr"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  private static String recordingName(Case c) {
+    return c.name().replaceAll("[^a-z0-9]+", "-");
+  }
+
   private static List<String> jvmOptions(Case c) {
     List<String> options = new ArrayList<>(c.jvm());
     String jfr = System.getProperty("bench.jfr");
     if (jfr != null) {
-      String file = Path.of(jfr, c.name().replaceAll("[^a-z0-9]+", "-") + ".jfr").toString();
+      String file = Path.of(jfr, recordingName(c) + ".jfr").toString();
       options.add("-XX:StartFlightRecording=filename=" + file + ",settings=profile");
     }
     return options;

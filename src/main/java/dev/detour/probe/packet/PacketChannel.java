@@ -12,7 +12,6 @@ import org.pcap4j.core.PcapDumper;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.Pcaps;
-import org.pcap4j.packet.IpV4Packet;
 import org.pcap4j.packet.namednumber.DataLinkType;
 
 /**
@@ -37,7 +36,7 @@ public interface PacketChannel extends AutoCloseable {
   }
 
   /** Sends one IPv4 packet (paced by the packet budget); returns what was sent. */
-  PacketView send(IpV4Packet.Builder ip) throws IOException;
+  PacketView send(byte[] ip) throws IOException;
 
   /**
    * Captures until {@code deadlineNanos} (System.nanoTime) or until {@code enough} holds for what
@@ -54,11 +53,19 @@ public interface PacketChannel extends AutoCloseable {
 
   /** Writes the exchange as a pcap file that tcpdump and Wireshark read. */
   default void writePcap(Path file) throws IOException {
+    writePcap(file, f -> true);
+  }
+
+  /** Writes the frames that {@code which} picks as a pcap file. */
+  default void writePcap(Path file, Predicate<Frame> which) throws IOException {
     try (PcapHandle dead =
             Pcaps.openDead(ethernet() ? DataLinkType.EN10MB : DataLinkType.RAW, SNAPLEN);
         PcapDumper dumper = dead.dumpOpen(file.toString())) {
       for (Frame frame :
-          frames().stream().sorted((a, b) -> Long.compare(a.nanos(), b.nanos())).toList()) {
+          frames().stream()
+              .filter(which)
+              .sorted((a, b) -> Long.compare(a.nanos(), b.nanos()))
+              .toList()) {
         Timestamp at = new Timestamp(frame.nanos() / 1_000_000);
         at.setNanos((int) (frame.nanos() % 1_000_000_000L));
         dumper.dumpRaw(frame.bytes(), at);

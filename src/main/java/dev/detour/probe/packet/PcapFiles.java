@@ -11,7 +11,6 @@ import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.Pcaps;
-import org.pcap4j.packet.Packet;
 import org.pcap4j.packet.namednumber.DataLinkType;
 
 /**
@@ -30,9 +29,9 @@ public final class PcapFiles {
     try (PcapHandle handle = Pcaps.openOffline(file.toString())) {
       boolean ethernet = handle.getDlt().equals(DataLinkType.EN10MB);
       while (true) {
-        Packet packet;
+        byte[] bytes;
         try {
-          packet = handle.getNextPacketEx();
+          bytes = handle.getNextRawPacketEx();
         } catch (EOFException end) {
           return packets;
         } catch (TimeoutException impossibleOffline) {
@@ -40,7 +39,6 @@ public final class PcapFiles {
         }
         Timestamp at = handle.getTimestamp();
         long nanos = at.getTime() / 1000 * 1_000_000_000L + at.getNanos();
-        byte[] bytes = packet.getRawData();
         PacketView view =
             ethernet ? PacketView.ofEthernet(bytes, nanos) : PacketView.ofIp(bytes, nanos);
         if (view != null) {

@@ -22,11 +22,7 @@ import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface;
 import org.pcap4j.core.Pcaps;
-import org.pcap4j.packet.EthernetPacket;
-import org.pcap4j.packet.IpV4Packet;
-import org.pcap4j.packet.Packet;
 import org.pcap4j.packet.namednumber.DataLinkType;
-import org.pcap4j.packet.namednumber.EtherType;
 import org.pcap4j.util.LinkLayerAddress;
 import org.pcap4j.util.MacAddress;
 
@@ -171,16 +167,15 @@ public final class RawChannel implements PacketChannel {
   }
 
   @Override
-  public PacketView send(IpV4Packet.Builder ip) throws IOException {
-    Packet packet = frame(ethernet, ownMac, nextHopMac, ip);
+  public PacketView send(byte[] ip) throws IOException {
+    byte[] bytes = frame(ethernet, ownMac, nextHopMac, ip);
     PacketBudget.acquire();
     long now = nowNanos();
     try {
-      handle.sendPacket(packet);
+      handle.sendPacket(bytes);
     } catch (PcapNativeException | NotOpenException e) {
       throw new IOException("cannot send on " + route.device() + ": " + e.getMessage(), e);
     }
-    byte[] bytes = packet.getRawData();
     PacketView view = view(bytes, now);
     frames.add(new Frame(now, bytes, true, view));
     return view;
@@ -192,13 +187,13 @@ public final class RawChannel implements PacketChannel {
     List<PacketView> got = new ArrayList<>();
     long idle = POLL_NANOS;
     while (System.nanoTime() < deadlineNanos && !enough.test(got)) {
-      Packet packet;
+      byte[] bytes;
       try {
-        packet = handle.getNextPacket();
+        bytes = handle.getNextRawPacket();
       } catch (NotOpenException e) {
         throw new IOException("capture on " + route.device() + " failed: " + e.getMessage(), e);
       }
-      if (packet == null) {
+      if (bytes == null) {
         LockSupport.parkNanos(Math.min(idle, Math.max(0, deadlineNanos - System.nanoTime())));
         idle = Math.min(POLL_MAX_NANOS, idle * 2);
         continue;
@@ -206,7 +201,6 @@ public final class RawChannel implements PacketChannel {
       idle = POLL_NANOS;
       Timestamp at = handle.getTimestamp();
       long nanos = at == null ? nowNanos() : at.getTime() / 1000 * 1_000_000_000L + at.getNanos();
-      byte[] bytes = packet.getRawData();
       PacketView view = view(bytes, nanos);
       if (view != null) {
         frames.add(new Frame(nanos, bytes, false, view));
@@ -217,16 +211,8 @@ public final class RawChannel implements PacketChannel {
   }
 
   /** The IPv4 packet as it goes on the link: in an Ethernet frame to the next hop, or bare. */
-  static Packet frame(boolean ethernet, MacAddress own, MacAddress next, IpV4Packet.Builder ip) {
-    return ethernet
-        ? new EthernetPacket.Builder()
-            .srcAddr(own)
-            .dstAddr(next)
-            .type(EtherType.IPV4)
-            .payloadBuilder(ip)
-            .paddingAtBuild(true)
-            .build()
-        : ip.build();
+  static byte[] frame(boolean ethernet, MacAddress own, MacAddress next, byte[] ip) {
+    return ethernet ? Frames.ethernet(own.getAddress(), next.getAddress(), ip) : ip;
   }
 
   private PacketView view(byte[] bytes, long nanos) {

@@ -1,15 +1,20 @@
 package dev.detour.probe.packet;
 
 import dev.detour.probe.tcp.SynProbe;
+import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 import org.pcap4j.core.BpfProgram;
@@ -17,8 +22,6 @@ import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface;
-import org.pcap4j.packet.IpV4Packet;
-import org.pcap4j.packet.Packet;
 import org.pcap4j.packet.namednumber.DataLinkType;
 import org.pcap4j.util.MacAddress;
 
@@ -44,8 +47,15 @@ public final class SharedCapture {
           + ") or (icmp and (icmp[0] == 0 or icmp[0] == 3 or icmp[0] == 11))";
 
   private static final long IDLE_NANOS = TimeUnit.MINUTES.toNanos(5);
-  private static final long POLL_MIN_NANOS = 50_000;
-  private static final long POLL_MAX_NANOS = 2_000_000;
+
+  /** Looks for captures idle for {@link #IDLE_NANOS}; their readers are blocked in libpcap. */
+  private static final ScheduledExecutorService IDLE_CHECK =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "detour-capture-idle");
+            t.setDaemon(true);
+            return t;
+          });
 
   /**
    * Longest a waiting probe sleeps before looking at its clock again (its linger, its deadline).
@@ -146,7 +156,7 @@ public final class SharedCapture {
             .build();
     try {
       handle.setFilter(filter, BpfProgram.BpfCompileMode.OPTIMIZE);
-      handle.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
+      handle.setBlockingMode(PcapHandle.BlockingMode.BLOCKING);
       return handle;
     } catch (PcapNativeException | NotOpenException | RuntimeException e) {
       handle.close();
@@ -159,6 +169,16 @@ public final class SharedCapture {
    * before sending, so no answer can come first.
    */
   public static PacketChannel open(Route route, List<Key> keys) throws IOException {
+    return open(route, keys, null);
+  }
+
+  /**
+   * A channel whose answers go to {@code listener}, on the capture's reader thread, as they come
+   * (nothing is queued for {@link PacketChannel#capture}): for probes that wait on a timer rather
+   * than on a thread of their own. The listener must be quick.
+   */
+  public static PacketChannel open(
+      Route route, List<Key> keys, Consumer<PacketChannel.Frame> listener) throws IOException {
     if (route.device().equals("lo")) {
       throw new IOException(
           "raw probes cannot reach this host's own addresses: the kernel ignores packets crafted"
@@ -166,7 +186,7 @@ public final class SharedCapture {
     }
     SharedCapture capture = of(route.device());
     MacAddress next = capture.ethernet ? RawChannel.Neighbors.resolve(route) : null;
-    Channel channel = capture.new Channel(route, next, keys);
+    Channel channel = capture.new Channel(route, next, keys, listener);
     for (Key key : keys) {
       if (capture.channels.putIfAbsent(key, channel) != null) {
         channel.close();
@@ -189,29 +209,39 @@ public final class SharedCapture {
     Thread reader = new Thread(capture::read, "detour-capture-" + device);
     reader.setDaemon(true);
     reader.start();
+    SharedCapture started = capture;
+    IDLE_CHECK.scheduleWithFixedDelay(
+        () -> {
+          started.closeIfIdle();
+          if (started.closed) {
+            throw new CancellationException("closed");
+          }
+        },
+        1,
+        1,
+        TimeUnit.MINUTES);
     return capture;
   }
 
+  /**
+   * Reads in blocking mode: libpcap wakes the reader when a packet comes, and {@link #close} wakes
+   * it with {@code pcap_breakloop} (libpcap 1.10 and later). Polling a non-blocking handle instead
+   * kept a tenth of a core busy while a round was under way (bench/run's profile).
+   */
   private void read() {
-    long idle = POLL_MIN_NANOS;
     try {
       while (!closed) {
-        Packet packet = rx.getNextPacket();
-        if (packet == null) {
-          if (channels.isEmpty() && System.nanoTime() - lastUsed > IDLE_NANOS) {
-            break;
-          }
-          LockSupport.parkNanos(channels.isEmpty() ? POLL_MAX_NANOS * 5 : idle);
-          idle = Math.min(POLL_MAX_NANOS, idle * 2);
+        byte[] bytes;
+        try {
+          bytes = rx.getNextRawPacketEx();
+        } catch (TimeoutException | EOFException wokenOrNothing) {
           continue;
         }
-        idle = POLL_MIN_NANOS;
         java.sql.Timestamp at = rx.getTimestamp();
         long nanos =
             at == null
                 ? RawChannel.nowNanos()
                 : at.getTime() / 1000 * 1_000_000_000L + at.getNanos();
-        byte[] bytes = packet.getRawData();
         PacketView view = RawChannel.view(ethernet, bytes, nanos);
         Key key = view == null ? null : Key.of(view);
         Channel channel = key == null ? null : channels.get(key);
@@ -219,26 +249,40 @@ public final class SharedCapture {
           channel.deliver(new PacketChannel.Frame(nanos, bytes, false, view));
         }
       }
-    } catch (NotOpenException | RuntimeException e) {
+    } catch (NotOpenException | PcapNativeException | RuntimeException e) {
+      // The interface went (its namespace deleted): the next probe opens a capture again.
       LOG.debugf("Capture on %s ended: %s", device, e.getMessage());
     } finally {
       close();
+      synchronized (tx) {
+        rx.close();
+        tx.close();
+      }
     }
   }
 
+  /** Ends the capture: its reader wakes, closes the handles and leaves. */
   private void close() {
     synchronized (SharedCapture.class) {
       closed = true;
       CAPTURES.remove(name, this);
     }
-    rx.close();
-    synchronized (tx) {
-      tx.close();
+    try {
+      rx.breakLoop();
+    } catch (NotOpenException alreadyClosed) {
+      // The reader closed it.
     }
   }
 
-  private PacketChannel.Frame send(MacAddress next, IpV4Packet.Builder ip) throws IOException {
-    Packet packet = RawChannel.frame(ethernet, ownMac, next, ip);
+  private void closeIfIdle() {
+    if (!closed && channels.isEmpty() && System.nanoTime() - lastUsed > IDLE_NANOS) {
+      LOG.debugf("Capture on %s idle: closed", device);
+      close();
+    }
+  }
+
+  private PacketChannel.Frame send(MacAddress next, byte[] ip) throws IOException {
+    byte[] bytes = RawChannel.frame(ethernet, ownMac, next, ip);
     PacketBudget.acquire();
     long now = RawChannel.nowNanos();
     try {
@@ -246,13 +290,12 @@ public final class SharedCapture {
         if (closed) {
           throw new IOException("the capture on " + device + " closed");
         }
-        tx.sendPacket(packet);
+        tx.sendPacket(bytes);
       }
     } catch (PcapNativeException | NotOpenException e) {
       throw new IOException("cannot send on " + device + ": " + e.getMessage(), e);
     }
     lastUsed = System.nanoTime();
-    byte[] bytes = packet.getRawData();
     return new PacketChannel.Frame(now, bytes, true, RawChannel.view(ethernet, bytes, now));
   }
 
@@ -263,15 +306,25 @@ public final class SharedCapture {
     private final List<Key> keys;
     private final List<Frame> frames = Collections.synchronizedList(new ArrayList<>());
     private final ArrayDeque<PacketView> pending = new ArrayDeque<>();
+    private final Consumer<Frame> listener;
 
-    Channel(Route route, MacAddress next, List<Key> keys) {
+    Channel(Route route, MacAddress next, List<Key> keys, Consumer<Frame> listener) {
       this.route = route;
       this.next = next;
       this.keys = List.copyOf(keys);
+      this.listener = listener;
     }
 
     void deliver(Frame frame) {
       frames.add(frame);
+      if (listener != null) {
+        try {
+          listener.accept(frame);
+        } catch (RuntimeException e) {
+          LOG.warnf(e, "A probe failed to take an answer on %s", device);
+        }
+        return;
+      }
       synchronized (pending) {
         pending.add(frame.view());
         pending.notifyAll();
@@ -289,7 +342,7 @@ public final class SharedCapture {
     }
 
     @Override
-    public PacketView send(IpV4Packet.Builder ip) throws IOException {
+    public PacketView send(byte[] ip) throws IOException {
       Frame frame = SharedCapture.this.send(next, ip);
       frames.add(frame);
       return frame.view();

@@ -4,7 +4,6 @@ import dev.detour.DetourConfig;
 import dev.detour.probe.Probe;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
-import dev.detour.probe.ProbeThreads;
 import dev.detour.probe.packet.Frames;
 import dev.detour.probe.packet.PacketChannel;
 import dev.detour.probe.packet.PacketView;
@@ -15,14 +14,22 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.pcap4j.packet.IpV4Packet;
 
 /**
  * Sends raw SYNs of both shapes to each port, from fresh source ports, captures every answer
@@ -83,12 +90,21 @@ public final class SynProbe implements Probe {
   /** Both shapes to every port, all at once, each from its own source port. */
   @Override
   public TcpSynEvidence run(ProbeRequest request) throws IOException {
-    Inet4Address target = (Inet4Address) request.address();
-    List<ProbeThreads.Part<SynEvidence>> parts = new ArrayList<>();
+    return await(start(request));
+  }
+
+  /** The same as {@link #run}, without a thread waiting for the answers. */
+  @Override
+  public CompletableFuture<TcpSynEvidence> start(ProbeRequest request) {
+    List<Syn> syns = new ArrayList<>();
     for (int port : request.ports()) {
-      parts.addAll(parts(target, port, request.device(), request.capture("syn-" + port + ".pcap")));
+      Path pcap = request.capture("syn-" + port + ".pcap");
+      for (SynShape shape : shuffled()) {
+        syns.add(new Syn(port, shape, pcap == null ? null : withShape(pcap, shape)));
+      }
     }
-    return new TcpSynEvidence(ProbeThreads.all(parts));
+    return start((Inet4Address) request.address(), request.device(), syns)
+        .thenApply(TcpSynEvidence::new);
   }
 
   /**
@@ -96,19 +112,42 @@ public final class SynProbe implements Probe {
    */
   public List<SynEvidence> probe(Inet4Address target, int port, String device, Path pcap)
       throws IOException {
-    return ProbeThreads.all(parts(target, port, device, pcap));
+    return await(start(target, port, device, pcap));
   }
 
-  private List<ProbeThreads.Part<SynEvidence>> parts(
+  /** {@link #probe(Inet4Address, int, String, Path)} without a thread waiting for the answers. */
+  public CompletableFuture<List<SynEvidence>> start(
       Inet4Address target, int port, String device, Path pcap) {
+    List<Syn> syns = new ArrayList<>();
+    for (SynShape shape : shuffled()) {
+      syns.add(new Syn(port, shape, pcap == null ? null : withShape(pcap, shape)));
+    }
+    return start(target, device, syns);
+  }
+
+  public SynEvidence probe(Inet4Address target, int port, SynShape shape, String device, Path pcap)
+      throws IOException {
+    return await(start(target, device, List.of(new Syn(port, shape, pcap)))).get(0);
+  }
+
+  private static <T> T await(CompletableFuture<T> future) throws IOException {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
+  }
+
+  private static List<SynShape> shuffled() {
     List<SynShape> shapes = new ArrayList<>(List.of(SynShape.values()));
     Collections.shuffle(shapes);
-    List<ProbeThreads.Part<SynEvidence>> parts = new ArrayList<>();
-    for (SynShape shape : shapes) {
-      Path file = pcap == null ? null : withShape(pcap, shape);
-      parts.add(() -> probe(target, port, shape, device, file));
-    }
-    return parts;
+    return shapes;
   }
 
   private static Path withShape(Path pcap, SynShape shape) {
@@ -116,53 +155,252 @@ public final class SynProbe implements Probe {
     return pcap.resolveSibling(name + "-" + shape.label() + ".pcap");
   }
 
-  public SynEvidence probe(Inet4Address target, int port, SynShape shape, String device, Path pcap)
-      throws IOException {
-    Route route = Route.lookup(target, device);
-    int sourcePort = FIRST_PORT + Math.floorMod(NEXT_PORT.getAndIncrement(), PORTS);
-    try (PacketChannel channel =
-        SharedCapture.open(
-            route, List.of(SharedCapture.Key.tcp(target.getHostAddress(), port, sourcePort)))) {
-      long seq = ThreadLocalRandom.current().nextLong(1, 1L << 32);
-      Inet4Address source = channel.source();
-      IpV4Packet.Builder syn = Frames.syn(source, target, sourcePort, port, seq, shape, 64);
-      PacketView sent = channel.send(syn);
-      long[] firstAt = {-1};
-      List<PacketView> answers = new ArrayList<>();
-      for (int attempt = 1; attempt <= tries && firstAt[0] < 0; attempt++) {
-        if (attempt > 1) {
-          channel.send(syn);
-        }
-        List<PacketView> seen = new ArrayList<>();
-        channel.capture(
-            System.nanoTime() + wait.toNanos(),
-            got -> {
-              for (PacketView p : got.subList(seen.size(), got.size())) {
-                seen.add(p);
-                if (concerns(p, sourcePort, port)) {
-                  answers.add(p);
-                  if (firstAt[0] < 0) {
-                    firstAt[0] = System.nanoTime();
-                  }
-                }
-              }
-              return firstAt[0] > 0 && System.nanoTime() - firstAt[0] > LINGER.toNanos();
-            });
-      }
-      if (answers.stream().anyMatch(p -> p.tcp() != null && p.tcp().syn() && p.tcp().ackFlag())) {
-        channel.send(Frames.rst(source, target, sourcePort, port, seq + 1));
-      }
-      if (pcap != null) {
-        channel.writePcap(pcap);
-      }
-      long micros = answers.isEmpty() ? -1 : (answers.get(0).nanos() - sent.nanos()) / 1000;
-      return new SynEvidence(shape, port, sent, List.copyOf(answers), classify(answers), micros);
+  /** One SYN of an exchange: where it goes, its shape, and its pcap file (or null). */
+  private record Syn(int port, SynShape shape, Path pcap) {}
+
+  /** A SYN under way: its source port and sequence, what it drew, when the first answer came. */
+  private static final class Sent {
+    final Syn syn;
+    final int sourcePort;
+    final long seq;
+    final byte[] packet;
+    PacketView view;
+    final List<PacketView> answers = new ArrayList<>(2);
+    long firstAt = -1;
+
+    Sent(Syn syn, int sourcePort, long seq, byte[] packet) {
+      this.syn = syn;
+      this.sourcePort = sourcePort;
+      this.seq = seq;
+      this.packet = packet;
     }
   }
 
+  /**
+   * Every SYN of one target on one share of the capture: sent from the calling thread (which the
+   * packet budget paces), answered on the capture's reader thread, timed by one timer for every
+   * exchange; unanswered ones are sent again up to {@code tries} times. No thread waits for an
+   * exchange: a thread per SYN (and then per target) cost more than the SYNs themselves at 100,000
+   * targets a minute, and capped how many could be under way at once.
+   */
+  private CompletableFuture<List<SynEvidence>> start(
+      Inet4Address target, String device, List<Syn> syns) {
+    Exchange exchange;
+    try {
+      exchange = new Exchange(target, device, syns);
+    } catch (IOException | RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    exchange.begin();
+    return exchange.result;
+  }
+
+  /**
+   * The timer every exchange's deadlines and lingers run on; the work itself goes to {@link #WORK}.
+   */
+  private static final ScheduledThreadPoolExecutor TIMER = timer();
+
+  /** Sends again, closes exchanges and writes their pcap files: the packet budget may pause it. */
+  private static final ExecutorService WORK =
+      new ThreadPoolExecutor(
+          2,
+          2,
+          30,
+          TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(),
+          r -> {
+            Thread t = new Thread(r, "detour-syn-work");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private static ScheduledThreadPoolExecutor timer() {
+    ScheduledThreadPoolExecutor timer =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "detour-syn-timer");
+              t.setDaemon(true);
+              return t;
+            });
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
+  }
+
+  /** One target's SYNs from the first send to the evidence. */
+  private final class Exchange {
+    final Inet4Address target;
+    final Inet4Address source;
+    final List<Sent> sent = new ArrayList<>();
+    final PacketChannel channel;
+    final CompletableFuture<List<SynEvidence>> result = new CompletableFuture<>();
+    int attempt = 1;
+    boolean lingering;
+    boolean over;
+    ScheduledFuture<?> deadline;
+
+    Exchange(Inet4Address target, String device, List<Syn> syns) throws IOException {
+      this.target = target;
+      Route route = Route.lookup(target, device);
+      this.source = (Inet4Address) InetAddress.getByName(route.source());
+      List<SharedCapture.Key> keys = new ArrayList<>();
+      for (Syn syn : syns) {
+        int sourcePort = FIRST_PORT + Math.floorMod(NEXT_PORT.getAndIncrement(), PORTS);
+        long seq = ThreadLocalRandom.current().nextLong(1, 1L << 32);
+        keys.add(SharedCapture.Key.tcp(target.getHostAddress(), syn.port(), sourcePort));
+        sent.add(
+            new Sent(
+                syn,
+                sourcePort,
+                seq,
+                Frames.syn(source, target, sourcePort, syn.port(), seq, syn.shape(), 64)));
+      }
+      this.channel = SharedCapture.open(route, keys, this::answer);
+    }
+
+    void begin() {
+      try {
+        for (Sent s : sent) {
+          PacketView view = channel.send(s.packet);
+          synchronized (this) {
+            s.view = view;
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        fail(e);
+        return;
+      }
+      synchronized (this) {
+        if (!over && !lingering) {
+          deadline = TIMER.schedule(this::deadline, wait.toNanos(), TimeUnit.NANOSECONDS);
+        }
+      }
+    }
+
+    /** An answer, on the capture's reader thread. */
+    synchronized void answer(PacketChannel.Frame frame) {
+      if (over) {
+        return;
+      }
+      PacketView p = frame.view();
+      boolean all = true;
+      for (Sent s : sent) {
+        if (concerns(p, s.sourcePort, s.syn.port())) {
+          s.answers.add(p);
+          if (s.firstAt < 0) {
+            s.firstAt = System.nanoTime();
+          }
+        }
+        all &= s.firstAt >= 0;
+      }
+      if (all && !lingering) {
+        // Every SYN answered: a second, injected answer may still be on its way.
+        lingering = true;
+        if (deadline != null) {
+          deadline.cancel(false);
+        }
+        TIMER.schedule(() -> WORK.execute(this::finish), LINGER.toNanos(), TimeUnit.NANOSECONDS);
+      }
+    }
+
+    /** The wait of the latest try is over with a SYN unanswered: once more, or the end. */
+    void deadline() {
+      synchronized (this) {
+        if (over || lingering) {
+          return;
+        }
+        if (attempt >= tries) {
+          WORK.execute(this::finish);
+          return;
+        }
+        attempt++;
+      }
+      WORK.execute(
+          () -> {
+            try {
+              for (Sent s : sent) {
+                boolean unanswered;
+                synchronized (this) {
+                  unanswered = s.firstAt < 0;
+                }
+                if (unanswered) {
+                  channel.send(s.packet);
+                }
+              }
+            } catch (IOException | RuntimeException e) {
+              fail(e);
+              return;
+            }
+            synchronized (this) {
+              if (!over && !lingering) {
+                deadline = TIMER.schedule(this::deadline, wait.toNanos(), TimeUnit.NANOSECONDS);
+              }
+            }
+          });
+    }
+
+    private void fail(Exception e) {
+      synchronized (this) {
+        over = true;
+      }
+      channel.close();
+      result.completeExceptionally(e);
+    }
+
+    /** Closes the exchange: the half-open connections, the pcap files, the evidence. */
+    void finish() {
+      List<SynEvidence> evidence = new ArrayList<>();
+      synchronized (this) {
+        if (over) {
+          return;
+        }
+        over = true;
+        for (Sent s : sent) {
+          long micros =
+              s.answers.isEmpty() || s.view == null
+                  ? -1
+                  : (s.answers.get(0).nanos() - s.view.nanos()) / 1000;
+          evidence.add(
+              new SynEvidence(
+                  s.syn.shape(),
+                  s.syn.port(),
+                  s.view,
+                  List.copyOf(s.answers),
+                  classify(s.answers),
+                  micros));
+        }
+      }
+      try {
+        for (int i = 0; i < sent.size(); i++) {
+          Sent s = sent.get(i);
+          if (evidence.get(i).answers().stream()
+              .anyMatch(p -> p.tcp() != null && p.tcp().syn() && p.tcp().ackFlag())) {
+            channel.send(Frames.rst(source, target, s.sourcePort, s.syn.port(), s.seq + 1));
+          }
+        }
+        for (Sent s : sent) {
+          if (s.syn.pcap() != null) {
+            channel.writePcap(s.syn.pcap(), f -> concerns(f.view(), s.sourcePort, s.syn.port()));
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        result.completeExceptionally(e);
+        return;
+      }
+      channel.close();
+      result.complete(evidence);
+    }
+  }
+
+  /** An answer to the SYN from {@code sourcePort} to {@code port}, or that SYN (or its RST). */
   private static boolean concerns(PacketView p, int sourcePort, int port) {
+    if (p == null) {
+      return false;
+    }
     if (p.tcp() != null) {
-      return p.tcp().destinationPort() == sourcePort && p.tcp().sourcePort() == port;
+      return (p.tcp().destinationPort() == sourcePort && p.tcp().sourcePort() == port)
+          || (p.tcp().sourcePort() == sourcePort && p.tcp().destinationPort() == port);
     }
     return p.quoted() != null
         && p.quoted().tcp() != null

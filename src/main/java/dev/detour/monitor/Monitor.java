@@ -110,6 +110,12 @@ public class Monitor {
    */
   private static final int PREFIX_PARALLEL = 256;
 
+  /**
+   * Threads that start watches: a watch in flight holds a place ({@link #inFlight}), not a thread,
+   * so thousands in flight need no more.
+   */
+  private static final int MAX_WORKERS = 64;
+
   private final DetourConfig config;
   private final ProbeService probes;
   private final DnsProbe dns;
@@ -131,7 +137,7 @@ public class Monitor {
   /** A watch's status row is written by one transaction at a time (a change, or the flush). */
   private final Object writes = new Object();
 
-  /** Starts watches (and probes prefixes' samples): one thread per place in flight. */
+  /** Starts watches, and probes prefixes' samples and resolves hosts. */
   private final ThreadPoolExecutor workers;
 
   /** Watches probed at the same time at most ({@code detour.monitor.concurrency}). */
@@ -182,10 +188,12 @@ public class Monitor {
         new MassBlocks(
             config.verdict().massBlockMinWatches(), config.verdict().massBlockWindow(), store);
     AtomicInteger count = new AtomicInteger();
+    // Workers start watches and wait only where a probe cannot: a host's DNS, a prefix's samples.
+    int starters = Math.min(config.monitor().concurrency(), MAX_WORKERS);
     this.workers =
         new ThreadPoolExecutor(
-            config.monitor().concurrency(),
-            config.monitor().concurrency(),
+            starters,
+            starters,
             30,
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),

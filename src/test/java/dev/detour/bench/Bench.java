@@ -150,8 +150,12 @@ public final class Bench {
   }
 
   void icmp() throws IOException {
-    int count = quick ? 2000 : 10000;
-    detour("ICMP echo", "icmp", count, quick ? List.of("64", "512") : List.of("64", "256", "1024"));
+    int count = quick ? 4000 : 65534;
+    detour(
+        "ICMP echo",
+        "icmp",
+        count,
+        quick ? List.of("1024", "8192") : List.of("1024", "4096", "16384"));
     String best =
         calibrate(quick ? List.of("1", "0.1") : List.of("1", "0.1", "0.01"), i -> fping(i));
     measure("ICMP echo", "fping", "-i " + best, false, i -> fping(best));
@@ -541,7 +545,8 @@ public final class Bench {
       md.append(
           "wrk from a second process (2 threads, 16 connections, 10 s) while the rounds above go"
               + " on: `GET /api/watches?size=50` with an API token, and the overview page with a"
-              + " session cookie. Latency in ms.\n\n");
+              + " session cookie. Latency in ms; errors are answers other than 2xx/3xx, requests"
+              + " unanswered in wrk's 2 s and socket errors.\n\n");
       md.append(
           "| Watched | API req/s | API p50 | API p99 | Overview req/s | Overview p50"
               + " | Overview p99 | Errors |\n");

@@ -3,11 +3,9 @@ package dev.detour.bench;
 import dev.detour.probe.http.BlockPages;
 import dev.detour.probe.http.HttpEvidence;
 import dev.detour.probe.http.HttpProbe;
-import dev.detour.probe.icmp.IcmpEvidence;
 import dev.detour.probe.icmp.IcmpProbe;
 import dev.detour.probe.packet.PacketBudget;
 import dev.detour.probe.tcp.SynAnswer;
-import dev.detour.probe.tcp.SynEvidence;
 import dev.detour.probe.tcp.SynProbe;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -15,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -51,11 +50,12 @@ public final class ProbeRun {
     AtomicLong probes = new AtomicLong();
     AtomicLong answered = new AtomicLong();
     AtomicLong errors = new AtomicLong();
-    // The SYN probe waits on timers, not threads: a few threads start them (as the monitor's
+    // SYN and echo probes wait on timers, not threads: a few threads start them (as the monitor's
     // workers do), {@code concurrency} under way at once.
-    ExecutorService pool = Executors.newFixedThreadPool(kind.equals("syn") ? 16 : concurrency);
+    boolean timed = kind.equals("syn") || kind.equals("icmp");
+    ExecutorService pool = Executors.newFixedThreadPool(timed ? 16 : concurrency);
     long start = System.nanoTime();
-    if (kind.equals("syn")) {
+    if (timed) {
       Semaphore places = new Semaphore(concurrency);
       CountDownLatch left = new CountDownLatch(count);
       for (int i = 0; i < count; i++) {
@@ -63,50 +63,53 @@ public final class ProbeRun {
         pool.execute(
             () -> {
               places.acquireUninterruptibly();
-              syn.start(target, port, null, null)
-                  .whenComplete(
-                      (evidence, error) -> {
-                        if (error != null) {
-                          if (errors.incrementAndGet() <= 3) {
-                            System.err.println(
-                                "probe of " + target.getHostAddress() + ": " + error);
-                          }
-                          count(classes, probes, answered, "ERROR", false);
-                        } else {
-                          for (SynEvidence e : evidence) {
-                            count(
-                                classes,
-                                probes,
-                                answered,
-                                e.answer().name(),
-                                e.answer() != SynAnswer.TIMEOUT);
-                          }
-                        }
-                        places.release();
-                        left.countDown();
-                      });
+              CompletableFuture<List<String>> answers =
+                  kind.equals("syn")
+                      ? syn.start(target, port, null, null)
+                          .thenApply(
+                              all ->
+                                  all.stream()
+                                      .map(
+                                          e ->
+                                              e.answer() == SynAnswer.TIMEOUT
+                                                  ? ""
+                                                  : e.answer().name())
+                                      .toList())
+                      : icmp.start(target, null, null)
+                          .thenApply(e -> List.of(e.replies().isEmpty() ? "" : "ECHO_REPLY"));
+              answers.whenComplete(
+                  (names, error) -> {
+                    if (error != null) {
+                      if (errors.incrementAndGet() <= 3) {
+                        System.err.println("probe of " + target.getHostAddress() + ": " + error);
+                      }
+                      count(classes, probes, answered, "ERROR", false);
+                    } else {
+                      for (String name : names) {
+                        count(
+                            classes,
+                            probes,
+                            answered,
+                            name.isEmpty() ? "NONE" : name,
+                            !name.isEmpty());
+                      }
+                    }
+                    places.release();
+                    left.countDown();
+                  });
             });
       }
       if (!left.await(30, TimeUnit.MINUTES)) {
         throw new IllegalStateException("probes did not finish within 30 minutes");
       }
     }
-    int threaded = kind.equals("syn") ? 0 : count;
+    int threaded = timed ? 0 : count;
     for (int i = 0; i < threaded; i++) {
       Inet4Address target = toAddress(first + i);
       pool.execute(
           () -> {
             try {
               switch (kind) {
-                case "icmp" -> {
-                  IcmpEvidence e = icmp.probe(target, null, null);
-                  count(
-                      classes,
-                      probes,
-                      answered,
-                      e.replies().isEmpty() ? "NONE" : "ECHO_REPLY",
-                      !e.replies().isEmpty());
-                }
                 case "http" -> {
                   HttpEvidence e = http.get(target, port, false, null, "/", null);
                   Integer status = e.status();

@@ -221,6 +221,15 @@ final class ScaleBench {
                 + "'");
     double rate = Double.parseDouble(find(out, "Requests/sec:\\s+([0-9.]+)", "0"));
     long errors = Long.parseLong(find(out, "Non-2xx or 3xx responses: (\\d+)", "0"));
+    // wrk counts requests that got no answer in its 2 s timeout (and refused connections) apart.
+    Matcher socket =
+        Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)")
+            .matcher(out);
+    if (socket.find()) {
+      for (int g = 1; g <= 4; g++) {
+        errors += Long.parseLong(socket.group(g));
+      }
+    }
     return new Load(
         rate,
         millis(find(out, " 50%\\s+(\\S+)", "0ms")),

@@ -8,18 +8,21 @@ import dev.detour.probe.ProbeRequest;
 import dev.detour.probe.packet.Frames;
 import dev.detour.probe.packet.PacketChannel;
 import dev.detour.probe.packet.PacketView;
+import dev.detour.probe.packet.ProbeClock;
 import dev.detour.probe.packet.Route;
 import dev.detour.probe.packet.SharedCapture;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -62,62 +65,142 @@ public final class IcmpProbe implements Probe {
 
   @Override
   public IcmpEvidence run(ProbeRequest request) throws IOException {
-    return probe((Inet4Address) request.address(), request.device(), request.capture("icmp.pcap"));
+    return ProbeClock.await(start(request));
+  }
+
+  @Override
+  public CompletableFuture<IcmpEvidence> start(ProbeRequest request) {
+    return start((Inet4Address) request.address(), request.device(), request.capture("icmp.pcap"));
   }
 
   public IcmpEvidence probe(Inet4Address target, String device, Path pcap) throws IOException {
-    Route route = Route.lookup(target, device);
-    // Distinct for probes under way at once: the shared capture tells their replies apart by it.
-    int identifier = 1 + Math.floorMod(NEXT_ID.getAndIncrement(), 65535);
-    try (PacketChannel channel =
-        SharedCapture.open(
-            route, List.of(SharedCapture.Key.echo(target.getHostAddress(), identifier)))) {
-      Inet4Address source = channel.source();
-      Map<Integer, PacketView> sent = new HashMap<>();
-      List<PacketView> seen = new ArrayList<>();
-      for (int seq = 0; seq < count; seq++) {
-        sent.put(seq, channel.send(Frames.echo(source, target, identifier, seq, 64)));
-        long next = System.nanoTime() + spacing.toNanos();
-        seen.addAll(channel.capture(next, got -> false));
-      }
-      long deadline = System.nanoTime() + wait.toNanos();
-      seen.addAll(
-          channel.capture(deadline, got -> replies(seen, got, identifier, target) >= count));
-      List<IcmpEvidence.Reply> replies = new ArrayList<>();
-      List<PacketView> errors = new ArrayList<>();
-      for (PacketView p : seen) {
-        PacketView.Icmp icmp = p.icmp();
-        if (icmp.type() == PacketView.Icmp.ECHO_REPLY
-            && icmp.identifier() == identifier
-            && p.source().equals(target.getHostAddress())
-            && sent.containsKey(icmp.sequence())) {
-          PacketView request = sent.get(icmp.sequence());
-          replies.add(
-              new IcmpEvidence.Reply(
-                  icmp.sequence(), (p.nanos() - request.nanos()) / 1000, p.ttl(), p.ipId(), p));
-        } else if (p.quoted() != null
-            && p.quoted().icmp() != null
-            && p.quoted().icmp().identifier() == identifier) {
-          errors.add(p);
-        }
-      }
-      if (pcap != null) {
-        channel.writePcap(pcap);
-      }
-      int hops = replies.isEmpty() ? -1 : Hops.estimate(replies.get(0).ttl());
-      return new IcmpEvidence(
-          target.getHostAddress(), count, List.copyOf(replies), List.copyOf(errors), hops);
-    }
+    return ProbeClock.await(start(target, device, pcap));
   }
 
-  private static long replies(
-      List<PacketView> before, List<PacketView> now, int identifier, Inet4Address target) {
-    return java.util.stream.Stream.concat(before.stream(), now.stream())
-        .filter(
-            p ->
-                p.icmp().type() == PacketView.Icmp.ECHO_REPLY
-                    && p.icmp().identifier() == identifier
-                    && p.source().equals(target.getHostAddress()))
-        .count();
+  /**
+   * {@code count} echo requests {@code spacing} apart, then up to {@code wait} for their replies:
+   * sent from the calling thread and then the probe clock, answered on the capture's reader thread,
+   * so no thread waits for them.
+   */
+  public CompletableFuture<IcmpEvidence> start(Inet4Address target, String device, Path pcap) {
+    Exchange exchange;
+    try {
+      exchange = new Exchange(target, device, pcap);
+    } catch (IOException | RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    exchange.send(0);
+    return exchange.result;
+  }
+
+  /** One target's echo requests from the first to the evidence. */
+  private final class Exchange {
+    final Inet4Address target;
+    final String address;
+    final Inet4Address source;
+    final Path pcap;
+    // Distinct for probes under way at once: the shared capture tells their replies apart by it.
+    final int identifier = 1 + Math.floorMod(NEXT_ID.getAndIncrement(), 65535);
+    final PacketChannel channel;
+    final Map<Integer, PacketView> sent = new HashMap<>();
+    final List<PacketView> seen = new ArrayList<>();
+    final CompletableFuture<IcmpEvidence> result = new CompletableFuture<>();
+    int replies;
+    boolean over;
+
+    Exchange(Inet4Address target, String device, Path pcap) throws IOException {
+      this.target = target;
+      this.address = target.getHostAddress();
+      this.pcap = pcap;
+      Route route = Route.lookup(target, device);
+      this.source = (Inet4Address) InetAddress.getByName(route.source());
+      this.channel =
+          SharedCapture.open(
+              route, List.of(SharedCapture.Key.echo(address, identifier)), this::answer);
+    }
+
+    /** Sends request {@code seq}, and schedules the next or the end. */
+    void send(int seq) {
+      try {
+        PacketView view = channel.send(Frames.echo(source, target, identifier, seq, 64));
+        boolean done;
+        synchronized (this) {
+          sent.put(seq, view);
+          // Replies can come before the request's record is kept: a fast link.
+          done = replies >= count && sent.size() >= count;
+        }
+        if (done) {
+          ProbeClock.now(this::finish);
+          return;
+        }
+      } catch (IOException | RuntimeException e) {
+        synchronized (this) {
+          over = true;
+        }
+        channel.close();
+        result.completeExceptionally(e);
+        return;
+      }
+      if (seq + 1 < count) {
+        ProbeClock.later(spacing.toNanos(), () -> send(seq + 1));
+      } else {
+        ProbeClock.later(wait.toNanos(), this::finish);
+      }
+    }
+
+    synchronized void answer(PacketChannel.Frame frame) {
+      if (over) {
+        return;
+      }
+      PacketView p = frame.view();
+      seen.add(p);
+      if (p.icmp().type() == PacketView.Icmp.ECHO_REPLY
+          && p.icmp().identifier() == identifier
+          && p.source().equals(address)
+          && ++replies >= count
+          && sent.size() >= count) {
+        ProbeClock.now(this::finish);
+      }
+    }
+
+    void finish() {
+      List<IcmpEvidence.Reply> replies = new ArrayList<>();
+      List<PacketView> errors = new ArrayList<>();
+      synchronized (this) {
+        if (over) {
+          return;
+        }
+        over = true;
+        for (PacketView p : seen) {
+          PacketView.Icmp icmp = p.icmp();
+          if (icmp.type() == PacketView.Icmp.ECHO_REPLY
+              && icmp.identifier() == identifier
+              && p.source().equals(address)
+              && sent.containsKey(icmp.sequence())) {
+            PacketView request = sent.get(icmp.sequence());
+            replies.add(
+                new IcmpEvidence.Reply(
+                    icmp.sequence(), (p.nanos() - request.nanos()) / 1000, p.ttl(), p.ipId(), p));
+          } else if (p.quoted() != null
+              && p.quoted().icmp() != null
+              && p.quoted().icmp().identifier() == identifier) {
+            errors.add(p);
+          }
+        }
+      }
+      try {
+        if (pcap != null) {
+          channel.writePcap(pcap);
+        }
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        result.completeExceptionally(e);
+        return;
+      }
+      channel.close();
+      int hops = replies.isEmpty() ? -1 : Hops.estimate(replies.get(0).ttl());
+      result.complete(
+          new IcmpEvidence(address, count, List.copyOf(replies), List.copyOf(errors), hops));
+    }
   }
 }

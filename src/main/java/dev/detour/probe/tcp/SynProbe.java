@@ -7,6 +7,7 @@ import dev.detour.probe.ProbeRequest;
 import dev.detour.probe.packet.Frames;
 import dev.detour.probe.packet.PacketChannel;
 import dev.detour.probe.packet.PacketView;
+import dev.detour.probe.packet.ProbeClock;
 import dev.detour.probe.packet.Route;
 import dev.detour.probe.packet.SharedCapture;
 import dev.detour.probe.packet.SynShape;
@@ -21,14 +22,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -90,7 +85,7 @@ public final class SynProbe implements Probe {
   /** Both shapes to every port, all at once, each from its own source port. */
   @Override
   public TcpSynEvidence run(ProbeRequest request) throws IOException {
-    return await(start(request));
+    return ProbeClock.await(start(request));
   }
 
   /** The same as {@link #run}, without a thread waiting for the answers. */
@@ -112,7 +107,7 @@ public final class SynProbe implements Probe {
    */
   public List<SynEvidence> probe(Inet4Address target, int port, String device, Path pcap)
       throws IOException {
-    return await(start(target, port, device, pcap));
+    return ProbeClock.await(start(target, port, device, pcap));
   }
 
   /** {@link #probe(Inet4Address, int, String, Path)} without a thread waiting for the answers. */
@@ -127,21 +122,7 @@ public final class SynProbe implements Probe {
 
   public SynEvidence probe(Inet4Address target, int port, SynShape shape, String device, Path pcap)
       throws IOException {
-    return await(start(target, device, List.of(new Syn(port, shape, pcap)))).get(0);
-  }
-
-  private static <T> T await(CompletableFuture<T> future) throws IOException {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
-    }
+    return ProbeClock.await(start(target, device, List.of(new Syn(port, shape, pcap)))).get(0);
   }
 
   private static List<SynShape> shuffled() {
@@ -195,38 +176,6 @@ public final class SynProbe implements Probe {
     return exchange.result;
   }
 
-  /**
-   * The timer every exchange's deadlines and lingers run on; the work itself goes to {@link #WORK}.
-   */
-  private static final ScheduledThreadPoolExecutor TIMER = timer();
-
-  /** Sends again, closes exchanges and writes their pcap files: the packet budget may pause it. */
-  private static final ExecutorService WORK =
-      new ThreadPoolExecutor(
-          2,
-          2,
-          30,
-          TimeUnit.SECONDS,
-          new LinkedBlockingQueue<>(),
-          r -> {
-            Thread t = new Thread(r, "detour-syn-work");
-            t.setDaemon(true);
-            return t;
-          });
-
-  private static ScheduledThreadPoolExecutor timer() {
-    ScheduledThreadPoolExecutor timer =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, "detour-syn-timer");
-              t.setDaemon(true);
-              return t;
-            });
-    timer.setRemoveOnCancelPolicy(true);
-    return timer;
-  }
-
   /** One target's SYNs from the first send to the evidence. */
   private final class Exchange {
     final Inet4Address target;
@@ -272,7 +221,7 @@ public final class SynProbe implements Probe {
       }
       synchronized (this) {
         if (!over && !lingering) {
-          deadline = TIMER.schedule(this::deadline, wait.toNanos(), TimeUnit.NANOSECONDS);
+          deadline = ProbeClock.later(wait.toNanos(), this::deadline);
         }
       }
     }
@@ -299,44 +248,46 @@ public final class SynProbe implements Probe {
         if (deadline != null) {
           deadline.cancel(false);
         }
-        TIMER.schedule(() -> WORK.execute(this::finish), LINGER.toNanos(), TimeUnit.NANOSECONDS);
+        ProbeClock.later(LINGER.toNanos(), this::finish);
       }
     }
 
-    /** The wait of the latest try is over with a SYN unanswered: once more, or the end. */
+    /**
+     * The wait of the latest try is over with a SYN unanswered: once more, or the end. On a work
+     * thread, which the packet budget may pause.
+     */
     void deadline() {
+      boolean last;
       synchronized (this) {
         if (over || lingering) {
           return;
         }
-        if (attempt >= tries) {
-          WORK.execute(this::finish);
-          return;
-        }
+        last = attempt >= tries;
         attempt++;
       }
-      WORK.execute(
-          () -> {
-            try {
-              for (Sent s : sent) {
-                boolean unanswered;
-                synchronized (this) {
-                  unanswered = s.firstAt < 0;
-                }
-                if (unanswered) {
-                  channel.send(s.packet);
-                }
-              }
-            } catch (IOException | RuntimeException e) {
-              fail(e);
-              return;
-            }
-            synchronized (this) {
-              if (!over && !lingering) {
-                deadline = TIMER.schedule(this::deadline, wait.toNanos(), TimeUnit.NANOSECONDS);
-              }
-            }
-          });
+      if (last) {
+        finish();
+        return;
+      }
+      try {
+        for (Sent s : sent) {
+          boolean unanswered;
+          synchronized (this) {
+            unanswered = s.firstAt < 0;
+          }
+          if (unanswered) {
+            channel.send(s.packet);
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        fail(e);
+        return;
+      }
+      synchronized (this) {
+        if (!over && !lingering) {
+          deadline = ProbeClock.later(wait.toNanos(), this::deadline);
+        }
+      }
     }
 
     private void fail(Exception e) {

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code bench/run}: Detour's probes against masscan, fping and blackbox_exporter on the same
@@ -615,19 +617,38 @@ public final class Bench {
     List<String> parts = new ArrayList<>();
     String freshHead = fresh.remove("");
     String oldHead = old.get("");
-    // The heading keeps the date of the full run, and says what was measured again since.
-    parts.add(
-        oldHead == null
-            ? freshHead
-            : oldHead.strip().replaceAll("(?s)\\n\\nRe-measured on .*", "")
-                + "\n\nRe-measured on "
-                + java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
-                    .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"))
-                + " (`--update`): "
-                + fresh.keySet().stream()
-                    .map(t -> t.substring(3))
-                    .collect(java.util.stream.Collectors.joining(", "))
-                + ".");
+    // The heading keeps the date of the full run, and says what was measured again since: one
+    // line per update, an older line dropped once all its sections are measured again.
+    if (oldHead == null) {
+      parts.add(freshHead);
+    } else {
+      String[] pieces = oldHead.strip().split("\n\nRe-measured on ");
+      StringBuilder head = new StringBuilder(pieces[0]);
+      java.util.Set<String> again = new java.util.HashSet<>();
+      fresh.keySet().forEach(t -> again.add(t.substring(3)));
+      for (int i = 1; i < pieces.length; i++) {
+        int colon = pieces[i].indexOf("): ");
+        String listed = colon < 0 ? "" : pieces[i].substring(colon + 3).replaceAll("\\.$", "");
+        if (!again.containsAll(List.of(listed.split(", ")))) {
+          head.append("\n\nRe-measured on ").append(pieces[i]);
+        }
+      }
+      Matcher median =
+          Pattern.compile("Probe rates are the median of \\d+ runs?").matcher(freshHead);
+      head.append("\n\nRe-measured on ")
+          .append(
+              java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)
+                  .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
+          .append(" (`--update`")
+          .append(
+              again.contains("Probe rates and cost") && median.find()
+                  ? "; " + median.group().replace("Probe rates are", "probe rates")
+                  : "")
+          .append("): ")
+          .append(String.join(", ", fresh.keySet().stream().map(t -> t.substring(3)).toList()))
+          .append(".");
+      parts.add(head.toString());
+    }
     for (var e : old.entrySet()) {
       if (!e.getKey().isEmpty()) {
         String replaced = fresh.remove(e.getKey());

@@ -1294,23 +1294,39 @@ public class Monitor {
 
   /** How many watches of each group are in each state, as of their latest rounds. */
   public Map<String, Map<WatchState, Long>> statesByGroup() {
-    Map<String, Map<WatchState, Long>> all = new java.util.TreeMap<>();
+    // Counted in plain arrays: the overview page and its live updates ask often, over every watch.
+    Map<String, long[]> counts = new HashMap<>();
     for (WatchRuntime rt : runtimes.values()) {
-      if (rt.group != null) {
-        all.computeIfAbsent(rt.group, g -> new EnumMap<>(WatchState.class))
-            .merge(rt.state(), 1L, Long::sum);
+      String group = rt.group;
+      if (group != null) {
+        counts
+            .computeIfAbsent(group, g -> new long[WatchState.values().length])[
+            rt.state().ordinal()]++;
       }
     }
+    Map<String, Map<WatchState, Long>> all = new java.util.TreeMap<>();
+    counts.forEach((group, n) -> all.put(group, states(n, false)));
     return all;
+  }
+
+  /** Counts by state; with {@code zeros}, states no watch is in too. */
+  private static Map<WatchState, Long> states(long[] n, boolean zeros) {
+    Map<WatchState, Long> states = new EnumMap<>(WatchState.class);
+    for (WatchState s : WatchState.values()) {
+      if (zeros || n[s.ordinal()] > 0) {
+        states.put(s, n[s.ordinal()]);
+      }
+    }
+    return states;
   }
 
   /** The vantages' health and the rounds' pace, for the API. */
   public MonitorView overview() {
-    Map<WatchState, Long> counts = new EnumMap<>(WatchState.class);
-    for (WatchState s : WatchState.values()) {
-      counts.put(s, 0L);
+    long[] n = new long[WatchState.values().length];
+    for (WatchRuntime rt : runtimes.values()) {
+      n[rt.state().ordinal()]++;
     }
-    runtimes.values().forEach(rt -> counts.merge(rt.state(), 1L, Long::sum));
+    Map<WatchState, Long> counts = states(n, true);
     return new MonitorView(
         node.id(),
         config.monitor().enabled(),

@@ -9,6 +9,8 @@ import dev.detour.watch.WatchGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +21,9 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class MonitoredWatches {
+
+  /** Ids asked about with {@code in (…)} at most; more read every id instead. */
+  private static final int IN_LIST_MAX = 500;
 
   /** A group and the interval its rounds run at. */
   public record GroupPlan(long id, String name, long intervalSeconds) {}
@@ -77,8 +82,27 @@ public class MonitoredWatches {
     if (ids.isEmpty()) {
       return Map.of();
     }
-    return Watch.<Watch>list("id in ?1", ids).stream()
-        .collect(Collectors.toMap(w -> w.id, w -> new String[] {w.target, w.group.name}));
+    String query = "select w.id, w.target, w.group.name from Watch w";
+    // As in existing(): past a few hundred ids, every watch at once.
+    boolean all = ids.size() > IN_LIST_MAX;
+    var select =
+        Watch.getEntityManager()
+            .createQuery(all ? query : query + " where w.id in :ids", Object[].class);
+    if (!all) {
+      select.setParameter("ids", ids);
+    }
+    Set<Long> wanted = all ? new HashSet<>(ids) : null;
+    Map<Long, String[]> names = new HashMap<>();
+    select
+        .getResultStream()
+        .forEach(
+            row -> {
+              Long id = (Long) row[0];
+              if (wanted == null || wanted.contains(id)) {
+                names.put(id, new String[] {(String) row[1], (String) row[2]});
+              }
+            });
+    return names;
   }
 
   /** Which of these watches still exist. */
@@ -86,6 +110,17 @@ public class MonitoredWatches {
   public Set<Long> existing(Set<Long> ids) {
     if (ids.isEmpty()) {
       return Set.of();
+    }
+    if (ids.size() > IN_LIST_MAX) {
+      // Every id at once: a list of 100,000 parameters is over PostgreSQL's limit of 65,535,
+      // and H2 compared each row with each of them (a third of a 100k round's CPU).
+      Set<Long> all =
+          Watch.getEntityManager()
+              .createQuery("select w.id from Watch w", Long.class)
+              .getResultStream()
+              .collect(Collectors.toCollection(HashSet::new));
+      all.retainAll(ids);
+      return all;
     }
     return Watch.getEntityManager()
         .createQuery("select w.id from Watch w where w.id in :ids", Long.class)

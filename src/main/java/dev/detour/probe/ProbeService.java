@@ -5,6 +5,7 @@ import dev.detour.api.FieldError;
 import dev.detour.api.ProblemException;
 import dev.detour.metrics.Metrics;
 import dev.detour.probe.packet.PacketBudget;
+import dev.detour.probe.packet.ProbeClock;
 import dev.detour.probe.packet.Route;
 import dev.detour.system.RawPacketAccess;
 import dev.detour.watch.InvalidTargetException;
@@ -148,17 +149,7 @@ public class ProbeService {
       String device,
       boolean keepCaptures)
       throws IOException {
-    try {
-      return start(target, address, name, ports, kinds, device, keepCaptures).join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
-    }
+    return ProbeClock.await(start(target, address, name, ports, kinds, device, keepCaptures));
   }
 
   /**

@@ -219,10 +219,13 @@ public final class SynProbe implements Probe {
         fail(e);
         return;
       }
-      synchronized (this) {
-        if (!over && !lingering) {
-          deadline = ProbeClock.later(wait.toNanos(), this::deadline);
-        }
+      waitAgain();
+    }
+
+    /** The latest try's wait begins, unless every SYN is answered. */
+    private synchronized void waitAgain() {
+      if (!over && !lingering) {
+        deadline = ProbeClock.later(wait.toNanos(), this::deadline);
       }
     }
 
@@ -283,11 +286,7 @@ public final class SynProbe implements Probe {
         fail(e);
         return;
       }
-      synchronized (this) {
-        if (!over && !lingering) {
-          deadline = ProbeClock.later(wait.toNanos(), this::deadline);
-        }
-      }
+      waitAgain();
     }
 
     private void fail(Exception e) {

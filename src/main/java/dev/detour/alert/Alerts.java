@@ -3,6 +3,7 @@ package dev.detour.alert;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.DetourConfig;
+import dev.detour.cluster.ClusterLock;
 import dev.detour.monitor.Incident;
 import dev.detour.monitor.WatchStatus;
 import dev.detour.verdict.BlockMethod;
@@ -50,6 +51,7 @@ public class Alerts {
   private final AlertTexts texts;
   private final AlertDispatcher dispatcher;
   private final ObjectMapper json;
+  private final ClusterLock lock;
   private final Duration resendCheck;
   private volatile Instant resendCheckedAt = Instant.EPOCH;
 
@@ -58,7 +60,9 @@ public class Alerts {
       AlertChannels channels,
       AlertTexts texts,
       AlertDispatcher dispatcher,
-      ObjectMapper json) {
+      ObjectMapper json,
+      ClusterLock lock) {
+    this.lock = lock;
     this.config = config.alerts();
     this.channels = channels;
     this.texts = texts;
@@ -86,26 +90,37 @@ public class Alerts {
     }
   }
 
+  /**
+   * Every second on every node, and on one node at a time: the node holding the cluster's "alerts"
+   * lock reads the new incidents and sends them. (As a clustered Quartz job it was registered by
+   * every node at start, and nodes starting together failed on each other's registration.)
+   */
   @Scheduled(
       every = "1s",
       delayed = "3s",
       identity = "alerts",
+      executeWith = Scheduled.SIMPLE,
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void tick() {
     if (!config.enabled()) {
       return;
     }
-    Instant now = Instant.now();
-    try {
-      collect(now);
-      if (!now.isBefore(resendCheckedAt.plus(resendCheck))) {
-        resendCheckedAt = now;
-        resend(now);
-      }
-    } catch (RuntimeException e) {
-      LOG.errorf(e, "Alerting could not look at new incidents; trying again in a second");
-    }
-    dispatcher.dispatch();
+    lock.ifFree(
+        "alerts",
+        () -> {
+          Instant now = Instant.now();
+          try {
+            collect(now);
+            if (!now.isBefore(resendCheckedAt.plus(resendCheck))) {
+              resendCheckedAt = now;
+              resend(now);
+            }
+          } catch (RuntimeException e) {
+            LOG.errorf(e, "Alerting could not look at new incidents; trying again in a second");
+          }
+          dispatcher.dispatch();
+          return true;
+        });
   }
 
   /** Looks at the incidents due; returns how many. */

@@ -103,7 +103,9 @@ public class Sessions {
     recent.values().removeIf(r -> r.live.username().equals(username));
   }
 
-  @Scheduled(every = "10m", delayed = "1m")
+  // On every node (the same delete twice is harmless): a clustered job is registered by every node
+  // at start, and nodes starting together failed on each other's registration.
+  @Scheduled(every = "10m", delayed = "1m", executeWith = Scheduled.SIMPLE)
   @Transactional
   void expire() {
     Instant now = Instant.now();

@@ -45,7 +45,7 @@ public class Controls {
                           () ->
                               new IllegalStateException(
                                   "detour.control.mode=interface needs detour.control.interface,"
-                                      + " the tunnel interface to probe through (e.g. gre-tunnel1)")),
+                                      + " a tunnel interface on this host to probe through (e.g. gre1)")),
                   c.dnsResolvers().stream().map(r -> new InetSocketAddress(r.strip(), 53)).toList(),
                   probes,
                   dns,

@@ -60,7 +60,9 @@ public class RawPacketAccess {
         problems.add(
             "no CAP_NET_RAW: raw ICMP and TCP SYN probes need it. Run Detour as root, or grant it"
                 + " with: sudo setcap cap_net_raw,cap_net_admin+eip "
-                + java);
+                + java
+                + " (then add the JDK's lib directory to /etc/ld.so.conf.d and run ldconfig, or"
+                + " java stops finding libjli.so; docs/deployment.md shows how)");
       }
       if (!admin) {
         problems.add(

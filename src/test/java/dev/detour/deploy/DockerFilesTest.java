@@ -70,6 +70,11 @@ class DockerFilesTest {
     assertThat(text)
         .contains("libpcap0.8", "setcap cap_net_raw,cap_net_admin+ep", "USER 10001")
         .contains("-Dquarkus.datasource.db-kind=${DB_KIND}");
+    // A java with file capabilities ignores its RPATH: its lib directory goes into the loader's
+    // cache, or the non-root user cannot start it.
+    assertThat(text)
+        .containsSubsequence(
+            "setcap ", "echo \"$JAVA_HOME/lib\" > /etc/ld.so.conf.d/", "&& ldconfig");
   }
 
   @Test

@@ -64,6 +64,7 @@ class HelmChartTest {
   static final String FULL =
       """
       adminPassword: s3cret-admin
+      controlAgentToken: agent-s3cret-token
       routers:
         home:
           type: mikrotik-rest
@@ -146,6 +147,7 @@ class HelmChartTest {
     assertThat(secret.get("router-home-password").asText()).isEqualTo("router-pass");
     assertThat(secret.get("alert-tg-token").asText()).isEqualTo("123:bot-token");
     assertThat(secret.get("alert-hook-secret").asText()).isEqualTo("hook-s3cret-value");
+    assertThat(secret.get("control-agent-token").asText()).isEqualTo("agent-s3cret-token");
     String properties = kind(docs, "ConfigMap").at("/data/application.properties").asText();
     assertThat(properties)
         .contains(
@@ -156,8 +158,14 @@ class HelmChartTest {
             "detour.alerts.channels.tg.token-file=/etc/detour/secrets/alert-tg-token",
             "detour.alerts.channels.hook.secret-file=/etc/detour/secrets/alert-hook-secret",
             "detour.probe.interval=30s")
-        .doesNotContain("router-pass", "bot-token", "hook-s3cret-value", "s3cret-admin");
+        .doesNotContain(
+            "router-pass", "bot-token", "hook-s3cret-value", "s3cret-admin", "agent-s3cret-token");
     JsonNode pod = kind(docs, "Deployment").at("/spec/template/spec");
+    assertThat(
+            env(pod.at("/containers/0"), "DETOUR_CONTROL_AGENT_TOKEN")
+                .at("/valueFrom/secretKeyRef/key")
+                .asText())
+        .isEqualTo("control-agent-token");
     assertThat(pod.toString())
         .contains("\"mountPath\":\"/etc/detour/secrets\"", "\"mountPath\":\"/opt/detour/config\"");
     assertThat(kind(docs, "ServiceMonitor").at("/spec/endpoints/0/path").asText())
@@ -190,7 +198,10 @@ class HelmChartTest {
     JsonNode deploy = kind(docs, "Deployment");
     JsonNode c = deploy.at("/spec/template/spec/containers/0");
     assertThat(deploy.at("/spec/replicas").asInt()).isEqualTo(2);
-    assertThat(deploy.at("/spec/strategy").isMissingNode()).isTrue();
+    // On the host's network an old pod makes way first: a surge pod would want its port.
+    assertThat(deploy.at("/spec/strategy/type").asText()).isEqualTo("RollingUpdate");
+    assertThat(deploy.at("/spec/strategy/rollingUpdate/maxSurge").asInt()).isZero();
+    assertThat(deploy.at("/spec/strategy/rollingUpdate/maxUnavailable").asInt()).isEqualTo(1);
     // Cluster nodes on the host's network: one per Kubernetes node.
     JsonNode spread =
         deploy.at(

@@ -13,6 +13,7 @@ import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,9 +52,14 @@ public class RouteClaims {
   /** Brings the claims up to date with the monitor's states. */
   @Transactional
   public Refresh refresh(Instant now) {
+    return refresh(monitor.standings(), now);
+  }
+
+  /** Brings the claims up to date with these states, as of {@code now}. */
+  @Transactional
+  public Refresh refresh(Collection<Monitor.Standing> latest, Instant now) {
     Map<Long, Monitor.Standing> standings =
-        monitor.standings().stream()
-            .collect(Collectors.toMap(Monitor.Standing::watchId, s -> s, (a, b) -> a));
+        latest.stream().collect(Collectors.toMap(Monitor.Standing::watchId, s -> s, (a, b) -> a));
     Map<Long, List<RouteClaim>> existing =
         RouteClaim.<RouteClaim>listAll().stream()
             .collect(Collectors.groupingBy(c -> c.key.watchId()));

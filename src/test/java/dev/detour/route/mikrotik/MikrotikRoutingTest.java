@@ -6,8 +6,13 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import dev.detour.monitor.Monitor;
+import dev.detour.monitor.Part;
 import dev.detour.route.RouteClaim;
+import dev.detour.route.RouteClaims;
 import dev.detour.testing.Database;
+import dev.detour.verdict.BlockMethod;
+import dev.detour.verdict.WatchState;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -16,6 +21,7 @@ import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -55,12 +61,18 @@ class MikrotikRoutingTest {
           Map.entry("detour.routers.api.password", RouterOsEmulator.PASSWORD),
           Map.entry("detour.routers.api.gateway", "gre-tunnel1"),
           Map.entry("detour.routers.api.max-routes", "2"),
+          // Guard rails from configuration, inside ranges the fence test claims.
+          Map.entry("detour.routes.tunnel-endpoints", "91.108.56.1"),
+          Map.entry("detour.routes.wan-addresses", "95.161.64.1"),
+          Map.entry("detour.routes.exclusions", "95.161.65.0/24"),
+          Map.entry("detour.probe.dns.resolvers", "91.108.57.53"),
           // Syncs come from the test, not the clock.
           Map.entry("detour.routes.sync-every", "1h"));
     }
   }
 
   @Inject Database db;
+  @Inject RouteClaims claims;
 
   long watch;
 
@@ -204,6 +216,144 @@ class MikrotikRoutingTest {
         .body("action", hasItem("remove"))
         .body("reason", hasItem("no longer wanted"))
         .body("find { it.action == 'add' }.outcome", equalTo("ok"));
+  }
+
+  /**
+   * The guard rails the configuration names — the tunnel's far end, the router's WAN address, a
+   * resolver in use, an exclusion — are cut out of what a block claims, and the status says why.
+   */
+  @org.junit.jupiter.api.Test
+  void whatTheConfigurationFencesIsNeverRouted() {
+    claim("91.108.56.0/22", "95.161.64.0/23");
+    JsonPath s = sync("rest");
+    assertThat(s.getString("error")).isNull();
+    List<String> routed = ours(REST);
+    assertThat(routed).isNotEmpty();
+    for (String fenced : List.of("91.108.56.1", "95.161.64.1", "91.108.57.53", "95.161.65.7")) {
+      inet.ipaddr.IPAddress a = new inet.ipaddr.IPAddressString(fenced).getAddress();
+      assertThat(routed)
+          .as(fenced)
+          .noneMatch(p -> new inet.ipaddr.IPAddressString(p).getAddress().contains(a));
+    }
+    assertThat(s.getList("fenced.reason", String.class))
+        .contains(
+            "tunnel endpoint 91.108.56.1",
+            "the router's WAN address 95.161.64.1",
+            "DNS resolver in use 91.108.57.53",
+            "excluded in configuration 95.161.65.0/24");
+    // Everything else in the claimed ranges is routed: 1,024 + 512 less the four fences.
+    long covered =
+        routed.stream()
+            .mapToLong(
+                p -> new inet.ipaddr.IPAddressString(p).getAddress().getCount().longValueExact())
+            .sum();
+    assertThat(covered).isEqualTo(1024 + 512 - 3 - 256);
+  }
+
+  /** The claims this watch holds now: prefix → released (or null while wanted). */
+  Map<String, Instant> held() {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () ->
+                RouteClaim.<RouteClaim>list("key.watchId", watch).stream()
+                    .collect(
+                        java.util.stream.Collectors.toMap(
+                            c -> c.key.prefix(),
+                            c -> c.releasedAt == null ? Instant.EPOCH : c.releasedAt)));
+  }
+
+  Monitor.Standing standing(WatchState state, Part... parts) {
+    BlockMethod method = state == WatchState.BLOCKED ? BlockMethod.TCP_BLACKHOLE : null;
+    return new Monitor.Standing(watch, state, method, List.of(parts), true);
+  }
+
+  static Part part(String prefix, WatchState state) {
+    return new Part(
+        prefix,
+        state,
+        state == WatchState.BLOCKED ? BlockMethod.TCP_BLACKHOLE : null,
+        Instant.now(),
+        null);
+  }
+
+  void withdraw(String value) {
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"name\":\"telegram\",\"routeWithdraw\":\"" + value + "\"}")
+        .put("/api/groups/telegram")
+        .then()
+        .statusCode(200);
+  }
+
+  /**
+   * From verdicts to routes and back: a blocked prefix claims what does not work directly; when the
+   * block lifts the claims are released, stay routed through the group's grace, and go after it; an
+   * unknown state (this vantage offline) changes nothing; a group that keeps its routes never lets
+   * them go; the watch deleted takes them at once.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"rest", "api"})
+  void claimsFollowTheVerdictsThroughTheGroupsGrace(String name) {
+    RouterOsEmulator r = router(name);
+    Instant t0 = Instant.parse("2026-11-25T10:00:00Z");
+    withdraw("10m");
+    Monitor.Standing blocked =
+        standing(
+            WatchState.BLOCKED,
+            part("149.154.164.0/24", WatchState.BLOCKED),
+            part("149.154.165.0/24", WatchState.BLOCKED),
+            part("149.154.166.0/24", WatchState.UP),
+            part("149.154.167.0/24", WatchState.BLOCKED));
+    RouteClaims.Refresh first = claims.refresh(List.of(blocked), t0);
+    assertThat(first.added()).isEqualTo(2);
+    assertThat(held()).containsOnlyKeys("149.154.164.0/23", "149.154.167.0/24");
+    sync(name);
+    assertThat(ours(r)).containsExactly("149.154.164.0/23", "149.154.167.0/24");
+    // (A sync refreshes the claims from this test's idle monitor too; the next line undoes that.)
+    assertThat(claims.refresh(List.of(blocked), t0).added()).isZero();
+
+    // This vantage goes offline: unknown is no reason to withdraw anything.
+    claims.refresh(List.of(standing(WatchState.UNKNOWN)), t0.plusSeconds(60));
+    assertThat(held()).containsValues(Instant.EPOCH, Instant.EPOCH);
+
+    // The block lifts: released, but kept through the grace of ten minutes.
+    Instant lifted = t0.plusSeconds(120);
+    RouteClaims.Refresh cleared = claims.refresh(List.of(standing(WatchState.UP)), lifted);
+    assertThat(cleared.released()).isEqualTo(2);
+    assertThat(cleared.removed()).isZero();
+    assertThat(held()).containsValues(lifted, lifted);
+    claims.refresh(List.of(standing(WatchState.UP)), lifted.plus(Duration.ofMinutes(9)));
+    assertThat(held()).containsValues(lifted, lifted);
+
+    // Blocked again within the grace: the same claims are wanted again, not added twice.
+    RouteClaims.Refresh again = claims.refresh(List.of(blocked), lifted.plusSeconds(570));
+    assertThat(again.added()).isZero();
+    assertThat(held()).containsValues(Instant.EPOCH, Instant.EPOCH);
+    Instant liftedAgain = lifted.plusSeconds(600);
+    claims.refresh(List.of(standing(WatchState.DOWN)), liftedAgain);
+    RouteClaims.Refresh gone =
+        claims.refresh(
+            List.of(standing(WatchState.DOWN)), liftedAgain.plus(Duration.ofMinutes(10)));
+    assertThat(gone.removed()).isEqualTo(2);
+    assertThat(held()).isEmpty();
+    sync(name);
+    assertThat(ours(r)).isEmpty();
+
+    // A group that keeps its routes: released, never withdrawn.
+    withdraw("keep");
+    claims.refresh(List.of(blocked), t0);
+    claims.refresh(List.of(standing(WatchState.UP)), t0.plusSeconds(60));
+    claims.refresh(List.of(standing(WatchState.UP)), t0.plus(Duration.ofDays(365)));
+    assertThat(held()).hasSize(2).doesNotContainValue(Instant.EPOCH);
+    sync(name);
+    assertThat(ours(r)).hasSize(2);
+
+    // The watch deleted: its claims go at once, and so do its routes.
+    given().delete("/api/watches/" + watch).then().statusCode(204);
+    claims.refresh(List.of(), t0.plus(Duration.ofDays(366)));
+    assertThat(held()).isEmpty();
+    sync(name);
+    assertThat(ours(r)).isEmpty();
   }
 
   @ParameterizedTest

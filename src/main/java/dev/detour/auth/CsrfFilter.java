@@ -12,10 +12,11 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestContext;
 
 /**
- * Cross-site request forgery: a change made by a browser session must carry the session's token —
- * the {@code X-CSRF-Token} header (htmx sends it from the page) or a form field {@code csrf} — and,
- * when the browser names an {@code Origin}, come from this site. Passwords and API tokens in an
- * {@code Authorization} header need neither: a foreign page cannot make a browser send them.
+ * Cross-site request forgery: a change made by a browser session must carry the session's token in
+ * the {@code X-CSRF-Token} header (htmx sends it from the page; a form field alone is refused, see
+ * docs/security.md) and, when the browser names an {@code Origin}, come from this site. Passwords
+ * and API tokens in an {@code Authorization} header need neither: a foreign page cannot make a
+ * browser send them.
  */
 public class CsrfFilter {
 

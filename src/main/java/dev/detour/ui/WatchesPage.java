@@ -8,9 +8,11 @@ import dev.detour.verdict.WatchState;
 import dev.detour.watch.GroupService;
 import dev.detour.watch.GroupView;
 import dev.detour.watch.TargetKind;
+import dev.detour.watch.WatchExportService;
 import dev.detour.watch.WatchInput;
 import dev.detour.watch.WatchService;
 import dev.detour.watch.WatchView;
+import dev.detour.watch.io.ExportFormat;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.persistence.EntityManager;
@@ -26,6 +28,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -36,6 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -114,13 +118,19 @@ public class WatchesPage {
   private final GroupService groups;
   private final Statuses statuses;
   private final EntityManager em;
+  private final WatchExportService exporter;
 
   public WatchesPage(
-      WatchService watches, GroupService groups, Statuses statuses, EntityManager em) {
+      WatchService watches,
+      GroupService groups,
+      Statuses statuses,
+      EntityManager em,
+      WatchExportService exporter) {
     this.watches = watches;
     this.groups = groups;
     this.statuses = statuses;
     this.em = em;
+    this.exporter = exporter;
   }
 
   @GET
@@ -147,27 +157,34 @@ public class WatchesPage {
         Templates.list(listing, groups.list(), filters, notice).data("nav", "watches"), status);
   }
 
+  private static TargetKind kindOf(Filters f) {
+    if (f.kind() == null || f.kind().isBlank()) {
+      return null;
+    }
+    return Arrays.stream(TargetKind.values())
+        .filter(k -> k.label().equals(f.kind().strip().toLowerCase(Locale.ROOT)))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                ProblemException.invalidField(
+                    "Invalid filter", "kind", "kind is host, address or prefix"));
+  }
+
+  private static WatchState stateOf(Filters f) {
+    if (f.state() == null || f.state().isBlank()) {
+      return null;
+    }
+    try {
+      return WatchState.valueOf(f.state().strip().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ProblemException.invalidField(
+          "Invalid filter", "state", "state is up, down, blocked or unknown");
+    }
+  }
+
   private Listing listing(Filters f, int page) {
-    TargetKind kind = null;
-    if (f.kind() != null && !f.kind().isBlank()) {
-      kind =
-          Arrays.stream(TargetKind.values())
-              .filter(k -> k.label().equals(f.kind().strip().toLowerCase(Locale.ROOT)))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      ProblemException.invalidField(
-                          "Invalid filter", "kind", "kind is host, address or prefix"));
-    }
-    WatchState state = null;
-    if (f.state() != null && !f.state().isBlank()) {
-      try {
-        state = WatchState.valueOf(f.state().strip().toUpperCase(Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw ProblemException.invalidField(
-            "Invalid filter", "state", "state is up, down, blocked or unknown");
-      }
-    }
+    TargetKind kind = kindOf(f);
+    WatchState state = stateOf(f);
     WatchService.Query query =
         new WatchService.Query(f.group(), f.tag(), f.q(), kind, null, page, PAGE_SIZE);
     if (state == null) {
@@ -200,6 +217,43 @@ public class WatchesPage {
 
   private static int pages(long total) {
     return (int) Math.max(1, (total + PAGE_SIZE - 1) / PAGE_SIZE);
+  }
+
+  /** What the list shows — every filter, the state included — in one of the export formats. */
+  @GET
+  @Path("export")
+  @Operation(hidden = true)
+  public Response export(
+      @QueryParam("format") @DefaultValue("plain") String format,
+      @QueryParam("q") String q,
+      @QueryParam("group") String group,
+      @QueryParam("tag") String tag,
+      @QueryParam("state") String state,
+      @QueryParam("kind") String kind) {
+    Filters f = new Filters(q, group, tag, state, kind);
+    ExportFormat exportFormat = ExportFormat.byName(format);
+    if (exportFormat == null) {
+      throw ProblemException.invalidField(
+          "Invalid export",
+          "format",
+          "unknown format '" + format + "'; use one of " + ExportFormat.allNames());
+    }
+    WatchService.Query query = new WatchService.Query(group, tag, q, kindOf(f), null, 0, 1);
+    WatchState wanted = stateOf(f);
+    UnaryOperator<List<WatchView>> keep =
+        wanted == null
+            ? page -> page
+            : page -> {
+              Map<Long, WatchRuntimeView> views =
+                  statuses.of(page.stream().map(WatchView::id).toList());
+              return page.stream().filter(w -> views.get(w.id()).state() == wanted).toList();
+            };
+    StreamingOutput body = out -> exporter.export(query, keep, exportFormat, "gre-tunnel1", out);
+    return Response.ok(body, exportFormat.mediaType())
+        .header(
+            "Content-Disposition",
+            "attachment; filename=\"detour-watches." + exportFormat.extension() + "\"")
+        .build();
   }
 
   @GET

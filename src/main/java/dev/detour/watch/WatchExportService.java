@@ -9,6 +9,7 @@ import jakarta.persistence.EntityManager;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Streams watches out group by group, in pages of a short transaction each, so an export of a
@@ -31,6 +32,20 @@ public class WatchExportService {
 
   public void export(
       WatchService.Query query, ExportFormat format, String gateway, OutputStream out)
+      throws IOException {
+    export(query, page -> page, format, gateway, out);
+  }
+
+  /**
+   * Writes the watches that match {@code query} and that {@code keep} keeps of each page read (for
+   * filters the database does not know, such as the monitor's state).
+   */
+  public void export(
+      WatchService.Query query,
+      UnaryOperator<List<WatchView>> keep,
+      ExportFormat format,
+      String gateway,
+      OutputStream out)
       throws IOException {
     WatchService.Filter filter = WatchService.filter(query);
     List<String> groupNames =
@@ -69,7 +84,7 @@ public class WatchExportService {
                             .getResultStream()
                             .map(w -> watches.view(w, List.of()))
                             .toList());
-        for (WatchView watch : page) {
+        for (WatchView watch : keep.apply(page)) {
           writer.write(watch);
         }
         if (page.size() < PAGE) {

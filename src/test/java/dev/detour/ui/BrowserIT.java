@@ -8,6 +8,7 @@ import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.FilePayload;
 import dev.detour.alert.HookServer;
 import dev.detour.lab.DetourProcess;
 import dev.detour.lab.Lab;
@@ -218,13 +219,21 @@ class BrowserIT {
   @Order(30)
   void anImportWithABadLineShowsItAndStoresNothing() {
     page.navigate(at("/watches/import"));
-    page.locator("textarea[name=list]").fill("198.18.0.51\nnot a target!!\n198.18.0.52\n");
+    // A file chosen from the disk, with one line that is not a target.
+    page.locator("input[name=file]")
+        .setInputFiles(
+            new FilePayload(
+                "lab.lst",
+                "text/plain",
+                "198.18.0.51\nnot a target!!\n198.18.0.52\n"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     page.getByLabel("Group (for lines").fill("lab");
     click("Import");
     assertThat(page.locator("#bad-lines")).containsText("not a target!!");
     assertThat(page.locator("#bad-lines tbody tr")).hasCount(1);
     assertThat(page.locator("#bad-lines tbody td").first()).hasText("2");
     assertThat(page.locator("#import-problem")).containsText("nothing was imported");
+    assertThat(page.locator("#import-form")).containsText("choose lab.lst again");
     shoot("import");
     page.locator("textarea[name=list]").fill("198.18.0.51\n198.18.0.52\n");
     click("Import");

@@ -8,7 +8,9 @@ import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.not;
 
 import dev.detour.monitor.Incident;
+import dev.detour.monitor.IncidentFixtures;
 import dev.detour.testing.Database;
+import dev.detour.verdict.BlockMethod;
 import dev.detour.watch.GroupInput;
 import dev.detour.watch.GroupService;
 import dev.detour.watch.Watch;
@@ -18,6 +20,7 @@ import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +34,7 @@ class PagesTest {
 
   @Inject Database db;
   @Inject GroupService groups;
+  @Inject IncidentFixtures fixtures;
 
   @BeforeEach
   void empty() {
@@ -144,6 +148,34 @@ class PagesTest {
         .then()
         .statusCode(400)
         .body(containsString("state is up, down, blocked or unknown"));
+    // The export links fetch what the filters show, every filter kept and encoded.
+    given()
+        .get("/watches?state=unknown&kind=host&q=telegram org")
+        .then()
+        .body(
+            containsString(
+                "href=\"/watches/export?format=json&amp;q=telegram+org&amp;state=unknown&amp;kind=host\""));
+    assertThat(
+            given()
+                .get("/watches/export?state=unknown&kind=host")
+                .then()
+                .statusCode(200)
+                .header("Content-Disposition", containsString("detour-watches.txt"))
+                .extract()
+                .asString())
+        .contains("telegram.org")
+        .doesNotContain("203.0.113.0/24");
+    assertThat(
+            given()
+                .get("/watches/export?state=blocked")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString())
+        .doesNotContain("telegram.org")
+        .doesNotContain("203.0.113.0/24");
+    given().get("/watches/export?state=sideways").then().statusCode(400);
+    given().get("/watches/export?format=xml").then().statusCode(400);
 
     given()
         .get("/watches/" + a + "/edit")
@@ -291,6 +323,7 @@ class PagesTest {
                   i.firstBadAt = i.at.minusSeconds(10);
                   i.summary = "s1.lab.test: up → blocked (tcp_rst_injected)";
                   i.evidence = EvidenceViewTest.ROUND;
+                  i.censor = CENSOR;
                   i.persist();
                   return i.id;
                 });
@@ -308,7 +341,11 @@ class PagesTest {
                 containsString("Flags [R.]"),
                 containsString("class=\"bad\""),
                 containsString("/api/probe/captures/run-1/syn.pcap"),
-                containsString("10 s after the first bad round")));
+                containsString("10 s after the first bad round"),
+                // The censor's hop on the path, as the trace found it.
+                containsString("aria-label=\"Path to 198.51.100.10: censor at hop 2\""),
+                containsString("192.0.2.254 <strong>censor</strong>"),
+                containsString("the reset comes from hop 2 (192.0.2.254), before the host")));
     given()
         .get("/watches/" + watch)
         .then()
@@ -320,6 +357,49 @@ class PagesTest {
         .statusCode(200)
         .body(allOf(containsString("id=\"recent-blocks\""), containsString(">tcp_rst_injected<")));
     given().get("/incidents?kind=volcano").then().statusCode(400);
+  }
+
+  /** A trace that found the censor at hop 2, as the censor locator stores it. */
+  static final String CENSOR =
+      """
+      {"target":"198.51.100.10","port":443,"offending":"syn-linux","censorHop":2,
+       "censorRouter":"192.0.2.254","hostHop":3,"hops":[
+        {"ttl":1,"router":"192.0.2.1","answers":[]},
+        {"ttl":2,"router":"192.0.2.254","answers":[{"tcp":{"flags":"R."}}]},
+        {"ttl":3,"router":"198.51.100.10","answers":[{"tcp":{"flags":"S."}}]}]}
+      """;
+
+  @Test
+  void aMassBlockIsOneIncidentThatListsItsWatches() {
+    long a = create("149.154.167.99", "dc2");
+    long b = create("149.154.175.50", "dc1");
+    Instant at = Instant.now().minusSeconds(60);
+    long ia = fixtures.blocked(a, "149.154.167.99", "telegram", BlockMethod.TCP_RST_INJECTED, at);
+    long ib = fixtures.blocked(b, "149.154.175.50", "telegram", BlockMethod.TCP_RST_INJECTED, at);
+    long mass = fixtures.mass(BlockMethod.TCP_RST_INJECTED, List.of(ia, ib));
+    given()
+        .get("/incidents")
+        .then()
+        .statusCode(200)
+        .body(
+            allOf(
+                containsString("mass block</span> 2 watches"),
+                containsString("/incidents/" + mass)));
+    given()
+        .get("/incidents/" + mass)
+        .then()
+        .statusCode(200)
+        .body(
+            allOf(
+                containsString("<h1>Mass block"),
+                containsString("2 watches blocked together"),
+                containsString("<a href=\"/incidents/" + ia + "\">149.154.167.99</a>"),
+                containsString("<a href=\"/incidents/" + ib + "\">149.154.175.50</a>")));
+    given()
+        .get("/incidents/" + ia)
+        .then()
+        .statusCode(200)
+        .body(containsString("<a href=\"/incidents/" + mass + "\">mass block of"));
   }
 
   @Test

@@ -38,13 +38,6 @@ public interface PacketChannel extends AutoCloseable {
   /** Sends one IPv4 packet (paced by the packet budget); returns what was sent. */
   PacketView send(byte[] ip) throws IOException;
 
-  /**
-   * Captures until {@code deadlineNanos} (System.nanoTime) or until {@code enough} holds for what
-   * was captured; returns what this call captured.
-   */
-  List<PacketView> capture(long deadlineNanos, Predicate<List<PacketView>> enough)
-      throws IOException;
-
   /** Every frame sent and captured, in order. */
   List<Frame> frames();
 

@@ -181,7 +181,10 @@ public final class RawChannel implements PacketChannel {
     return view;
   }
 
-  @Override
+  /**
+   * Captures until {@code deadlineNanos} (System.nanoTime) or until {@code enough} holds for what
+   * was captured; returns what this call captured.
+   */
   public List<PacketView> capture(long deadlineNanos, Predicate<List<PacketView>> enough)
       throws IOException {
     List<PacketView> got = new ArrayList<>();

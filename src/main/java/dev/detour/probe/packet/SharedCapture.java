@@ -3,7 +3,6 @@ package dev.detour.probe.packet;
 import dev.detour.probe.tcp.SynProbe;
 import java.io.EOFException;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,7 +14,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
@@ -56,11 +54,6 @@ public final class SharedCapture {
             t.setDaemon(true);
             return t;
           });
-
-  /**
-   * Longest a waiting probe sleeps before looking at its clock again (its linger, its deadline).
-   */
-  private static final long WAIT_MAX_NANOS = 50_000_000;
 
   private static final Map<String, SharedCapture> CAPTURES = new ConcurrentHashMap<>();
 
@@ -165,17 +158,9 @@ public final class SharedCapture {
   }
 
   /**
-   * A channel on the route's interface that receives the answers matching {@code keys}; register
-   * before sending, so no answer can come first.
-   */
-  public static PacketChannel open(Route route, List<Key> keys) throws IOException {
-    return open(route, keys, null);
-  }
-
-  /**
-   * A channel whose answers go to {@code listener}, on the capture's reader thread, as they come
-   * (nothing is queued for {@link PacketChannel#capture}): for probes that wait on a timer rather
-   * than on a thread of their own. The listener must be quick.
+   * A channel on the route's interface whose answers — those matching {@code keys} — go to {@code
+   * listener} on the capture's reader thread as they come: probes wait on a timer, not on a thread
+   * of their own. Open before sending, so no answer can come first. The listener must be quick.
    */
   public static PacketChannel open(
       Route route, List<Key> keys, Consumer<PacketChannel.Frame> listener) throws IOException {
@@ -305,29 +290,21 @@ public final class SharedCapture {
     private final MacAddress next;
     private final List<Key> keys;
     private final List<Frame> frames = Collections.synchronizedList(new ArrayList<>());
-    private final ArrayDeque<PacketView> pending = new ArrayDeque<>();
     private final Consumer<Frame> listener;
 
     Channel(Route route, MacAddress next, List<Key> keys, Consumer<Frame> listener) {
       this.route = route;
       this.next = next;
       this.keys = List.copyOf(keys);
-      this.listener = listener;
+      this.listener = java.util.Objects.requireNonNull(listener);
     }
 
     void deliver(Frame frame) {
       frames.add(frame);
-      if (listener != null) {
-        try {
-          listener.accept(frame);
-        } catch (RuntimeException e) {
-          LOG.warnf(e, "A probe failed to take an answer on %s", device);
-        }
-        return;
-      }
-      synchronized (pending) {
-        pending.add(frame.view());
-        pending.notifyAll();
+      try {
+        listener.accept(frame);
+      } catch (RuntimeException e) {
+        LOG.warnf(e, "A probe failed to take an answer on %s", device);
       }
     }
 
@@ -346,29 +323,6 @@ public final class SharedCapture {
       Frame frame = SharedCapture.this.send(next, ip);
       frames.add(frame);
       return frame.view();
-    }
-
-    @Override
-    public List<PacketView> capture(long deadlineNanos, Predicate<List<PacketView>> enough)
-        throws IOException {
-      List<PacketView> got = new ArrayList<>();
-      synchronized (pending) {
-        while (true) {
-          while (!pending.isEmpty()) {
-            got.add(pending.poll());
-          }
-          long left = deadlineNanos - System.nanoTime();
-          if (left <= 0 || enough.test(got)) {
-            return got;
-          }
-          try {
-            TimeUnit.NANOSECONDS.timedWait(pending, Math.min(left, WAIT_MAX_NANOS));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted waiting for answers", e);
-          }
-        }
-      }
     }
 
     @Override

@@ -851,13 +851,13 @@ public class Monitor {
             rt.round++,
             config.monitor().prefixSamplesPer24(),
             config.monitor().prefixMaxBlocks(),
-            rt.responsive);
+            rt.responsive());
     List<AddressEvidence> all = new ArrayList<>();
     for (int from = 0; from < samples.size(); from += PREFIX_PARALLEL) {
       List<CompletableFuture<AddressEvidence>> parts = new ArrayList<>();
       for (PrefixSampler.Sample s :
           samples.subList(from, Math.min(samples.size(), from + PREFIX_PARALLEL))) {
-        Tracker block = rt.blocks.get(s.block());
+        Tracker block = rt.blocks().get(s.block());
         boolean keep = block != null && block.state() != WatchState.UP;
         parts.add(probeAddress(w, rt, s.address(), s.block(), null, kinds, withControl, keep));
       }
@@ -872,18 +872,19 @@ public class Monitor {
         (block, evidence) -> {
           Verdict v =
               Verdicts.combine(null, evidence.stream().map(AddressEvidence::verdict).toList());
-          Tracker t = rt.blocks.getOrDefault(block, Tracker.unknown(at));
-          rt.blocks.put(
-              block,
-              t.step(v, at, config.verdict().blockAfter(), config.verdict().clearAfter())
-                  .tracker());
+          Tracker t = rt.blocks().getOrDefault(block, Tracker.unknown(at));
+          rt.blocks()
+              .put(
+                  block,
+                  t.step(v, at, config.verdict().blockAfter(), config.verdict().clearAfter())
+                      .tracker());
           for (AddressEvidence e : evidence) {
             lastAddress.put(block, e.address());
             WatchState s = e.verdict().state();
             if (s == WatchState.UP || s == WatchState.BLOCKED) {
-              rt.responsive.put(block, e.address());
-            } else if (e.address().equals(rt.responsive.get(block))) {
-              rt.responsive.remove(block);
+              rt.responsive().put(block, e.address());
+            } else if (e.address().equals(rt.responsive().get(block))) {
+              rt.responsive().remove(block);
             }
           }
         });

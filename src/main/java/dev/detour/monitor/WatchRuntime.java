@@ -77,17 +77,20 @@ final class WatchRuntime {
 
   /** The host's genuine packets per address, learned from clean rounds (a few addresses). */
   final Map<String, HostTemplate> templates =
-      new LinkedHashMap<>(16, 0.75f, true) {
+      new LinkedHashMap<>(2, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, HostTemplate> eldest) {
           return size() > 16;
         }
       };
 
-  /** Prefix watches: each block's tracker and an address of it that answered. */
-  final Map<String, Tracker> blocks = new ConcurrentHashMap<>();
+  /**
+   * Prefix watches: each block's tracker and an address of it that answered (made on first use: an
+   * address watch needs neither, and two empty maps were 13 MB at 100,000 watches).
+   */
+  private volatile Map<String, Tracker> blocks;
 
-  final Map<String, String> responsive = new ConcurrentHashMap<>();
+  private volatile Map<String, String> responsive;
 
   WatchRuntime(long id, String target, String group, Tracker tracker) {
     this.id = id;
@@ -122,8 +125,40 @@ final class WatchRuntime {
     templates.put(address, template);
   }
 
+  /** Each block's tracker (a prefix watch's). */
+  Map<String, Tracker> blocks() {
+    Map<String, Tracker> made = blocks;
+    if (made == null) {
+      synchronized (this) {
+        if (blocks == null) {
+          blocks = new ConcurrentHashMap<>();
+        }
+        made = blocks;
+      }
+    }
+    return made;
+  }
+
+  /** An address of each block that answered (a prefix watch's). */
+  Map<String, String> responsive() {
+    Map<String, String> made = responsive;
+    if (made == null) {
+      synchronized (this) {
+        if (responsive == null) {
+          responsive = new ConcurrentHashMap<>();
+        }
+        made = responsive;
+      }
+    }
+    return made;
+  }
+
   List<Part> blockParts(Map<String, String> lastAddresses) {
     List<Part> all = new ArrayList<>();
+    Map<String, Tracker> blocks = this.blocks;
+    if (blocks == null) {
+      return all;
+    }
     blocks.forEach(
         (block, t) ->
             all.add(new Part(block, t.state(), t.method(), t.since(), lastAddresses.get(block))));

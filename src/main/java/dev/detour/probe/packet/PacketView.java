@@ -145,27 +145,10 @@ public record PacketView(
     if (offset < 20 || at + offset > end) {
       return null;
     }
-    int f = b[at + 13] & 0xff;
-    StringBuilder flags = new StringBuilder(4);
-    if ((f & 0x01) != 0) {
-      flags.append('F');
-    }
-    if ((f & 0x02) != 0) {
-      flags.append('S');
-    }
-    if ((f & 0x04) != 0) {
-      flags.append('R');
-    }
-    if ((f & 0x08) != 0) {
-      flags.append('P');
-    }
-    if ((f & 0x10) != 0) {
-      flags.append('.');
-    }
     return new Tcp(
         u16(b, at),
         u16(b, at + 2),
-        flags.toString(),
+        PacketStrings.flags(b[at + 13] & 0xff),
         u32(b, at + 4),
         u32(b, at + 8),
         u16(b, at + 14),
@@ -208,7 +191,7 @@ public record PacketView(
           });
       i += len;
     }
-    return List.copyOf(all);
+    return PacketStrings.options(List.copyOf(all));
   }
 
   private static int u16(byte[] b, int at) {
@@ -265,12 +248,6 @@ public record PacketView(
   }
 
   private static String address(byte[] raw, int at) {
-    return (raw[at] & 0xff)
-        + "."
-        + (raw[at + 1] & 0xff)
-        + "."
-        + (raw[at + 2] & 0xff)
-        + "."
-        + (raw[at + 3] & 0xff);
+    return PacketStrings.address(raw, at);
   }
 }

@@ -1,0 +1,63 @@
+package dev.detour.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.detour.verdict.WatchState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packed history of first-answer delays: what goes in comes out, to the documented precision.
+ */
+class LatencyHistoryTest {
+
+  @Test
+  void delaysComeBackWithinOnePartIn2048AndNoneStaysNone() {
+    Random random = new Random(7);
+    for (int i = 0; i < 100_000; i++) {
+      double ms = Math.exp(random.nextDouble() * Math.log(60_000.0)) - 1; // 0 ms … 60 s
+      long us = Math.round(ms * 1000);
+      long back = LatencyHistory.micros(LatencyHistory.delay(ms));
+      assertThat((double) back).as("%s µs", us).isCloseTo(us, within(Math.max(0.5, us / 2048.0)));
+    }
+    assertThat(LatencyHistory.micros(LatencyHistory.delay(0.137))).isEqualTo(137);
+    assertThat(LatencyHistory.delay(null)).isEqualTo(0x7fff);
+    assertThat(LatencyHistory.delay(Double.NaN)).isEqualTo(0x7fff);
+    // Beyond the 67 s the format holds: the largest delay it can say, never "none".
+    assertThat(LatencyHistory.delay(3_600_000.0)).isEqualTo(0x7ffe);
+  }
+
+  @Test
+  void keepsTheLastRoundsInOrderWithTheirStates() {
+    LatencyHistory h = new LatencyHistory();
+    assertThat(h.latestSeconds(true)).isNaN();
+    Instant t0 = Instant.parse("2026-11-25T10:00:00Z");
+    int rounds = LatencyHistory.SIZE + 10;
+    for (int i = 0; i < rounds; i++) {
+      h.record(
+          t0.plusSeconds(60L * i),
+          i % 3 == 0 ? null : 0.25 + i,
+          i % 2 == 0 ? 40.0 + i : null,
+          WatchState.values()[i % 4]);
+    }
+    List<LatencyHistory.Sample> s = h.samples();
+    assertThat(s).hasSize(LatencyHistory.SIZE);
+    LatencyHistory.Sample first = s.get(0);
+    assertThat(first.at()).isEqualTo(t0.plusSeconds(600));
+    assertThat(first.localMillis()).isCloseTo(10.25, within(0.01));
+    assertThat(first.controlMillis()).isCloseTo(50.0, within(0.03));
+    assertThat(first.state()).isEqualTo(WatchState.BLOCKED);
+    LatencyHistory.Sample last = s.get(s.size() - 1);
+    int i = rounds - 1; // 99: local null (99 % 3 == 0), control null (odd)
+    assertThat(last.at()).isEqualTo(t0.plusSeconds(60L * i));
+    assertThat(last.localMillis()).isNull();
+    assertThat(last.controlMillis()).isNull();
+    assertThat(last.state()).isEqualTo(WatchState.UNKNOWN);
+    assertThat(h.latestSeconds(true)).isNaN();
+    h.record(t0.plusSeconds(60L * rounds), 12.5, null, WatchState.UP);
+    assertThat(h.latestSeconds(true)).isCloseTo(0.0125, within(1e-5));
+  }
+}

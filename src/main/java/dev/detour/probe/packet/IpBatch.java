@@ -77,8 +77,8 @@ public final class IpBatch {
   }
 
   /**
-   * Ends every {@code ip -batch} and waits for it, so that its CPU time is counted as the caller's
-   * (benchmarks); the next question starts a new one.
+   * Ends every {@code ip -batch} and route monitor and waits for them, so that their CPU time is
+   * counted as the caller's (benchmarks); the next question starts them again.
    */
   public static synchronized void closeAll() throws InterruptedException {
     for (IpBatch batch : List.copyOf(BY_NAMESPACE.values())) {
@@ -90,6 +90,7 @@ public final class IpBatch {
       batch.process.waitFor(5, TimeUnit.SECONDS);
     }
     BY_NAMESPACE.clear();
+    RouteChanges.closeAll();
   }
 
   /**

@@ -27,28 +27,66 @@ public record Route(String destination, String device, String gateway, String so
    * @param device the interface the probe must leave by (a tunnel), or null for the kernel's choice
    */
   public static Route lookup(InetAddress destination, String device) throws IOException {
-    String key = namespace() + "|" + destination.getHostAddress() + "|" + device;
-    Known known = KNOWN.get(key);
-    if (known != null && System.nanoTime() - known.at() < TTL_NANOS) {
-      return known.route();
+    String namespace = namespace();
+    long generation = RouteChanges.generation(namespace);
+    Map<Key, Known> known = KNOWN.computeIfAbsent(namespace, n -> new ConcurrentHashMap<>());
+    Key key = new Key(destination, device);
+    Known k = known.get(key);
+    long now = System.nanoTime();
+    if (k != null
+        && (generation == RouteChanges.UNWATCHED
+            ? now - k.at() < UNWATCHED_NANOS
+            : k.generation() == generation && now - k.at() < WATCHED_NANOS)) {
+      return new Route(
+          destination.getHostAddress(), k.via().device(), k.via().gateway(), k.via().source());
     }
     Route route = ask(destination, device);
-    if (KNOWN.size() > 4096) {
-      KNOWN.clear();
+    if (known.size() >= MAX_KNOWN) {
+      known.clear();
     }
-    KNOWN.put(key, new Known(route, System.nanoTime()));
+    Via via = new Via(route.device(), route.gateway(), route.source());
+    Via shared = VIAS.putIfAbsent(via, via);
+    if (VIAS.size() > MAX_KNOWN) {
+      VIAS.clear();
+    }
+    known.put(key, new Known(shared == null ? via : shared, generation, now));
     return route;
   }
 
   /**
-   * Routes are remembered a few seconds: asking {@code ip route get} for each probe costs a
-   * process.
+   * Without a route monitor, routes are remembered a few seconds; with one, until the kernel's
+   * routes, rules or addresses change (and at most ten minutes). Asking for every probe cost a
+   * seventh of a 100,000-watch round's CPU.
    */
-  private static final long TTL_NANOS = TimeUnit.SECONDS.toNanos(5);
+  private static final long UNWATCHED_NANOS = TimeUnit.SECONDS.toNanos(5);
 
-  private static final Map<String, Known> KNOWN = new ConcurrentHashMap<>();
+  private static final long WATCHED_NANOS = TimeUnit.MINUTES.toNanos(10);
 
-  private record Known(Route route, long at) {}
+  /** Routes remembered per namespace, at most: a prefix sweep should not fill the heap. */
+  private static final int MAX_KNOWN = 1 << 18;
+
+  private static final Map<String, Map<Key, Known>> KNOWN = new ConcurrentHashMap<>();
+
+  /** Ways out, shared: thousands of destinations leave by the same one. */
+  private static final Map<Via, Via> VIAS = new ConcurrentHashMap<>();
+
+  /** An IPv4 destination as a number, others as their bytes' text, and the device asked for. */
+  private record Key(long v4, String other, String device) {
+    Key(InetAddress destination, String device) {
+      this(v4(destination), v4(destination) < 0 ? destination.getHostAddress() : null, device);
+    }
+
+    private static long v4(InetAddress a) {
+      byte[] b = a.getAddress();
+      return b.length != 4
+          ? -1
+          : ((b[0] & 0xffL) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);
+    }
+  }
+
+  private record Via(String device, String gateway, String source) {}
+
+  private record Known(Via via, long generation, long at) {}
 
   /**
    * The calling thread's network namespace: remembered routes and neighbours belong to one (a
@@ -62,7 +100,12 @@ public record Route(String destination, String device, String gateway, String so
     }
   }
 
+  /** How many times the kernel was asked, for tests of the remembering. */
+  static final java.util.concurrent.atomic.AtomicLong ASKED =
+      new java.util.concurrent.atomic.AtomicLong();
+
   private static Route ask(InetAddress destination, String device) throws IOException {
+    ASKED.incrementAndGet();
     String output =
         IpBatch.ask(
             "route get " + destination.getHostAddress() + (device != null ? " oif " + device : ""));

@@ -264,8 +264,8 @@ public class Monitor {
     WatchRuntime rt =
         runtimes.computeIfAbsent(s.watchId, id -> new WatchRuntime(id, target, group, tracker));
     rt.target = target;
-    rt.group = group;
-    rt.tracker = tracker;
+    rt.group(group);
+    rt.tracker(tracker);
     rt.checkedAt = s.checkedAt;
     rt.storedAt = s.checkedAt;
     WatchRuntimeView view = store.view(s);
@@ -273,8 +273,8 @@ public class Monitor {
     rt.censor = view.censor();
     rt.parts = view.parts() == null ? List.of() : view.parts();
     rt.dirty = false;
-    if (rt.tracker.method() != null) {
-      meters.method(rt, rt.tracker.method());
+    if (rt.tracker().method() != null) {
+      meters.method(rt, rt.tracker().method());
     }
   }
 
@@ -400,9 +400,9 @@ public class Monitor {
     vantage(up);
     for (WatchSnapshot w : list) {
       WatchRuntime rt = runtime(w);
-      if (rt.offline != !up.up()) {
+      if (rt.offline() != !up.up()) {
         // Offline every watch shows unknown; back online each shows its state again, as it was.
-        rt.offline = !up.up();
+        rt.offline(!up.up());
         rt.dirty = true;
       }
     }
@@ -541,9 +541,9 @@ public class Monitor {
     // not up. A watch's first round keeps none (writing two pcap files for each of 100,000 new
     // watches was a tenth of their cost) unless a single bad round blocks.
     boolean suspicious =
-        rt.verdict == null && rt.tracker.state() == WatchState.UNKNOWN
+        rt.verdict == null && rt.tracker().state() == WatchState.UNKNOWN
             ? config.verdict().blockAfter() <= 1
-            : rt.tracker.state() != WatchState.UP
+            : rt.tracker().state() != WatchState.UP
                 || (rt.verdict != null && rt.verdict.state() != WatchState.UP);
     if (w.kind() == TargetKind.PREFIX) {
       List<AddressEvidence> evidence = prefixRound(w, rt, kinds, look.withControl(), at);
@@ -946,32 +946,32 @@ public class Monitor {
       List<AddressEvidence> evidence) {
     int blockAfter = w.kind() == TargetKind.PREFIX ? 1 : config.verdict().blockAfter();
     int clearAfter = w.kind() == TargetKind.PREFIX ? 1 : config.verdict().clearAfter();
-    Tracker before = rt.tracker;
+    Tracker before = rt.tracker();
     Tracker.Step step = before.step(verdict, at, blockAfter, clearAfter);
-    rt.tracker = step.tracker();
+    rt.tracker(step.tracker());
     rt.verdict = verdict;
-    rt.methods = rt.tracker.state() == WatchState.BLOCKED ? Set.copyOf(methods) : Set.of();
+    rt.methods = rt.tracker().state() == WatchState.BLOCKED ? Set.copyOf(methods) : Set.of();
     // A series per method the watch is blocked by (registering again is a lookup).
     rt.methods.forEach(m -> meters.method(rt, m));
     rt.checkedAt = at;
-    Verdict pending = rt.tracker.pending();
+    Verdict pending = rt.tracker().pending();
     rt.pendingDigest =
         pending == null
             ? 0
             : java.util.Objects.hash(
                 pending.state(),
                 pending.method(),
-                rt.tracker.pendingRounds(),
-                rt.tracker.pendingSince());
+                rt.tracker().pendingRounds(),
+                rt.tracker().pendingSince());
     rt.digest =
         java.util.Objects.hash(
-            rt.tracker.state(),
-            rt.tracker.method(),
-            rt.tracker.since(),
+            rt.tracker().state(),
+            rt.tracker().method(),
+            rt.tracker().since(),
             rt.methods,
             verdict.reasons(),
             rt.parts.stream().map(p -> p.part() + p.state() + p.method()).toList(),
-            rt.offline);
+            rt.offline());
     // The checked time alone is written now and then: rewriting every watch's row every round
     // was most of the database's work, and its size, at 100,000 watches.
     if (rt.digest != rt.storedDigest
@@ -1014,7 +1014,7 @@ public class Monitor {
         }
       } catch (RuntimeException e) {
         // Not stored: the change is undone here too and the next round makes it again.
-        rt.tracker = before;
+        rt.tracker(before);
         LOG.errorf(
             e,
             "Cannot store %s's change to %s; trying again next round",
@@ -1091,7 +1091,7 @@ public class Monitor {
                     .filter(l -> l.censorHop() > 0)
                     .findFirst()
                     .orElse(null);
-            if (found != null && rt.tracker.state() == WatchState.BLOCKED) {
+            if (found != null && rt.tracker().state() == WatchState.BLOCKED) {
               rt.censor = found;
               store.censor(rt.id, incident, found);
               LOG.infof(
@@ -1139,7 +1139,7 @@ public class Monitor {
           .values()
           .forEach(
               rt -> {
-                rt.offline = true;
+                rt.offline(true);
                 rt.dirty = true;
               });
     }
@@ -1196,7 +1196,7 @@ public class Monitor {
     rt.groupId = w.groupId();
     if (!rt.target.equals(w.target()) || !rt.group.equals(w.group())) {
       rt.target = w.target();
-      rt.group = w.group();
+      rt.group(w.group());
     }
     return rt;
   }
@@ -1205,6 +1205,7 @@ public class Monitor {
   void forget(long id) {
     WatchRuntime rt = runtimes.remove(id);
     if (rt != null) {
+      WatchRuntime.SHOWN.incrementAndGet();
       rt.captures.forEach(this::delete);
     }
   }
@@ -1295,20 +1296,35 @@ public class Monitor {
 
   /** How many watches of each group are in each state, as of their latest rounds. */
   public Map<String, Map<WatchState, Long>> statesByGroup() {
-    // Counted in plain arrays: the overview page and its live updates ask often, over every watch.
+    // Counted in plain arrays, and counted again only when a state has moved: the overview page
+    // and its live updates ask often, and at 100,000 watches a count was a tenth of the CPU.
+    long shown = WatchRuntime.SHOWN.get();
+    Counted counted = this.counted;
+    if (counted.shown() == shown) {
+      return counted.byGroup();
+    }
     Map<String, long[]> counts = new HashMap<>();
+    long[] total = new long[WatchState.values().length];
     for (WatchRuntime rt : runtimes.values()) {
+      int state = rt.state().ordinal();
+      total[state]++;
       String group = rt.group;
       if (group != null) {
-        counts
-            .computeIfAbsent(group, g -> new long[WatchState.values().length])[
-            rt.state().ordinal()]++;
+        counts.computeIfAbsent(group, g -> new long[WatchState.values().length])[state]++;
       }
     }
     Map<String, Map<WatchState, Long>> all = new java.util.TreeMap<>();
     counts.forEach((group, n) -> all.put(group, states(n, false)));
-    return all;
+    Map<String, Map<WatchState, Long>> byGroup = java.util.Collections.unmodifiableMap(all);
+    this.counted = new Counted(shown, byGroup, states(total, true));
+    return byGroup;
   }
+
+  /** Counts of every watch by group and state, as of {@link WatchRuntime#SHOWN}'s value. */
+  private record Counted(
+      long shown, Map<String, Map<WatchState, Long>> byGroup, Map<WatchState, Long> total) {}
+
+  private volatile Counted counted = new Counted(-1, Map.of(), Map.of());
 
   /** Counts by state; with {@code zeros}, states no watch is in too. */
   private static Map<WatchState, Long> states(long[] n, boolean zeros) {
@@ -1323,11 +1339,8 @@ public class Monitor {
 
   /** The vantages' health and the rounds' pace, for the API. */
   public MonitorView overview() {
-    long[] n = new long[WatchState.values().length];
-    for (WatchRuntime rt : runtimes.values()) {
-      n[rt.state().ordinal()]++;
-    }
-    Map<WatchState, Long> counts = states(n, true);
+    statesByGroup();
+    Map<WatchState, Long> counts = counted.total();
     return new MonitorView(
         node.id(),
         config.monitor().enabled(),

@@ -130,7 +130,7 @@ public class StatusStore {
   private void write(WatchRuntime rt, Instant checked, WatchStatus found) {
     WatchStatus s = found != null ? found : new WatchStatus();
     s.watchId = rt.id;
-    Tracker t = rt.tracker;
+    Tracker t = rt.tracker();
     s.state = t.state().name();
     s.method = t.method() == null ? null : t.method().name();
     // While this vantage is offline the stored state is what it was: a restart meanwhile resumes.

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The live state of one watch between rounds. One round of a watch runs at a time ({@link
@@ -28,10 +29,16 @@ final class WatchRuntime {
   /** The group's id (0 for a status loaded at start, until its first round). */
   volatile long groupId;
 
-  volatile Tracker tracker;
+  private volatile Tracker tracker;
 
   /** This vantage is offline: the watch shows unknown, its tracker waits untouched. */
-  volatile boolean offline;
+  private volatile boolean offline;
+
+  /**
+   * Moves whenever a watch's shown state or group may have changed, or watches come or go: counts
+   * over every watch (the overview, asked every second by live pages) are kept until it moves.
+   */
+  static final AtomicLong SHOWN = new AtomicLong();
 
   volatile Verdict verdict;
   volatile Set<BlockMethod> methods = Set.of();
@@ -97,6 +104,37 @@ final class WatchRuntime {
     this.target = target;
     this.group = group;
     this.tracker = tracker;
+    SHOWN.incrementAndGet();
+  }
+
+  Tracker tracker() {
+    return tracker;
+  }
+
+  void tracker(Tracker next) {
+    Tracker before = tracker;
+    tracker = next;
+    if (before == null || before.state() != next.state()) {
+      SHOWN.incrementAndGet();
+    }
+  }
+
+  boolean offline() {
+    return offline;
+  }
+
+  void offline(boolean now) {
+    if (offline != now) {
+      offline = now;
+      SHOWN.incrementAndGet();
+    }
+  }
+
+  void group(String name) {
+    if (!java.util.Objects.equals(group, name)) {
+      group = name;
+      SHOWN.incrementAndGet();
+    }
   }
 
   /** The row was written as the latest round left it. */

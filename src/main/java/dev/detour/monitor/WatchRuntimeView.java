@@ -33,12 +33,12 @@ public record WatchRuntimeView(
   public record Pending(WatchState state, BlockMethod method, int rounds, Instant since) {}
 
   static WatchRuntimeView of(WatchRuntime rt) {
-    Tracker t = rt.tracker;
+    Tracker t = rt.tracker();
     CensorLocation censor = rt.censor;
     return new WatchRuntimeView(
         rt.state(),
         rt.method(),
-        rt.offline ? Set.of() : rt.methods,
+        rt.offline() ? Set.of() : rt.methods,
         t.since(),
         rt.verdict == null ? 0 : rt.verdict.confidence(),
         rt.checkedAt,

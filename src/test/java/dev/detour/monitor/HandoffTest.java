@@ -64,9 +64,9 @@ class HandoffTest {
         new WatchRuntime(
             id, "198.51.100.7", "handoff", new Tracker(WatchState.UP, null, since, null, 0, null));
     Verdict reset = Verdict.blocked(BlockMethod.TCP_RST_INJECTED, 0.95, List.of("RST"), false);
-    Tracker.Step first = a.tracker.step(reset, firstBad, 2, 2);
+    Tracker.Step first = a.tracker().step(reset, firstBad, 2, 2);
     assertThat(first.transition()).isNull();
-    a.tracker = first.tracker();
+    a.tracker(first.tracker());
     a.verdict = reset;
     a.checkedAt = firstBad;
     store.flush(List.of(a));
@@ -91,7 +91,7 @@ class HandoffTest {
     assertThat(second.transition().rounds()).isEqualTo(2);
 
     // A round that settles the state leaves no hysteresis behind.
-    a.tracker = second.tracker();
+    a.tracker(second.tracker());
     store.flush(List.of(a));
     Tracker settled = StatusStore.tracker(store.loadGroup(group).get(0).status());
     assertThat(settled.state()).isEqualTo(WatchState.BLOCKED);

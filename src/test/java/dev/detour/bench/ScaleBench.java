@@ -66,7 +66,7 @@ final class ScaleBench {
           new Case(String.format(Locale.ROOT, "%,d addresses", n), lines, "8000", n, List.of()));
       if (n >= 100_000 && System.getProperty("bench.scale.sizes") == null) {
         // What a small box would run: a capped heap and the serial collector.
-        List<String> small = List.of("-Xmx320m", "-XX:+UseSerialGC");
+        List<String> small = List.of("-Xmx512m", "-XX:+UseSerialGC");
         cases.add(
             new Case(
                 String.format(Locale.ROOT, "%,d addresses, %s", n, String.join(" ", small)),

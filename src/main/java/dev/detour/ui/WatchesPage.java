@@ -231,13 +231,7 @@ public class WatchesPage {
       @QueryParam("state") String state,
       @QueryParam("kind") String kind) {
     Filters f = new Filters(q, group, tag, state, kind);
-    ExportFormat exportFormat = ExportFormat.byName(format);
-    if (exportFormat == null) {
-      throw ProblemException.invalidField(
-          "Invalid export",
-          "format",
-          "unknown format '" + format + "'; use one of " + ExportFormat.allNames());
-    }
+    ExportFormat exportFormat = WatchExportService.format(format);
     WatchService.Query query = new WatchService.Query(group, tag, q, kindOf(f), null, 0, 1);
     WatchState wanted = stateOf(f);
     UnaryOperator<List<WatchView>> keep =

@@ -1,6 +1,7 @@
 package dev.detour.watch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.detour.api.ProblemException;
 import dev.detour.watch.io.ExportFormat;
 import dev.detour.watch.io.ListWriter;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -28,6 +29,18 @@ public class WatchExportService {
     this.em = em;
     this.watches = watches;
     this.mapper = mapper;
+  }
+
+  /** The export format by its name, or a problem that lists the formats there are. */
+  public static ExportFormat format(String name) {
+    ExportFormat format = ExportFormat.byName(name);
+    if (format == null) {
+      throw ProblemException.invalidField(
+          "Invalid export",
+          "format",
+          "unknown format '" + name + "'; use one of " + ExportFormat.allNames());
+    }
+    return format;
   }
 
   public void export(

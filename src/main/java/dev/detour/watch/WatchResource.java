@@ -159,13 +159,7 @@ public class WatchResource {
       @QueryParam("tag") String tag,
       @QueryParam("q") String text,
       @QueryParam("gateway") @DefaultValue("gre-tunnel1") String gateway) {
-    ExportFormat exportFormat = ExportFormat.byName(format);
-    if (exportFormat == null) {
-      throw ProblemException.invalidField(
-          "Invalid export",
-          "format",
-          "unknown format '" + format + "'; use one of " + ExportFormat.allNames());
-    }
+    ExportFormat exportFormat = WatchExportService.format(format);
     if (!gateway.matches("[A-Za-z0-9._:%-]{1,64}")) {
       throw ProblemException.invalidField(
           "Invalid export",

@@ -62,8 +62,19 @@ final class ScaleBench {
         int a = 1 + i % 65534 + (i / 65534) * 65536;
         lines.add("198." + (18 + a / 65536) + "." + (a / 256 % 256) + "." + (a % 256));
       }
+      // -Dbench.scale.jvm="-Xmx512m -XX:+UseSerialGC" runs those sizes with those options.
+      List<String> jvm =
+          System.getProperty("bench.scale.jvm", "").isBlank()
+              ? List.of()
+              : List.of(System.getProperty("bench.scale.jvm").strip().split("\\s+"));
       cases.add(
-          new Case(String.format(Locale.ROOT, "%,d addresses", n), lines, "8000", n, List.of()));
+          new Case(
+              String.format(Locale.ROOT, "%,d addresses", n)
+                  + (jvm.isEmpty() ? "" : ", " + String.join(" ", jvm)),
+              lines,
+              "8000",
+              n,
+              jvm));
       if (n >= 100_000 && System.getProperty("bench.scale.sizes") == null) {
         // What a small box would run: a capped heap and the serial collector.
         List<String> small = List.of("-Xmx512m", "-XX:+UseSerialGC");
@@ -184,8 +195,27 @@ final class ScaleBench {
               page);
       System.out.printf(Locale.ROOT, "scale %s: %s (%d rounds)%n", c.name(), r, done);
       return r;
+    } catch (Exception e) {
+      // What the service said about it goes into the report, before its directory goes.
+      throw new IOException(e.getMessage() + problems(dir.resolve("detour.log")), e);
     } finally {
       Tools.quietly("rm -rf " + dir);
+    }
+  }
+
+  /** The service's last errors and warnings, a line each, from its log. */
+  static String problems(Path log) {
+    try {
+      List<String> bad =
+          Files.readAllLines(log).stream()
+              .filter(l -> l.contains(" ERROR ") || l.contains(" WARN ") || l.contains("Exception"))
+              .toList();
+      return bad.isEmpty()
+          ? ""
+          : "\nthe service's log:\n"
+              + String.join("\n", bad.subList(Math.max(0, bad.size() - 12), bad.size()));
+    } catch (IOException e) {
+      return "";
     }
   }
 

@@ -31,7 +31,11 @@ final class RouteChanges {
   /** Generations are unique across monitors, so a restarted one never repeats an old value. */
   private static final AtomicLong GENERATIONS = new AtomicLong();
 
+  /** A monitor that ended (or could not start) is started again after this long, not sooner. */
+  private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   private final Process process;
+  private final long startedAt = System.nanoTime();
   private final long trustedFrom;
   private volatile long generation = GENERATIONS.incrementAndGet();
   private volatile boolean alive = true;
@@ -66,18 +70,27 @@ final class RouteChanges {
 
   private static synchronized RouteChanges start(String namespace) {
     RouteChanges changes = BY_NAMESPACE.get(namespace);
-    if (changes != null && changes.alive) {
+    if (changes != null && (changes.alive || System.nanoTime() - changes.startedAt < RETRY_NANOS)) {
       return changes;
+    }
+    Long failed = FAILED.get(namespace);
+    if (failed != null && System.nanoTime() - failed < RETRY_NANOS) {
+      return null;
     }
     try {
       changes = new RouteChanges();
       BY_NAMESPACE.put(namespace, changes);
+      FAILED.remove(namespace);
       return changes;
     } catch (IOException e) {
+      FAILED.put(namespace, System.nanoTime());
       LOG.debugf("No ip monitor (%s): routes are remembered for seconds only", e.getMessage());
       return null;
     }
   }
+
+  /** When starting a monitor last failed, per namespace: not tried again at every lookup. */
+  private static final Map<String, Long> FAILED = new ConcurrentHashMap<>();
 
   private void read() {
     try (BufferedReader lines =
@@ -102,5 +115,6 @@ final class RouteChanges {
       changes.process.waitFor(5, TimeUnit.SECONDS);
     }
     BY_NAMESPACE.clear();
+    FAILED.clear();
   }
 }

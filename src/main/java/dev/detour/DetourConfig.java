@@ -235,6 +235,15 @@ public interface DetourConfig {
     @Max(4096)
     int concurrency();
 
+    /**
+     * Watches that get per-watch series at most; past it, only watches that are not up keep theirs
+     * (up to this many).
+     */
+    @WithName("watch-series-max")
+    @WithDefault("20000")
+    @Min(0)
+    int watchSeriesMax();
+
     /** Addresses of one host name probed each round at most. */
     @WithName("max-addresses")
     @WithDefault("4")

@@ -27,6 +27,15 @@ public final class Metrics {
    */
   public static final String WATCH_LATENCY = "detour_watch_latency_seconds";
 
+  /** Gauge per group and state: how many watches are in it, every watch counted. */
+  public static final String WATCHES = "detour_watches";
+
+  /**
+   * Gauge: watches left without per-watch series because there are more than {@code
+   * detour.monitor.watch-series-max}.
+   */
+  public static final String WATCH_SERIES_OMITTED = "detour_watch_series_omitted";
+
   /** Histogram: from the first bad round to the blocked verdict. */
   public static final String DETECTION_LATENCY = "detour.detection.latency";
 

@@ -182,7 +182,7 @@ public class Monitor {
     this.store = store;
     this.watches = watches;
     this.registry = meters;
-    this.meters = new WatchMeters(runtimes::values);
+    this.meters = new WatchMeters(runtimes::values, config.monitor().watchSeriesMax());
     this.meters.registerWith(meters);
     this.mass =
         new MassBlocks(

@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -24,6 +26,12 @@ import java.util.function.Supplier;
  *
  * <p>Written at each scrape from the monitor's live watches, as one collector: a meter object per
  * series (seven per watch) cost more memory than the watches themselves at 100,000 watches.
+ *
+ * <p>Past {@code detour.monitor.watch-series-max} watches only those that are not up keep their
+ * series (up to that many), and {@code detour_watch_series_omitted} says how many were left out: at
+ * 100,000 watches every series made a scrape of 47 MB, whose writing alone needed more heap than a
+ * 512 MB JVM had to spare (bench/run's capped case), and Prometheus pays for each series too.
+ * Counts by group and state stay whole in {@code detour_watches}, written in the same pass.
  */
 final class WatchMeters extends Collector {
 
@@ -31,11 +39,14 @@ final class WatchMeters extends Collector {
   private static final List<String> STATE_LABELS = List.of("group", "state", "watch");
   private static final List<String> METHOD_LABELS = List.of("group", "method", "watch");
   private static final List<String> LATENCY_LABELS = List.of("group", "vantage", "watch");
+  private static final List<String> COUNT_LABELS = List.of("group", "state");
 
   private final Supplier<Collection<WatchRuntime>> runtimes;
+  private final int max;
 
-  WatchMeters(Supplier<Collection<WatchRuntime>> runtimes) {
+  WatchMeters(Supplier<Collection<WatchRuntime>> runtimes, int max) {
     this.runtimes = runtimes;
+    this.max = max;
   }
 
   /** Adds these series to the Prometheus registry behind {@code meters}, if there is one. */
@@ -62,10 +73,25 @@ final class WatchMeters extends Collector {
     List<MetricFamilySamples.Sample> states = new ArrayList<>();
     List<MetricFamilySamples.Sample> methods = new ArrayList<>();
     List<MetricFamilySamples.Sample> latencies = new ArrayList<>();
-    for (WatchRuntime rt : runtimes.get()) {
+    Collection<WatchRuntime> all = runtimes.get();
+    boolean everyWatch = all.size() <= max;
+    int shown = 0;
+    int omitted = 0;
+    Map<String, long[]> counts = new TreeMap<>();
+    for (WatchRuntime rt : all) {
+      WatchState current = rt.state();
+      if (rt.group != null) {
+        counts
+            .computeIfAbsent(rt.group, g -> new long[WatchState.values().length])[
+            current.ordinal()]++;
+      }
+      if (!everyWatch && (current == WatchState.UP || shown >= max)) {
+        omitted++;
+        continue;
+      }
+      shown++;
       String target = rt.target;
       String group = rt.group;
-      WatchState current = rt.state();
       for (WatchState state : WatchState.values()) {
         states.add(
             new MetricFamilySamples.Sample(
@@ -93,7 +119,21 @@ final class WatchMeters extends Collector {
                 rt.latency.latestSeconds(vantage.equals("local"))));
       }
     }
+    List<MetricFamilySamples.Sample> watches = new ArrayList<>();
+    counts.forEach(
+        (group, n) -> {
+          for (WatchState state : WatchState.values()) {
+            watches.add(
+                new MetricFamilySamples.Sample(
+                    Metrics.WATCHES,
+                    COUNT_LABELS,
+                    List.of(group, state.label()),
+                    n[state.ordinal()]));
+          }
+        });
     return List.of(
+        new MetricFamilySamples(
+            Metrics.WATCHES, Type.GAUGE, "Watches of each group in each state", watches),
         new MetricFamilySamples(
             Metrics.WATCH_STATE,
             Type.GAUGE,
@@ -108,6 +148,13 @@ final class WatchMeters extends Collector {
             Metrics.WATCH_LATENCY,
             Type.GAUGE,
             "The latest round's first answer, here or through the control vantage",
-            latencies));
+            latencies),
+        new MetricFamilySamples(
+            Metrics.WATCH_SERIES_OMITTED,
+            Type.GAUGE,
+            "Watches left without per-watch series (more than detour.monitor.watch-series-max)",
+            List.of(
+                new MetricFamilySamples.Sample(
+                    Metrics.WATCH_SERIES_OMITTED, List.of(), List.of(), omitted))));
   }
 }

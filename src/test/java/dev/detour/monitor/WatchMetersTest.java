@@ -17,8 +17,12 @@ import org.junit.jupiter.api.Test;
 class WatchMetersTest {
 
   static String scrape(List<WatchRuntime> watches) throws Exception {
+    return scrape(watches, 20_000);
+  }
+
+  static String scrape(List<WatchRuntime> watches, int max) throws Exception {
     CollectorRegistry registry = new CollectorRegistry();
-    registry.register(new WatchMeters(() -> watches));
+    registry.register(new WatchMeters(() -> watches, max));
     StringWriter out = new StringWriter();
     TextFormat.write004(out, registry.metricFamilySamples());
     return out.toString();
@@ -33,7 +37,7 @@ class WatchMetersTest {
             "149.154.164.0/22",
             "telegram",
             new Tracker(WatchState.BLOCKED, BlockMethod.TCP_RST_INJECTED, now, null, 0, null));
-    WatchMeters meters = new WatchMeters(() -> List.of(blocked));
+    WatchMeters meters = new WatchMeters(() -> List.of(blocked), 20_000);
     meters.method(blocked, BlockMethod.TCP_RST_INJECTED);
     blocked.latency.record(now, 12.5, 80.0, WatchState.BLOCKED);
     WatchRuntime up =
@@ -65,7 +69,7 @@ class WatchMetersTest {
     WatchRuntime rt =
         new WatchRuntime(
             3, "rutracker.org", "lab", new Tracker(WatchState.UP, null, now, null, 0, null));
-    new WatchMeters(List::of).method(rt, BlockMethod.HTTP_BLOCKPAGE);
+    new WatchMeters(List::of, 20_000).method(rt, BlockMethod.HTTP_BLOCKPAGE);
     rt.methods = Set.of();
 
     assertThat(scrape(List.of(rt)))
@@ -73,5 +77,40 @@ class WatchMetersTest {
             "detour_watch_block_method{group=\"lab\",method=\"http_blockpage\","
                 + "watch=\"rutracker.org\",} 0.0");
     assertThat(scrape(List.of())).doesNotContain("rutracker.org");
+  }
+
+  @Test
+  void pastTheLimitOnlyWatchesThatAreNotUpKeepTheirSeries() throws Exception {
+    Instant now = Instant.now();
+    List<WatchRuntime> watches = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      WatchState s = i == 1 || i == 3 ? WatchState.BLOCKED : WatchState.UP;
+      watches.add(
+          new WatchRuntime(
+              i,
+              "198.51.100." + i,
+              "lab",
+              new Tracker(
+                  s, s == WatchState.UP ? null : BlockMethod.TCP_BLACKHOLE, now, null, 0, null)));
+    }
+    String all = scrape(watches, 5);
+    assertThat(all).contains("detour_watch_series_omitted 0.0", "watch=\"198.51.100.4\"");
+
+    String some = scrape(watches, 4);
+    assertThat(some)
+        .contains(
+            "detour_watch_series_omitted 3.0",
+            // The counts stay whole.
+            "detour_watches{group=\"lab\",state=\"up\",} 3.0",
+            "detour_watches{group=\"lab\",state=\"blocked\",} 2.0",
+            "detour_watches{group=\"lab\",state=\"down\",} 0.0",
+            "detour_watch_state{group=\"lab\",state=\"blocked\",watch=\"198.51.100.1\",} 1.0",
+            "detour_watch_state{group=\"lab\",state=\"blocked\",watch=\"198.51.100.3\",} 1.0")
+        .doesNotContain("198.51.100.0", "198.51.100.2", "198.51.100.4");
+
+    // More watches that are not up than the limit: the limit still holds.
+    String fewer = scrape(watches, 1);
+    assertThat(fewer).contains("detour_watch_series_omitted 4.0");
+    assertThat(fewer.lines().filter(l -> l.startsWith("detour_watch_state{"))).hasSize(4);
   }
 }

@@ -132,13 +132,7 @@ public final class Bench {
   // ------------------------------------------------------------------------------ sections
 
   void syn(BenchLab lab) throws IOException {
-    // 65,534 targets (two SYNs each): enough that the JVM's start is not most of the CPU.
-    int count = quick ? 4000 : 65534;
-    detour(
-        "TCP SYN",
-        "syn",
-        count,
-        quick ? List.of("1024", "8192") : List.of("1024", "4096", "16384"));
+    rawProbes("TCP SYN", "syn");
     int ports = lab.webPorts();
     long targets = 65536L * ports;
     String best =
@@ -152,12 +146,7 @@ public final class Bench {
   }
 
   void icmp() throws IOException {
-    int count = quick ? 4000 : 65534;
-    detour(
-        "ICMP echo",
-        "icmp",
-        count,
-        quick ? List.of("1024", "8192") : List.of("1024", "4096", "16384"));
+    rawProbes("ICMP echo", "icmp");
     String best =
         calibrate(quick ? List.of("1", "0.1") : List.of("1", "0.1", "0.01"), i -> fping(i));
     measure("ICMP echo", "fping", "-i " + best, false, i -> fping(best));
@@ -232,6 +221,18 @@ public final class Bench {
   // ------------------------------------------------------------------------------ tools
 
   /** Detour's probes at the best of {@code concurrencies} (the monitor's default is 64). */
+  /**
+   * Detour's raw probes (SYN, echo) at their best concurrency: 65,534 targets, enough that the
+   * JVM's start is not most of the CPU (a SYN target counts two probes, one per shape).
+   */
+  private void rawProbes(String section, String kind) throws IOException {
+    detour(
+        section,
+        kind,
+        quick ? 4000 : 65534,
+        quick ? List.of("1024", "8192") : List.of("1024", "4096", "16384"));
+  }
+
   private void detour(String section, String kind, int count, List<String> concurrencies)
       throws IOException {
     String best =

@@ -30,7 +30,7 @@ public record Route(String destination, String device, String gateway, String so
     String namespace = namespace();
     long generation = RouteChanges.generation(namespace);
     Map<Key, Known> known = KNOWN.computeIfAbsent(namespace, n -> new ConcurrentHashMap<>());
-    Key key = new Key(destination, device);
+    Key key = Key.of(destination, device);
     Known k = known.get(key);
     long now = System.nanoTime();
     if (k != null
@@ -72,15 +72,14 @@ public record Route(String destination, String device, String gateway, String so
 
   /** An IPv4 destination as a number, others as their bytes' text, and the device asked for. */
   private record Key(long v4, String other, String device) {
-    Key(InetAddress destination, String device) {
-      this(v4(destination), v4(destination) < 0 ? destination.getHostAddress() : null, device);
-    }
-
-    private static long v4(InetAddress a) {
-      byte[] b = a.getAddress();
-      return b.length != 4
-          ? -1
-          : ((b[0] & 0xffL) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);
+    static Key of(InetAddress destination, String device) {
+      byte[] b = destination.getAddress();
+      return b.length == 4
+          ? new Key(
+              ((b[0] & 0xffL) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff),
+              null,
+              device)
+          : new Key(-1, destination.getHostAddress(), device);
     }
   }
 

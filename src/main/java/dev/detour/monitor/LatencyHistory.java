@@ -8,16 +8,17 @@ import dev.detour.probe.tcp.SynEvidence;
 import dev.detour.probe.tcp.TcpSynEvidence;
 import dev.detour.verdict.WatchState;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The last rounds of one watch for the latency chart: when, how fast the first answer came here and
  * through the control vantage, and the state after the round. Kept in memory only and lost on
- * restart (the state's history proper lives in the incidents): one long a round — the second (32
- * bits), each delay as a small float of microseconds (15 bits, 1/2048 relative precision, up to 67
- * s), the state (2 bits) — 736 bytes a watch at {@link #SIZE} rounds. Separate arrays of
- * millisecond times and float delays were 1.6 KB a watch, 160 MB at 100,000 watches.
+ * restart (the state's history proper lives in the incidents): one int a round — the seconds since
+ * the round before (15 bits), the delay here as a small float of microseconds (15 bits, 1/2048
+ * relative precision, up to 67 s), the state (2 bits) — and, once a control vantage has answered, a
+ * short a round for its delay: 376 bytes a watch at {@link #SIZE} rounds without a control vantage.
+ * A long a round was 736 bytes (74 MB at 100,000 watches); separate arrays of millisecond times and
+ * float delays 1.6 KB. A gap of over nine hours between rounds starts the history afresh.
  */
 public final class LatencyHistory {
 
@@ -25,6 +26,9 @@ public final class LatencyHistory {
 
   /** A delay not measured (nothing answered). */
   private static final int NONE = 0x7fff;
+
+  /** The longest gap between two rounds one entry can say. */
+  private static final long MAX_GAP = 0x7fff;
 
   /**
    * One round.
@@ -34,16 +38,32 @@ public final class LatencyHistory {
    */
   public record Sample(Instant at, Double localMillis, Double controlMillis, WatchState state) {}
 
-  private final long[] rounds = new long[SIZE];
+  private final int[] rounds = new int[SIZE];
+
+  /** The control vantage's delays, made when it first answers. */
+  private short[] control;
+
+  private long latestSecond;
   private int next;
   private int count;
 
   synchronized void record(Instant when, Double localMillis, Double controlMillis, WatchState s) {
-    rounds[next] =
-        (when.getEpochSecond() & 0xffffffffL) << 32
-            | (long) delay(localMillis) << 17
-            | (long) delay(controlMillis) << 2
-            | s.ordinal();
+    long second = when.getEpochSecond();
+    long gap = count == 0 ? 0 : Math.max(0, second - latestSecond);
+    if (gap > MAX_GAP) {
+      count = 0;
+      gap = 0;
+    }
+    int controlCode = delay(controlMillis);
+    if (control == null && controlCode != NONE) {
+      control = new short[SIZE];
+      java.util.Arrays.fill(control, (short) NONE);
+    }
+    if (control != null) {
+      control[next] = (short) controlCode;
+    }
+    rounds[next] = (int) gap << 17 | delay(localMillis) << 2 | s.ordinal();
+    latestSecond = count == 0 ? second : Math.max(latestSecond, second);
     next = (next + 1) % SIZE;
     count = Math.min(SIZE, count + 1);
   }
@@ -55,26 +75,34 @@ public final class LatencyHistory {
     if (count == 0) {
       return Double.NaN;
     }
-    Double ms = millis(rounds[(next - 1 + SIZE) % SIZE], here);
+    Double ms = millis((next - 1 + SIZE) % SIZE, here);
     return ms == null ? Double.NaN : ms / 1000.0;
   }
 
   synchronized List<Sample> samples() {
-    List<Sample> all = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      long r = rounds[(next - count + i + SIZE) % SIZE];
-      all.add(
+    Sample[] all = new Sample[count];
+    long second = latestSecond;
+    for (int i = count - 1; i >= 0; i--) {
+      int at = (next - count + i + SIZE) % SIZE;
+      int r = rounds[at];
+      all[i] =
           new Sample(
-              Instant.ofEpochSecond(r >>> 32),
-              millis(r, true),
-              millis(r, false),
-              WatchState.values()[(int) (r & 0x3)]));
+              Instant.ofEpochSecond(second),
+              millis(at, true),
+              millis(at, false),
+              WatchState.values()[r & 0x3]);
+      second -= r >>> 17;
     }
-    return all;
+    return List.of(all);
   }
 
-  private static Double millis(long round, boolean here) {
-    int code = (int) (here ? round >>> 17 : round >>> 2) & NONE;
+  private Double millis(int at, boolean here) {
+    int code;
+    if (here) {
+      code = rounds[at] >>> 2 & NONE;
+    } else {
+      code = control == null ? NONE : control[at] & NONE;
+    }
     return code == NONE ? null : micros(code) / 1000.0;
   }
 

@@ -660,15 +660,16 @@ public class Monitor {
       return;
     }
     rt.evidence =
-        new RoundEvidence(
-            look.at(),
-            (System.nanoTime() - look.startedNanos()) / 1_000_000,
-            look.control().mode()
-                + (withControl ? "" : " (unavailable: " + look.health().detail() + ")"),
-            localDns,
-            controlDns,
-            evidence,
-            verdict);
+        store.pack(
+            new RoundEvidence(
+                look.at(),
+                (System.nanoTime() - look.startedNanos()) / 1_000_000,
+                look.control().mode()
+                    + (withControl ? "" : " (unavailable: " + look.health().detail() + ")"),
+                localDns,
+                controlDns,
+                evidence,
+                verdict));
     rt.controlled = withControl;
     apply(w, rt, verdict, methods, look.at(), evidence);
     rt.latency.record(
@@ -1244,7 +1245,7 @@ public class Monitor {
   /** The live state of a watch, or null when it has not been probed since this start. */
   public WatchRuntimeView view(long id) {
     WatchRuntime rt = runtimes.get(id);
-    return rt == null ? null : WatchRuntimeView.of(rt);
+    return rt == null ? null : WatchRuntimeView.of(rt, store);
   }
 
   /** The latency history of a watch since this start, oldest first (empty before its rounds). */
@@ -1253,13 +1254,13 @@ public class Monitor {
     return rt == null ? List.of() : rt.latency.samples();
   }
 
-  /** Live states of these watches (those probed so far). */
+  /** Live states of these watches (those probed so far), without their evidence. */
   public Map<Long, WatchRuntimeView> views(Collection<Long> ids) {
     Map<Long, WatchRuntimeView> all = new HashMap<>();
     for (Long id : ids) {
       WatchRuntime rt = runtimes.get(id);
       if (rt != null) {
-        all.put(id, WatchRuntimeView.of(rt));
+        all.put(id, WatchRuntimeView.of(rt, null));
       }
     }
     return all;

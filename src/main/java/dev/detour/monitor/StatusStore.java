@@ -2,6 +2,7 @@ package dev.detour.monitor;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.probe.trace.CensorLocation;
 import dev.detour.verdict.BlockMethod;
@@ -100,7 +101,7 @@ public class StatusStore {
     incident.at = at;
     incident.firstBadAt = t.firstBadAt();
     incident.summary = truncate(summary(rt.target, t), 8000);
-    incident.evidence = toJson(rt.evidence);
+    incident.evidence = rt.evidence == null ? null : rt.evidence.json();
     incident.capture = capture;
     incident.persist();
     return incident.id;
@@ -292,6 +293,16 @@ public class StatusStore {
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /** A round's evidence as the watch keeps it until the next. */
+  PackedEvidence pack(RoundEvidence round) {
+    return PackedEvidence.pack(round, json);
+  }
+
+  /** Packed evidence as the API shows it. */
+  JsonNode tree(PackedEvidence evidence) {
+    return evidence == null ? null : evidence.tree(json);
   }
 
   String toJson(Object value) {

@@ -29,7 +29,10 @@ public class Statuses {
     return live != null ? live : store.view(WatchStatus.findById(id));
   }
 
-  /** Many watches' statuses, in full (callers that list them take {@code summary()}). */
+  /**
+   * Many watches' statuses, for lists: those probed since this start without their evidence
+   * (callers take {@code summary()}).
+   */
   @Transactional
   public Map<Long, WatchRuntimeView> of(Collection<Long> ids) {
     Map<Long, WatchRuntimeView> all = new HashMap<>(monitor.views(ids));

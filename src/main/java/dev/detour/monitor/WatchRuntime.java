@@ -46,7 +46,9 @@ final class WatchRuntime {
   /** Every method this watch has been blocked by since start: each has its metric series. */
   volatile Set<BlockMethod> seenMethods = Set.of();
 
-  volatile RoundEvidence evidence;
+  /** The latest round's evidence, packed (read as JSON only). */
+  volatile PackedEvidence evidence;
+
   volatile Instant checkedAt;
   volatile CensorLocation censor;
   volatile List<Part> parts = List.of();

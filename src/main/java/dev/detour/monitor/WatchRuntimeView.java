@@ -1,6 +1,7 @@
 package dev.detour.monitor;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.detour.probe.trace.CensorLocation;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.Tracker;
@@ -27,12 +28,13 @@ public record WatchRuntimeView(
     String censorRouter,
     CensorLocation censor,
     List<Part> parts,
-    RoundEvidence evidence) {
+    JsonNode evidence) {
 
   /** A change under way: the rounds so far that disagree with the state. */
   public record Pending(WatchState state, BlockMethod method, int rounds, Instant since) {}
 
-  static WatchRuntimeView of(WatchRuntime rt) {
+  /** The watch's live view; its evidence unpacked when {@code store} is given. */
+  static WatchRuntimeView of(WatchRuntime rt, StatusStore store) {
     Tracker t = rt.tracker();
     CensorLocation censor = rt.censor;
     return new WatchRuntimeView(
@@ -51,7 +53,7 @@ public record WatchRuntimeView(
         censor == null ? null : censor.censorRouter(),
         censor,
         rt.parts,
-        rt.evidence);
+        store == null ? null : store.tree(rt.evidence));
   }
 
   /** The same without the bulky parts (evidence, trace, sub-verdicts): for lists. */

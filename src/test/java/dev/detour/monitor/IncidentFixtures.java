@@ -33,7 +33,8 @@ public class IncidentFixtures {
     rt.verdict = verdict;
     rt.methods = Set.of(method);
     rt.checkedAt = at;
-    rt.evidence = new RoundEvidence(at, 12, "interface", null, null, List.of(), verdict);
+    rt.evidence =
+        store.pack(new RoundEvidence(at, 12, "interface", null, null, List.of(), verdict));
     return store.transition(
         rt,
         new Tracker.Transition(WatchState.UP, null, verdict, at.minusSeconds(9), 3),
@@ -50,7 +51,8 @@ public class IncidentFixtures {
     rt.verdict = verdict;
     rt.methods = Set.of();
     rt.checkedAt = at;
-    rt.evidence = new RoundEvidence(at, 12, "interface", null, null, List.of(), verdict);
+    rt.evidence =
+        store.pack(new RoundEvidence(at, 12, "interface", null, null, List.of(), verdict));
     return store.transition(
         rt,
         new Tracker.Transition(WatchState.BLOCKED, null, verdict, at.minusSeconds(5), 2),

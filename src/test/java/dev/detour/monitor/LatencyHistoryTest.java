@@ -60,4 +60,34 @@ class LatencyHistoryTest {
     h.record(t0.plusSeconds(60L * rounds), 12.5, null, WatchState.UP);
     assertThat(h.latestSeconds(true)).isCloseTo(0.0125, within(1e-5));
   }
+
+  @Test
+  void irregularGapsKeepTheirTimesAndANineHourGapStartsAfresh() {
+    LatencyHistory h = new LatencyHistory();
+    Instant t0 = Instant.parse("2026-11-25T10:00:00Z");
+    h.record(t0, 1.0, null, WatchState.UP);
+    h.record(t0.plusSeconds(7), 2.0, null, WatchState.UP);
+    // The control vantage answers from the third round on: the rounds before show none.
+    h.record(t0.plusSeconds(3_607), 3.0, 30.0, WatchState.BLOCKED);
+    List<LatencyHistory.Sample> s = h.samples();
+    assertThat(s)
+        .extracting(LatencyHistory.Sample::at)
+        .containsExactly(t0, t0.plusSeconds(7), t0.plusSeconds(3_607));
+    assertThat(s)
+        .extracting(LatencyHistory.Sample::controlMillis)
+        .containsExactly(null, null, 30.0);
+    assertThat(s.get(2).state()).isEqualTo(WatchState.BLOCKED);
+    // A clock that steps back does not reorder the chart.
+    h.record(t0.plusSeconds(3_600), 4.0, null, WatchState.UP);
+    assertThat(h.samples().get(3).at()).isEqualTo(t0.plusSeconds(3_607));
+    Instant later = t0.plusSeconds(3_607 + 32_768);
+    h.record(later, 5.0, null, WatchState.UP);
+    assertThat(h.samples())
+        .singleElement()
+        .satisfies(
+            one -> {
+              assertThat(one.at()).isEqualTo(later);
+              assertThat(one.localMillis()).isCloseTo(5.0, within(0.01));
+            });
+  }
 }

@@ -211,6 +211,16 @@ public interface DetourConfig {
     @Max(100)
     int clearAfter();
 
+    /**
+     * A round that disagrees with a watch's state (the first of the rounds that may change it) is
+     * followed by another of that watch this soon, not a whole interval later, until the state
+     * changes or the rounds agree with it again: a block is declared seconds after its first bad
+     * round. 0s, or anything not shorter than the group's interval, waits for the rounds.
+     */
+    @WithName("recheck-after")
+    @WithDefault("5s")
+    Duration recheckAfter();
+
     /** How many watches blocked the same way within the window make one mass-block incident. */
     @WithName("mass-block.min-watches")
     @WithDefault("10")

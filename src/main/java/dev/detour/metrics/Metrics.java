@@ -45,6 +45,9 @@ public final class Metrics {
   /** Counter per group: rounds (or a watch's part of one) that could not finish in the interval. */
   public static final String ROUND_OVERRUNS = "detour.round.overruns";
 
+  /** Counter per group: watches probed again to confirm a change ({@code recheck-after}). */
+  public static final String ROUND_RECHECKS = "detour.round.rechecks";
+
   /** Gauge: 1 while this host's uplink works, 0 while it is offline. */
   public static final String VANTAGE_UP = "detour.vantage.up";
 

@@ -428,6 +428,7 @@ public class Monitor {
               ? 0
               : spread * i / list.size()
                   + ThreadLocalRandom.current().nextLong(Math.max(1, spread / list.size()));
+      rt.rechecks = 0;
       starter.schedule(
           () -> workers.execute(() -> probeInRound(w, rt, health, clock)),
           delay,
@@ -464,6 +465,70 @@ public class Monitor {
           inFlight.release();
           rt.running.set(false);
           clock.done();
+          recheckIfChanging(w, rt, clock.interval);
+        });
+  }
+
+  /**
+   * A watch whose latest round disagrees with its state is probed again after {@code
+   * detour.verdict.recheck-after} rather than at the next round, as long as it keeps disagreeing:
+   * at most as many times as a change takes rounds, so a flapping watch cannot keep itself probed.
+   */
+  private void recheckIfChanging(WatchSnapshot w, WatchRuntime rt, Duration interval) {
+    Duration after = config.verdict().recheckAfter();
+    Tracker t = rt.tracker();
+    int most = Math.max(config.verdict().blockAfter(), config.verdict().clearAfter()) - 1;
+    if (stopping
+        || after.isZero()
+        || after.isNegative()
+        || after.compareTo(interval) >= 0
+        || t.pending() == null
+        || rt.offline()
+        || rt.rechecks >= most
+        || runtimes.get(rt.id) != rt) {
+      return;
+    }
+    rt.rechecks++;
+    starter.schedule(
+        () -> workers.execute(() -> recheck(w, rt, interval)),
+        after.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private void recheck(WatchSnapshot w, WatchRuntime rt, Duration interval) {
+    if (stopping
+        || runtimes.get(rt.id) != rt
+        || rt.tracker().pending() == null
+        || !uplink.status().up()
+        || !rt.running.compareAndSet(false, true)) {
+      return; // gone, settled, offline, or a round of it is under way
+    }
+    try {
+      inFlight.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      rt.running.set(false);
+      return;
+    }
+    CompletableFuture<Void> probed;
+    try {
+      probed = probe(w, rt, controls.health());
+    } catch (RuntimeException e) {
+      probed = CompletableFuture.failedFuture(e);
+    }
+    Counter.builder(Metrics.ROUND_RECHECKS)
+        .description("Watches probed again to confirm a change, between rounds")
+        .tag("group", w.group())
+        .register(registry)
+        .increment();
+    probed.whenComplete(
+        (done, error) -> {
+          if (error != null) {
+            LOG.warnf(error, "Recheck of %s failed", w.target());
+          }
+          inFlight.release();
+          rt.running.set(false);
+          recheckIfChanging(w, rt, interval);
         });
   }
 

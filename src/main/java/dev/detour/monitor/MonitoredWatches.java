@@ -8,7 +8,7 @@ import dev.detour.watch.Watch;
 import dev.detour.watch.WatchGroup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import java.util.EnumSet;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -50,30 +50,46 @@ public class MonitoredWatches {
     if (group == null) {
       return null;
     }
-    Set<ProbeKind> inherited = groups.effectiveProbes(group);
-    List<Watch> watches = Watch.list("group.id = ?1 and enabled = true order by id", groupId);
-    return watches.stream()
-        .map(
-            w ->
-                new WatchSnapshot(
-                    w.id,
-                    w.target,
-                    w.kind,
-                    group.id,
-                    group.name,
-                    List.copyOf(w.ports),
-                    Set.copyOf(probes(w, inherited))))
-        .toList();
+    Set<ProbeKind> inherited = Set.copyOf(groups.effectiveProbes(group));
+    Set<ProbeKind> prefixes = Set.copyOf(config.monitor().prefixProbes());
+    // Columns, not entities: a round of 100,000 watches loaded as managed entities (with their
+    // tag sets and Hibernate's copies for dirty checking) was ~70 MB at once, every round.
+    List<Object[]> rows =
+        Watch.getEntityManager()
+            .createQuery(
+                "select w.id, w.target, w.kind, w.ports, w.probes from Watch w"
+                    + " where w.group.id = ?1 and w.enabled = true order by w.id",
+                Object[].class)
+            .setParameter(1, groupId)
+            .setHint(org.hibernate.jpa.HibernateHints.HINT_READ_ONLY, true)
+            .getResultList();
+    // Most watches of a group share their ports and probes: one copy each, not one a watch.
+    Map<Object, Object> shared = new HashMap<>();
+    List<WatchSnapshot> all = new ArrayList<>(rows.size());
+    for (Object[] row : rows) {
+      TargetKind kind = (TargetKind) row[2];
+      @SuppressWarnings("unchecked")
+      List<Integer> ports = (List<Integer>) row[3];
+      @SuppressWarnings("unchecked")
+      Set<ProbeKind> own = (Set<ProbeKind>) row[4];
+      Set<ProbeKind> probes =
+          own != null ? Set.copyOf(own) : kind == TargetKind.PREFIX ? prefixes : inherited;
+      all.add(
+          new WatchSnapshot(
+              (Long) row[0],
+              (String) row[1],
+              kind,
+              group.id,
+              group.name,
+              once(shared, List.copyOf(ports)),
+              once(shared, probes)));
+    }
+    return all;
   }
 
-  private Set<ProbeKind> probes(Watch w, Set<ProbeKind> inherited) {
-    if (w.probes != null) {
-      return w.probes;
-    }
-    if (w.kind == TargetKind.PREFIX) {
-      return EnumSet.copyOf(config.monitor().prefixProbes());
-    }
-    return inherited;
+  @SuppressWarnings("unchecked")
+  private static <T> T once(Map<Object, Object> shared, T value) {
+    return (T) shared.computeIfAbsent(value, v -> v);
   }
 
   /** Target and group of these watches, for statuses loaded at start. */

@@ -84,6 +84,9 @@ final class WatchRuntime {
 
   final AtomicBoolean running = new AtomicBoolean();
 
+  /** Rounds of this watch run since its last scheduled round to confirm a change (rechecks). */
+  volatile int rechecks;
+
   /** The host's genuine packets per address, learned from clean rounds (a few addresses). */
   final Map<String, HostTemplate> templates =
       new LinkedHashMap<>(2, 0.75f, true) {

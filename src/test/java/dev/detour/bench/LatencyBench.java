@@ -48,6 +48,9 @@ final class LatencyBench {
       // A /16 is 256 samples of three packets here and as many through the tunnel each round: at
       // the default 200 packets/s a round would take 8 s, longer than the 5 s interval.
       c.put("detour.probe.packets-per-second", "2000");
+      // The first bad round is confirmed a second later, not an interval later (the default 5 s
+      // is for the default 60 s rounds; it is off at intervals of 5 s and less).
+      c.put("detour.verdict.recheck-after", "1s");
       if (backend.equals("linux")) {
         c.put("detour.routers.home.type", "linux");
         c.put("detour.routers.home.gateway", Lab.TUNNEL_VPS + "%vx0");

@@ -62,7 +62,7 @@ final class ScaleBench {
         int a = 1 + i % 65534 + (i / 65534) * 65536;
         lines.add("198." + (18 + a / 65536) + "." + (a / 256 % 256) + "." + (a % 256));
       }
-      // -Dbench.scale.jvm="-Xmx512m -XX:+UseSerialGC" runs those sizes with those options.
+      // -Dbench.scale.jvm="-Xmx320m -XX:+UseSerialGC" runs those sizes with those options.
       List<String> jvm =
           System.getProperty("bench.scale.jvm", "").isBlank()
               ? List.of()
@@ -77,7 +77,7 @@ final class ScaleBench {
               jvm));
       if (n >= 100_000 && System.getProperty("bench.scale.sizes") == null) {
         // What a small box would run: a capped heap and the serial collector.
-        List<String> small = List.of("-Xmx512m", "-XX:+UseSerialGC");
+        List<String> small = List.of("-Xmx320m", "-XX:+UseSerialGC");
         cases.add(
             new Case(
                 String.format(Locale.ROOT, "%,d addresses, %s", n, String.join(" ", small)),

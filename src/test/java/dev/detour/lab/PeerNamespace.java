@@ -89,6 +89,32 @@ public final class PeerNamespace implements BeforeAllCallback, AfterAllCallback 
     return server;
   }
 
+  /**
+   * Drops (or lets through again) every packet that reaches the peer, with an nftables table in its
+   * namespace: a host gone silent, as a black hole or a dead host looks from here.
+   */
+  public void silence(boolean silent) throws Exception {
+    if (silent) {
+      sh("ip", "netns", "exec", name, "nft", "add", "table", "inet", "peer");
+      sh(
+          "ip",
+          "netns",
+          "exec",
+          name,
+          "nft",
+          "add",
+          "chain",
+          "inet",
+          "peer",
+          "in",
+          "{ type filter hook input priority 0; policy drop; }");
+    } else {
+      // Adding an existing table is no error: silence(false) works whether or not it was silent.
+      sh("ip", "netns", "exec", name, "nft", "add", "table", "inet", "peer");
+      sh("ip", "netns", "exec", name, "nft", "delete", "table", "inet", "peer");
+    }
+  }
+
   /** The peer's address. */
   public String address() {
     return peer;

@@ -670,17 +670,20 @@ public class Monitor {
               } else {
                 verdict = Verdicts.combine(dns, verdicts);
               }
+              // A host's addresses each have their part; an address watch's one address is itself.
               rt.parts =
-                  evidence.stream()
-                      .map(
-                          e ->
-                              new Part(
-                                  e.address(),
-                                  e.verdict().state(),
-                                  e.verdict().method(),
-                                  at,
-                                  e.address()))
-                      .toList();
+                  name == null
+                      ? List.of()
+                      : evidence.stream()
+                          .map(
+                              e ->
+                                  new Part(
+                                      e.address(),
+                                      e.verdict().state(),
+                                      e.verdict().method(),
+                                      at,
+                                      e.address()))
+                          .toList();
               conclude(
                   w, rt, look, here, there, evidence, verdict, Verdicts.methods(dns, verdicts));
             },

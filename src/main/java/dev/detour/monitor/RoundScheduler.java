@@ -2,8 +2,10 @@ package dev.detour.monitor;
 
 import dev.detour.DetourConfig;
 import dev.detour.cluster.Rounds;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
@@ -60,12 +62,31 @@ public class RoundScheduler {
     this.config = config;
   }
 
+  /**
+   * Plans once as soon as the service has started, off the start-up thread: the planner's own ticks
+   * begin only after its first interval, which was most of the time from start to the first round.
+   */
+  void onStart(@Observes StartupEvent event) {
+    Thread first =
+        new Thread(
+            () -> {
+              try {
+                plan();
+              } catch (SchedulerException | RuntimeException e) {
+                LOG.warnf(e, "The first round plan failed; the planner tries again within 5 s");
+              }
+            },
+            "detour-first-plan");
+    first.setDaemon(true);
+    first.start();
+  }
+
   @Scheduled(
       every = "5s",
       identity = "detour-round-planner",
       executeWith = Scheduled.SIMPLE,
       concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-  void plan() throws SchedulerException {
+  synchronized void plan() throws SchedulerException {
     if (!config.monitor().enabled()) {
       return;
     }

@@ -467,10 +467,13 @@ public final class Verdicts {
     List<String> reasons = new ArrayList<>();
     for (TcpPorts.Port p : here.ports()) {
       reasons.add(
-          "port "
-              + p.port()
-              + ": "
-              + (p.any(Fate.OPEN) ? "open" : p.any(Fate.CLOSED) ? "closed by the host" : "silent"));
+          Reasons.common(
+              "port "
+                  + p.port()
+                  + ": "
+                  + (p.any(Fate.OPEN)
+                      ? "open"
+                      : p.any(Fate.CLOSED) ? "closed by the host" : "silent")));
     }
     local
         .icmp()

@@ -77,7 +77,7 @@ final class ScaleBench {
               jvm));
       if (n >= 100_000 && System.getProperty("bench.scale.sizes") == null) {
         // What a small box would run: a capped heap and the serial collector.
-        List<String> small = List.of("-Xmx320m", "-XX:+UseSerialGC");
+        List<String> small = List.of("-Xmx320m", "-XX:NewRatio=5", "-XX:+UseSerialGC");
         cases.add(
             new Case(
                 String.format(Locale.ROOT, "%,d addresses, %s", n, String.join(" ", small)),

@@ -4,20 +4,16 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The strings that repeat across the packets a monitor keeps as evidence — addresses, flag sets,
- * TCP option lists — held once each. A watch keeps its latest round's packets (about five for a SYN
- * watch); with their own copies of "192.0.2.1", "S." and "mss 1460" they were 28 strings a watch,
- * over a third of the heap at 100,000 watches (bench/run's class histogram).
+ * The strings that repeat across packets — flag sets, TCP option lists — held once each, and
+ * addresses written without a formatter. Addresses were held once each too while watches kept their
+ * packets as objects; now that a watch keeps its round packed ({@code PackedEvidence}) packets are
+ * short-lived, and a table of every address seen was 100 bytes an address that stayed.
  */
 final class PacketStrings {
-
-  /** Past this many distinct addresses (a prefix sweep), new ones are no longer remembered. */
-  static final int MAX_ADDRESSES = 1 << 18;
 
   /** Distinct option lists are few (one per TCP stack and shape); past this, none are added. */
   static final int MAX_OPTION_LISTS = 4096;
 
-  private static final ConcurrentHashMap<Integer, String> ADDRESSES = new ConcurrentHashMap<>();
   private static final ConcurrentHashMap<List<String>, List<String>> OPTIONS =
       new ConcurrentHashMap<>();
 
@@ -50,28 +46,13 @@ final class PacketStrings {
 
   /** The dotted IPv4 address at {@code at}. */
   static String address(byte[] b, int at) {
-    int key =
-        ((b[at] & 0xff) << 24)
-            | ((b[at + 1] & 0xff) << 16)
-            | ((b[at + 2] & 0xff) << 8)
-            | (b[at + 3] & 0xff);
-    String known = ADDRESSES.get(key);
-    if (known != null) {
-      return known;
-    }
-    String text =
-        (b[at] & 0xff)
-            + "."
-            + (b[at + 1] & 0xff)
-            + "."
-            + (b[at + 2] & 0xff)
-            + "."
-            + (b[at + 3] & 0xff);
-    if (ADDRESSES.size() < MAX_ADDRESSES) {
-      String raced = ADDRESSES.putIfAbsent(key, text);
-      return raced == null ? text : raced;
-    }
-    return text;
+    return (b[at] & 0xff)
+        + "."
+        + (b[at + 1] & 0xff)
+        + "."
+        + (b[at + 2] & 0xff)
+        + "."
+        + (b[at + 3] & 0xff);
   }
 
   /** The flags of a TCP flags byte ({@code S}, {@code S.}, {@code R.}; URG, ECE, CWR not named). */

@@ -1,7 +1,6 @@
 package dev.detour.probe.packet;
 
 import dev.detour.probe.tcp.SynProbe;
-import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 import org.pcap4j.core.BpfProgram;
@@ -215,18 +213,13 @@ public final class SharedCapture {
    */
   private void read() {
     try {
+      PcapNext reader = new PcapNext(rx);
       while (!closed) {
-        byte[] bytes;
-        try {
-          bytes = rx.getNextRawPacketEx();
-        } catch (TimeoutException | EOFException wokenOrNothing) {
-          continue;
+        if (!reader.next()) {
+          continue; // woken, or nothing within the handle's timeout
         }
-        java.sql.Timestamp at = rx.getTimestamp();
-        long nanos =
-            at == null
-                ? RawChannel.nowNanos()
-                : at.getTime() / 1000 * 1_000_000_000L + at.getNanos();
+        byte[] bytes = reader.bytes();
+        long nanos = reader.nanos();
         PacketView view = RawChannel.view(ethernet, bytes, nanos);
         Key key = view == null ? null : Key.of(view);
         Channel channel = key == null ? null : channels.get(key);
@@ -234,7 +227,7 @@ public final class SharedCapture {
           channel.deliver(new PacketChannel.Frame(nanos, bytes, false, view));
         }
       }
-    } catch (NotOpenException | PcapNativeException | RuntimeException e) {
+    } catch (PcapNativeException | RuntimeException e) {
       // The interface went (its namespace deleted): the next probe opens a capture again.
       LOG.debugf("Capture on %s ended: %s", device, e.getMessage());
     } finally {

@@ -443,12 +443,36 @@ public class Monitor {
    */
   private void probeInRound(
       WatchSnapshot w, WatchRuntime rt, ControlVantage.Health health, RoundClock clock) {
+    probeHolding(
+        w,
+        rt,
+        health,
+        "Round",
+        probed -> {
+          clock.done();
+          if (probed) {
+            recheckIfChanging(w, rt, clock.interval);
+          }
+        });
+  }
+
+  /**
+   * Probes a watch marked running once one of the {@code detour.monitor.concurrency} places is
+   * free; the place and the watch are given back when its verdict is applied (or the probe fails),
+   * then {@code after} learns whether it was probed.
+   */
+  private void probeHolding(
+      WatchSnapshot w,
+      WatchRuntime rt,
+      ControlVantage.Health health,
+      String what,
+      java.util.function.Consumer<Boolean> after) {
     try {
       inFlight.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       rt.running.set(false);
-      clock.done();
+      after.accept(false);
       return;
     }
     CompletableFuture<Void> probed;
@@ -460,12 +484,11 @@ public class Monitor {
     probed.whenComplete(
         (done, error) -> {
           if (error != null) {
-            LOG.warnf(error, "Round of %s failed", w.target());
+            LOG.warnf(error, "%s of %s failed", what, w.target());
           }
           inFlight.release();
           rt.running.set(false);
-          clock.done();
-          recheckIfChanging(w, rt, clock.interval);
+          after.accept(true);
         });
   }
 
@@ -503,33 +526,36 @@ public class Monitor {
         || !rt.running.compareAndSet(false, true)) {
       return; // gone, settled, offline, or a round of it is under way
     }
-    try {
-      inFlight.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      rt.running.set(false);
-      return;
-    }
-    CompletableFuture<Void> probed;
-    try {
-      probed = probe(w, rt, controls.health());
-    } catch (RuntimeException e) {
-      probed = CompletableFuture.failedFuture(e);
-    }
     Counter.builder(Metrics.ROUND_RECHECKS)
         .description("Watches probed again to confirm a change, between rounds")
         .tag("group", w.group())
         .register(registry)
         .increment();
-    probed.whenComplete(
-        (done, error) -> {
-          if (error != null) {
-            LOG.warnf(error, "Recheck of %s failed", w.target());
+    probeHolding(
+        w,
+        rt,
+        controls.health(),
+        "Recheck",
+        probed -> {
+          if (probed) {
+            recheckIfChanging(w, rt, interval);
           }
-          inFlight.release();
-          rt.running.set(false);
-          recheckIfChanging(w, rt, interval);
         });
+  }
+
+  /**
+   * Whether a round with this verdict would complete a block's {@code block-after} rounds: for a
+   * prefix's block ({@code part}) its own tracker, else the watch's.
+   */
+  private boolean deciding(WatchRuntime rt, String part, Verdict verdict) {
+    Tracker t = part == null ? rt.tracker() : rt.blocks().get(part);
+    int blockAfter = config.verdict().blockAfter();
+    if (t == null || t.state() == verdict.state()) {
+      // A first look at a block, or a block already declared (a change of method): look twice.
+      return true;
+    }
+    boolean continues = t.pending() != null && t.pending().state() == verdict.state();
+    return (continues ? t.pendingRounds() + 1 : 1) >= blockAfter;
   }
 
   /** Counts a round's watches down, and reports the round when the last one is done. */
@@ -802,9 +828,13 @@ public class Monitor {
                 return CompletableFuture.completedFuture(
                     new AddressEvidence(address, part, looked.local(), null, unsure));
               }
-              if (verdict.state() == WatchState.BLOCKED && verdict.timeoutsOnly()) {
-                // Timeouts alone could be a lossy link: look once more at what timed out before
-                // counting it.
+              if (verdict.state() == WatchState.BLOCKED
+                  && verdict.timeoutsOnly()
+                  && deciding(rt, part, verdict)) {
+                // Timeouts alone could be a lossy link: before the round that would declare the
+                // block, look once more at what timed out. Earlier rounds need no second look —
+                // the rounds after them (rechecks, soon) must agree anyway — and without it a
+                // black-holed round takes one wait, not two.
                 Set<ProbeKind> again = EnumSet.copyOf(recheck(verdict.method()));
                 again.retainAll(kinds);
                 if (!again.isEmpty()) {

@@ -79,7 +79,8 @@ public final class DetourProcess implements AutoCloseable {
 
   /**
    * Starts Detour with the JVM's own defaults, as a user's {@code java -jar} does, plus {@code
-   * jvmOptions} (benchmarks: a flight recording).
+   * jvmOptions} (benchmarks: a flight recording, a capped heap; NAME=value entries are set in its
+   * environment).
    */
   public static DetourProcess startAsUser(
       String namespace,
@@ -114,8 +115,14 @@ public final class DetourProcess implements AutoCloseable {
     if (namespace != null) {
       command.addAll(List.of("ip", "netns", "exec", namespace));
     }
+    // Entries of the JVM options that read NAME=value (MALLOC_ARENA_MAX=2) go to the environment.
+    List<String> environment = jvm.stream().filter(o -> o.matches("[A-Z_]+=.*")).toList();
+    if (!environment.isEmpty()) {
+      command.add("env");
+      command.addAll(environment);
+    }
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvm);
+    jvm.stream().filter(o -> !environment.contains(o)).forEach(command::add);
     command.add("-Ddetour.data-dir=" + dataDir.resolve("data"));
     command.add("-Dquarkus.http.port=" + port);
     command.add("-Ddetour.admin-password=" + ADMIN_PASSWORD);

@@ -549,13 +549,18 @@ public class Monitor {
    */
   private boolean deciding(WatchRuntime rt, String part, Verdict verdict) {
     Tracker t = part == null ? rt.tracker() : rt.blocks().get(part);
-    int blockAfter = config.verdict().blockAfter();
     if (t == null || t.state() == verdict.state()) {
       // A first look at a block, or a block already declared (a change of method): look twice.
       return true;
     }
-    boolean continues = t.pending() != null && t.pending().state() == verdict.state();
-    return (continues ? t.pendingRounds() + 1 : 1) >= blockAfter;
+    // The tracker's own rule, tried on a copy (a step changes nothing in place).
+    return t.step(
+                verdict,
+                Instant.now(),
+                config.verdict().blockAfter(),
+                config.verdict().clearAfter())
+            .transition()
+        != null;
   }
 
   /** Counts a round's watches down, and reports the round when the last one is done. */

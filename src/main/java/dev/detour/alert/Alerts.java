@@ -6,10 +6,10 @@ import dev.detour.DetourConfig;
 import dev.detour.cluster.ClusterLock;
 import dev.detour.monitor.Incident;
 import dev.detour.monitor.WatchStatus;
+import dev.detour.system.Periodic;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.WatchState;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
@@ -95,12 +95,10 @@ public class Alerts {
    * lock reads the new incidents and sends them. (As a clustered Quartz job it was registered by
    * every node at start, and nodes starting together failed on each other's registration.)
    */
-  @Scheduled(
-      every = "1s",
-      delayed = "3s",
-      identity = "alerts",
-      executeWith = Scheduled.SIMPLE,
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void onStart(@Observes StartupEvent event, Periodic periodic) {
+    periodic.every("alerts", Duration.ofSeconds(3), Duration.ofSeconds(1), this::tick);
+  }
+
   void tick() {
     if (!config.enabled()) {
       return;

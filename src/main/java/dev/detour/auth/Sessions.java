@@ -1,8 +1,11 @@
 package dev.detour.auth;
 
 import dev.detour.DetourConfig;
-import io.quarkus.scheduler.Scheduled;
+import dev.detour.system.Periodic;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,13 +108,18 @@ public class Sessions {
 
   // On every node (the same delete twice is harmless): a clustered job is registered by every node
   // at start, and nodes starting together failed on each other's registration.
-  @Scheduled(every = "10m", delayed = "1m", executeWith = Scheduled.SIMPLE)
-  @Transactional
+  void onStart(@Observes StartupEvent event, Periodic periodic) {
+    periodic.every("session-expiry", Duration.ofMinutes(1), Duration.ofMinutes(10), this::expire);
+  }
+
   void expire() {
     Instant now = Instant.now();
-    UiSession.delete(
-        "seenAt < ?1 or createdAt < ?2",
-        now.minus(config.auth().sessionIdle()),
-        now.minus(config.auth().sessionMaxAge()));
+    QuarkusTransaction.requiringNew()
+        .run(
+            () ->
+                UiSession.delete(
+                    "seenAt < ?1 or createdAt < ?2",
+                    now.minus(config.auth().sessionIdle()),
+                    now.minus(config.auth().sessionMaxAge())));
   }
 }

@@ -12,7 +12,6 @@ import jakarta.enterprise.inject.Instance;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,7 +28,7 @@ public class Controls {
   private final ControlVantage vantage;
   private final DetourConfig config;
   private volatile ControlVantage.Health health;
-  private volatile Instant checked = Instant.EPOCH;
+  private volatile long checkedNanos;
 
   public Controls(
       DetourConfig config, ProbeService probes, DnsProbe dns, IcmpProbe icmp, Instance<Probe> all) {
@@ -94,12 +93,12 @@ public class Controls {
 
   /** The control's health, checked again when the last check is a few seconds old. */
   public ControlVantage.Health health() {
-    Instant now = Instant.now();
-    if (health == null || checked.plus(HEALTH_TTL).isBefore(now)) {
+    long now = System.nanoTime();
+    if (health == null || now - checkedNanos > HEALTH_TTL.toNanos()) {
       synchronized (this) {
-        if (health == null || checked.plus(HEALTH_TTL).isBefore(now)) {
+        if (health == null || now - checkedNanos > HEALTH_TTL.toNanos()) {
           health = vantage.health();
-          checked = now;
+          checkedNanos = now;
         }
       }
     }

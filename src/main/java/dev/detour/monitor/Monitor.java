@@ -380,7 +380,6 @@ public class Monitor {
   }
 
   private RoundStart start(MonitoredWatches.GroupPlan plan) {
-    Instant start = Instant.now();
     Duration interval = Duration.ofSeconds(plan.intervalSeconds());
     List<WatchSnapshot> list = watches.watches(plan.id());
     if (list == null) {
@@ -411,7 +410,7 @@ public class Monitor {
     }
     ControlVantage.Health health = controls.health();
     control(health);
-    RoundClock clock = new RoundClock(group, start, interval, list.size());
+    RoundClock clock = new RoundClock(group, interval, list.size());
     // Spread the watches' starts, no wider than half the interval: the packet budget paces the
     // packets themselves, the spread keeps a big group from queueing all at once.
     long spread = Math.min(interval.toMillis() / 2, list.size() * 10L);
@@ -566,14 +565,14 @@ public class Monitor {
   /** Counts a round's watches down, and reports the round when the last one is done. */
   private final class RoundClock {
     private final String group;
-    private final Instant start;
+    // The monotonic clock: a round's length must not change when the wall clock jumps.
+    private final long startNanos = System.nanoTime();
     private final Duration interval;
     private final AtomicInteger left;
     final CompletableFuture<Void> over = new CompletableFuture<>();
 
-    RoundClock(String group, Instant start, Duration interval, int watches) {
+    RoundClock(String group, Duration interval, int watches) {
       this.group = group;
-      this.start = start;
       this.interval = interval;
       this.left = new AtomicInteger(watches);
     }
@@ -583,7 +582,7 @@ public class Monitor {
         return;
       }
       over.complete(null);
-      Duration took = Duration.between(start, Instant.now());
+      Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
       Timer.builder(Metrics.ROUND_DURATION)
           .description("How long a round of a group's watches took")
           .tag("group", group)

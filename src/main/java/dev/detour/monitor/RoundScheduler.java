@@ -2,10 +2,11 @@ package dev.detour.monitor;
 
 import dev.detour.DetourConfig;
 import dev.detour.cluster.Rounds;
+import dev.detour.system.Periodic;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
@@ -40,6 +41,8 @@ public class RoundScheduler {
   /** The Quartz job group of the rounds; each job is named by its group's id. */
   static final String JOBS = "detour-rounds";
 
+  private static final long MAX_JITTER_MILLIS = 2000;
+
   private final Scheduler quartz;
   private final Monitor monitor;
   private final MonitoredWatches watches;
@@ -66,7 +69,20 @@ public class RoundScheduler {
    * Plans once as soon as the service has started, off the start-up thread: the planner's own ticks
    * begin only after its first interval, which was most of the time from start to the first round.
    */
-  void onStart(@Observes StartupEvent event) {
+  void onStart(@Observes StartupEvent event, Periodic periodic) {
+    periodic.every(
+        "detour-round-planner",
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(5),
+        () -> {
+          try {
+            plan();
+          } catch (SchedulerException e) {
+            throw new IllegalStateException("the round plan failed", e);
+          }
+        });
+    periodic.every(
+        "detour-status-flush", Duration.ofSeconds(10), Duration.ofSeconds(10), this::flush);
     Thread first =
         new Thread(
             () -> {
@@ -81,11 +97,7 @@ public class RoundScheduler {
     first.start();
   }
 
-  @Scheduled(
-      every = "5s",
-      identity = "detour-round-planner",
-      executeWith = Scheduled.SIMPLE,
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  /** Every 5 s ({@link Periodic}: the monotonic clock), and once at start. */
   synchronized void plan() throws SchedulerException {
     if (!config.monitor().enabled()) {
       return;
@@ -97,6 +109,7 @@ public class RoundScheduler {
       JobDetail stored = quartz.getJobDetail(key);
       if (stored != null && plan.equals(planOf(stored))) {
         catchUp(plan, key);
+        realign(plan, key);
         continue;
       }
       caughtUp.add(plan.id());
@@ -110,24 +123,7 @@ public class RoundScheduler {
               .usingJobData(RoundJob.INTERVAL, Long.toString(plan.intervalSeconds()))
               .requestRecovery()
               .build();
-      // Each group starts a little late at random (a tenth of the interval, at most 2 s), so
-      // groups with one interval do not all send their packets in the same second.
-      long jitterMillis =
-          ThreadLocalRandom.current().nextLong(1 + Math.min(2000, plan.intervalSeconds() * 100));
-      Trigger trigger =
-          TriggerBuilder.newTrigger()
-              .withIdentity(key.getName(), JOBS)
-              .forJob(key)
-              .startAt(new Date(System.currentTimeMillis() + jitterMillis))
-              .withSchedule(
-                  SimpleScheduleBuilder.simpleSchedule()
-                      .withIntervalInSeconds(
-                          (int) Math.min(Integer.MAX_VALUE, plan.intervalSeconds()))
-                      .repeatForever()
-                      // A round still running when the next is due: that one is skipped.
-                      .withMisfireHandlingInstructionNextWithRemainingCount())
-              .build();
-      quartz.scheduleJob(job, Set.of(trigger), true);
+      quartz.scheduleJob(job, Set.of(trigger(plan, key)), true);
       LOG.infof("Group %s: a round every %d s", plan.name(), plan.intervalSeconds());
     }
     for (JobKey key : quartz.getJobKeys(GroupMatcher.jobGroupEquals(JOBS))) {
@@ -136,6 +132,52 @@ public class RoundScheduler {
       }
     }
     monitor.forgetGroupsExcept(groups.keySet());
+  }
+
+  /**
+   * Rounds every interval from a moment a little after now. Each group starts a little late at
+   * random (a tenth of the interval, at most {@value #MAX_JITTER_MILLIS} ms), so groups with one
+   * interval do not all send their packets in the same second.
+   */
+  private static Trigger trigger(MonitoredWatches.GroupPlan plan, JobKey key) {
+    long jitterMillis =
+        ThreadLocalRandom.current()
+            .nextLong(1 + Math.min(MAX_JITTER_MILLIS, plan.intervalSeconds() * 100));
+    return TriggerBuilder.newTrigger()
+        .withIdentity(key.getName(), JOBS)
+        .forJob(key)
+        .startAt(new Date(System.currentTimeMillis() + jitterMillis))
+        .withSchedule(
+            SimpleScheduleBuilder.simpleSchedule()
+                .withIntervalInSeconds((int) Math.min(Integer.MAX_VALUE, plan.intervalSeconds()))
+                .repeatForever()
+                // A round still running when the next is due: that one is skipped.
+                .withMisfireHandlingInstructionNextWithRemainingCount())
+        .build();
+  }
+
+  /**
+   * Quartz keeps its schedule in wall-clock time. When the clock goes back — NTP correcting a box
+   * that booted with a wrong date, a hand-set clock — a group's next round lies as far ahead as the
+   * clock went back, and its rounds would stop for that long. A next round further away than an
+   * interval (and the start's jitter) can mean only that: the schedule starts again from now. (A
+   * clock that jumps forward needs nothing: the rounds it skipped are misfires, and the next comes
+   * on schedule.)
+   */
+  private void realign(MonitoredWatches.GroupPlan plan, JobKey key) throws SchedulerException {
+    Trigger trigger = quartz.getTrigger(TriggerKey.triggerKey(key.getName(), JOBS));
+    Date next = trigger == null ? null : trigger.getNextFireTime();
+    if (next == null) {
+      return;
+    }
+    long aheadMillis = next.getTime() - System.currentTimeMillis();
+    if (aheadMillis > plan.intervalSeconds() * 1000 + MAX_JITTER_MILLIS + 1000) {
+      LOG.warnf(
+          "Group %s: its next round was %d s away with rounds every %d s — the clock went back;"
+              + " the rounds start again from now",
+          plan.name(), aheadMillis / 1000, plan.intervalSeconds());
+      quartz.rescheduleJob(trigger.getKey(), trigger(plan, key));
+    }
   }
 
   /**
@@ -167,11 +209,7 @@ public class RoundScheduler {
     }
   }
 
-  @Scheduled(
-      every = "10s",
-      identity = "detour-status-flush",
-      executeWith = Scheduled.SIMPLE,
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  /** Every 10 s. */
   void flush() {
     if (config.monitor().enabled()) {
       monitor.flush();

@@ -4,9 +4,10 @@ import dev.detour.monitor.Monitor;
 import dev.detour.monitor.MonitorView;
 import dev.detour.route.RouteSync;
 import dev.detour.route.RouterStatus;
+import dev.detour.system.Periodic;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -67,13 +68,11 @@ public class UiEvents {
     stopping = true;
   }
 
-  @Scheduled(
-      every = "1s",
-      delayed = "2s",
-      concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
-      // Every node tells its own browsers.
-      executeWith = Scheduled.SIMPLE,
-      identity = "ui-events")
+  /** Every node tells its own browsers, every second. */
+  void onStart(@Observes StartupEvent event, Periodic periodic) {
+    periodic.every("ui-events", Duration.ofSeconds(2), Duration.ofSeconds(1), this::check);
+  }
+
   void check() {
     if (stopping) {
       // The database is going away: nothing to tell the browsers that are going away too.

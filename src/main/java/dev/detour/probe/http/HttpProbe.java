@@ -5,6 +5,7 @@ import dev.detour.probe.Probe;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
 import dev.detour.probe.ProbeThreads;
+import dev.detour.probe.SocketDeadline;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.ByteArrayOutputStream;
@@ -111,7 +112,8 @@ public final class HttpProbe implements Probe {
     long connected = -1;
     long tlsDone = -1;
     Socket socket = new Socket();
-    try (socket) {
+    try (socket;
+        SocketDeadline deadline = SocketDeadline.closing(socket, whole())) {
       try {
         connect(socket, address, port, local);
       } catch (IOException e) {
@@ -125,7 +127,8 @@ public final class HttpProbe implements Probe {
         try {
           channel = handshake(socket, serverName);
         } catch (IOException e) {
-          return failure(url, address, serverName, tlsStage(e), e, connected, -1);
+          IOException told = deadline.explain(e);
+          return failure(url, address, serverName, tlsStage(told), told, connected, -1);
         }
         tlsDone = millisSince(tlsStart);
       }
@@ -160,14 +163,24 @@ public final class HttpProbe implements Probe {
         all.write(first);
         byte[] buffer = new byte[8192];
         int n;
-        while (all.size() < MAX_BODY && (n = in.read(buffer)) > 0) {
-          all.write(buffer, 0, n);
+        try {
+          while (all.size() < MAX_BODY && (n = in.read(buffer)) > 0) {
+            all.write(buffer, 0, n);
+          }
+        } catch (IOException e) {
+          if (!deadline.passed()) {
+            throw e;
+          }
+          // Still trickling at the deadline: what came is the answer (its head, at least).
         }
         answer = all.toByteArray();
-      } catch (SocketTimeoutException e) {
-        return failure(url, address, serverName, HttpStage.REQUEST_TIMEOUT, e, connected, tlsDone);
       } catch (IOException e) {
-        return failure(url, address, serverName, HttpStage.REQUEST_RESET, e, connected, tlsDone);
+        IOException told = deadline.explain(e);
+        HttpStage stage =
+            told instanceof SocketTimeoutException
+                ? HttpStage.REQUEST_TIMEOUT
+                : HttpStage.REQUEST_RESET;
+        return failure(url, address, serverName, stage, told, connected, tlsDone);
       }
       return parse(url, address, serverName, host, answer, connected, tlsDone, firstByte);
     } catch (IOException e) {
@@ -180,7 +193,8 @@ public final class HttpProbe implements Probe {
       InetAddress address, int port, TlsEvidence.Sni sni, String name, InetAddress local) {
     String sent = sni == TlsEvidence.Sni.NONE ? null : name;
     Socket socket = new Socket();
-    try (socket) {
+    try (socket;
+        SocketDeadline deadline = SocketDeadline.closing(socket, whole())) {
       try {
         connect(socket, address, port, local);
       } catch (IOException e) {
@@ -199,11 +213,21 @@ public final class HttpProbe implements Probe {
             certificate.getSubjectX500Principal().getName(),
             millisSince(start));
       } catch (IOException e) {
-        return new TlsEvidence(sni, sent, tlsStage(e), message(e), null, null, millisSince(start));
+        IOException told = deadline.explain(e);
+        return new TlsEvidence(
+            sni, sent, tlsStage(told), message(told), null, null, millisSince(start));
       }
     } catch (IOException e) {
       return new TlsEvidence(sni, sent, HttpStage.CONNECT_FAILED, message(e), null, null, -1);
     }
+  }
+
+  /**
+   * The most one exchange may take, a slow peer's included: the connect, then twice the read
+   * timeout for the handshake, the request and the answer.
+   */
+  private Duration whole() {
+    return connectTimeout.plus(readTimeout.multipliedBy(2));
   }
 
   private void connect(Socket socket, InetAddress address, int port, InetAddress local)

@@ -160,7 +160,7 @@ final class ScaleBench {
               .get("secret")
               .asText();
       Load api = wrk(detour.base() + "/api/watches?size=50", "Authorization: Bearer " + token);
-      Load page = wrk(detour.base() + "/", "Cookie: " + login(detour));
+      Load page = wrk(detour.base() + "/", "Cookie: " + login(BenchLab.PROBE, detour));
       // A restart with the list in place: from the process's start to its first probes.
       detour.stop();
       keepRecording(c, "rounds");
@@ -229,11 +229,11 @@ final class ScaleBench {
   }
 
   /** A session cookie of the admin, as a browser gets it from the login form. */
-  static String login(DetourProcess detour) throws IOException {
+  static String login(String ns, DetourProcess detour) throws IOException {
     String headers =
         Tools.sh(
             "ip netns exec "
-                + BenchLab.PROBE
+                + ns
                 + " curl -s -o /dev/null -D - --data-urlencode username=admin --data-urlencode"
                 + " password="
                 + DetourProcess.ADMIN_PASSWORD

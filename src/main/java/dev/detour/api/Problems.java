@@ -21,6 +21,9 @@ public class Problems {
 
   private static final Logger LOG = Logger.getLogger(Problems.class);
 
+  /** H2's "the database has been closed" and "is already closed". */
+  private static final java.util.Set<String> H2_CLOSED = java.util.Set.of("90098", "90121");
+
   /** The problem type URI for a kind of problem; the kinds are listed in docs/api.md. */
   public static String type(String kind) {
     return "urn:detour:problem:" + kind;
@@ -98,6 +101,10 @@ public class Problems {
                 null));
       }
     }
+    Response storage = storageProblem(e, uri);
+    if (storage != null) {
+      return storage;
+    }
     LOG.errorf(e, "Unexpected failure on %s", uri.getPath());
     return response(
         new Problem(
@@ -108,6 +115,94 @@ public class Problems {
             uri.getPath(),
             null,
             null));
+  }
+
+  /**
+   * The database out of reach (a PostgreSQL restart, a network cut, too many connections) is a 503
+   * the client may retry; its disk full is a 507. Either way the service itself is fine, and the
+   * log gets a line, not a stack trace per request.
+   */
+  static Response storageProblem(Throwable e, UriInfo uri) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      String message = Objects.requireNonNullElse(cause.getMessage(), "");
+      if (message.contains("No space left on device") || sqlState(cause).equals("53100")) {
+        LOG.warnf("Database disk full on %s: %s", uri.getPath(), firstLine(message));
+        renewConnections();
+        return response(
+            new Problem(
+                type("storage-full"),
+                "Database disk full",
+                507,
+                "the database cannot write, its disk has no space left; free space where Detour"
+                    + " keeps its data (detour.data-dir, or the PostgreSQL server's disk) and try"
+                    + " again — this change was not stored",
+                uri.getPath(),
+                null,
+                null));
+      }
+    }
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      String state = sqlState(cause);
+      if (cause instanceof org.hibernate.exception.JDBCConnectionException
+          || cause instanceof java.sql.SQLTransientConnectionException
+          || cause instanceof java.sql.SQLNonTransientConnectionException
+          || cause instanceof java.sql.SQLRecoverableException
+          || state.startsWith("08")
+          || state.startsWith("57P")
+          || state.equals("53300")
+          || H2_CLOSED.contains(state)
+          || String.valueOf(cause.getMessage()).contains("acquisition timeout")) {
+        String why = firstLine(Objects.requireNonNullElse(cause.getMessage(), state));
+        LOG.warnf("Database unavailable on %s: %s", uri.getPath(), why);
+        if (H2_CLOSED.contains(state)) {
+          renewConnections();
+        }
+        return Response.fromResponse(
+                response(
+                    new Problem(
+                        type("database-unavailable"),
+                        "Database unavailable",
+                        503,
+                        "the database cannot be reached ("
+                            + why
+                            + "); Detour reconnects by itself, try again in a few seconds, and"
+                            + " read back a change that got this answer before repeating it",
+                        uri.getPath(),
+                        null,
+                        null)))
+            .header("Retry-After", "5")
+            .build();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The embedded database closes itself after a write it could not make (a full disk): the pool's
+   * connections to it are dead from then on, while a new one opens the file again. They are
+   * replaced, so Detour works again once there is room, without a restart.
+   */
+  private static void renewConnections() {
+    try {
+      var pool = io.quarkus.arc.Arc.container().instance(io.agroal.api.AgroalDataSource.class);
+      if (pool.isAvailable()) {
+        pool.get().flush(io.agroal.api.AgroalDataSource.FlushMode.ALL);
+      }
+    } catch (RuntimeException e) {
+      LOG.debugf(e, "the connection pool could not be renewed");
+    }
+  }
+
+  private static String sqlState(Throwable t) {
+    return t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+        ? sql.getSQLState()
+        : "";
+  }
+
+  private static String firstLine(String text) {
+    int end = text.indexOf('\n');
+    String line = end < 0 ? text : text.substring(0, end);
+    return line.length() > 200 ? line.substring(0, 200) + "…" : line;
   }
 
   static FieldError describe(JsonProcessingException e) {

@@ -39,11 +39,13 @@ public class Periodic {
               return t;
             });
     jobs.add(executor);
+    // Failures in a row; touched by the job's own thread only.
+    int[] failures = new int[1];
     executor.scheduleWithFixedDelay(
-        () -> run(name, job), first.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        () -> run(name, job, failures), first.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private void run(String name, Runnable job) {
+  private void run(String name, Runnable job, int[] failures) {
     if (stopping) {
       return;
     }
@@ -51,9 +53,17 @@ public class Periodic {
     request.activate();
     try {
       job.run();
+      if (failures[0] > 0) {
+        LOG.infof("%s works again after %d failed runs", name, failures[0]);
+        failures[0] = 0;
+      }
     } catch (RuntimeException e) {
-      if (!stopping) {
+      // A job that runs every second while the database is away would fill the log: the first
+      // failure of a streak is told in full, the rest only counted.
+      if (!stopping && failures[0]++ == 0) {
         LOG.warnf(e, "%s failed; it runs again at its next turn", name);
+      } else {
+        LOG.debugf(e, "%s failed again", name);
       }
     } finally {
       request.terminate();

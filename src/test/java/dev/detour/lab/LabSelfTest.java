@@ -264,6 +264,22 @@ class LabSelfTest {
   }
 
   @Test
+  void aSilentResolverTimesOutButTheTunnelResolves() {
+    String name = "www." + Lab.ZONE;
+    during(
+        List.of("resolver-down"),
+        () -> {
+          assertThat(home("dig", "+time=1", "+tries=1", name).output()).contains("timed out");
+          assertThat(
+                  home("dig", "+short", "-b", Lab.TUNNEL_HOME, "@" + Lab.DNS, name)
+                      .output()
+                      .strip())
+              .isEqualTo(Lab.WEB1);
+        });
+    assertThat(home("dig", "+short", name).output().strip()).isEqualTo(Lab.WEB1);
+  }
+
+  @Test
   void icmpOnlyFilterLeavesTcpAlone() {
     during(
         List.of("icmp-filter", Lab.WEB1),

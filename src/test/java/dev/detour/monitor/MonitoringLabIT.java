@@ -461,6 +461,74 @@ class MonitoringLabIT {
     }
   }
 
+  /**
+   * The ISP's resolver goes silent: no watch changes state in any mode (a round that cannot resolve
+   * says nothing). Then the control agent goes away: the instance that uses it records a
+   * control_offline incident, reports detour_control_up 0, and judges as an instance without a
+   * control does (docs/verdicts.md) — a signature (s1's injected resets) still blocks, a black hole
+   * (s3) alone never does.
+   */
+  @Test
+  @Order(5)
+  void aSilentResolverChangesNothingAndALostAgentFallsBackToSignatures() throws Exception {
+    await(CLEAR_AFTER + 10L, everywhere("up"));
+    lab.block("resolver-down");
+    try {
+      long end = System.nanoTime() + rounds(4).toNanos();
+      while (System.nanoTime() < end) {
+        for (var e : homes.entrySet()) {
+          assertThat(states(e.getValue()))
+              .as("%s mode with the ISP's resolver silent", e.getKey())
+              .isEqualTo(all(e.getKey(), "up"));
+        }
+        Thread.sleep(500);
+      }
+    } finally {
+      lab.unblock("resolver-down");
+    }
+    report.add("ISP resolver silent for 4 rounds: no watch changed state in any mode");
+
+    DetourProcess viaAgent = homes.get("agent");
+    agent.stop();
+    long lost = System.nanoTime();
+    while (viaAgent.get("/api/incidents?kind=control_offline").isEmpty()) {
+      assertThat(System.nanoTime() - lost)
+          .as("a control_offline incident once the agent is gone")
+          .isLessThan(rounds(3).toNanos());
+      Thread.sleep(500);
+    }
+    assertThat(viaAgent.call("GET", "/q/metrics", null).body()).contains("detour_control_up 0.0");
+    lab.block(SCENARIOS.get("s1.lab.test"));
+    lab.block(SCENARIOS.get("s3.lab.test"));
+    try {
+      long start = System.nanoTime();
+      Map<String, String> now = states(viaAgent);
+      while (!"blocked/tcp_rst_injected".equals(now.get("s1.lab.test"))) {
+        assertThat(System.nanoTime() - start)
+            .as("s1 blocked by its signature alone; last seen %s", now)
+            .isLessThan(rounds(BLOCK_AFTER + 6L).toNanos());
+        Thread.sleep(500);
+        now = states(viaAgent);
+      }
+      // As many rounds again as a block takes: the black hole alone never becomes one.
+      long end = System.nanoTime() + rounds(BLOCK_AFTER + 1L).toNanos();
+      while (System.nanoTime() < end) {
+        assertThat(states(viaAgent))
+            .as("without its agent")
+            .containsEntry("s1.lab.test", "blocked/tcp_rst_injected")
+            .containsEntry("s3.lab.test", WITHOUT_CONTROL.get("s3.lab.test"));
+        Thread.sleep(500);
+      }
+    } finally {
+      lab.unblock(SCENARIOS.get("s1.lab.test"));
+      lab.unblock(SCENARIOS.get("s3.lab.test"));
+    }
+    report.add(
+        "control agent gone: control_offline recorded, detour_control_up 0, s1 (injected RST)"
+            + " blocked by its signature, s3 (black hole) left up as without a control");
+    assertThat(viaAgent.logText()).doesNotContain("ERROR");
+  }
+
   /** A Prometheus text line: {@code name{a="x",b="y",} value}, as the registry writes it. */
   static String series(String name, String labels, String value) {
     StringBuilder line = new StringBuilder(name).append('{');

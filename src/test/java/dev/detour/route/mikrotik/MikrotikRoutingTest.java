@@ -189,6 +189,14 @@ class MikrotikRoutingTest {
     assertThat(s.getString("error")).contains("tunnel gre-tunnel1 is down");
     assertThat(s.getList("pendingAdd", String.class)).contains("91.108.4.0/22");
     assertThat(ours(r)).doesNotContain("91.108.4.0/22");
+    // The incident alerting tells (AlertsTest: a tunnel_down incident reaches the channels).
+    given()
+        .get("/api/incidents?kind=tunnel_down")
+        .then()
+        .statusCode(200)
+        .body(
+            "summary",
+            hasItem(name + ": the tunnel gre-tunnel1 is down; no new routes go into it"));
     r.interfaceState("gre-tunnel1", true, false);
 
     // The router fails half-way through a sync; the next one converges, with no duplicate.

@@ -3,6 +3,7 @@ package dev.detour.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.detour.lab.DetourProcess;
+import dev.detour.testing.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +18,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,7 +88,7 @@ class PostgresRestartIT {
       DetourProcess.Answer imported =
           detour.call("POST", "/api/watches/import?format=plain&group=load", list.toString());
       assertThat(imported.status()).as(imported.body()).isEqualTo(200);
-      await(Duration.ofSeconds(60), () -> rounds() >= 2, "rounds under way");
+      Await.until(Duration.ofSeconds(60), () -> rounds() >= 2, "rounds under way");
 
       // The load: new watches one after another, each answer noted.
       Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -128,16 +128,16 @@ class PostgresRestartIT {
       pgCtl("stop", "-m", "fast");
       Thread.sleep(5000);
       pgCtl("start");
-      await(
+      Await.until(
           Duration.ofSeconds(60),
           () -> statuses.getOrDefault(201, 0) > 0 && health() == 200,
           "ready again after the restart");
       int acknowledgedAtReturn = acknowledged.size();
-      await(
+      Await.until(
           Duration.ofSeconds(60),
           () -> acknowledged.size() > acknowledgedAtReturn + 20,
           "new watches taken again");
-      await(Duration.ofSeconds(60), () -> rounds() >= roundsBefore + 3, "rounds going on");
+      Await.until(Duration.ofSeconds(60), () -> rounds() >= roundsBefore + 3, "rounds going on");
       go.set(false);
       writer.join(30_000);
 
@@ -219,17 +219,5 @@ class PostgresRestartIT {
     if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IOException(String.join(" ", command) + " failed: " + out);
     }
-  }
-
-  private static void await(Duration limit, BooleanSupplier done, String what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (done.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("waited " + limit.toSeconds() + " s for " + what);
   }
 }

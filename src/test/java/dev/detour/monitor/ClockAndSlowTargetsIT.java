@@ -3,6 +3,7 @@ package dev.detour.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.detour.lab.DetourProcess;
+import dev.detour.testing.Await;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -16,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -173,7 +172,7 @@ class ClockAndSlowTargetsIT {
                 + tarpit.server.getLocalPort()
                 + "]}");
       }
-      await(
+      Await.until(
           Duration.ofSeconds(90),
           () -> rounds(detour, "clock") >= 2 && up(detour) == 20,
           "the clock group's watches up");
@@ -198,7 +197,7 @@ class ClockAndSlowTargetsIT {
       int slow = rounds(detour, "slow");
       Files.writeString(offset, jump + "\n");
       long from = System.nanoTime();
-      await(
+      Await.until(
           Duration.ofSeconds(60),
           () -> rounds(detour, "clock") >= clock + 4 && rounds(detour, "slow") >= slow + 3,
           "four rounds of each group after the clock moved " + jump + " s");
@@ -244,17 +243,5 @@ class ClockAndSlowTargetsIT {
                 Pattern.MULTILINE)
             .matcher(metrics);
     return m.find() ? Double.parseDouble(m.group(1)) : -1;
-  }
-
-  private static void await(Duration limit, BooleanSupplier done, String what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (done.getAsBoolean()) {
-        return;
-      }
-      TimeUnit.MILLISECONDS.sleep(250);
-    }
-    throw new AssertionError("waited " + limit.toSeconds() + " s for " + what);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.detour.lab.DetourProcess;
 import dev.detour.route.mikrotik.RouterOsEmulator;
+import dev.detour.testing.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,14 +99,15 @@ class CrashRecoveryIT {
         assertThat(detour.call("POST", "/api/routes/pins", "{\"prefix\":\"" + pin + "\"}").status())
             .isEqualTo(201);
       }
-      await(Duration.ofSeconds(60), () -> detoursRoutes(router).size() >= 5, "a sync under way");
+      Await.until(
+          Duration.ofSeconds(60), () -> detoursRoutes(router).size() >= 5, "a sync under way");
       detour.kill9();
       detour = null;
       int atKill = detoursRoutes(router).size();
       assertThat(atKill).as("the kill came in the middle of the sync").isBetween(5, 39);
 
       detour = DetourProcess.start(null, dataDir, port, c);
-      await(
+      Await.until(
           Duration.ofSeconds(90),
           () -> detoursRoutes(router).keySet().equals(new java.util.TreeSet<>(pins)),
           "the router converging after the restart");
@@ -237,17 +238,6 @@ class CrashRecoveryIT {
       return new DetourProcess.Answer(
           status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
-  }
-
-  private static void await(Duration limit, BooleanSupplier done, String what) throws Exception {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (done.getAsBoolean()) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(what + ": not within " + limit);
   }
 
   private static void sh(String... command) throws IOException, InterruptedException {

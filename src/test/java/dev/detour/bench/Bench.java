@@ -690,7 +690,7 @@ public final class Bench {
     return String.format(Locale.ROOT, "%.2f×", detourValue / value);
   }
 
-  private static String machine() throws IOException {
+  static String machine() throws IOException {
     String cpu =
         Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
             .filter(l -> l.startsWith("model name"))

@@ -77,7 +77,7 @@ public final class Soak {
     Duration length = Duration.ofMinutes(30);
     int watches = 10_000;
     int interval = 30;
-    Path report = Path.of("target", "soak", "report.md");
+    Path report = Path.of("docs", "soak.md");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--minutes" -> length = Duration.ofMinutes(Long.parseLong(args[++i]));
@@ -512,6 +512,13 @@ public final class Soak {
             s.watches(),
             s.interval(),
             s.length().toMinutes()));
+    b.append("Written by `bench/soak` (see [bench/README.md](../bench/README.md#soak)) on ")
+        .append(
+            java.time.ZonedDateTime.now()
+                .format(java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")))
+        .append(": ")
+        .append(Bench.machine())
+        .append(".\n\n");
     b.append(r.passed() ? "PASSED\n\n" : "FAILED\n\n");
     r.problems().forEach(p -> b.append("- ").append(p).append('\n'));
     b.append(

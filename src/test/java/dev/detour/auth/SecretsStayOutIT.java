@@ -42,16 +42,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The packaged service, given a distinctive value for every secret it takes — the admin password,
- * the control agent's token (this Detour is its own agent, so the token is both sent and checked),
- * two MikroTiks' passwords (one directly, one from a file), the webhook's signing secret and the
- * tokens in its URL, Slack's URL token, Telegram's bot token, ntfy's and Alertmanager's bearer
- * tokens, the SMTP password — and the secrets it makes: API tokens, a browser session and its CSRF
- * token. Every one is used: logins right and wrong, tokens made and used, router syncs the routers
- * refuse, test messages every receiver refuses (the web receivers echo the request back, as many a
- * framework's 404 page does; the mail server refuses the login), monitoring rounds through the
- * agent. Then every readable API resource and page is read, and the service is stopped: no answer
- * and no line of its log may hold a secret, in clear, URL-encoded or base64 — but the answer that
- * creates an API token, which shows it this once.
+ * an account's password as set, reset and changed, the control agent's token (this Detour is its
+ * own agent, so the token is both sent and checked) and the user info in the agent's URL, two
+ * MikroTiks' passwords (one directly, one from a file), the webhook's signing secret and the user
+ * info, path and query tokens of its URL, Slack's URL token, Telegram's bot token, ntfy's and
+ * Alertmanager's bearer tokens, the SMTP password — and the secrets it makes: API tokens, a browser
+ * session and its CSRF token. Every one is used: logins right and wrong (passwords, API and agent
+ * tokens), tokens made and used, router syncs the routers refuse, test messages every receiver
+ * refuses (the web receivers echo the request back, as many a framework's 404 page does; the mail
+ * server refuses the login), monitoring rounds through the agent. Then every readable API resource
+ * and page is read, and the service is stopped: no answer and no line of its log may hold a secret,
+ * in clear, URL-encoded or base64 — but the answer that creates an API token, which shows it this
+ * once.
  *
  * <p>Everything stays on loopback: the watch is a socket of this test, raw probes are off, the
  * uplink anchor is 127.0.0.1, routers and receivers are this test's.

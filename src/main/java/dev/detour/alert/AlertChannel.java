@@ -13,6 +13,15 @@ public interface AlertChannel {
   /** Where messages go, safe to show (no tokens): a host, a chat, recipients. */
   String destination();
 
+  /**
+   * What this channel holds that must never be logged or shown: its tokens, passwords and the parts
+   * of its URL that may be secret. Delivery errors are masked with them, since a receiver's error
+   * answer may echo the request.
+   */
+  default java.util.Collection<String> secrets() {
+    return java.util.List.of();
+  }
+
   /** A message as rendered for every channel: its facts, title and text. */
   record Message(long id, Alert alert, String title, String text) {}
 }

@@ -164,7 +164,13 @@ public class AlertChannels {
               + "type=email needs the mail server: set quarkus.mailer.from, quarkus.mailer.host,"
               + " quarkus.mailer.port (and username, password, tls as the server wants)");
     }
-    return new EmailChannel(mailer.get(), to, alerts.timeout());
+    return new EmailChannel(
+        mailer.get(),
+        to,
+        alerts.timeout(),
+        ConfigProvider.getConfig()
+            .getOptionalValue("quarkus.mailer.password", String.class)
+            .orElse(null));
   }
 
   private static URI url(String key, DetourConfig.AlertChannel c, String fallback) {
@@ -181,7 +187,21 @@ public class AlertChannels {
       }
       return uri;
     } catch (IllegalArgumentException e) {
-      throw new IllegalStateException(key + "url: an http:// or https:// URL, not " + text);
+      throw new IllegalStateException(key + "url: an http:// or https:// URL, not " + shown(text));
+    }
+  }
+
+  /** A bad URL as an error may name it: a webhook's URL may be its secret, so no path or query. */
+  private static String shown(String text) {
+    try {
+      URI uri = URI.create(text.strip());
+      if (uri.getScheme() != null && uri.getHost() != null) {
+        boolean more = uri.getRawPath() != null && !uri.getRawPath().isEmpty();
+        return Secrets.origin(uri) + (more || uri.getRawQuery() != null ? "/…" : "");
+      }
+      return uri.getScheme() != null ? uri.getScheme() + ":…" : "that";
+    } catch (IllegalArgumentException e) {
+      return "a text that does not parse as a URL (not repeated: it may hold a token)";
     }
   }
 

@@ -3,6 +3,7 @@ package dev.detour.alert;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.DetourConfig;
+import dev.detour.auth.Secrets;
 import dev.detour.metrics.Metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -219,8 +220,9 @@ public class AlertDispatcher {
       now = Instant.now();
       boolean giveUp = !e.retryable() || attempts >= config.maxAttempts();
       Instant next = now.plus(backoff(attempts, e.retryAfter()));
-      String error =
-          e.getMessage().length() > 2000 ? e.getMessage().substring(0, 2000) : e.getMessage();
+      // A receiver's error answer may echo the request, token and all.
+      String message = Secrets.mask(e.getMessage(), ch.channel().secrets());
+      String error = message.length() > 2000 ? message.substring(0, 2000) : message;
       QuarkusTransaction.requiringNew()
           .run(
               () -> {

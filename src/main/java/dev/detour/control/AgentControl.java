@@ -46,6 +46,10 @@ final class AgentControl implements ControlVantage {
   private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
 
   private final URI base;
+
+  /** The base as logged and shown: without user info, should the URL carry a login. */
+  private final String shown;
+
   private final String token;
   private final Duration timeout;
   private final HttpClient http;
@@ -54,6 +58,7 @@ final class AgentControl implements ControlVantage {
 
   AgentControl(URI base, String token, Duration timeout, Iterable<Probe> probes) {
     this.base = base;
+    this.shown = dev.detour.auth.Secrets.withoutUserInfo(base.toString());
     this.token = token;
     this.timeout = timeout;
     this.http =
@@ -79,9 +84,10 @@ final class AgentControl implements ControlVantage {
   public Health health() {
     try {
       JsonNode answer = call("GET", "health", null, Duration.ofSeconds(5));
-      return new Health(true, "agent " + base + " answers: " + answer.path("status").asText("up"));
+      return new Health(true, "agent " + shown + " answers: " + answer.path("status").asText("up"));
     } catch (IOException | RuntimeException e) {
-      return new Health(false, "agent " + base + ": " + e.getMessage());
+      return new Health(
+          false, "agent " + shown + ": " + dev.detour.auth.Secrets.mask(e.getMessage(), secrets()));
     }
   }
 
@@ -155,6 +161,13 @@ final class AgentControl implements ControlVantage {
     } catch (IOException | IllegalArgumentException e) {
       throw new IOException("the agent's answer is not " + type.getSimpleName() + ": " + e);
     }
+  }
+
+  /** The token and the URL's user info: an agent's (or a proxy's) error may echo the request. */
+  private List<String> secrets() {
+    List<String> all = new ArrayList<>(dev.detour.auth.Secrets.secretParts(base, false));
+    all.add(token);
+    return all;
   }
 
   private JsonNode call(String method, String path, JsonNode body, Duration wait)

@@ -244,7 +244,11 @@ public class SettingsPage {
                     "Control vantage",
                     config.control().mode().name().toLowerCase(Locale.ROOT)
                         + config.control().device().map(d -> " via " + d).orElse("")
-                        + config.control().agentUrl().map(u -> " at " + u).orElse(""),
+                        + config
+                            .control()
+                            .agentUrl()
+                            .map(u -> " at " + dev.detour.auth.Secrets.withoutUserInfo(u))
+                            .orElse(""),
                     "detour.control.mode"))));
     DetourConfig.Routes r = config.routes();
     all.add(

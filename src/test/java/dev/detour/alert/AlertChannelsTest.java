@@ -100,4 +100,43 @@ class AlertChannelsTest {
     assertThatThrownBy(() -> channels("Bad Name.type", "webhook", "Bad Name.url", "http://h"))
         .hasMessageContaining("a channel's name is lower case letters, digits, - and _");
   }
+
+  @Test
+  void channelsShowWhereTheySendButNotWithWhat() {
+    AlertChannels all =
+        channels(
+            "hook.type", "webhook",
+            "hook.url", "https://u:pw-123456@hooks.example.org/in/hook-key-123456?sig=q-12345678",
+            "hook.secret", "hmac-secret",
+            "slack.type", "slack",
+            "slack.url", "https://hooks.slack.com/services/T01/B02/slack-token-1234",
+            "tg.type", "telegram",
+            "tg.token", "42:bot-token",
+            "tg.chat-id", "-100",
+            "ntfy.type", "ntfy",
+            "ntfy.topic", "alerts",
+            "ntfy.url", "https://x:ntfy-pw-1@ntfy.example",
+            "ntfy.token", "tk_ntfy-token",
+            "am.type", "alertmanager",
+            "am.url", "http://alertmanager:9093",
+            "am.token", "am-token-1");
+    Map<String, String> shown = new HashMap<>();
+    Map<String, String> held = new HashMap<>();
+    for (ChannelRule r : all.all()) {
+      shown.put(r.name(), r.channel().destination());
+      held.put(r.name(), String.join(" ", r.channel().secrets()));
+    }
+    assertThat(shown)
+        .containsEntry("hook", "https://hooks.example.org (signed)")
+        .containsEntry("slack", "https://hooks.slack.com")
+        .containsEntry("tg", "chat -100 via https://api.telegram.org")
+        .containsEntry("ntfy", "alerts on https://ntfy.example")
+        .containsEntry("am", "http://alertmanager:9093");
+    assertThat(held.get("hook"))
+        .contains("u:pw-123456", "hook-key-123456", "q-12345678", "hmac-secret");
+    assertThat(held.get("slack")).contains("slack-token-1234");
+    assertThat(held.get("tg")).contains("42:bot-token");
+    assertThat(held.get("ntfy")).contains("tk_ntfy-token", "x:ntfy-pw-1");
+    assertThat(held.get("am")).contains("am-token-1");
+  }
 }

@@ -1,7 +1,6 @@
 package dev.detour.control;
 
 import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
@@ -10,15 +9,15 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
-import io.restassured.response.Response;
 import java.net.ServerSocket;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * Detour as a control agent: a token on every request, private and reserved targets refused before
- * any packet leaves, only the probes that ask "does it work from here", a rate limit. The one probe
- * that runs goes to a socket on loopback, allowed by {@code detour.agent.allow}.
+ * any packet leaves, only the probes that ask "does it work from here". The one probe that runs
+ * goes to a socket on loopback, allowed by {@code detour.agent.allow}. The rate and concurrency
+ * limits are {@link AgentLimitsTest}'s.
  */
 @QuarkusTest
 @TestProfile(AgentResourceTest.Agent.class)
@@ -111,21 +110,5 @@ class AgentResourceTest {
           .body("results[0].probe", equalTo("tcp_connect"))
           .body("results[0].evidence.attempts[0].outcome", equalTo("connected"));
     }
-  }
-
-  @Test
-  void beyondTheRateLimitComes429() {
-    int limited = 0;
-    for (int i = 0; i < 60 && limited == 0; i++) {
-      Response r =
-          agent()
-              .body("{\"address\":\"10.0.0.1\",\"ports\":[80],\"probes\":[\"icmp\"]}")
-              .post("/agent/v1/probe");
-      if (r.statusCode() == 429) {
-        limited++;
-        assertThat(r.header("Retry-After")).isEqualTo("1");
-      }
-    }
-    assertThat(limited).as("a 429 within 60 quick requests at 20/s").isEqualTo(1);
   }
 }

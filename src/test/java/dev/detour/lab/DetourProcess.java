@@ -42,6 +42,7 @@ public final class DetourProcess implements AutoCloseable {
   private final int port;
   private final List<String> jvm;
   private String jarProperty = "detour.app.jar";
+  private String adminPassword = ADMIN_PASSWORD;
   private Process process;
 
   private DetourProcess(String namespace, Path dataDir, int port, List<String> jvm) {
@@ -68,7 +69,8 @@ public final class DetourProcess implements AutoCloseable {
    *
    * @param namespace a lab host's namespace, or null for this one
    * @param properties {@code -D} system properties (configuration) besides the data directory and
-   *     port
+   *     port; a {@code detour.admin-password} there replaces {@link #ADMIN_PASSWORD}, for {@link
+   *     #call} too
    */
   public static DetourProcess start(
       String namespace, Path dataDir, int port, Map<String, String> properties) throws Exception {
@@ -125,7 +127,10 @@ public final class DetourProcess implements AutoCloseable {
     jvm.stream().filter(o -> !environment.contains(o)).forEach(command::add);
     command.add("-Ddetour.data-dir=" + dataDir.resolve("data"));
     command.add("-Dquarkus.http.port=" + port);
-    command.add("-Ddetour.admin-password=" + ADMIN_PASSWORD);
+    adminPassword = properties.getOrDefault("detour.admin-password", ADMIN_PASSWORD);
+    if (!properties.containsKey("detour.admin-password")) {
+      command.add("-Ddetour.admin-password=" + ADMIN_PASSWORD);
+    }
     properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.addAll(List.of("-jar", jar));
     process =
@@ -200,7 +205,7 @@ public final class DetourProcess implements AutoCloseable {
     c.setReadTimeout(60000);
     // No keep-alive: a pooled connection could belong to another namespace's listener.
     c.setRequestProperty("Connection", "close");
-    c.setRequestProperty("Authorization", basicAuth());
+    c.setRequestProperty("Authorization", basicAuth(adminPassword));
     if (json != null) {
       c.setDoOutput(true);
       c.setRequestProperty("Content-Type", "application/json");
@@ -236,9 +241,13 @@ public final class DetourProcess implements AutoCloseable {
 
   /** The {@code Authorization} header of the admin account. */
   public static String basicAuth() {
+    return basicAuth(ADMIN_PASSWORD);
+  }
+
+  private static String basicAuth(String password) {
     return "Basic "
         + java.util.Base64.getEncoder()
-            .encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
+            .encodeToString(("admin:" + password).getBytes(StandardCharsets.UTF_8));
   }
 
   /** Stops it gently (SIGTERM: Detour removes its nftables guard as it goes). */

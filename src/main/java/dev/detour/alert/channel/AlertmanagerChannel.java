@@ -6,8 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.detour.alert.Alert;
 import dev.detour.alert.AlertChannel;
 import dev.detour.alert.DeliveryException;
+import dev.detour.auth.Secrets;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -66,6 +70,15 @@ public final class AlertmanagerChannel implements AlertChannel {
 
   @Override
   public String destination() {
-    return base.getScheme() + "://" + base.getAuthority();
+    return Secrets.origin(base);
+  }
+
+  @Override
+  public Collection<String> secrets() {
+    List<String> all = new ArrayList<>(Secrets.secretParts(base, false));
+    if (token != null) {
+      all.add(token);
+    }
+    return all;
   }
 }

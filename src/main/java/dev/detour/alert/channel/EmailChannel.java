@@ -17,11 +17,16 @@ public final class EmailChannel implements AlertChannel {
   private final ReactiveMailer mailer;
   private final List<String> to;
   private final Duration timeout;
+  private final String password;
 
-  public EmailChannel(ReactiveMailer mailer, List<String> to, Duration timeout) {
+  /**
+   * @param password the mail server's ({@code quarkus.mailer.password}), or null: masked in errors
+   */
+  public EmailChannel(ReactiveMailer mailer, List<String> to, Duration timeout, String password) {
     this.mailer = mailer;
     this.to = List.copyOf(to);
     this.timeout = timeout;
+    this.password = password;
   }
 
   @Override
@@ -39,5 +44,10 @@ public final class EmailChannel implements AlertChannel {
   @Override
   public String destination() {
     return String.join(", ", to);
+  }
+
+  @Override
+  public java.util.Collection<String> secrets() {
+    return password == null ? List.of() : List.of(password);
   }
 }

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.detour.alert.AlertChannel;
 import dev.detour.alert.DeliveryException;
+import dev.detour.auth.Secrets;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -65,6 +69,15 @@ public final class NtfyChannel implements AlertChannel {
 
   @Override
   public String destination() {
-    return topic + " on " + server.getScheme() + "://" + server.getAuthority();
+    return topic + " on " + Secrets.origin(server);
+  }
+
+  @Override
+  public Collection<String> secrets() {
+    List<String> all = new ArrayList<>(Secrets.secretParts(server, false));
+    if (token != null) {
+      all.add(token);
+    }
+    return all;
   }
 }

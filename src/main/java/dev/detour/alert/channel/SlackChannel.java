@@ -3,7 +3,9 @@ package dev.detour.alert.channel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.alert.AlertChannel;
 import dev.detour.alert.DeliveryException;
+import dev.detour.auth.Secrets;
 import java.net.URI;
+import java.util.Collection;
 import java.util.Map;
 
 /**
@@ -36,6 +38,12 @@ public final class SlackChannel implements AlertChannel {
 
   @Override
   public String destination() {
-    return url.getScheme() + "://" + url.getAuthority();
+    return Secrets.origin(url);
+  }
+
+  /** An incoming webhook's URL is its credential: its path (and any user info or query). */
+  @Override
+  public Collection<String> secrets() {
+    return Secrets.secretParts(url, true);
   }
 }

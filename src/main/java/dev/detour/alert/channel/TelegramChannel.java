@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.alert.AlertChannel;
 import dev.detour.alert.DeliveryException;
+import dev.detour.auth.Secrets;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -76,6 +80,14 @@ public final class TelegramChannel implements AlertChannel {
 
   @Override
   public String destination() {
-    return "chat " + chatId + " via " + base.getScheme() + "://" + base.getAuthority();
+    return "chat " + chatId + " via " + Secrets.origin(base);
+  }
+
+  /** The bot token (it travels in the URL's path), and the API base's user info. */
+  @Override
+  public Collection<String> secrets() {
+    List<String> all = new ArrayList<>(Secrets.secretParts(base, false));
+    all.add(token);
+    return all;
   }
 }

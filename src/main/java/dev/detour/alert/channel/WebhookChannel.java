@@ -4,12 +4,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.detour.alert.AlertChannel;
 import dev.detour.alert.DeliveryException;
+import dev.detour.auth.Secrets;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -25,6 +29,7 @@ public final class WebhookChannel implements AlertChannel {
   public static final int VERSION = 1;
 
   private final URI url;
+  private final String secretText;
   private final byte[] secret;
   private final HttpPost http;
   private final ObjectMapper json;
@@ -32,6 +37,7 @@ public final class WebhookChannel implements AlertChannel {
 
   public WebhookChannel(URI url, String secret, HttpPost http, ObjectMapper json, Clock clock) {
     this.url = url;
+    this.secretText = secret;
     this.secret = secret == null ? null : secret.getBytes(StandardCharsets.UTF_8);
     this.http = http;
     this.json = json;
@@ -72,6 +78,16 @@ public final class WebhookChannel implements AlertChannel {
 
   @Override
   public String destination() {
-    return url.getScheme() + "://" + url.getAuthority() + (secret != null ? " (signed)" : "");
+    return Secrets.origin(url) + (secret != null ? " (signed)" : "");
+  }
+
+  /** The signing secret, and the URL's user info, path and query: a hook's URL is often its key. */
+  @Override
+  public Collection<String> secrets() {
+    List<String> all = new ArrayList<>(Secrets.secretParts(url, true));
+    if (secretText != null) {
+      all.add(secretText);
+    }
+    return all;
   }
 }

@@ -180,7 +180,7 @@ public final class RouterOsEmulator implements AutoCloseable {
   }
 
   /** The API protocol's port without TLS (RouterOS's {@code api}). */
-  synchronized int apiPort() {
+  public synchronized int apiPort() {
     if (api == null) {
       api = new EmulatedApi(this, false);
     }

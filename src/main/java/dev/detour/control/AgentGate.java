@@ -13,7 +13,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 /**
  * The control agent's door, checked before a request is matched or its body read: without the token
  * nothing of the request is parsed, and a body larger than a probe request ever is gets 413 unread
- * — an agent reachable from the internet must not be a way to fill its memory.
+ * (one of unknown length, chunked, 411) — an agent reachable from the internet must not be a way to
+ * fill its memory.
  */
 public class AgentGate {
 
@@ -48,6 +49,14 @@ public class AgentGate {
           "Request too large",
           413,
           "an agent request is at most " + MAX_BODY + " bytes");
+    }
+    if (request.getLength() < 0 && request.getHeaderString("Transfer-Encoding") != null) {
+      // Chunked, so of any size: the length is what lets the limit above be checked unread.
+      return problem(
+          "length-required",
+          "Length required",
+          411,
+          "send an agent request with a Content-Length (at most " + MAX_BODY + " bytes)");
     }
     return null;
   }

@@ -1,6 +1,7 @@
 package dev.detour.control;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItems;
@@ -64,6 +65,27 @@ class AgentResourceTest {
     agent().body(huge).post("/agent/v1/probe").then().statusCode(413);
     // Without the token even a huge body is only a 401: it is never read.
     given().contentType(ContentType.JSON).body(huge).post("/agent/v1/probe").then().statusCode(401);
+  }
+
+  @io.quarkus.test.common.http.TestHTTPResource("/agent/v1/probe")
+  java.net.URL probe;
+
+  @Test
+  void aBodyOfUnknownLengthIsRefusedUnread() throws Exception {
+    java.net.http.HttpResponse<String> chunked =
+        java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .build()
+            .send(
+                java.net.http.HttpRequest.newBuilder(probe.toURI())
+                    .header("Authorization", "Bearer " + TOKEN)
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                            () -> new java.io.ByteArrayInputStream("{}".getBytes())))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(411);
   }
 
   @Test

@@ -64,11 +64,7 @@ final class LatencyBench {
                   return r;
                 });
         router.interfaceState("gre-tunnel1", true, false);
-        c.put("detour.routers.home.type", "mikrotik-rest");
-        c.put("detour.routers.home.url", NetNs.call(home, router::restUrl));
-        c.put("detour.routers.home.username", RouterOsEmulator.USER);
-        c.put("detour.routers.home.password", RouterOsEmulator.PASSWORD);
-        c.put("detour.routers.home.gateway", "gre-tunnel1");
+        c.putAll(RouterOsEmulator.homeRouter(NetNs.call(home, router::restUrl)));
       }
       Path dir = Files.createTempDirectory("detour-latency-");
       RouterOsEmulator emulator = router;

@@ -116,11 +116,7 @@ class ClusterIT {
       c.put("detour.probe.raw", "false");
       c.put("detour.watch.ports", Integer.toString(targets.port()));
       c.put("detour.probe.timeout", "2s");
-      c.put("detour.routers.home.type", "mikrotik-rest");
-      c.put("detour.routers.home.url", router.restUrl());
-      c.put("detour.routers.home.username", RouterOsEmulator.USER);
-      c.put("detour.routers.home.password", RouterOsEmulator.PASSWORD);
-      c.put("detour.routers.home.gateway", "gre-tunnel1");
+      c.putAll(RouterOsEmulator.homeRouter(router.restUrl()));
       c.put("detour.routes.sync-every", "2s");
       c.put("detour.routes.pins", "192.0.2.0/24");
       c.put("detour.routes.allow-reserved", "192.0.2.0/24");

@@ -73,18 +73,7 @@ class AgentResourceTest {
   @Test
   void aBodyOfUnknownLengthIsRefusedUnread() throws Exception {
     java.net.http.HttpResponse<String> chunked =
-        java.net.http.HttpClient.newBuilder()
-            .version(java.net.http.HttpClient.Version.HTTP_1_1)
-            .build()
-            .send(
-                java.net.http.HttpRequest.newBuilder(probe.toURI())
-                    .header("Authorization", "Bearer " + TOKEN)
-                    .header("Content-Type", "application/json")
-                    .POST(
-                        java.net.http.HttpRequest.BodyPublishers.ofInputStream(
-                            () -> new java.io.ByteArrayInputStream("{}".getBytes())))
-                    .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        dev.detour.testing.Chunked.post(probe, "{}", "Authorization", "Bearer " + TOKEN);
     assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(411);
   }
 

@@ -81,11 +81,7 @@ class CrashRecoveryIT {
       List<Map<String, String>> foreign = foreignRoutes(router);
       Map<String, String> c = new TreeMap<>();
       c.put("detour.monitor.enabled", "false");
-      c.put("detour.routers.home.type", "mikrotik-rest");
-      c.put("detour.routers.home.url", router.restUrl());
-      c.put("detour.routers.home.username", RouterOsEmulator.USER);
-      c.put("detour.routers.home.password", RouterOsEmulator.PASSWORD);
-      c.put("detour.routers.home.gateway", "gre-tunnel1");
+      c.putAll(RouterOsEmulator.homeRouter(router.restUrl()));
       c.put("detour.routes.sync-every", "2s");
       c.put("detour.routes.allow-reserved", "198.18.0.0/15");
       int port = DetourProcess.freePort();

@@ -167,17 +167,7 @@ class ImportAndApiFuzzTest {
         .statusCode(413)
         .contentType("application/problem+json");
     java.net.http.HttpResponse<String> chunked =
-        java.net.http.HttpClient.newBuilder()
-            .version(java.net.http.HttpClient.Version.HTTP_1_1)
-            .build()
-            .send(
-                java.net.http.HttpRequest.newBuilder(groups.toURI())
-                    .header("Content-Type", "application/json")
-                    .POST(
-                        java.net.http.HttpRequest.BodyPublishers.ofInputStream(
-                            () -> new java.io.ByteArrayInputStream("{\"name\":\"c\"}".getBytes())))
-                    .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        dev.detour.testing.Chunked.post(groups, "{\"name\":\"c\"}");
     assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(411);
     System.out.printf(
         "fuzz: %d operations taking JSON, %d bodies sent, answers by status %s%n",

@@ -163,6 +163,19 @@ public final class RouterOsEmulator implements AutoCloseable {
 
   // ---- the servers ------------------------------------------------------------------------
 
+  /**
+   * The settings of a router named {@code home} that is this emulator's REST API at {@code url}
+   * (its address as seen from where Detour runs), routing into {@code gre-tunnel1}.
+   */
+  public static java.util.Map<String, String> homeRouter(String url) {
+    return java.util.Map.of(
+        "detour.routers.home.type", "mikrotik-rest",
+        "detour.routers.home.url", url,
+        "detour.routers.home.username", USER,
+        "detour.routers.home.password", PASSWORD,
+        "detour.routers.home.gateway", "gre-tunnel1");
+  }
+
   /** {@code http://127.0.0.1:port}: the REST API without TLS (RouterOS's {@code www}). */
   public synchronized String restUrl() {
     if (rest == null) {

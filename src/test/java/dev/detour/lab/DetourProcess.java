@@ -138,6 +138,17 @@ public final class DetourProcess implements AutoCloseable {
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()))
             .start();
+    try {
+      awaitReady();
+    } catch (Exception | AssertionError e) {
+      // The caller gets no handle to stop it with: a service that did not come up is stopped
+      // here, not left running after the test.
+      stop();
+      throw e;
+    }
+  }
+
+  private void awaitReady() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
       assertThat(process.isAlive()).as("Detour exited at start; its log:\n%s", logText()).isTrue();

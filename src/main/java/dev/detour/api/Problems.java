@@ -102,6 +102,13 @@ public class Problems {
       }
     }
     Response storage = storageProblem(e, uri);
+    if (storage == null && databaseUnreachable()) {
+      // However the failure was wrapped (a transaction manager's rollback, a closed session), the
+      // database being out of reach right now is what the client needs to know.
+      storage =
+          storageProblem(
+              new java.sql.SQLTransientConnectionException(rootMessage(e), "08000"), uri);
+    }
     if (storage != null) {
       return storage;
     }
@@ -191,6 +198,30 @@ public class Problems {
     } catch (RuntimeException e) {
       LOG.debugf(e, "the connection pool could not be renewed");
     }
+  }
+
+  /** Whether a connection to the database can be had and answers, on the error path only. */
+  private static boolean databaseUnreachable() {
+    try {
+      var pool = io.quarkus.arc.Arc.container().instance(io.agroal.api.AgroalDataSource.class);
+      if (!pool.isAvailable()) {
+        return false;
+      }
+      try (java.sql.Connection c = pool.get().getConnection()) {
+        return !c.isValid(2);
+      }
+    } catch (java.sql.SQLException | RuntimeException e) {
+      return true;
+    }
+  }
+
+  /** The innermost message of a failure: what went wrong, not how it was wrapped. */
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return Objects.requireNonNullElse(root.getMessage(), root.getClass().getSimpleName());
   }
 
   private static String sqlState(Throwable t) {

@@ -420,18 +420,20 @@ public final class Soak {
   }
 
   /**
-   * One sample: the live heap after a full collection ({@code jcmd GC.run}, then {@code
-   * GC.heap_info}), the resident memory and threads from /proc, the database's size, the rounds.
+   * One sample: the live heap ({@code jcmd GC.class_histogram}: a full collection and a count of
+   * what survived), the resident memory and threads from /proc, the database's size, the rounds.
    */
   private static void sample(
       DetourProcess detour, Path dir, long started, List<Sample> samples, List<String> problems) {
     try {
       long pid = detour.pid();
-      Tools.sh("jcmd " + pid + " GC.run >/dev/null");
-      String heap = Tools.sh("jcmd " + pid + " GC.heap_info");
-      Matcher used = Pattern.compile("total \\d+K, used (\\d+)K").matcher(heap);
+      // The class histogram collects first and counts what is left in the same pause: the live
+      // set, with no allocation between the collection and the count (GC.run, then heap_info,
+      // let the load's garbage in between and swung by 100 MB).
+      String histogram = Tools.sh("jcmd " + pid + " GC.class_histogram | tail -1");
+      Matcher used = Pattern.compile("^Total\\s+\\d+\\s+(\\d+)").matcher(histogram.strip());
       if (!used.find()) {
-        throw new IOException("no heap figures in: " + heap);
+        throw new IOException("no live heap total in: " + histogram);
       }
       int rounds = 0;
       JsonNode monitor = detour.get("/api/monitor").path("rounds");
@@ -441,7 +443,7 @@ public final class Soak {
       samples.add(
           new Sample(
               (System.nanoTime() - started) / 60e9,
-              Long.parseLong(used.group(1)) / 1024,
+              Long.parseLong(used.group(1)) / (1024 * 1024),
               Proc.statusKb(pid, "VmRSS") / 1024,
               (int) Proc.statusKb(pid, "Threads"),
               Proc.duBytes(dir.resolve("data")) / (1024 * 1024),

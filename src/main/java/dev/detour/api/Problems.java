@@ -102,6 +102,11 @@ public class Problems {
       }
     }
     Response storage = storageProblem(e, uri);
+    if (storage == null && embeddedDiskFull()) {
+      // The embedded database closes itself on a write it could not make, and what reaches here
+      // may be only that it is closed: the data directory's free space says why.
+      storage = storageProblem(new java.io.IOException("No space left on device"), uri);
+    }
     if (storage == null && databaseUnreachable()) {
       // However the failure was wrapped (a transaction manager's rollback, a closed session), the
       // database being out of reach right now is what the client needs to know.
@@ -197,6 +202,23 @@ public class Problems {
       }
     } catch (RuntimeException e) {
       LOG.debugf(e, "the connection pool could not be renewed");
+    }
+  }
+
+  /** Whether the embedded database's directory has (next to) no room left, on the error path. */
+  private static boolean embeddedDiskFull() {
+    try {
+      var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+      String url = config.getOptionalValue("quarkus.datasource.jdbc.url", String.class).orElse("");
+      if (!url.startsWith("jdbc:h2:")) {
+        return false;
+      }
+      java.nio.file.Path dir =
+          java.nio.file.Path.of(
+              config.getOptionalValue("detour.data-dir", String.class).orElse("."));
+      return java.nio.file.Files.getFileStore(dir).getUsableSpace() < 1024 * 1024;
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
     }
   }
 

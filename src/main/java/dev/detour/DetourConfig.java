@@ -23,6 +23,8 @@ public interface DetourConfig {
   @WithDefault("./data")
   Path dataDir();
 
+  Node node();
+
   Probe probe();
 
   Watch watch();
@@ -56,6 +58,15 @@ public interface DetourConfig {
   Optional<String> adminPassword();
 
   Auth auth();
+
+  /** This node of a cluster (or the only one). */
+  interface Node {
+    /**
+     * This node's name, unique among the nodes sharing a database; unset, a name is made on the
+     * first start and kept in the data directory (dev.detour.cluster.NodeName, which checks it).
+     */
+    Optional<String> id();
+  }
 
   /** Logins, browser sessions and API tokens. */
   interface Auth {

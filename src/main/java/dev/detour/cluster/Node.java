@@ -6,7 +6,7 @@ import org.quartz.SchedulerException;
 
 /**
  * This node of a cluster (or the only one): named by its Quartz instance id, which is unique among
- * the nodes sharing the database (host name and start time, {@code quarkus.quartz.instance-id}).
+ * the nodes sharing the database and the same across restarts ({@link NodeName}).
  */
 @ApplicationScoped
 public class Node {

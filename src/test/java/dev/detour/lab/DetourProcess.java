@@ -43,6 +43,7 @@ public final class DetourProcess implements AutoCloseable {
   private final List<String> jvm;
   private String jarProperty = "detour.app.jar";
   private String adminPassword = ADMIN_PASSWORD;
+  private String hostName;
   private Process process;
 
   private DetourProcess(String namespace, Path dataDir, int port, List<String> jvm) {
@@ -96,6 +97,19 @@ public final class DetourProcess implements AutoCloseable {
     return detour;
   }
 
+  /**
+   * Starts Detour on a machine of its own name ({@code unshare --uts}), a name that resolves
+   * nowhere unless the test makes it.
+   */
+  public static DetourProcess startNamed(
+      String namespace, String hostName, Path dataDir, int port, Map<String, String> properties)
+      throws Exception {
+    DetourProcess detour = new DetourProcess(namespace, dataDir, port, CI_JVM);
+    detour.hostName = hostName;
+    detour.start(properties);
+    return detour;
+  }
+
   /** The service's process id (ip netns exec runs java in its own place). */
   public long pid() {
     return process.pid();
@@ -116,6 +130,12 @@ public final class DetourProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     if (namespace != null) {
       command.addAll(List.of("ip", "netns", "exec", namespace));
+    }
+    if (hostName != null) {
+      // The shell names its new UTS namespace, then becomes java (the same process id).
+      command.addAll(
+          List.of(
+              "unshare", "--uts", "--", "sh", "-c", "hostname \"$0\" && exec \"$@\"", hostName));
     }
     // Entries of the JVM options that read NAME=value (MALLOC_ARENA_MAX=2) go to the environment.
     List<String> environment = jvm.stream().filter(o -> o.matches("[A-Z_]+=.*")).toList();

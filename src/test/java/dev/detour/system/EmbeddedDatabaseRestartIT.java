@@ -5,14 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.detour.lab.DetourProcess;
+import dev.detour.lab.NetNs;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -129,5 +133,55 @@ class EmbeddedDatabaseRestartIT {
     start();
     api().get("/api/watches?group=rkn&size=1").then().header("X-Total-Count", "2562");
     api().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
+  }
+
+  /**
+   * A container's or a home box's host name is often in neither /etc/hosts nor DNS: Quartz's own
+   * instance id (host name resolved, plus the time) stopped Detour from starting there (issue 28).
+   */
+  @Test
+  void startsWhereItsHostNameResolvesNowhereAndKeepsItsNodeNameAcrossRestarts() throws Exception {
+    String namespace = "dnr" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20));
+    String hostName = "be3a4e34e57b";
+    sh("ip", "netns", "add", namespace);
+    try {
+      sh("ip", "-n", namespace, "link", "set", "lo", "up");
+      assertThat(NetNs.call(namespace, () -> resolves(hostName)))
+          .as("%s resolves nowhere in a namespace with only loopback", hostName)
+          .isFalse();
+      detour = DetourProcess.startNamed(namespace, hostName, dataDir, port, CONFIG);
+      assertThat(detour.get("/q/health").path("status").asText()).isEqualTo("UP");
+      String node = detour.get("/api/monitor").path("node").asText();
+      assertThat(node).matches(hostName + "-[0-9a-f]{8}");
+      assertThat(Files.readString(dataDir.resolve("data").resolve("node-id")).strip())
+          .isEqualTo(node);
+
+      detour.kill9();
+      detour = DetourProcess.startNamed(namespace, hostName, dataDir, port, CONFIG);
+      assertThat(detour.get("/api/monitor").path("node").asText())
+          .as("the same node after a restart")
+          .isEqualTo(node);
+    } finally {
+      if (detour != null) {
+        detour.stop();
+        detour = null;
+      }
+      sh("ip", "netns", "del", namespace);
+    }
+  }
+
+  private static boolean resolves(String name) {
+    try {
+      InetAddress.getByName(name);
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  private static void sh(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as("%s: %s", String.join(" ", command), out).isZero();
   }
 }

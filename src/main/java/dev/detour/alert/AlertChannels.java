@@ -1,7 +1,6 @@
 package dev.detour.alert;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.detour.DetourConfig;
 import dev.detour.alert.channel.AlertmanagerChannel;
 import dev.detour.alert.channel.EmailChannel;
 import dev.detour.alert.channel.HttpPost;
@@ -9,7 +8,7 @@ import dev.detour.alert.channel.NtfyChannel;
 import dev.detour.alert.channel.SlackChannel;
 import dev.detour.alert.channel.TelegramChannel;
 import dev.detour.alert.channel.WebhookChannel;
-import dev.detour.auth.Secrets;
+import dev.detour.system.Secrets;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -39,8 +38,8 @@ public class AlertChannels {
 
   private final Map<String, ChannelRule> rules;
 
-  public AlertChannels(DetourConfig config, ObjectMapper json, Instance<ReactiveMailer> mailer) {
-    DetourConfig.Alerts alerts = config.alerts();
+  public AlertChannels(AlertConfig config, ObjectMapper json, Instance<ReactiveMailer> mailer) {
+    AlertConfig alerts = config;
     HttpPost http = new HttpPost(alerts.timeout());
     Map<String, ChannelRule> all = new LinkedHashMap<>();
     for (var e : new java.util.TreeMap<>(alerts.channels()).entrySet()) {
@@ -59,8 +58,8 @@ public class AlertChannels {
 
   private static ChannelRule rule(
       String name,
-      DetourConfig.AlertChannel c,
-      DetourConfig.Alerts alerts,
+      AlertConfig.AlertChannel c,
+      AlertConfig alerts,
       HttpPost http,
       ObjectMapper json,
       Instance<ReactiveMailer> mailer) {
@@ -82,7 +81,7 @@ public class AlertChannels {
     Duration resend =
         c.resendEvery()
             .orElse(
-                c.type() == DetourConfig.AlertChannelType.ALERTMANAGER
+                c.type() == AlertConfig.AlertChannelType.ALERTMANAGER
                     ? Duration.ofMinutes(1)
                     : alerts.resendEvery());
     AlertChannel channel =
@@ -143,10 +142,7 @@ public class AlertChannels {
   }
 
   private static AlertChannel email(
-      String key,
-      DetourConfig.AlertChannel c,
-      DetourConfig.Alerts alerts,
-      Instance<ReactiveMailer> mailer) {
+      String key, AlertConfig.AlertChannel c, AlertConfig alerts, Instance<ReactiveMailer> mailer) {
     List<String> to = c.to().orElse(List.of());
     if (to.isEmpty()) {
       throw new IllegalStateException(key + "to: the recipients, e.g. me@example.org");
@@ -173,7 +169,7 @@ public class AlertChannels {
             .orElse(null));
   }
 
-  private static URI url(String key, DetourConfig.AlertChannel c, String fallback) {
+  private static URI url(String key, AlertConfig.AlertChannel c, String fallback) {
     String text = c.url().orElse(fallback);
     if (text == null) {
       throw new IllegalStateException(

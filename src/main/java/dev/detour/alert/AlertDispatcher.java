@@ -2,9 +2,8 @@ package dev.detour.alert;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.detour.DetourConfig;
-import dev.detour.auth.Secrets;
 import dev.detour.metrics.Metrics;
+import dev.detour.system.Secrets;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,7 +44,7 @@ public class AlertDispatcher {
 
   private record Due(long id, int attempts, Alert alert, String title, String body) {}
 
-  private final DetourConfig.Alerts config;
+  private final AlertConfig config;
   private final AlertChannels channels;
   private final MeterRegistry registry;
   private final ObjectMapper json;
@@ -56,8 +55,8 @@ public class AlertDispatcher {
   private volatile Instant countedAt = Instant.EPOCH;
 
   public AlertDispatcher(
-      DetourConfig config, AlertChannels channels, MeterRegistry registry, ObjectMapper json) {
-    this.config = config.alerts();
+      AlertConfig config, AlertChannels channels, MeterRegistry registry, ObjectMapper json) {
+    this.config = config;
     this.channels = channels;
     this.registry = registry;
     this.json = json;

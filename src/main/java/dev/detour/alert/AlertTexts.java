@@ -1,6 +1,5 @@
 package dev.detour.alert;
 
-import dev.detour.DetourConfig;
 import io.quarkus.qute.Engine;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateException;
@@ -24,12 +23,12 @@ public class AlertTexts {
 
   private final Map<AlertKind, Template> templates = new EnumMap<>(AlertKind.class);
 
-  public AlertTexts(Engine engine, DetourConfig config) {
+  public AlertTexts(Engine engine, AlertConfig config) {
     Template fallback = engine.parse(DEFAULT);
     for (AlertKind k : AlertKind.values()) {
       templates.put(k, fallback);
     }
-    for (var e : config.alerts().templates().entrySet()) {
+    for (var e : config.templates().entrySet()) {
       String key = "detour.alerts.templates." + e.getKey();
       AlertKind kind;
       try {

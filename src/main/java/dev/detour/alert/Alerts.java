@@ -2,9 +2,8 @@ package dev.detour.alert;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.detour.DetourConfig;
 import dev.detour.cluster.ClusterLock;
-import dev.detour.monitor.Incident;
+import dev.detour.incident.Incident;
 import dev.detour.monitor.WatchStatus;
 import dev.detour.system.Periodic;
 import dev.detour.verdict.BlockMethod;
@@ -46,7 +45,7 @@ public class Alerts {
 
   private static final int MASS_MEMBERS_SHOWN = 10;
 
-  private final DetourConfig.Alerts config;
+  private final AlertConfig config;
   private final AlertChannels channels;
   private final AlertTexts texts;
   private final AlertDispatcher dispatcher;
@@ -56,14 +55,14 @@ public class Alerts {
   private volatile Instant resendCheckedAt = Instant.EPOCH;
 
   public Alerts(
-      DetourConfig config,
+      AlertConfig config,
       AlertChannels channels,
       AlertTexts texts,
       AlertDispatcher dispatcher,
       ObjectMapper json,
       ClusterLock lock) {
     this.lock = lock;
-    this.config = config.alerts();
+    this.config = config;
     this.channels = channels;
     this.texts = texts;
     this.dispatcher = dispatcher;

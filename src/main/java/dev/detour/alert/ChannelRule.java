@@ -1,6 +1,5 @@
 package dev.detour.alert;
 
-import dev.detour.DetourConfig;
 import java.time.Duration;
 import java.util.Set;
 
@@ -13,7 +12,7 @@ import java.util.Set;
  */
 public record ChannelRule(
     String name,
-    DetourConfig.AlertChannelType type,
+    AlertConfig.AlertChannelType type,
     AlertChannel channel,
     Set<AlertKind> events,
     Set<String> groups,

@@ -1,8 +1,8 @@
 package dev.detour.auth;
 
-import dev.detour.DetourConfig;
 import dev.detour.api.FieldError;
 import dev.detour.api.ProblemException;
+import dev.detour.system.Secrets;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -35,13 +35,13 @@ public class Accounts {
   /** A password that checked out: for whom, against which stored hash, until when. */
   private record Checked(String passwordSha, String storedHash, long until) {}
 
-  private final DetourConfig config;
+  private final AuthConfig config;
   private final Sessions sessions;
   private final Map<String, Checked> checked = new ConcurrentHashMap<>();
   private final java.util.concurrent.CompletableFuture<Void> ready =
       new java.util.concurrent.CompletableFuture<>();
 
-  public Accounts(DetourConfig config, Sessions sessions) {
+  public Accounts(AuthConfig config, Sessions sessions) {
     this.config = config;
     this.sessions = sessions;
   }

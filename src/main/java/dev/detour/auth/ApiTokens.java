@@ -2,6 +2,7 @@ package dev.detour.auth;
 
 import dev.detour.api.FieldError;
 import dev.detour.api.ProblemException;
+import dev.detour.system.Secrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package dev.detour.auth;
 
 import dev.detour.api.Problem;
 import dev.detour.api.Problems;
-import dev.detour.ui.UiContext;
+import dev.detour.system.Secrets;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
@@ -20,6 +20,9 @@ import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveContainerRequestCo
  */
 public class CsrfFilter {
 
+  /** The identity attribute under which a browser session keeps its CSRF token. */
+  public static final String ATTRIBUTE = "detour.csrf";
+
   public static final String HEADER = "X-CSRF-Token";
   private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS");
 
@@ -35,7 +38,7 @@ public class CsrfFilter {
     if (origin != null && !sameSite(origin, ctx.getHeaderString("Host"))) {
       return refuse("The request came from another site (" + origin + ").");
     }
-    String expected = identity.getAttribute(UiContext.CSRF_ATTRIBUTE);
+    String expected = identity.getAttribute(ATTRIBUTE);
     if (!Secrets.same(expected, ctx.getHeaderString(HEADER))) {
       return refuse("The page is out of date or came from another site: reload it and try again.");
     }

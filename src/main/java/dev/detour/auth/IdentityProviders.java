@@ -1,6 +1,5 @@
 package dev.detour.auth;
 
-import dev.detour.ui.UiContext;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
@@ -32,7 +31,7 @@ public final class IdentityProviders {
             .addRole(role.id())
             .addAttribute(HOW, how);
     if (csrf != null) {
-      b.addAttribute(UiContext.CSRF_ATTRIBUTE, csrf);
+      b.addAttribute(CsrfFilter.ATTRIBUTE, csrf);
     }
     return b.build();
   }

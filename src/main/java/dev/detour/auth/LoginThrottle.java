@@ -1,6 +1,5 @@
 package dev.detour.auth;
 
-import dev.detour.DetourConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -22,7 +21,7 @@ public class LoginThrottle {
   private final Map<String, Deque<Long>> failures = new ConcurrentHashMap<>();
 
   @jakarta.inject.Inject
-  public LoginThrottle(DetourConfig config) {
+  public LoginThrottle(AuthConfig config) {
     this(config.auth().loginFailuresPerMinute());
   }
 

@@ -1,7 +1,7 @@
 package dev.detour.auth;
 
-import dev.detour.DetourConfig;
 import dev.detour.system.Periodic;
+import dev.detour.system.Secrets;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,10 +35,10 @@ public class Sessions {
   /** A new session: the cookie value and the session it opens. */
   public record Opened(String cookie, Live live) {}
 
-  private final DetourConfig config;
+  private final AuthConfig config;
   private final Map<String, Remembered> recent = new ConcurrentHashMap<>();
 
-  public Sessions(DetourConfig config) {
+  public Sessions(AuthConfig config) {
     this.config = config;
   }
 

@@ -58,7 +58,7 @@ final class AgentControl implements ControlVantage {
 
   AgentControl(URI base, String token, Duration timeout, Iterable<Probe> probes) {
     this.base = base;
-    this.shown = dev.detour.auth.Secrets.withoutUserInfo(base.toString());
+    this.shown = dev.detour.system.Secrets.withoutUserInfo(base.toString());
     this.token = token;
     this.timeout = timeout;
     this.http =
@@ -87,7 +87,8 @@ final class AgentControl implements ControlVantage {
       return new Health(true, "agent " + shown + " answers: " + answer.path("status").asText("up"));
     } catch (IOException | RuntimeException e) {
       return new Health(
-          false, "agent " + shown + ": " + dev.detour.auth.Secrets.mask(e.getMessage(), secrets()));
+          false,
+          "agent " + shown + ": " + dev.detour.system.Secrets.mask(e.getMessage(), secrets()));
     }
   }
 
@@ -165,7 +166,7 @@ final class AgentControl implements ControlVantage {
 
   /** The token and the URL's user info: an agent's (or a proxy's) error may echo the request. */
   private List<String> secrets() {
-    List<String> all = new ArrayList<>(dev.detour.auth.Secrets.secretParts(base, false));
+    List<String> all = new ArrayList<>(dev.detour.system.Secrets.secretParts(base, false));
     all.add(token);
     return all;
   }

@@ -1,6 +1,5 @@
 package dev.detour.control;
 
-import dev.detour.DetourConfig;
 import dev.detour.api.Problem;
 import dev.detour.api.Problems;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -21,10 +20,10 @@ public class AgentGate {
   /** A probe request is a few hundred bytes; this leaves room and nothing more. */
   static final long MAX_BODY = 64 * 1024;
 
-  private final DetourConfig.Agent config;
+  private final AgentConfig config;
 
-  public AgentGate(DetourConfig config) {
-    this.config = config.agent();
+  public AgentGate(AgentConfig config) {
+    this.config = config;
   }
 
   @ServerRequestFilter(preMatching = true)

@@ -1,6 +1,5 @@
 package dev.detour.control;
 
-import dev.detour.DetourConfig;
 import dev.detour.api.FieldError;
 import dev.detour.api.ProblemException;
 import dev.detour.probe.ProbeKind;
@@ -8,8 +7,8 @@ import dev.detour.probe.ProbeService;
 import dev.detour.probe.dns.DnsAnswers;
 import dev.detour.probe.dns.DnsEvidence;
 import dev.detour.probe.dns.DnsProbe;
-import dev.detour.system.RawPacketAccess;
-import dev.detour.watch.WatchRules;
+import dev.detour.probe.packet.RawPacketAccess;
+import dev.detour.target.Ports;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -43,11 +42,11 @@ public class AgentResource {
   private static final Set<ProbeKind> ALLOWED =
       EnumSet.of(
           ProbeKind.ICMP, ProbeKind.TCP_SYN, ProbeKind.TCP_CONNECT, ProbeKind.HTTP, ProbeKind.TLS);
-  private static final int MAX_PORTS = WatchRules.MAX_PORTS;
+  private static final int MAX_PORTS = Ports.MAX;
   private static final Pattern NAME =
       Pattern.compile("(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?\\.)*[a-z0-9-]{1,63}");
 
-  private final DetourConfig.Agent config;
+  private final AgentConfig config;
   private final ProbeService probes;
   private final DnsProbe dns;
   private final RawPacketAccess access;
@@ -56,8 +55,8 @@ public class AgentResource {
   private final Semaphore running;
 
   public AgentResource(
-      DetourConfig config, ProbeService probes, DnsProbe dns, RawPacketAccess access) {
-    this.config = config.agent();
+      AgentConfig config, ProbeService probes, DnsProbe dns, RawPacketAccess access) {
+    this.config = config;
     this.probes = probes;
     this.dns = dns;
     this.access = access;

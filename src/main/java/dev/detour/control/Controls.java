@@ -1,6 +1,5 @@
 package dev.detour.control;
 
-import dev.detour.DetourConfig;
 import dev.detour.probe.Probe;
 import dev.detour.probe.ProbeService;
 import dev.detour.probe.dns.DnsProbe;
@@ -26,14 +25,18 @@ public class Controls {
   private static final Duration HEALTH_TTL = Duration.ofSeconds(5);
 
   private final ControlVantage vantage;
-  private final DetourConfig config;
+  private final AgentConfig agent;
   private volatile ControlVantage.Health health;
   private volatile long checkedNanos;
 
   public Controls(
-      DetourConfig config, ProbeService probes, DnsProbe dns, IcmpProbe icmp, Instance<Probe> all) {
-    this.config = config;
-    DetourConfig.Control c = config.control();
+      ControlConfig c,
+      AgentConfig agent,
+      ProbeService probes,
+      DnsProbe dns,
+      IcmpProbe icmp,
+      Instance<Probe> all) {
+    this.agent = agent;
     this.vantage =
         switch (c.mode()) {
           case NONE -> new NoControl();
@@ -70,15 +73,14 @@ public class Controls {
   }
 
   void onStart(@Observes StartupEvent event) {
-    if (config.agent().enabled()
-        && config.agent().token().filter(t -> t.length() >= 16).isEmpty()) {
+    if (agent.enabled() && agent.token().filter(t -> t.length() >= 16).isEmpty()) {
       throw new IllegalStateException(
           "detour.agent.enabled=true needs detour.agent.token, a secret of at least 16 characters"
               + " (e.g. from: openssl rand -hex 24)");
     }
     LOG.infof(
         "Control vantage: %s%s",
-        vantage.mode(), config.agent().enabled() ? "; this Detour is also a control agent" : "");
+        vantage.mode(), agent.enabled() ? "; this Detour is also a control agent" : "");
   }
 
   public ControlVantage vantage() {

@@ -1,10 +1,12 @@
 package dev.detour.monitor;
 
-import dev.detour.DetourConfig;
 import dev.detour.cluster.Node;
 import dev.detour.cluster.Rounds;
 import dev.detour.control.ControlVantage;
 import dev.detour.control.Controls;
+import dev.detour.incident.Incident;
+import dev.detour.incident.Incidents;
+import dev.detour.incident.MassBlocks;
 import dev.detour.metrics.Metrics;
 import dev.detour.probe.Hops;
 import dev.detour.probe.ProbeKind;
@@ -17,14 +19,16 @@ import dev.detour.probe.tcp.SynAnswer;
 import dev.detour.probe.tcp.SynEvidence;
 import dev.detour.probe.trace.CensorLocation;
 import dev.detour.probe.trace.CensorTraces;
+import dev.detour.system.SystemConfig;
+import dev.detour.target.TargetKind;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.HostTemplate;
 import dev.detour.verdict.Observation;
 import dev.detour.verdict.Tracker;
 import dev.detour.verdict.Verdict;
+import dev.detour.verdict.VerdictConfig;
 import dev.detour.verdict.Verdicts;
 import dev.detour.verdict.WatchState;
-import dev.detour.watch.TargetKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -116,7 +120,10 @@ public class Monitor {
    */
   private static final int MAX_WORKERS = 64;
 
-  private final DetourConfig config;
+  private final MonitorConfig config;
+  private final VerdictConfig verdictConfig;
+  private final UplinkConfig uplinkConfig;
+  private final Path dataDir;
   private final ProbeService probes;
   private final DnsProbe dns;
   private final Controls controls;
@@ -126,6 +133,7 @@ public class Monitor {
   private final MeterRegistry registry;
   private final WatchMeters meters;
   private final MassBlocks mass;
+  private final Incidents incidents;
   private final Rounds rounds;
   private final Node node;
 
@@ -162,7 +170,10 @@ public class Monitor {
   private volatile boolean stopping;
 
   public Monitor(
-      DetourConfig config,
+      MonitorConfig config,
+      VerdictConfig verdictConfig,
+      UplinkConfig uplinkConfig,
+      SystemConfig system,
       ProbeService probes,
       DnsProbe dns,
       Controls controls,
@@ -171,10 +182,17 @@ public class Monitor {
       MonitoredWatches watches,
       MeterRegistry meters,
       Rounds rounds,
-      Node node) {
+      Node node,
+      MassBlocks mass,
+      Incidents incidents) {
+    this.mass = mass;
+    this.incidents = incidents;
     this.rounds = rounds;
     this.node = node;
     this.config = config;
+    this.verdictConfig = verdictConfig;
+    this.uplinkConfig = uplinkConfig;
+    this.dataDir = system.dataDir();
     this.probes = probes;
     this.dns = dns;
     this.controls = controls;
@@ -182,14 +200,11 @@ public class Monitor {
     this.store = store;
     this.watches = watches;
     this.registry = meters;
-    this.meters = new WatchMeters(runtimes::values, config.monitor().watchSeriesMax());
+    this.meters = new WatchMeters(runtimes::values, config.watchSeriesMax());
     this.meters.registerWith(meters);
-    this.mass =
-        new MassBlocks(
-            config.verdict().massBlockMinWatches(), config.verdict().massBlockWindow(), store);
     AtomicInteger count = new AtomicInteger();
     // Workers start watches and wait only where a probe cannot: a host's DNS, a prefix's samples.
-    int starters = Math.min(config.monitor().concurrency(), MAX_WORKERS);
+    int starters = Math.min(config.concurrency(), MAX_WORKERS);
     this.workers =
         new ThreadPoolExecutor(
             starters,
@@ -203,7 +218,7 @@ public class Monitor {
               return t;
             });
     this.workers.allowCoreThreadTimeOut(true);
-    this.inFlight = new Semaphore(config.monitor().concurrency());
+    this.inFlight = new Semaphore(config.concurrency());
     AtomicInteger verdictCount = new AtomicInteger();
     int cores = Math.max(2, Runtime.getRuntime().availableProcessors());
     this.verdicts =
@@ -337,7 +352,7 @@ public class Monitor {
       long waitMillis = Math.max(60_000, plan.intervalSeconds() * 3000);
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
       long checked = System.nanoTime();
-      long checkEvery = Math.max(1, config.uplink().checkEvery().toNanos());
+      long checkEvery = Math.max(1, uplinkConfig.checkEvery().toNanos());
       while (!started.over().isDone() && !stopping) {
         if (System.nanoTime() - checked >= checkEvery) {
           // A round whose targets hang (an uplink gone dead takes every probe to its timeout)
@@ -497,9 +512,9 @@ public class Monitor {
    * at most as many times as a change takes rounds, so a flapping watch cannot keep itself probed.
    */
   private void recheckIfChanging(WatchSnapshot w, WatchRuntime rt, Duration interval) {
-    Duration after = config.verdict().recheckAfter();
+    Duration after = verdictConfig.recheckAfter();
     Tracker t = rt.tracker();
-    int most = Math.max(config.verdict().blockAfter(), config.verdict().clearAfter()) - 1;
+    int most = Math.max(verdictConfig.blockAfter(), verdictConfig.clearAfter()) - 1;
     if (stopping
         || after.isZero()
         || after.isNegative()
@@ -553,11 +568,7 @@ public class Monitor {
       return true;
     }
     // The tracker's own rule, tried on a copy (a step changes nothing in place).
-    return t.step(
-                verdict,
-                Instant.now(),
-                config.verdict().blockAfter(),
-                config.verdict().clearAfter())
+    return t.step(verdict, Instant.now(), verdictConfig.blockAfter(), verdictConfig.clearAfter())
             .transition()
         != null;
   }
@@ -637,7 +648,7 @@ public class Monitor {
     // watches was a tenth of their cost) unless a single bad round blocks.
     boolean suspicious =
         rt.verdict == null && rt.tracker().state() == WatchState.UNKNOWN
-            ? config.verdict().blockAfter() <= 1
+            ? verdictConfig.blockAfter() <= 1
             : rt.tracker().state() != WatchState.UP
                 || (rt.verdict != null && rt.verdict.state() != WatchState.UP);
     if (w.kind() == TargetKind.PREFIX) {
@@ -940,7 +951,7 @@ public class Monitor {
     }
     return all.stream()
         .sorted(Comparator.comparing((String a) -> a.contains(":")))
-        .limit(config.monitor().maxAddresses())
+        .limit(config.maxAddresses())
         .toList();
   }
 
@@ -952,8 +963,8 @@ public class Monitor {
         PrefixSampler.sample(
             w.target(),
             rt.round++,
-            config.monitor().prefixSamplesPer24(),
-            config.monitor().prefixMaxBlocks(),
+            config.prefixSamplesPer24(),
+            config.prefixMaxBlocks(),
             rt.responsive());
     List<AddressEvidence> all = new ArrayList<>();
     for (int from = 0; from < samples.size(); from += PREFIX_PARALLEL) {
@@ -979,8 +990,7 @@ public class Monitor {
           rt.blocks()
               .put(
                   block,
-                  t.step(v, at, config.verdict().blockAfter(), config.verdict().clearAfter())
-                      .tracker());
+                  t.step(v, at, verdictConfig.blockAfter(), verdictConfig.clearAfter()).tracker());
           for (AddressEvidence e : evidence) {
             lastAddress.put(block, e.address());
             WatchState s = e.verdict().state();
@@ -1047,8 +1057,8 @@ public class Monitor {
       Set<BlockMethod> methods,
       Instant at,
       List<AddressEvidence> evidence) {
-    int blockAfter = w.kind() == TargetKind.PREFIX ? 1 : config.verdict().blockAfter();
-    int clearAfter = w.kind() == TargetKind.PREFIX ? 1 : config.verdict().clearAfter();
+    int blockAfter = w.kind() == TargetKind.PREFIX ? 1 : verdictConfig.blockAfter();
+    int clearAfter = w.kind() == TargetKind.PREFIX ? 1 : verdictConfig.clearAfter();
     Tracker before = rt.tracker();
     Tracker.Step step = before.step(verdict, at, blockAfter, clearAfter);
     rt.tracker(step.tracker());
@@ -1213,7 +1223,7 @@ public class Monitor {
   }
 
   private void delete(String run) {
-    Path dir = config.dataDir().resolve("captures").resolve(run);
+    Path dir = dataDir.resolve("captures").resolve(run);
     if (!Files.isDirectory(dir)) {
       return;
     }
@@ -1248,11 +1258,11 @@ public class Monitor {
     }
     if (up.up()) {
       LOG.infof("This vantage is online again: %s", up.detail());
-      store.event(Incident.Kind.VANTAGE_ONLINE, "uplink back: " + up.detail());
+      incidents.event(Incident.Kind.VANTAGE_ONLINE, "uplink back: " + up.detail());
     } else {
       LOG.warnf(
           "This vantage is offline (%s): every watch is unknown, nobody is blamed", up.detail());
-      store.event(
+      incidents.event(
           Incident.Kind.VANTAGE_OFFLINE,
           "uplink down: " + up.detail() + " — every watch unknown until it is back");
     }
@@ -1277,11 +1287,11 @@ public class Monitor {
     controlOnline = health.ok();
     if (health.ok()) {
       if (!first) {
-        store.event(Incident.Kind.CONTROL_ONLINE, "control vantage back: " + health.detail());
+        incidents.event(Incident.Kind.CONTROL_ONLINE, "control vantage back: " + health.detail());
       }
     } else {
       LOG.warnf("Control vantage offline: %s; verdicts rest on signatures alone", health.detail());
-      store.event(
+      incidents.event(
           Incident.Kind.CONTROL_OFFLINE,
           "control vantage offline: " + health.detail() + " — only signatures count meanwhile");
     }
@@ -1446,7 +1456,7 @@ public class Monitor {
     Map<WatchState, Long> counts = counted.total();
     return new MonitorView(
         node.id(),
-        config.monitor().enabled(),
+        config.enabled(),
         vantageOnline,
         vantageDetail,
         controls.vantage().mode(),
@@ -1455,7 +1465,7 @@ public class Monitor {
         counts,
         Map.copyOf(lastRound),
         Map.copyOf(roundCounts),
-        config.monitor().concurrency() - inFlight.availablePermits(),
+        config.concurrency() - inFlight.availablePermits(),
         workers.getQueue().size());
   }
 }

@@ -1,9 +1,8 @@
 package dev.detour.monitor;
 
-import dev.detour.DetourConfig;
 import dev.detour.probe.ProbeKind;
+import dev.detour.target.TargetKind;
 import dev.detour.watch.GroupService;
-import dev.detour.watch.TargetKind;
 import dev.detour.watch.Watch;
 import dev.detour.watch.WatchGroup;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,9 +28,9 @@ public class MonitoredWatches {
   public record GroupPlan(long id, String name, long intervalSeconds) {}
 
   private final GroupService groups;
-  private final DetourConfig config;
+  private final MonitorConfig config;
 
-  public MonitoredWatches(GroupService groups, DetourConfig config) {
+  public MonitoredWatches(GroupService groups, MonitorConfig config) {
     this.groups = groups;
     this.config = config;
   }
@@ -51,7 +50,7 @@ public class MonitoredWatches {
       return null;
     }
     Set<ProbeKind> inherited = Set.copyOf(groups.effectiveProbes(group));
-    Set<ProbeKind> prefixes = Set.copyOf(config.monitor().prefixProbes());
+    Set<ProbeKind> prefixes = Set.copyOf(config.prefixProbes());
     // Columns, not entities: a round of 100,000 watches loaded as managed entities (with their
     // tag sets and Hibernate's copies for dirty checking) was ~70 MB at once, every round.
     List<Object[]> rows =

@@ -1,6 +1,5 @@
 package dev.detour.monitor;
 
-import dev.detour.DetourConfig;
 import dev.detour.cluster.Rounds;
 import dev.detour.system.Periodic;
 import io.quarkus.runtime.StartupEvent;
@@ -46,7 +45,7 @@ public class RoundScheduler {
   private final Scheduler quartz;
   private final Monitor monitor;
   private final MonitoredWatches watches;
-  private final DetourConfig config;
+  private final MonitorConfig config;
   private final Rounds rounds;
 
   /** Groups this node has seen since it started. */
@@ -56,7 +55,7 @@ public class RoundScheduler {
       Scheduler quartz,
       Monitor monitor,
       MonitoredWatches watches,
-      DetourConfig config,
+      MonitorConfig config,
       Rounds rounds) {
     this.rounds = rounds;
     this.quartz = quartz;
@@ -99,7 +98,7 @@ public class RoundScheduler {
 
   /** Every 5 s ({@link Periodic}: the monotonic clock), and once at start. */
   synchronized void plan() throws SchedulerException {
-    if (!config.monitor().enabled()) {
+    if (!config.enabled()) {
       return;
     }
     Map<Long, MonitoredWatches.GroupPlan> groups =
@@ -211,7 +210,7 @@ public class RoundScheduler {
 
   /** Every 10 s. */
   void flush() {
-    if (config.monitor().enabled()) {
+    if (config.enabled()) {
       monitor.flush();
       // Groups whose rounds ran on another node: their state here is read again.
       monitor.adoptOthers();

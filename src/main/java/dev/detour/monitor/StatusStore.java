@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.detour.incident.Incidents;
 import dev.detour.probe.trace.CensorLocation;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.Tracker;
@@ -31,9 +32,11 @@ import java.util.stream.Collectors;
 public class StatusStore {
 
   private final ObjectMapper json;
+  private final Incidents incidents;
 
-  public StatusStore(ObjectMapper json) {
+  public StatusStore(ObjectMapper json, Incidents incidents) {
     this.json = json;
+    this.incidents = incidents;
   }
 
   /** Every stored status, to pick up where the last run left off. */
@@ -89,22 +92,20 @@ public class StatusStore {
     if (t.from() == WatchState.UNKNOWN && t.to().state() == WatchState.UP) {
       return null;
     }
-    Incident incident = new Incident();
-    incident.kind = Incident.Kind.STATE_CHANGE.name();
-    incident.watchId = rt.id;
-    incident.group = rt.group;
-    incident.target = rt.target;
-    incident.fromState = t.from().name();
-    incident.toState = t.to().state().name();
-    incident.method = t.to().method() == null ? null : t.to().method().name();
-    incident.confidence = t.to().confidence();
-    incident.at = at;
-    incident.firstBadAt = t.firstBadAt();
-    incident.summary = truncate(summary(rt.target, t), 8000);
-    incident.evidence = rt.evidence == null ? null : rt.evidence.json();
-    incident.capture = capture;
-    incident.persist();
-    return incident.id;
+    return incidents.stateChange(
+        new Incidents.StateChange(
+            rt.id,
+            rt.group,
+            rt.target,
+            t.from().name(),
+            t.to().state().name(),
+            t.to().method() == null ? null : t.to().method().name(),
+            t.to().confidence(),
+            at,
+            t.firstBadAt(),
+            summary(rt.target, t),
+            rt.evidence == null ? null : rt.evidence.json(),
+            capture));
   }
 
   /** Stores the latest rounds of these watches (state unchanged: checked time, reasons, parts). */
@@ -165,67 +166,8 @@ public class StatusStore {
       s.censor = text;
     }
     if (incidentId != null) {
-      Incident i = Incident.findById(incidentId);
-      if (i != null) {
-        i.censor = text;
-      }
+      incidents.censor(incidentId, text);
     }
-  }
-
-  /** An incident about no single watch (this vantage, the control). */
-  @Transactional
-  public long event(Incident.Kind kind, String summary) {
-    return event(kind, null, summary);
-  }
-
-  /**
-   * An incident about a router (its name the target) or, with none, this vantage or the control.
-   */
-  @Transactional
-  public long event(Incident.Kind kind, String router, String summary) {
-    Incident incident = new Incident();
-    incident.kind = kind.name();
-    incident.target = router;
-    incident.at = Instant.now();
-    incident.summary = summary;
-    incident.persist();
-    return incident.id;
-  }
-
-  /** Opens a mass-block incident over these watches' incidents. */
-  @Transactional
-  public long massBlock(BlockMethod method, List<Long> members, Instant firstAt) {
-    Incident mass = new Incident();
-    mass.kind = Incident.Kind.MASS_BLOCK.name();
-    mass.method = method.name();
-    mass.at = Instant.now();
-    mass.firstBadAt = firstAt;
-    mass.toState = WatchState.BLOCKED.name();
-    mass.persist();
-    attach(mass, members);
-    return mass.id;
-  }
-
-  /** Adds watches' incidents to an open mass-block incident. */
-  @Transactional
-  public void join(long massId, List<Long> members) {
-    Incident mass = Incident.findById(massId);
-    if (mass != null) {
-      attach(mass, members);
-    }
-  }
-
-  private static void attach(Incident mass, List<Long> members) {
-    if (!members.isEmpty()) {
-      Incident.update("parentId = ?1 where id in ?2", mass.id, members);
-    }
-    long count = Incident.count("parentId", mass.id);
-    mass.members = (int) count;
-    mass.summary =
-        count
-            + " watches blocked by "
-            + BlockMethod.valueOf(mass.method).label()
-            + " together (one mass block)";
   }
 
   private static String summary(String target, Tracker.Transition t) {

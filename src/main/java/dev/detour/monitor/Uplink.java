@@ -1,10 +1,10 @@
 package dev.detour.monitor;
 
-import dev.detour.DetourConfig;
+import dev.detour.probe.ProbeConfig;
 import dev.detour.probe.icmp.IcmpEvidence;
 import dev.detour.probe.icmp.IcmpProbe;
+import dev.detour.probe.packet.RawPacketAccess;
 import dev.detour.probe.packet.Route;
-import dev.detour.system.RawPacketAccess;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -25,13 +25,15 @@ public class Uplink {
   /** An uplink check's answer. */
   public record Status(boolean up, String detail, Instant at) {}
 
-  private final DetourConfig config;
+  private final UplinkConfig config;
+  private final ProbeConfig probes;
   private final IcmpProbe icmp;
   private final RawPacketAccess access;
   private volatile Status last;
 
-  public Uplink(DetourConfig config, IcmpProbe icmp, RawPacketAccess access) {
+  public Uplink(UplinkConfig config, ProbeConfig probes, IcmpProbe icmp, RawPacketAccess access) {
     this.config = config;
+    this.probes = probes;
     this.icmp = icmp;
     this.access = access;
   }
@@ -40,10 +42,10 @@ public class Uplink {
   public Status status() {
     Status s = last;
     Instant now = Instant.now();
-    if (s == null || s.at().plus(config.uplink().checkEvery()).isBefore(now)) {
+    if (s == null || s.at().plus(config.checkEvery()).isBefore(now)) {
       synchronized (this) {
         s = last;
-        if (s == null || s.at().plus(config.uplink().checkEvery()).isBefore(now)) {
+        if (s == null || s.at().plus(config.checkEvery()).isBefore(now)) {
           s = check();
           last = s;
         }
@@ -74,7 +76,7 @@ public class Uplink {
 
   private Status check() {
     Instant now = Instant.now();
-    List<String> anchors = new ArrayList<>(config.uplink().anchors().orElse(List.of()));
+    List<String> anchors = new ArrayList<>(config.anchors().orElse(List.of()));
     try {
       if (anchors.isEmpty()) {
         String gateway = Route.defaultGateway();
@@ -86,7 +88,7 @@ public class Uplink {
     } catch (IOException e) {
       return new Status(false, "cannot read the routing table: " + e.getMessage(), now);
     }
-    if (!access.status().canProbe() || !config.probe().raw()) {
+    if (!access.status().canProbe() || !probes.raw()) {
       return new Status(true, "not checked: pinging " + anchors + " needs raw packets", now);
     }
     List<String> failures = new ArrayList<>();

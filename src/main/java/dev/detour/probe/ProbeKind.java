@@ -2,8 +2,12 @@ package dev.detour.probe;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.detour.api.FieldError;
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -36,6 +40,26 @@ public enum ProbeKind {
             () ->
                 new IllegalArgumentException(
                     "unknown probe '" + label + "'; known probes: " + allLabels()));
+  }
+
+  /**
+   * Probes named in a request, checked: null when none are named (the caller's default), else a
+   * set; adds what is wrong to {@code errors}.
+   */
+  public static Set<ProbeKind> check(Set<ProbeKind> raw, String field, List<FieldError> errors) {
+    if (raw == null) {
+      return null;
+    }
+    if (raw.isEmpty() || raw.contains(null)) {
+      errors.add(
+          FieldError.field(
+              field,
+              "name one or more of "
+                  + allLabels()
+                  + ", or leave the field out to use the default"));
+      return null;
+    }
+    return EnumSet.copyOf(raw);
   }
 
   public static String allLabels() {

@@ -2,7 +2,8 @@ package dev.detour.probe;
 
 import dev.detour.api.FieldError;
 import dev.detour.api.ProblemException;
-import dev.detour.watch.WatchRules;
+import dev.detour.target.Ports;
+import dev.detour.target.TargetConfig;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -28,11 +29,11 @@ public class ProbeResource {
       String target, Set<ProbeKind> probes, List<Integer> ports, String device) {}
 
   private final ProbeService service;
-  private final WatchRules rules;
+  private final List<Integer> defaultPorts;
 
-  public ProbeResource(ProbeService service, WatchRules rules) {
+  public ProbeResource(ProbeService service, TargetConfig targets) {
     this.service = service;
-    this.rules = rules;
+    this.defaultPorts = List.copyOf(targets.ports());
   }
 
   @POST
@@ -49,8 +50,8 @@ public class ProbeResource {
           "Invalid probe", null, "send a JSON object with a \"target\"");
     }
     List<FieldError> errors = new ArrayList<>();
-    List<Integer> ports = rules.ports(input.ports(), "ports", errors);
-    Set<ProbeKind> kinds = rules.probes(input.probes(), "probes", errors);
+    List<Integer> ports = Ports.check(input.ports(), defaultPorts, "ports", errors);
+    Set<ProbeKind> kinds = ProbeKind.check(input.probes(), "probes", errors);
     if (input.device() != null && !input.device().matches("[A-Za-z0-9._-]{1,15}")) {
       errors.add(FieldError.field("device", "an interface name, e.g. gre-tunnel1 or wg0"));
     }

@@ -1,17 +1,17 @@
 package dev.detour.probe;
 
-import dev.detour.DetourConfig;
 import dev.detour.api.FieldError;
 import dev.detour.api.ProblemException;
 import dev.detour.metrics.Metrics;
 import dev.detour.probe.packet.PacketBudget;
 import dev.detour.probe.packet.ProbeClock;
+import dev.detour.probe.packet.RawPacketAccess;
 import dev.detour.probe.packet.Route;
-import dev.detour.system.RawPacketAccess;
-import dev.detour.watch.InvalidTargetException;
-import dev.detour.watch.ParsedTarget;
-import dev.detour.watch.TargetKind;
-import dev.detour.watch.TargetParser;
+import dev.detour.system.SystemConfig;
+import dev.detour.target.InvalidTargetException;
+import dev.detour.target.ParsedTarget;
+import dev.detour.target.TargetKind;
+import dev.detour.target.TargetParser;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
@@ -60,14 +60,16 @@ public class ProbeService {
   private final Map<ProbeKind, Probe> probes = new EnumMap<>(ProbeKind.class);
   private final TargetParser parser;
   private final RawPacketAccess access;
-  private final DetourConfig config;
+  private final ProbeConfig config;
+  private final Path dataDir;
   private final MeterRegistry meters;
 
   public ProbeService(
       Instance<Probe> all,
       TargetParser parser,
       RawPacketAccess access,
-      DetourConfig config,
+      ProbeConfig config,
+      SystemConfig system,
       MeterRegistry meters) {
     for (Probe probe : all) {
       probes.put(probe.kind(), probe);
@@ -75,11 +77,12 @@ public class ProbeService {
     this.parser = parser;
     this.access = access;
     this.config = config;
+    this.dataDir = system.dataDir();
     this.meters = meters;
   }
 
   void onStart(@Observes StartupEvent event) {
-    PacketBudget.configure(config.probe().packetsPerSecond());
+    PacketBudget.configure(config.packetsPerSecond());
   }
 
   /** One probing of one target: what was asked and each probe's result. */
@@ -256,7 +259,7 @@ public class ProbeService {
     if (!probe.raw()) {
       return null;
     }
-    if (!config.probe().raw()) {
+    if (!config.raw()) {
       return "raw probes are switched off (detour.probe.raw=false)";
     }
     RawPacketAccess.Status status = access.status();
@@ -308,7 +311,7 @@ public class ProbeService {
   }
 
   Path captures() {
-    return config.dataDir().resolve("captures");
+    return dataDir.resolve("captures");
   }
 
   /** A pcap file of an earlier run, or a 404. */

@@ -1,6 +1,7 @@
 package dev.detour.route;
 
-import dev.detour.DetourConfig;
+import dev.detour.control.ControlConfig;
+import dev.detour.probe.ProbeConfig;
 import dev.detour.route.plan.Fence;
 import inet.ipaddr.IPAddress;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,10 +52,14 @@ public class GuardRails {
           new Fence("fe80::/10", "bogon: link-local"),
           new Fence("ff00::/8", "multicast"));
 
-  private final DetourConfig config;
+  private final RoutesConfig config;
+  private final ControlConfig control;
+  private final ProbeConfig probe;
 
-  public GuardRails(DetourConfig config) {
+  public GuardRails(RoutesConfig config, ControlConfig control, ProbeConfig probe) {
     this.config = config;
+    this.control = control;
+    this.probe = probe;
   }
 
   /**
@@ -63,7 +68,7 @@ public class GuardRails {
    */
   public List<Fence> fences(RouterSettings router, List<String> exclusions) {
     List<Fence> all = new ArrayList<>(bogons());
-    DetourConfig.Routes routes = config.routes();
+    RoutesConfig routes = config;
     routes.tunnelEndpoints().orElse(List.of()).forEach(a -> add(all, a, "tunnel endpoint"));
     routes.wanAddresses().orElse(List.of()).forEach(a -> add(all, a, "the router's WAN address"));
     if (router.url() != null) {
@@ -72,8 +77,7 @@ public class GuardRails {
     if (router.host() != null) {
       resolve(router.host()).forEach(a -> add(all, a, "the router's API"));
     }
-    config
-        .control()
+    control
         .agentUrl()
         .ifPresent(
             u -> resolve(URI.create(u).getHost()).forEach(a -> add(all, a, "control agent")));
@@ -87,7 +91,7 @@ public class GuardRails {
 
   /** The bogon fences, less what {@code detour.routes.allow-reserved} lets through. */
   List<Fence> bogons() {
-    List<String> allowed = config.routes().allowReserved().orElse(List.of());
+    List<String> allowed = config.allowReserved().orElse(List.of());
     if (allowed.isEmpty()) {
       return BOGONS;
     }
@@ -116,9 +120,9 @@ public class GuardRails {
     } catch (IOException e) {
       // No resolv.conf: nothing to fence from it.
     }
-    config.probe().dnsResolvers().ifPresent(all::addAll);
-    if (config.control().mode() == DetourConfig.ControlMode.INTERFACE) {
-      all.addAll(config.control().dnsResolvers());
+    probe.dnsResolvers().ifPresent(all::addAll);
+    if (control.mode() == ControlConfig.Mode.INTERFACE) {
+      all.addAll(control.dnsResolvers());
     }
     return all;
   }

@@ -2,10 +2,10 @@ package dev.detour.route;
 
 import dev.detour.monitor.Monitor;
 import dev.detour.monitor.Part;
+import dev.detour.target.TargetKind;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.WatchState;
 import dev.detour.watch.GroupService;
-import dev.detour.watch.TargetKind;
 import dev.detour.watch.Watch;
 import inet.ipaddr.IPAddress;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,6 +1,5 @@
 package dev.detour.route;
 
-import dev.detour.DetourConfig;
 import dev.detour.api.ProblemException;
 import inet.ipaddr.IPAddress;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,10 +23,10 @@ public class RouteRules {
   /** What a client sends to add one. */
   public record Input(String prefix, String note) {}
 
-  private final DetourConfig config;
+  private final RoutesConfig config;
   private final RouteAuditLog audit;
 
-  public RouteRules(DetourConfig config, RouteAuditLog audit) {
+  public RouteRules(RoutesConfig config, RouteAuditLog audit) {
     this.config = config;
     this.audit = audit;
   }
@@ -56,7 +55,7 @@ public class RouteRules {
     String prefix;
     try {
       IPAddress p = Prefixes.parse(input.prefix());
-      int min = p.isIPv4() ? config.routes().minPrefixIpv4() : config.routes().minPrefixIpv6();
+      int min = p.isIPv4() ? config.minPrefixIpv4() : config.minPrefixIpv6();
       if (kind == RouteRule.Kind.PIN && p.getNetworkPrefixLength() < min) {
         throw new IllegalArgumentException(
             "a route shorter than /"
@@ -100,8 +99,7 @@ public class RouteRules {
   }
 
   private List<String> configured(RouteRule.Kind kind) {
-    return (kind == RouteRule.Kind.PIN ? config.routes().pins() : config.routes().exclusions())
-        .orElse(List.of());
+    return (kind == RouteRule.Kind.PIN ? config.pins() : config.exclusions()).orElse(List.of());
   }
 
   static String name(RouteRule.Kind kind) {

@@ -1,6 +1,5 @@
 package dev.detour.route;
 
-import dev.detour.DetourConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -18,17 +17,17 @@ public class RouteSwitches {
   static final String KILL_SWITCH = "kill_switch";
   static final String DRY_RUN = "dry_run";
 
-  private final DetourConfig config;
+  private final RoutesConfig config;
   private final RouteAuditLog audit;
 
-  public RouteSwitches(DetourConfig config, RouteAuditLog audit) {
+  public RouteSwitches(RoutesConfig config, RouteAuditLog audit) {
     this.config = config;
     this.audit = audit;
   }
 
   @Transactional
   public State get() {
-    return new State(value(KILL_SWITCH, false), value(DRY_RUN, config.routes().dryRun()));
+    return new State(value(KILL_SWITCH, false), value(DRY_RUN, config.dryRun()));
   }
 
   @Transactional

@@ -1,13 +1,13 @@
 package dev.detour.route;
 
-import dev.detour.DetourConfig;
 import dev.detour.api.ProblemException;
 import dev.detour.cluster.ClusterLock;
+import dev.detour.control.ControlConfig;
 import dev.detour.control.Controls;
+import dev.detour.incident.Incident;
+import dev.detour.incident.Incidents;
 import dev.detour.metrics.Metrics;
-import dev.detour.monitor.Incident;
 import dev.detour.monitor.Monitor;
-import dev.detour.monitor.StatusStore;
 import dev.detour.route.plan.Fence;
 import dev.detour.route.plan.Plan;
 import dev.detour.route.plan.PlanInput;
@@ -75,7 +75,9 @@ public class RouteSync {
   /** A wanted prefix and why. */
   record Want(String prefix, String reason, boolean verified) {}
 
-  private final DetourConfig config;
+  private final RoutesConfig config;
+  private final RoutersConfig routersConfig;
+  private final ControlConfig control;
   private final RouteClaims claims;
   private final RouteRules rules;
   private final RouteSwitches switches;
@@ -85,14 +87,16 @@ public class RouteSync {
   private final Monitor monitor;
   private final MeterRegistry registry;
   private final TunnelCheck check;
-  private final StatusStore incidents;
+  private final Incidents incidents;
   private final ClusterLock lock;
   private final Map<String, Router> routers = new LinkedHashMap<>();
   private final AtomicBoolean queued = new AtomicBoolean();
   private ScheduledExecutorService executor;
 
   public RouteSync(
-      DetourConfig config,
+      RoutesConfig config,
+      RoutersConfig routersConfig,
+      ControlConfig control,
       RouteClaims claims,
       RouteRules rules,
       RouteSwitches switches,
@@ -102,10 +106,12 @@ public class RouteSync {
       Monitor monitor,
       MeterRegistry registry,
       TunnelCheck check,
-      StatusStore incidents,
+      Incidents incidents,
       ClusterLock lock) {
     this.lock = lock;
     this.config = config;
+    this.routersConfig = routersConfig;
+    this.control = control;
     this.claims = claims;
     this.rules = rules;
     this.switches = switches;
@@ -119,7 +125,7 @@ public class RouteSync {
   }
 
   void onStart(@Observes StartupEvent event) {
-    config
+    routersConfig
         .routers()
         .forEach(
             (name, r) -> {
@@ -153,13 +159,13 @@ public class RouteSync {
                   .tags("router", name)
                   .register(registry);
             });
-    for (String p : config.routes().pins().orElse(List.of())) {
+    for (String p : config.pins().orElse(List.of())) {
       check("detour.routes.pins", p);
     }
-    for (String p : config.routes().exclusions().orElse(List.of())) {
+    for (String p : config.exclusions().orElse(List.of())) {
       check("detour.routes.exclusions", p);
     }
-    for (String p : config.routes().allowReserved().orElse(List.of())) {
+    for (String p : config.allowReserved().orElse(List.of())) {
       check("detour.routes.allow-reserved", p);
     }
     executor =
@@ -169,9 +175,9 @@ public class RouteSync {
               t.setDaemon(true);
               return t;
             });
-    if (!routers.isEmpty() && config.routes().enabled()) {
+    if (!routers.isEmpty() && config.enabled()) {
       monitor.onChange(this::requestSync);
-      long every = Math.max(1, config.routes().syncEvery().toMillis());
+      long every = Math.max(1, config.syncEvery().toMillis());
       executor.scheduleWithFixedDelay(
           () -> syncAll("detour"), Math.min(every, 2000), every, TimeUnit.MILLISECONDS);
       LOG.infof(
@@ -328,7 +334,7 @@ public class RouteSync {
         requestSync();
       }
     } catch (RuntimeException e) {
-      LOG.errorf(e, "Route sync failed; trying again in %s", config.routes().syncEvery());
+      LOG.errorf(e, "Route sync failed; trying again in %s", config.syncEvery());
     }
   }
 
@@ -357,9 +363,7 @@ public class RouteSync {
               for (String p : rules.prefixes(RouteRule.Kind.PIN)) {
                 wants.add(new Want(p, "pinned", true));
               }
-              boolean verify =
-                  config.routes().verify()
-                      && config.control().mode() != DetourConfig.ControlMode.NONE;
+              boolean verify = config.verify() && control.mode() != ControlConfig.Mode.NONE;
               return new Inputs(
                   wants, rules.prefixes(RouteRule.Kind.EXCLUSION), switches.get(), verify);
             });
@@ -368,8 +372,7 @@ public class RouteSync {
   private RouterStatus sync(Router r, Inputs in, String actor, boolean planOnly) {
     RouterSettings s = r.settings;
     boolean kill = Boolean.TRUE.equals(in.switches().killSwitch());
-    boolean dry =
-        planOnly || Boolean.TRUE.equals(in.switches().dryRun()) || !config.routes().enabled();
+    boolean dry = planOnly || Boolean.TRUE.equals(in.switches().dryRun()) || !config.enabled();
     Instant at = Instant.now();
     RouterStatus before = r.status;
     try {
@@ -390,11 +393,7 @@ public class RouteSync {
       Plan plan =
           RoutePlanner.plan(
               new PlanInput(
-                  wanted,
-                  fences,
-                  config.routes().minPrefixIpv4(),
-                  config.routes().minPrefixIpv6(),
-                  s.maxRoutes()));
+                  wanted, fences, config.minPrefixIpv4(), config.minPrefixIpv6(), s.maxRoutes()));
       Boolean tunnelUp = tunnelUp(backend);
       List<RouterRoute> actual = backend.list();
       Reconciler.Diff diff = Reconciler.diff(plan.routes(), actual);
@@ -493,7 +492,7 @@ public class RouteSync {
     List<RouteAudit> lines = new ArrayList<>();
     // This host's own table takes changes as fast as ip runs; a router gets them paced.
     int pace =
-        r.settings.type() == DetourConfig.RouterType.LINUX ? 0 : r.settings.changesPerSecond();
+        r.settings.type() == RoutersConfig.RouterType.LINUX ? 0 : r.settings.changesPerSecond();
     Map<String, String> comments = new LinkedHashMap<>();
     reasons.forEach((p, why) -> comments.put(p, comment(r.settings, why)));
     Map<String, String> why = new java.util.HashMap<>(reasons);
@@ -599,7 +598,7 @@ public class RouteSync {
     if (Boolean.FALSE.equals(up)) {
       return false;
     }
-    if (config.control().mode() == DetourConfig.ControlMode.INTERFACE) {
+    if (control.mode() == ControlConfig.Mode.INTERFACE) {
       // Checked now when not yet (or long ago): "not checked yet" at start is no tunnel down.
       return controls.health().ok() ? Boolean.TRUE : Boolean.FALSE;
     }

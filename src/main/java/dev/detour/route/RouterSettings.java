@@ -1,7 +1,6 @@
 package dev.detour.route;
 
-import dev.detour.DetourConfig;
-import dev.detour.auth.Secrets;
+import dev.detour.system.Secrets;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -13,7 +12,7 @@ import java.time.Duration;
  */
 public record RouterSettings(
     String name,
-    DetourConfig.RouterType type,
+    RoutersConfig.RouterType type,
     String url,
     String host,
     int port,
@@ -27,7 +26,7 @@ public record RouterSettings(
     String routingTable,
     String commentPrefix,
     int maxRoutes,
-    DetourConfig.RouterMode mode,
+    RoutersConfig.RouterMode mode,
     String addressList,
     Duration timeout,
     int changesPerSecond,
@@ -43,7 +42,7 @@ public record RouterSettings(
   /**
    * @throws IllegalArgumentException saying which key to fix
    */
-  public static RouterSettings of(String name, DetourConfig.Router r) {
+  public static RouterSettings of(String name, RoutersConfig.Router r) {
     String key = "detour.routers." + name + ".";
     if (!name.matches("[a-z0-9][a-z0-9-]{0,62}")) {
       throw new IllegalArgumentException(
@@ -75,13 +74,13 @@ public record RouterSettings(
         requireLogin(key, r, password);
       }
       case LINUX -> {
-        if (r.mode() != DetourConfig.RouterMode.ROUTES) {
+        if (r.mode() != RoutersConfig.RouterMode.ROUTES) {
           throw new IllegalArgumentException(key + "mode: a Linux router takes plain routes");
         }
       }
     }
     String table =
-        r.routingTable().orElse(r.type() == DetourConfig.RouterType.LINUX ? "1001" : "main");
+        r.routingTable().orElse(r.type() == RoutersConfig.RouterType.LINUX ? "1001" : "main");
     return new RouterSettings(
         name,
         r.type(),
@@ -106,7 +105,7 @@ public record RouterSettings(
         r.linuxProtocol());
   }
 
-  private static void requireLogin(String key, DetourConfig.Router r, String password) {
+  private static void requireLogin(String key, RoutersConfig.Router r, String password) {
     if (r.username().isEmpty() || password == null) {
       throw new IllegalArgumentException(
           key + "username and password (or password-file): RouterOS needs a login");

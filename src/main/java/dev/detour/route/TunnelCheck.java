@@ -1,6 +1,6 @@
 package dev.detour.route;
 
-import dev.detour.DetourConfig;
+import dev.detour.control.ControlConfig;
 import dev.detour.probe.packet.Route;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -22,9 +22,9 @@ public class TunnelCheck {
   /** {@code ok} null: no way to check from here. */
   public record Result(Boolean ok, String detail) {}
 
-  private final DetourConfig config;
+  private final ControlConfig config;
 
-  public TunnelCheck(DetourConfig config) {
+  public TunnelCheck(ControlConfig config) {
     this.config = config;
   }
 
@@ -70,10 +70,10 @@ public class TunnelCheck {
   }
 
   private Optional<String> device(RouterSettings router) {
-    if (config.control().mode() == DetourConfig.ControlMode.INTERFACE) {
-      return config.control().device();
+    if (config.mode() == ControlConfig.Mode.INTERFACE) {
+      return config.device();
     }
-    if (router.type() == DetourConfig.RouterType.LINUX) {
+    if (router.type() == RoutersConfig.RouterType.LINUX) {
       String g = router.gateway();
       int zone = g.indexOf('%');
       return zone > 0

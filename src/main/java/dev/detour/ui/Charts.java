@@ -1,7 +1,7 @@
 package dev.detour.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.detour.monitor.Incident;
+import dev.detour.incident.Incident;
 import dev.detour.monitor.LatencyHistory;
 import dev.detour.verdict.WatchState;
 import java.time.Duration;

@@ -1,6 +1,8 @@
 package dev.detour.ui;
 
-import dev.detour.monitor.Incident;
+import dev.detour.incident.Incident;
+import dev.detour.incident.IncidentView;
+import dev.detour.incident.Incidents;
 import dev.detour.monitor.Monitor;
 import dev.detour.monitor.MonitorView;
 import dev.detour.route.RouteSwitches;
@@ -9,8 +11,6 @@ import dev.detour.route.RouterStatus;
 import dev.detour.verdict.WatchState;
 import dev.detour.watch.GroupService;
 import dev.detour.watch.GroupView;
-import io.quarkus.panache.common.Page;
-import io.quarkus.panache.common.Sort;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.transaction.Transactional;
@@ -47,14 +47,14 @@ public class OverviewPage {
   public record GroupRow(String name, long total, long up, long down, long blocked, long unknown) {}
 
   /** A mass block still under way: its incident and how many of its watches are blocked now. */
-  public record MassBlock(Incident incident, long stillBlocked) {}
+  public record MassBlock(IncidentView incident, long stillBlocked) {}
 
   public record Overview(
       MonitorView monitor,
       long total,
       Map<WatchState, Long> states,
       List<GroupRow> groups,
-      List<Incident> recent,
+      List<IncidentView> recent,
       MassBlock mass,
       List<RouterStatus> routers,
       RouteSwitches.State switches) {
@@ -65,13 +65,19 @@ public class OverviewPage {
   }
 
   private final Monitor monitor;
+  private final Incidents incidents;
   private final GroupService groups;
   private final RouteSync routes;
   private final RouteSwitches switches;
 
   public OverviewPage(
-      Monitor monitor, GroupService groups, RouteSync routes, RouteSwitches switches) {
+      Monitor monitor,
+      Incidents incidents,
+      GroupService groups,
+      RouteSync routes,
+      RouteSwitches switches) {
     this.monitor = monitor;
+    this.incidents = incidents;
     this.groups = groups;
     this.routes = routes;
     this.switches = switches;
@@ -104,14 +110,7 @@ public class OverviewPage {
       total += g.watchCount();
     }
     rows.sort((a, b) -> Long.compare(b.blocked(), a.blocked()));
-    List<Incident> recent =
-        Incident.<Incident>find(
-                "kind = ?1 and toState = ?2",
-                Sort.descending("at", "id"),
-                Incident.Kind.STATE_CHANGE.name(),
-                WatchState.BLOCKED.name())
-            .page(Page.ofSize(10))
-            .list();
+    List<IncidentView> recent = incidents.recentBlocks(10).stream().map(IncidentView::of).toList();
     return new Overview(
         monitor.overview(),
         total,
@@ -125,24 +124,16 @@ public class OverviewPage {
 
   private MassBlock mass() {
     Incident latest =
-        Incident.<Incident>find(
-                "kind = ?1 and at > ?2",
-                Sort.descending("at", "id"),
-                Incident.Kind.MASS_BLOCK.name(),
-                Instant.now().minus(MASS_BANNER))
-            .firstResult();
+        incidents.latest(Incident.Kind.MASS_BLOCK, Instant.now().minus(MASS_BANNER)).orElse(null);
     if (latest == null) {
       return null;
     }
     List<Long> members =
-        Incident.<Incident>find("parentId", latest.id).stream()
-            .map(i -> i.watchId)
-            .filter(id -> id != null)
-            .toList();
+        incidents.members(latest.id).stream().map(i -> i.watchId).filter(id -> id != null).toList();
     long still =
         monitor.views(members).values().stream()
             .filter(v -> v.state() == WatchState.BLOCKED)
             .count();
-    return still == 0 ? null : new MassBlock(latest, still);
+    return still == 0 ? null : new MassBlock(IncidentView.of(latest), still);
   }
 }

@@ -1,12 +1,22 @@
 package dev.detour.ui;
 
-import dev.detour.DetourConfig;
+import dev.detour.alert.AlertConfig;
 import dev.detour.alert.AlertResource;
 import dev.detour.alert.AlertService;
 import dev.detour.api.ProblemException;
+import dev.detour.auth.AuthConfig;
+import dev.detour.control.ControlConfig;
+import dev.detour.monitor.MonitorConfig;
+import dev.detour.monitor.UplinkConfig;
+import dev.detour.probe.ProbeConfig;
+import dev.detour.route.RoutersConfig;
+import dev.detour.route.RoutesConfig;
+import dev.detour.verdict.VerdictConfig;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -62,11 +72,25 @@ public class SettingsPage {
 
   public record Section(String title, List<Setting> settings) {}
 
-  private final DetourConfig config;
+  /** Every feature's settings, as this page shows them (a singleton: no proxy in the way). */
+  @Singleton
+  static class Shown {
+    @Inject ProbeConfig probe;
+    @Inject VerdictConfig verdict;
+    @Inject MonitorConfig monitor;
+    @Inject UplinkConfig uplink;
+    @Inject ControlConfig control;
+    @Inject RoutesConfig routes;
+    @Inject RoutersConfig routers;
+    @Inject AlertConfig alerts;
+    @Inject AuthConfig auth;
+  }
+
+  private final Shown config;
   private final AlertService alerts;
   private final SecurityIdentity identity;
 
-  public SettingsPage(DetourConfig config, AlertService alerts, SecurityIdentity identity) {
+  public SettingsPage(Shown config, AlertService alerts, SecurityIdentity identity) {
     this.config = config;
     this.alerts = alerts;
     this.identity = identity;
@@ -187,7 +211,7 @@ public class SettingsPage {
 
   List<Section> sections() {
     List<Section> all = new ArrayList<>();
-    DetourConfig.Probe p = config.probe();
+    ProbeConfig p = config.probe;
     all.add(
         new Section(
             "Probing",
@@ -206,7 +230,7 @@ public class SettingsPage {
                     "Timeout of a connection or request",
                     span(p.timeout()),
                     "detour.probe.timeout"))));
-    DetourConfig.Verdict v = config.verdict();
+    VerdictConfig v = config.verdict;
     all.add(
         new Section(
             "Verdicts",
@@ -221,7 +245,7 @@ public class SettingsPage {
                     "… blocked within",
                     span(v.massBlockWindow()),
                     "detour.verdict.mass-block.window"))));
-    DetourConfig.Monitor m = config.monitor();
+    MonitorConfig m = config.monitor;
     all.add(
         new Section(
             "Monitor",
@@ -238,19 +262,19 @@ public class SettingsPage {
                     "detour.monitor.prefix.samples-per-24"),
                 s(
                     "Uplink checked every",
-                    span(config.uplink().checkEvery()),
+                    span(config.uplink.checkEvery()),
                     "detour.uplink.check-every"),
                 s(
                     "Control vantage",
-                    config.control().mode().name().toLowerCase(Locale.ROOT)
-                        + config.control().device().map(d -> " via " + d).orElse("")
+                    config.control.mode().name().toLowerCase(Locale.ROOT)
+                        + config.control.device().map(d -> " via " + d).orElse("")
                         + config
-                            .control()
+                            .control
                             .agentUrl()
-                            .map(u -> " at " + dev.detour.auth.Secrets.withoutUserInfo(u))
+                            .map(u -> " at " + dev.detour.system.Secrets.withoutUserInfo(u))
                             .orElse(""),
                     "detour.control.mode"))));
-    DetourConfig.Routes r = config.routes();
+    RoutesConfig r = config.routes;
     all.add(
         new Section(
             "Routing",
@@ -269,11 +293,11 @@ public class SettingsPage {
                 s("Verify through the tunnel first", yes(r.verify()), "detour.routes.verify"),
                 s(
                     "Routers",
-                    config.routers().isEmpty()
+                    config.routers.routers().isEmpty()
                         ? "none"
-                        : String.join(", ", config.routers().keySet()),
+                        : String.join(", ", config.routers.routers().keySet()),
                     "detour.routers.<name>.type"))));
-    DetourConfig.Alerts al = config.alerts();
+    AlertConfig al = config.alerts;
     all.add(
         new Section(
             "Alerts",
@@ -303,7 +327,7 @@ public class SettingsPage {
                         ? "none"
                         : String.join(", ", new java.util.TreeSet<>(al.channels().keySet())),
                     "detour.alerts.channels.<name>.type"))));
-    DetourConfig.Auth a = config.auth();
+    AuthConfig.Auth a = config.auth.auth();
     all.add(
         new Section(
             "Access",

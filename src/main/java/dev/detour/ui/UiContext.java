@@ -1,5 +1,6 @@
 package dev.detour.ui;
 
+import dev.detour.auth.CsrfFilter;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Named;
@@ -12,9 +13,6 @@ import jakarta.inject.Named;
 @RequestScoped
 @Named("ui")
 public class UiContext {
-
-  /** The identity attribute under which a browser session keeps its CSRF token. */
-  public static final String CSRF_ATTRIBUTE = "detour.csrf";
 
   private final SecurityIdentity identity;
 
@@ -39,7 +37,7 @@ public class UiContext {
   }
 
   public String getCsrf() {
-    Object token = identity.getAttribute(CSRF_ATTRIBUTE);
+    Object token = identity.getAttribute(CsrfFilter.ATTRIBUTE);
     return token == null ? "" : token.toString();
   }
 }

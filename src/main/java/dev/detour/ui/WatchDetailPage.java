@@ -1,13 +1,13 @@
 package dev.detour.ui;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.detour.monitor.Incident;
+import dev.detour.incident.Incident;
+import dev.detour.incident.IncidentView;
+import dev.detour.incident.Incidents;
 import dev.detour.monitor.Statuses;
 import dev.detour.monitor.WatchRuntimeView;
 import dev.detour.watch.WatchService;
 import dev.detour.watch.WatchView;
-import io.quarkus.panache.common.Page;
-import io.quarkus.panache.common.Sort;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.transaction.Transactional;
@@ -43,16 +43,19 @@ public class WatchDetailPage {
         Charts.Latency latency,
         EvidenceView evidence,
         Charts.PathView path,
-        List<Incident> incidents,
+        List<IncidentView> incidents,
         String notice);
   }
 
   private final WatchService watches;
   private final Statuses statuses;
+  private final Incidents incidents;
   private final ObjectMapper json;
 
-  public WatchDetailPage(WatchService watches, Statuses statuses, ObjectMapper json) {
+  public WatchDetailPage(
+      WatchService watches, Statuses statuses, Incidents incidents, ObjectMapper json) {
     this.watches = watches;
+    this.incidents = incidents;
     this.statuses = statuses;
     this.json = json;
   }
@@ -63,18 +66,8 @@ public class WatchDetailPage {
   public TemplateInstance detail(@PathParam("id") long id, @QueryParam("notice") String notice) {
     WatchView watch = watches.get(id);
     WatchRuntimeView status = statuses.of(id);
-    List<Incident> changes =
-        Incident.<Incident>find(
-                "watchId = ?1 and kind = ?2 and at > ?3",
-                Sort.ascending("at", "id"),
-                id,
-                Incident.Kind.STATE_CHANGE.name(),
-                Instant.now().minus(TIMELINE))
-            .list();
-    List<Incident> incidents =
-        Incident.<Incident>find("watchId", Sort.descending("at", "id"), id)
-            .page(Page.ofSize(10))
-            .list();
+    List<Incident> changes = incidents.changesOf(id, Instant.now().minus(TIMELINE));
+    List<IncidentView> recent = incidents.ofWatch(id, 10).stream().map(IncidentView::of).toList();
     String said =
         switch (notice == null ? "" : notice) {
           case "added" -> "Watch added: its first round runs within its group's interval.";
@@ -90,7 +83,7 @@ public class WatchDetailPage {
                 ? null
                 : EvidenceView.of(json.valueToTree(status.evidence()), json),
             Charts.path(status.censor() == null ? null : json.valueToTree(status.censor())),
-            incidents,
+            recent,
             said)
         .data("nav", "watches");
   }

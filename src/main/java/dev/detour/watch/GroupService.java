@@ -1,8 +1,8 @@
 package dev.detour.watch;
 
-import dev.detour.DetourConfig;
 import dev.detour.api.FieldError;
 import dev.detour.api.ProblemException;
+import dev.detour.probe.ProbeConfig;
 import dev.detour.probe.ProbeKind;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -13,15 +13,26 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Creates, changes and removes groups; owns the defaults a group resolves to. */
 @ApplicationScoped
 public class GroupService {
 
   private final WatchRules rules;
-  private final DetourConfig config;
+  private final ProbeConfig config;
+  private final Duration withdrawGrace;
 
-  public GroupService(WatchRules rules, DetourConfig config) {
+  /**
+   * @param withdrawGrace the routes' default grace, by its key: the route feature's own setting,
+   *     shown here as a group's default
+   */
+  public GroupService(
+      WatchRules rules,
+      ProbeConfig config,
+      @ConfigProperty(name = "detour.routes.withdraw-grace", defaultValue = "10m")
+          Duration withdrawGrace) {
+    this.withdrawGrace = withdrawGrace;
     this.rules = rules;
     this.config = config;
   }
@@ -168,7 +179,7 @@ public class GroupService {
   /** How long a group's routes stay after its watches clear; null means never ({@code keep}). */
   public Duration effectiveRouteWithdraw(WatchGroup group) {
     if (group.routeWithdraw == null) {
-      return config.routes().withdrawGrace();
+      return withdrawGrace;
     }
     return group.routeWithdraw.equals("keep")
         ? null
@@ -176,13 +187,11 @@ public class GroupService {
   }
 
   public Set<ProbeKind> effectiveProbes(WatchGroup group) {
-    return group.probes != null ? group.probes : EnumSet.copyOf(config.probe().kinds());
+    return group.probes != null ? group.probes : EnumSet.copyOf(config.kinds());
   }
 
   public long effectiveIntervalSeconds(WatchGroup group) {
-    return group.intervalSeconds != null
-        ? group.intervalSeconds
-        : config.probe().interval().toSeconds();
+    return group.intervalSeconds != null ? group.intervalSeconds : config.interval().toSeconds();
   }
 
   GroupView view(WatchGroup group, long watchCount) {

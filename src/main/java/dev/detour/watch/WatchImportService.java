@@ -1,9 +1,13 @@
 package dev.detour.watch;
 
-import dev.detour.DetourConfig;
 import dev.detour.api.FieldError;
 import dev.detour.api.ProblemException;
 import dev.detour.probe.ProbeKind;
+import dev.detour.target.InvalidTargetException;
+import dev.detour.target.ParsedTarget;
+import dev.detour.target.Target;
+import dev.detour.target.TargetKind;
+import dev.detour.target.TargetParser;
 import dev.detour.watch.io.FormatDetector;
 import dev.detour.watch.io.ImportInput;
 import dev.detour.watch.io.LimitedInputStream;
@@ -94,14 +98,14 @@ public class WatchImportService {
   private final WatchRules rules;
   private final GroupService groups;
   private final EntityManager em;
-  private final DetourConfig config;
+  private final ImportConfig config;
 
   public WatchImportService(
       TargetParser parser,
       WatchRules rules,
       GroupService groups,
       EntityManager em,
-      DetourConfig config) {
+      ImportConfig config) {
     this.parser = parser;
     this.rules = rules;
     this.groups = groups;
@@ -119,7 +123,7 @@ public class WatchImportService {
       throw ProblemException.invalid("Invalid import options", optionErrors);
     }
 
-    long limit = config.imports().maxBytes();
+    long limit = config.maxBytes();
     if (options.declaredLength() != null && options.declaredLength() > limit) {
       throw tooLarge("the upload has " + options.declaredLength() + " bytes", limit);
     }
@@ -390,7 +394,7 @@ public class WatchImportService {
     public void invalid(int line, String text, String reason) {
       lastLine = Math.max(lastLine, line);
       invalidCount++;
-      if (invalid.size() < config.imports().maxReportedErrors()) {
+      if (invalid.size() < config.maxReportedErrors()) {
         invalid.add(FieldError.line(line, abbreviate(text), reason));
       }
     }

@@ -1,13 +1,11 @@
 package dev.detour.watch;
 
-import dev.detour.DetourConfig;
 import dev.detour.api.FieldError;
 import dev.detour.probe.ProbeKind;
+import dev.detour.target.Ports;
+import dev.detour.target.TargetConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.text.Normalizer;
-import java.util.ArrayList;
-import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -25,7 +23,6 @@ public class WatchRules {
 
   static final Pattern GROUP_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
   static final Pattern TAG = Pattern.compile("[a-z0-9][a-z0-9._:-]{0,39}");
-  public static final int MAX_PORTS = 32;
   static final int MAX_TAGS = 20;
   static final int MAX_NOTE = 2000;
   static final int MIN_INTERVAL = 10;
@@ -33,8 +30,8 @@ public class WatchRules {
 
   private final List<Integer> defaultPorts;
 
-  public WatchRules(DetourConfig config) {
-    this.defaultPorts = List.copyOf(config.watch().ports());
+  public WatchRules(TargetConfig config) {
+    this.defaultPorts = List.copyOf(config.ports());
   }
 
   public String groupName(String raw, String field, List<FieldError> errors) {
@@ -77,45 +74,11 @@ public class WatchRules {
   }
 
   public List<Integer> ports(List<Integer> raw, String field, List<FieldError> errors) {
-    if (raw == null) {
-      return defaultPorts;
-    }
-    if (raw.isEmpty()) {
-      errors.add(
-          FieldError.field(
-              field, "give at least one port, or leave the field out for " + defaultPorts));
-      return null;
-    }
-    if (raw.size() > MAX_PORTS) {
-      errors.add(FieldError.field(field, "at most " + MAX_PORTS + " ports per watch"));
-      return null;
-    }
-    Set<Integer> ports = new LinkedHashSet<>();
-    for (int i = 0; i < raw.size(); i++) {
-      Integer port = raw.get(i);
-      if (port == null || port < 1 || port > 65535) {
-        errors.add(FieldError.field(field + "[" + i + "]", "a port is a number from 1 to 65535"));
-      } else if (!ports.add(port)) {
-        errors.add(FieldError.field(field + "[" + i + "]", "port " + port + " is listed twice"));
-      }
-    }
-    return new ArrayList<>(ports);
+    return Ports.check(raw, defaultPorts, field, errors);
   }
 
   public Set<ProbeKind> probes(Set<ProbeKind> raw, String field, List<FieldError> errors) {
-    if (raw == null) {
-      return null;
-    }
-    if (raw.isEmpty() || raw.contains(null)) {
-      errors.add(
-          FieldError.field(
-              field,
-              "name one or more of "
-                  + ProbeKind.allLabels()
-                  + ", or leave the field out to use the default"));
-      return null;
-    }
-    return EnumSet.copyOf(raw);
+    return ProbeKind.check(raw, field, errors);
   }
 
   public SortedSet<String> tags(Set<String> raw, String field, List<FieldError> errors) {

@@ -2,6 +2,8 @@ package dev.detour.watch;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.detour.probe.ProbeKind;
+import dev.detour.target.TargetKind;
+import dev.detour.watch.io.ExportedWatch;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -21,4 +23,5 @@ public record WatchView(
     boolean enabled,
     Instant createdAt,
     Instant updatedAt,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> warnings) {}
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> warnings)
+    implements ExportedWatch {}

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.detour.DetourConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -23,14 +22,14 @@ class AlertChannelsTest {
     for (int i = 0; i < kv.length; i += 2) {
       props.put("detour.alerts.channels." + kv[i], kv[i + 1]);
     }
-    DetourConfig config =
+    AlertConfig config =
         new SmallRyeConfigBuilder()
-            .withMapping(DetourConfig.class)
+            .withMapping(AlertConfig.class)
             // "30s", "4h": Quarkus' own durations, as at run time.
             .withConverter(Duration.class, 200, new DurationConverter())
             .withSources(new PropertiesConfigSource(props, "test", 500))
             .build()
-            .getConfigMapping(DetourConfig.class);
+            .getConfigMapping(AlertConfig.class);
     return new AlertChannels(config, new ObjectMapper(), null);
   }
 

@@ -8,7 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.alert.channel.WebhookChannel;
-import dev.detour.monitor.Incident;
+import dev.detour.incident.Incident;
 import dev.detour.monitor.IncidentFixtures;
 import dev.detour.testing.Database;
 import dev.detour.verdict.BlockMethod;

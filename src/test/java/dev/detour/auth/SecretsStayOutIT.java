@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.detour.lab.DetourProcess;
 import dev.detour.route.mikrotik.RouterOsEmulator;
+import dev.detour.system.Secrets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

@@ -1,5 +1,7 @@
 package dev.detour.monitor;
 
+import dev.detour.incident.Incident;
+import dev.detour.incident.Incidents;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.Tracker;
 import dev.detour.verdict.Verdict;
@@ -14,9 +16,11 @@ import java.util.Set;
 public class IncidentFixtures {
 
   private final StatusStore store;
+  private final Incidents incidents;
 
-  public IncidentFixtures(StatusStore store) {
+  public IncidentFixtures(StatusStore store, Incidents incidents) {
     this.store = store;
+    this.incidents = incidents;
   }
 
   /** A watch going from up to blocked after three rounds that started 9 s before {@code at}. */
@@ -61,14 +65,15 @@ public class IncidentFixtures {
   }
 
   public long mass(BlockMethod method, List<Long> members) {
-    return store.massBlock(method, members, Instant.now().minusSeconds(30));
+    return incidents.massBlock(
+        method.name(), method.label(), members, Instant.now().minusSeconds(30));
   }
 
   public long event(Incident.Kind kind, String summary) {
-    return store.event(kind, summary);
+    return incidents.event(kind, summary);
   }
 
   public long event(Incident.Kind kind, String router, String summary) {
-    return store.event(kind, router, summary);
+    return incidents.event(kind, router, summary);
   }
 }

@@ -2,9 +2,9 @@ package dev.detour.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.detour.watch.InvalidTargetException;
-import dev.detour.watch.ParsedTarget;
-import dev.detour.watch.TargetParser;
+import dev.detour.target.InvalidTargetException;
+import dev.detour.target.ParsedTarget;
+import dev.detour.target.TargetParser;
 import inet.ipaddr.IPAddress;
 import java.math.BigInteger;
 import java.util.List;

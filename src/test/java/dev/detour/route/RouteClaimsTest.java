@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.detour.monitor.Monitor;
 import dev.detour.monitor.Part;
+import dev.detour.target.TargetKind;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.WatchState;
-import dev.detour.watch.TargetKind;
 import dev.detour.watch.Watch;
 import java.time.Instant;
 import java.util.List;

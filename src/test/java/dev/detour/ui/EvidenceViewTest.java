@@ -3,7 +3,7 @@ package dev.detour.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.detour.monitor.Incident;
+import dev.detour.incident.Incident;
 import dev.detour.verdict.WatchState;
 import java.time.Duration;
 import java.time.Instant;

@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.not;
 
-import dev.detour.monitor.Incident;
+import dev.detour.incident.Incident;
 import dev.detour.monitor.IncidentFixtures;
 import dev.detour.testing.Database;
 import dev.detour.verdict.BlockMethod;

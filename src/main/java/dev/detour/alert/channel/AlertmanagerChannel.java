@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.detour.alert.Alert;
 import dev.detour.alert.AlertChannel;
 import dev.detour.alert.DeliveryException;
-import dev.detour.auth.Secrets;
+import dev.detour.system.Secrets;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

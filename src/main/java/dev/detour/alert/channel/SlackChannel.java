@@ -3,7 +3,7 @@ package dev.detour.alert.channel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.alert.AlertChannel;
 import dev.detour.alert.DeliveryException;
-import dev.detour.auth.Secrets;
+import dev.detour.system.Secrets;
 import java.net.URI;
 import java.util.Collection;
 import java.util.Map;

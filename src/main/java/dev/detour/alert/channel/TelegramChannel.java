@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.alert.AlertChannel;
 import dev.detour.alert.DeliveryException;
-import dev.detour.auth.Secrets;
+import dev.detour.system.Secrets;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.detour.alert.AlertChannel;
 import dev.detour.alert.DeliveryException;
-import dev.detour.auth.Secrets;
+import dev.detour.system.Secrets;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

@@ -1,7 +1,7 @@
 package dev.detour.probe.dns;
 
-import dev.detour.DetourConfig;
 import dev.detour.probe.Probe;
+import dev.detour.probe.ProbeConfig;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
 import inet.ipaddr.IPAddress;
@@ -54,11 +54,11 @@ public final class DnsProbe implements Probe {
   }
 
   @Inject
-  public DnsProbe(DetourConfig config) {
+  public DnsProbe(ProbeConfig config) {
     this(
-        config.probe().timeout(),
-        config.probe().blockPageAddresses().orElse(Set.of()),
-        config.probe().dnsResolvers().orElse(List.of()).stream()
+        config.timeout(),
+        config.blockPageAddresses().orElse(Set.of()),
+        config.dnsResolvers().orElse(List.of()).stream()
             .map(r -> new InetSocketAddress(r.strip(), 53))
             .toList());
   }

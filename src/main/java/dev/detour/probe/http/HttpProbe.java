@@ -1,7 +1,7 @@
 package dev.detour.probe.http;
 
-import dev.detour.DetourConfig;
 import dev.detour.probe.Probe;
+import dev.detour.probe.ProbeConfig;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
 import dev.detour.probe.ProbeThreads;
@@ -61,11 +61,11 @@ public final class HttpProbe implements Probe {
   }
 
   @Inject
-  public HttpProbe(DetourConfig config) {
+  public HttpProbe(ProbeConfig config) {
     this(
-        config.probe().timeout(),
-        config.probe().timeout(),
-        new BlockPages(config.probe().blockPageHosts(), config.probe().blockPageFingerprints()));
+        config.timeout(),
+        config.timeout(),
+        new BlockPages(config.blockPageHosts(), config.blockPageFingerprints()));
   }
 
   @Override

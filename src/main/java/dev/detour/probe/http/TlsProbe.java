@@ -1,7 +1,7 @@
 package dev.detour.probe.http;
 
-import dev.detour.DetourConfig;
 import dev.detour.probe.Probe;
+import dev.detour.probe.ProbeConfig;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
 import dev.detour.probe.ProbeThreads;
@@ -19,9 +19,9 @@ public final class TlsProbe implements Probe {
   private final HttpProbe http;
   private final String decoy;
 
-  public TlsProbe(HttpProbe http, DetourConfig config) {
+  public TlsProbe(HttpProbe http, ProbeConfig config) {
     this.http = http;
-    this.decoy = config.probe().decoySni();
+    this.decoy = config.decoySni();
   }
 
   @Override

@@ -1,8 +1,8 @@
 package dev.detour.probe.icmp;
 
-import dev.detour.DetourConfig;
 import dev.detour.probe.Hops;
 import dev.detour.probe.Probe;
+import dev.detour.probe.ProbeConfig;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
 import dev.detour.probe.packet.Frames;
@@ -44,8 +44,8 @@ public final class IcmpProbe implements Probe {
   }
 
   @Inject
-  public IcmpProbe(DetourConfig config) {
-    this(config.probe().icmpCount(), Duration.ofMillis(200), config.probe().synWait());
+  public IcmpProbe(ProbeConfig config) {
+    this(config.icmpCount(), Duration.ofMillis(200), config.synWait());
   }
 
   @Override

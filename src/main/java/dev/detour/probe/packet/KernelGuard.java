@@ -1,7 +1,5 @@
 package dev.detour.probe.packet;
 
-import dev.detour.probe.tcp.SynProbe;
-import dev.detour.system.RawPacketAccess;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,8 +21,7 @@ public class KernelGuard {
 
   private static final Logger LOG = Logger.getLogger(KernelGuard.class);
   static final String TABLE = "detour_probe_guard";
-  private static final String PORTS =
-      SynProbe.FIRST_PORT + "-" + (SynProbe.FIRST_PORT + SynProbe.PORTS - 1);
+  private static final String PORTS = ProbePorts.range();
 
   private final RawPacketAccess access;
   private boolean installed;

@@ -1,6 +1,5 @@
 package dev.detour.probe.packet;
 
-import dev.detour.probe.tcp.SynProbe;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,9 +36,7 @@ public final class SharedCapture {
   /** What the shared capture lets through: answers to probe ports, echo replies, ICMP errors. */
   static final String FILTER =
       "(tcp and dst portrange "
-          + SynProbe.FIRST_PORT
-          + "-"
-          + (SynProbe.FIRST_PORT + SynProbe.PORTS - 1)
+          + ProbePorts.range()
           + ") or (icmp and (icmp[0] == 0 or icmp[0] == 3 or icmp[0] == 11))";
 
   private static final long IDLE_NANOS = TimeUnit.MINUTES.toNanos(5);

@@ -1,7 +1,7 @@
 package dev.detour.probe.tcp;
 
-import dev.detour.DetourConfig;
 import dev.detour.probe.Probe;
+import dev.detour.probe.ProbeConfig;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
 import jakarta.inject.Inject;
@@ -26,8 +26,8 @@ public final class ConnectProbe implements Probe {
   }
 
   @Inject
-  public ConnectProbe(DetourConfig config) {
-    this(config.probe().timeout());
+  public ConnectProbe(ProbeConfig config) {
+    this(config.timeout());
   }
 
   @Override

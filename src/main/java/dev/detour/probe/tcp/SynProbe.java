@@ -1,13 +1,14 @@
 package dev.detour.probe.tcp;
 
-import dev.detour.DetourConfig;
 import dev.detour.probe.Probe;
+import dev.detour.probe.ProbeConfig;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
 import dev.detour.probe.packet.Frames;
 import dev.detour.probe.packet.PacketChannel;
 import dev.detour.probe.packet.PacketView;
 import dev.detour.probe.packet.ProbeClock;
+import dev.detour.probe.packet.ProbePorts;
 import dev.detour.probe.packet.Route;
 import dev.detour.probe.packet.SharedCapture;
 import dev.detour.probe.packet.SynShape;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sends raw SYNs of both shapes to each port, from fresh source ports, captures every answer
@@ -35,16 +35,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Singleton
 public final class SynProbe implements Probe {
 
-  /** Source ports reserved for probes, outside Linux's ephemeral range (32768–60999). */
-  public static final int FIRST_PORT = 61000;
-
-  public static final int PORTS = 1000;
-
   /** After the first answer, how long to keep listening for more (a second, injected RST). */
   private static final Duration LINGER = Duration.ofMillis(200);
-
-  private static final AtomicInteger NEXT_PORT =
-      new AtomicInteger(ThreadLocalRandom.current().nextInt(PORTS));
 
   private final Duration wait;
   private final int tries;
@@ -63,8 +55,8 @@ public final class SynProbe implements Probe {
   }
 
   @Inject
-  public SynProbe(DetourConfig config) {
-    this(config.probe().synWait(), config.probe().synTries());
+  public SynProbe(ProbeConfig config) {
+    this(config.synWait(), config.synTries());
   }
 
   @Override
@@ -194,7 +186,7 @@ public final class SynProbe implements Probe {
       this.source = (Inet4Address) InetAddress.getByName(route.source());
       List<SharedCapture.Key> keys = new ArrayList<>();
       for (Syn syn : syns) {
-        int sourcePort = FIRST_PORT + Math.floorMod(NEXT_PORT.getAndIncrement(), PORTS);
+        int sourcePort = ProbePorts.next();
         long seq = ThreadLocalRandom.current().nextLong(1, 1L << 32);
         keys.add(SharedCapture.Key.tcp(target.getHostAddress(), syn.port(), sourcePort));
         sent.add(

@@ -1,16 +1,16 @@
 package dev.detour.probe.trace;
 
-import dev.detour.DetourConfig;
 import dev.detour.probe.Probe;
+import dev.detour.probe.ProbeConfig;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
 import dev.detour.probe.packet.Frames;
 import dev.detour.probe.packet.KernelGuard;
 import dev.detour.probe.packet.PacketView;
+import dev.detour.probe.packet.ProbePorts;
 import dev.detour.probe.packet.RawChannel;
 import dev.detour.probe.packet.Route;
 import dev.detour.probe.packet.SynShape;
-import dev.detour.probe.tcp.SynProbe;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -49,8 +49,8 @@ public final class CensorLocator implements Probe {
   }
 
   @Inject
-  public CensorLocator(DetourConfig config, KernelGuard guard) {
-    this(config.probe().traceMaxHops(), Duration.ofMillis(20), config.probe().synWait(), guard);
+  public CensorLocator(ProbeConfig config, KernelGuard guard) {
+    this(config.traceMaxHops(), Duration.ofMillis(20), config.synWait(), guard);
   }
 
   @Override
@@ -166,7 +166,7 @@ public final class CensorLocator implements Probe {
   }
 
   private int firstPort() {
-    return SynProbe.FIRST_PORT + ThreadLocalRandom.current().nextInt(SynProbe.PORTS - maxHops - 1);
+    return ProbePorts.FIRST + ThreadLocalRandom.current().nextInt(ProbePorts.COUNT - maxHops - 1);
   }
 
   /** Answers from the target to any of the trace's ports, and every time-exceeded. */

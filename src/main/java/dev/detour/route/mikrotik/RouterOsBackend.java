@@ -1,11 +1,11 @@
 package dev.detour.route.mikrotik;
 
-import dev.detour.DetourConfig;
 import dev.detour.route.Prefixes;
 import dev.detour.route.RouterBackend;
 import dev.detour.route.RouterException;
 import dev.detour.route.RouterRoute;
 import dev.detour.route.RouterSettings;
+import dev.detour.route.RoutersConfig;
 import dev.detour.route.plan.Fence;
 import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
@@ -298,7 +298,7 @@ abstract class RouterOsBackend implements RouterBackend {
   }
 
   private boolean routes() {
-    return settings.mode() == DetourConfig.RouterMode.ROUTES;
+    return settings.mode() == RoutersConfig.RouterMode.ROUTES;
   }
 
   private String menu(boolean ipv6) {

@@ -2,7 +2,6 @@ package dev.detour.watch.io;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.detour.watch.WatchView;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -27,7 +26,7 @@ final class JsonListWriter implements ListWriter {
   }
 
   @Override
-  public void write(WatchView watch) throws IOException {
+  public void write(ExportedWatch watch) throws IOException {
     mapper.writeValue(json, watch);
   }
 

@@ -1,6 +1,5 @@
 package dev.detour.watch.io;
 
-import dev.detour.watch.WatchView;
 import java.io.IOException;
 
 /** Writes watches in one export format, one at a time, so exports stream at any size. */
@@ -8,7 +7,7 @@ public interface ListWriter {
 
   void begin() throws IOException;
 
-  void write(WatchView watch) throws IOException;
+  void write(ExportedWatch watch) throws IOException;
 
   void end() throws IOException;
 }

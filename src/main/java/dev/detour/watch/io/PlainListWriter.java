@@ -1,6 +1,5 @@
 package dev.detour.watch.io;
 
-import dev.detour.watch.WatchView;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,7 +23,7 @@ final class PlainListWriter implements ListWriter {
   }
 
   @Override
-  public void write(WatchView watch) throws IOException {
+  public void write(ExportedWatch watch) throws IOException {
     if (!watch.group().equals(group)) {
       group = watch.group();
       out.write("# group " + group + "\n");

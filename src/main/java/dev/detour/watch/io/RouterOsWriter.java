@@ -1,7 +1,6 @@
 package dev.detour.watch.io;
 
-import dev.detour.watch.TargetKind;
-import dev.detour.watch.WatchView;
+import dev.detour.target.TargetKind;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,7 +30,7 @@ final class RouterOsWriter implements ListWriter {
   }
 
   @Override
-  public void write(WatchView watch) throws IOException {
+  public void write(ExportedWatch watch) throws IOException {
     if (watch.kind() == TargetKind.HOST) {
       out.write("# " + watch.group() + ": host " + watch.target() + " (route its addresses)\n");
       return;

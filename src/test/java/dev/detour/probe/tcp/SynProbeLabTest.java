@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.detour.lab.Lab;
 import dev.detour.lab.NetNs;
 import dev.detour.probe.packet.PacketView;
+import dev.detour.probe.packet.ProbePorts;
 import dev.detour.probe.packet.SynShape;
 import dev.detour.probe.packet.Tcpdump;
 import java.net.Inet4Address;
@@ -39,8 +40,7 @@ class SynProbeLabTest {
       assertThat(e.answer()).isEqualTo(SynAnswer.SYN_ACK);
       assertThat(e.answers().get(0).ttl()).isEqualTo(61);
       assertThat(e.sent().length()).isEqualTo(e.shape().length());
-      assertThat(e.sent().tcp().sourcePort())
-          .isBetween(SynProbe.FIRST_PORT, SynProbe.FIRST_PORT + 999);
+      assertThat(e.sent().tcp().sourcePort()).isBetween(ProbePorts.FIRST, ProbePorts.last());
     }
     assertThat(seen.get(SynShape.LINUX).sent().tcp().options())
         .containsExactly("mss 1460", "sackOK", "TS", "nop", "wscale 7");

@@ -3,12 +3,12 @@ package dev.detour.route.linux;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.detour.DetourConfig;
 import dev.detour.lab.NetNs;
 import dev.detour.route.Reconciler;
 import dev.detour.route.RouterException;
 import dev.detour.route.RouterRoute;
 import dev.detour.route.RouterSettings;
+import dev.detour.route.RoutersConfig;
 import dev.detour.route.plan.Fence;
 import java.time.Duration;
 import java.util.List;
@@ -48,7 +48,7 @@ class LinuxBackendTest {
   static RouterSettings settings(String gateway) {
     return new RouterSettings(
         "home",
-        DetourConfig.RouterType.LINUX,
+        RoutersConfig.RouterType.LINUX,
         null,
         null,
         0,
@@ -62,7 +62,7 @@ class LinuxBackendTest {
         "1001",
         "detour",
         100,
-        DetourConfig.RouterMode.ROUTES,
+        RoutersConfig.RouterMode.ROUTES,
         "detour",
         Duration.ofSeconds(5),
         50,

@@ -1,8 +1,8 @@
 package dev.detour.route.mikrotik;
 
-import dev.detour.DetourConfig.RouterMode;
-import dev.detour.DetourConfig.RouterType;
 import dev.detour.route.RouterSettings;
+import dev.detour.route.RoutersConfig.RouterMode;
+import dev.detour.route.RoutersConfig.RouterType;
 import java.nio.file.Path;
 import java.time.Duration;
 

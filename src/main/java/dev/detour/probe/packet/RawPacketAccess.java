@@ -1,6 +1,5 @@
-package dev.detour.system;
+package dev.detour.probe.packet;
 
-import dev.detour.probe.packet.Libpcap;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

@@ -1,4 +1,4 @@
-package dev.detour.auth;
+package dev.detour.system;
 
 import java.io.IOException;
 import java.net.URI;

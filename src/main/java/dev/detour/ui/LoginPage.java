@@ -1,10 +1,9 @@
-package dev.detour.auth;
+package dev.detour.ui;
 
+import dev.detour.auth.Logins;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.vertx.core.http.Cookie;
-import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
@@ -31,16 +30,11 @@ public class LoginPage {
     static native TemplateInstance login(String next, String username, String error);
   }
 
-  private final Accounts accounts;
-  private final Sessions sessions;
-  private final LoginThrottle throttle;
+  private final Logins logins;
   private final SecurityIdentity identity;
 
-  public LoginPage(
-      Accounts accounts, Sessions sessions, LoginThrottle throttle, SecurityIdentity identity) {
-    this.accounts = accounts;
-    this.sessions = sessions;
-    this.throttle = throttle;
+  public LoginPage(Logins logins, SecurityIdentity identity) {
+    this.logins = logins;
     this.identity = identity;
   }
 
@@ -48,7 +42,7 @@ public class LoginPage {
   @Path("login")
   @Operation(hidden = true)
   public Response form(@QueryParam("next") String next) {
-    if (!identity.isAnonymous() && "session".equals(identity.getAttribute(IdentityProviders.HOW))) {
+    if (!identity.isAnonymous() && Logins.bySession(identity)) {
       return Response.seeOther(URI.create(safeNext(next))).build();
     }
     return Response.ok(Templates.login(safeNext(next), "", null).data("nav", "")).build();
@@ -63,27 +57,12 @@ public class LoginPage {
       @FormParam("password") String password,
       @FormParam("next") String next,
       RoutingContext ctx) {
-    String address = DetourAuthMechanism.clientAddress(ctx);
-    String origin = ctx.request().getHeader("Origin");
-    if (origin != null && !CsrfFilter.sameSite(origin, ctx.request().getHeader("Host"))) {
-      return page(403, next, username, "This login form was sent from another site.");
+    Logins.Outcome outcome = logins.login(username, password, ctx);
+    if (outcome instanceof Logins.Refused refused) {
+      return page(refused.status(), next, username, refused.message());
     }
-    if (!throttle.allowed(address)) {
-      return page(
-          429,
-          next,
-          username,
-          "Too many failed logins from your address: wait a minute and try again.");
-    }
-    var account = accounts.authenticate(username, password == null ? "" : password);
-    if (account.isEmpty()) {
-      throttle.failed(address);
-      return page(401, next, username, "Wrong user name or password.");
-    }
-    throttle.succeeded(address);
-    Sessions.Opened opened = sessions.open(account.get());
     return Response.seeOther(URI.create(safeNext(next)))
-        .header("Set-Cookie", cookie(opened.cookie(), ctx, -1))
+        .header("Set-Cookie", ((Logins.Opened) outcome).setCookie())
         .build();
   }
 
@@ -91,12 +70,9 @@ public class LoginPage {
   @Path("logout")
   @Operation(hidden = true)
   public Response logout(RoutingContext ctx) {
-    Cookie c = ctx.request().getCookie(Sessions.COOKIE);
-    if (c != null) {
-      sessions.close(c.getValue());
-    }
+    String forget = logins.logout(ctx);
     return Response.seeOther(URI.create("/login"))
-        .header("Set-Cookie", cookie("", ctx, 0))
+        .header("Set-Cookie", forget)
         .header("HX-Redirect", "/login")
         .build();
   }
@@ -110,21 +86,8 @@ public class LoginPage {
         .build();
   }
 
-  private static String cookie(String value, RoutingContext ctx, long maxAge) {
-    Cookie c =
-        Cookie.cookie(Sessions.COOKIE, value)
-            .setPath("/")
-            .setHttpOnly(true)
-            .setSameSite(CookieSameSite.LAX)
-            .setSecure(ctx.request().isSSL());
-    if (maxAge >= 0) {
-      c.setMaxAge(maxAge);
-    }
-    return c.encode();
-  }
-
   /** Where to go after login: a path on this site, never another site ({@code //evil}). */
-  static String safeNext(String next) {
+  public static String safeNext(String next) {
     if (next == null
         || !next.startsWith("/")
         || next.startsWith("//")

@@ -1,4 +1,4 @@
-package dev.detour.watch;
+package dev.detour.target;
 
 /**
  * A target a user wrote that cannot be watched; the message says what is wrong and how to fix it.

@@ -1,6 +1,5 @@
-package dev.detour.watch;
+package dev.detour.target;
 
-import dev.detour.DetourConfig;
 import inet.ipaddr.AddressStringException;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
@@ -52,8 +51,8 @@ public class TargetParser {
   private final int minPrefixV6;
 
   @Inject
-  public TargetParser(DetourConfig config) {
-    this(config.watch().minPrefixIpv4(), config.watch().minPrefixIpv6());
+  public TargetParser(TargetConfig config) {
+    this(config.minPrefixIpv4(), config.minPrefixIpv6());
   }
 
   public TargetParser(int minPrefixV4, int minPrefixV6) {

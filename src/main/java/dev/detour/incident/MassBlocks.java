@@ -1,6 +1,9 @@
-package dev.detour.monitor;
+package dev.detour.incident;
 
 import dev.detour.verdict.BlockMethod;
+import dev.detour.verdict.VerdictConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -15,7 +18,8 @@ import java.util.Map;
  * members; later blocks of that method join it while they keep coming within the window. One
  * message for a censor blocking a /16, not thousands.
  */
-final class MassBlocks {
+@ApplicationScoped
+public class MassBlocks {
 
   private record Block(Instant at, long incident) {}
 
@@ -23,21 +27,26 @@ final class MassBlocks {
 
   private final int minWatches;
   private final Duration window;
-  private final StatusStore store;
+  private final Incidents store;
   private final Map<BlockMethod, Deque<Block>> recent = new EnumMap<>(BlockMethod.class);
   private final Map<BlockMethod, Open> open = new EnumMap<>(BlockMethod.class);
 
-  MassBlocks(int minWatches, Duration window, StatusStore store) {
+  @Inject
+  public MassBlocks(VerdictConfig config, Incidents store) {
+    this(config.massBlockMinWatches(), config.massBlockWindow(), store);
+  }
+
+  MassBlocks(int minWatches, Duration window, Incidents store) {
     this.minWatches = minWatches;
     this.window = window;
     this.store = store;
   }
 
   /** A watch turned blocked: its incident joins or opens a mass block when it is one of many. */
-  synchronized void blocked(BlockMethod method, long incident, Instant at) {
+  public synchronized void blocked(BlockMethod method, long incident, Instant at) {
     Open current = open.get(method);
     if (current != null && !current.last().plus(window).isBefore(at)) {
-      store.join(current.incident(), List.of(incident));
+      store.join(current.incident(), method.label(), List.of(incident));
       open.put(method, new Open(current.incident(), at));
       return;
     }
@@ -49,7 +58,10 @@ final class MassBlocks {
     if (blocks.size() >= minWatches) {
       long mass =
           store.massBlock(
-              method, blocks.stream().map(Block::incident).toList(), blocks.peekFirst().at());
+              method.name(),
+              method.label(),
+              blocks.stream().map(Block::incident).toList(),
+              blocks.peekFirst().at());
       open.put(method, new Open(mass, at));
       blocks.clear();
     }

@@ -1,4 +1,4 @@
-package dev.detour.auth;
+package dev.detour.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.detour.watch;
+package dev.detour.target;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

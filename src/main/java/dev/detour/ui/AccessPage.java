@@ -1,7 +1,8 @@
-package dev.detour.auth;
+package dev.detour.ui;
 
 import dev.detour.api.ProblemException;
-import dev.detour.ui.Forms;
+import dev.detour.auth.Accounts;
+import dev.detour.auth.ApiTokens;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;

@@ -1,4 +1,4 @@
-package dev.detour.system;
+package dev.detour.probe.packet;
 
 import io.smallrye.health.api.HealthGroup;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package dev.detour.watch;
+package dev.detour.target;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.detour.watch;
+package dev.detour.target;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;

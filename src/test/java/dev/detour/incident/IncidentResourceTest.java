@@ -1,4 +1,4 @@
-package dev.detour.monitor;
+package dev.detour.incident;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 
+import dev.detour.monitor.IncidentFixtures;
 import dev.detour.testing.Database;
 import dev.detour.verdict.BlockMethod;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,0 +1,221 @@
+package dev.detour.incident;
+
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The incident history: what is recorded (a watch's change of state with its evidence, a mass block
+ * over many, an outage of this vantage, the control, a router or its tunnel, and the censor's
+ * location once traced) and the questions the API, the pages and alerting ask of it. Every write
+ * joins the caller's transaction, so a state is never stored without the incident that explains it.
+ */
+@ApplicationScoped
+public class Incidents {
+
+  /** How long a summary may be; longer ones end with "…". */
+  static final int MAX_SUMMARY = 8000;
+
+  /** What to list: each filter null (or false) when not asked for. */
+  public record Query(
+      Long watch, Set<Incident.Kind> kinds, Instant since, String toState, boolean members) {}
+
+  /** A page of incidents and how many match in all. */
+  public record Found(List<Incident> items, long total) {}
+
+  /** A watch's change of state, as the monitor decided it. */
+  public record StateChange(
+      long watchId,
+      String group,
+      String target,
+      String from,
+      String to,
+      String method,
+      double confidence,
+      Instant at,
+      Instant firstBadAt,
+      String summary,
+      String evidence,
+      String capture) {}
+
+  /** Incidents matching {@code query}, newest first. */
+  @Transactional
+  public Found find(Query query, int page, int size) {
+    List<String> where = new ArrayList<>();
+    Parameters params = new Parameters();
+    if (query.watch() != null) {
+      where.add("watchId = :watch");
+      params.and("watch", query.watch());
+    }
+    if (query.kinds() != null) {
+      where.add("kind in :kinds");
+      params.and("kinds", query.kinds().stream().map(Enum::name).toList());
+    }
+    if (query.since() != null) {
+      where.add("at >= :since");
+      params.and("since", query.since());
+    }
+    if (query.toState() != null) {
+      where.add("toState = :to");
+      params.and("to", query.toState().toUpperCase(Locale.ROOT));
+    }
+    if (!query.members()) {
+      where.add("parentId is null");
+    }
+    Sort newest = Sort.descending("at", "id");
+    var found =
+        where.isEmpty()
+            ? Incident.<Incident>findAll(newest)
+            : Incident.<Incident>find(String.join(" and ", where), newest, params);
+    long total = found.count();
+    return new Found(found.page(Page.of(page, size)).list(), total);
+  }
+
+  @Transactional
+  public Optional<Incident> get(long id) {
+    return Incident.findByIdOptional(id);
+  }
+
+  /** The watches' own changes a mass block groups, oldest first. */
+  @Transactional
+  public List<Incident> members(long massId) {
+    return Incident.<Incident>find("parentId", Sort.ascending("at", "id"), massId).list();
+  }
+
+  /** The newest {@code n} watches turned blocked. */
+  @Transactional
+  public List<Incident> recentBlocks(int n) {
+    return Incident.<Incident>find(
+            "kind = ?1 and toState = ?2",
+            Sort.descending("at", "id"),
+            Incident.Kind.STATE_CHANGE.name(),
+            "BLOCKED")
+        .page(Page.ofSize(n))
+        .list();
+  }
+
+  /** The newest incident of a kind since {@code after}, if any. */
+  @Transactional
+  public Optional<Incident> latest(Incident.Kind kind, Instant after) {
+    return Incident.<Incident>find(
+            "kind = ?1 and at > ?2", Sort.descending("at", "id"), kind.name(), after)
+        .firstResultOptional();
+  }
+
+  /** A watch's changes of state since {@code since}, oldest first. */
+  @Transactional
+  public List<Incident> changesOf(long watchId, Instant since) {
+    return Incident.<Incident>find(
+            "watchId = ?1 and kind = ?2 and at > ?3",
+            Sort.ascending("at", "id"),
+            watchId,
+            Incident.Kind.STATE_CHANGE.name(),
+            since)
+        .list();
+  }
+
+  /** A watch's newest {@code n} incidents. */
+  @Transactional
+  public List<Incident> ofWatch(long watchId, int n) {
+    return Incident.<Incident>find("watchId", Sort.descending("at", "id"), watchId)
+        .page(Page.ofSize(n))
+        .list();
+  }
+
+  /** Records a change of state; returns the incident's id. */
+  @Transactional
+  public long stateChange(StateChange c) {
+    Incident incident = new Incident();
+    incident.kind = Incident.Kind.STATE_CHANGE.name();
+    incident.watchId = c.watchId();
+    incident.group = c.group();
+    incident.target = c.target();
+    incident.fromState = c.from();
+    incident.toState = c.to();
+    incident.method = c.method();
+    incident.confidence = c.confidence();
+    incident.at = c.at();
+    incident.firstBadAt = c.firstBadAt();
+    incident.summary = truncate(c.summary());
+    incident.evidence = c.evidence();
+    incident.capture = c.capture();
+    incident.persist();
+    return incident.id;
+  }
+
+  /** An incident about no single watch (this vantage, the control). */
+  @Transactional
+  public long event(Incident.Kind kind, String summary) {
+    return event(kind, null, summary);
+  }
+
+  /** An incident about a router (its name the target) or, with none, a vantage. */
+  @Transactional
+  public long event(Incident.Kind kind, String router, String summary) {
+    Incident incident = new Incident();
+    incident.kind = kind.name();
+    incident.target = router;
+    incident.at = Instant.now();
+    incident.summary = truncate(summary);
+    incident.persist();
+    return incident.id;
+  }
+
+  /**
+   * Opens a mass-block incident over these watches' incidents.
+   *
+   * @param method the block's method as stored (upper case)
+   * @param label the method in words for the summary
+   */
+  @Transactional
+  public long massBlock(String method, String label, List<Long> members, Instant firstAt) {
+    Incident mass = new Incident();
+    mass.kind = Incident.Kind.MASS_BLOCK.name();
+    mass.method = method;
+    mass.at = Instant.now();
+    mass.firstBadAt = firstAt;
+    mass.toState = "BLOCKED";
+    mass.persist();
+    attach(mass, label, members);
+    return mass.id;
+  }
+
+  /** Adds watches' incidents to an open mass-block incident. */
+  @Transactional
+  public void join(long massId, String label, List<Long> members) {
+    Incident mass = Incident.findById(massId);
+    if (mass != null) {
+      attach(mass, label, members);
+    }
+  }
+
+  /** Records where the censor sits (JSON) on the incident of a block. */
+  @Transactional
+  public void censor(long incidentId, String location) {
+    Incident i = Incident.findById(incidentId);
+    if (i != null) {
+      i.censor = location;
+    }
+  }
+
+  private static void attach(Incident mass, String label, List<Long> members) {
+    if (!members.isEmpty()) {
+      Incident.update("parentId = ?1 where id in ?2", mass.id, members);
+    }
+    long count = Incident.count("parentId", mass.id);
+    mass.members = (int) count;
+    mass.summary = count + " watches blocked by " + label + " together (one mass block)";
+  }
+
+  static String truncate(String text) {
+    return text.length() <= MAX_SUMMARY ? text : text.substring(0, MAX_SUMMARY - 1) + "…";
+  }
+}

@@ -46,6 +46,14 @@ public class Incidents {
       String evidence,
       String capture) {}
 
+  /** The newest incident's id (null without any): a new one means something to show. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public Long newest() {
+    return Incident.getEntityManager()
+        .createQuery("select max(i.id) from Incident i", Long.class)
+        .getSingleResult();
+  }
+
   /** Incidents matching {@code query}, newest first. */
   @Transactional
   public Found find(Query query, int page, int size) {

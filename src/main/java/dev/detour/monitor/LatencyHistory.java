@@ -6,6 +6,7 @@ import dev.detour.probe.icmp.IcmpEvidence;
 import dev.detour.probe.tcp.ConnectEvidence;
 import dev.detour.probe.tcp.SynEvidence;
 import dev.detour.probe.tcp.TcpSynEvidence;
+import dev.detour.state.LatencySample;
 import dev.detour.verdict.WatchState;
 import java.time.Instant;
 import java.util.List;
@@ -29,14 +30,6 @@ public final class LatencyHistory {
 
   /** The longest gap between two rounds one entry can say. */
   private static final long MAX_GAP = 0x7fff;
-
-  /**
-   * One round.
-   *
-   * @param localMillis the first answer's delay here, or null when nothing answered
-   * @param controlMillis the same through the control vantage, or null
-   */
-  public record Sample(Instant at, Double localMillis, Double controlMillis, WatchState state) {}
 
   private final int[] rounds = new int[SIZE];
 
@@ -79,14 +72,14 @@ public final class LatencyHistory {
     return ms == null ? Double.NaN : ms / 1000.0;
   }
 
-  synchronized List<Sample> samples() {
-    Sample[] all = new Sample[count];
+  synchronized List<LatencySample> samples() {
+    LatencySample[] all = new LatencySample[count];
     long second = latestSecond;
     for (int i = count - 1; i >= 0; i--) {
       int at = (next - count + i + SIZE) % SIZE;
       int r = rounds[at];
       all[i] =
-          new Sample(
+          new LatencySample(
               Instant.ofEpochSecond(second),
               millis(at, true),
               millis(at, false),

@@ -19,6 +19,12 @@ import dev.detour.probe.tcp.SynAnswer;
 import dev.detour.probe.tcp.SynEvidence;
 import dev.detour.probe.trace.CensorLocation;
 import dev.detour.probe.trace.CensorTraces;
+import dev.detour.state.LatencySample;
+import dev.detour.state.MonitorView;
+import dev.detour.state.Part;
+import dev.detour.state.Standing;
+import dev.detour.state.WatchRuntimeView;
+import dev.detour.state.WatchStateChanged;
 import dev.detour.system.SystemConfig;
 import dev.detour.target.TargetKind;
 import dev.detour.verdict.BlockMethod;
@@ -35,6 +41,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -56,7 +63,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -158,7 +164,7 @@ public class Monitor {
   private final Map<String, Instant> lastOverrunLog = new ConcurrentHashMap<>();
   private final Map<String, Long> lastRound = new ConcurrentHashMap<>();
   private final Map<String, Long> roundCounts = new ConcurrentHashMap<>();
-  private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final Event<WatchStateChanged> changed;
   private volatile boolean vantageOnline = true;
 
   /** Counts this vantage's offline spells: a round begun before one tells nothing after it. */
@@ -184,7 +190,9 @@ public class Monitor {
       Rounds rounds,
       Node node,
       MassBlocks mass,
-      Incidents incidents) {
+      Incidents incidents,
+      Event<WatchStateChanged> changed) {
+    this.changed = changed;
     this.mass = mass;
     this.incidents = incidents;
     this.rounds = rounds;
@@ -1136,7 +1144,9 @@ public class Monitor {
         return;
       }
       rt.stored();
-      listeners.forEach(Runnable::run);
+      changed.fire(
+          new WatchStateChanged(
+              rt.id, rt.target, rt.group, t.from(), t.to().state(), t.to().method(), at, incident));
       LOG.infof(
           "%s: %s → %s%s after %d rounds",
           w.target(),
@@ -1357,11 +1367,11 @@ public class Monitor {
   /** The live state of a watch, or null when it has not been probed since this start. */
   public WatchRuntimeView view(long id) {
     WatchRuntime rt = runtimes.get(id);
-    return rt == null ? null : WatchRuntimeView.of(rt, store);
+    return rt == null ? null : rt.view(store);
   }
 
   /** The latency history of a watch since this start, oldest first (empty before its rounds). */
-  public List<LatencyHistory.Sample> latency(long id) {
+  public List<LatencySample> latency(long id) {
     WatchRuntime rt = runtimes.get(id);
     return rt == null ? List.of() : rt.latency.samples();
   }
@@ -1372,7 +1382,7 @@ public class Monitor {
     for (Long id : ids) {
       WatchRuntime rt = runtimes.get(id);
       if (rt != null) {
-        all.put(id, WatchRuntimeView.of(rt, null));
+        all.put(id, rt.view(null));
       }
     }
     return all;
@@ -1392,19 +1402,6 @@ public class Monitor {
       }
     }
     return all;
-  }
-
-  /**
-   * A watch as the route planner sees it.
-   *
-   * @param confirmed its latest round had a working control vantage
-   */
-  public record Standing(
-      long watchId, WatchState state, BlockMethod method, List<Part> parts, boolean confirmed) {}
-
-  /** Changes of state, for those who act on them (the route sync). */
-  public void onChange(Runnable listener) {
-    listeners.add(listener);
   }
 
   /** How many watches of each group are in each state, as of their latest rounds. */

@@ -3,6 +3,8 @@ package dev.detour.monitor;
 import dev.detour.api.FieldError;
 import dev.detour.api.ProblemException;
 import dev.detour.api.QueryParams;
+import dev.detour.state.MonitorView;
+import dev.detour.state.WatchRuntimeView;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.WatchState;
 import dev.detour.watch.Watch;
@@ -31,11 +33,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Status", description = "Verdicts: up, down or blocked, and how")
 public class StatusResource {
 
-  private final Monitor monitor;
   private final Statuses statuses;
 
-  public StatusResource(Monitor monitor, Statuses statuses) {
-    this.monitor = monitor;
+  public StatusResource(Statuses statuses) {
     this.statuses = statuses;
   }
 
@@ -65,7 +65,7 @@ public class StatusResource {
         group == null
             ? Watch.list("order by id")
             : Watch.list("group.name = ?1 order by id", group);
-    Map<Long, WatchRuntimeView> views = statuses.of(all.stream().map(w -> w.id).toList());
+    Map<Long, WatchRuntimeView> views = statuses.statuses(all.stream().map(w -> w.id).toList());
     List<StatusRow> rows = new ArrayList<>();
     for (Watch w : all) {
       WatchRuntimeView v = views.get(w.id);
@@ -82,6 +82,6 @@ public class StatusResource {
   @Path("monitor")
   @Operation(summary = "The monitor: uplink, control vantage, states, rounds")
   public MonitorView monitor() {
-    return monitor.overview();
+    return statuses.monitor();
   }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.incident.Incidents;
 import dev.detour.probe.trace.CensorLocation;
+import dev.detour.state.Part;
+import dev.detour.state.WatchRuntimeView;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.Tracker;
 import dev.detour.verdict.Verdict;

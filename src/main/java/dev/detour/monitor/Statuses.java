@@ -1,5 +1,11 @@
 package dev.detour.monitor;
 
+import dev.detour.state.LatencySample;
+import dev.detour.state.MonitorView;
+import dev.detour.state.Standing;
+import dev.detour.state.WatchRuntimeView;
+import dev.detour.state.WatchStates;
+import dev.detour.verdict.WatchState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.Collection;
@@ -9,10 +15,11 @@ import java.util.Map;
 
 /**
  * A watch's status wherever it is: live when it has been probed since this start, else as stored by
- * the last run, else unknown ("not probed yet"). The API and the pages read states through here.
+ * the last run, else unknown ("not probed yet"). The API, the pages and routing read states through
+ * here, never from the monitor itself.
  */
 @ApplicationScoped
-public class Statuses {
+public class Statuses implements WatchStates {
 
   private final Monitor monitor;
   private final StatusStore store;
@@ -22,19 +29,16 @@ public class Statuses {
     this.store = store;
   }
 
-  /** One watch's status in full. */
+  @Override
   @Transactional
-  public WatchRuntimeView of(long id) {
+  public WatchRuntimeView status(long id) {
     WatchRuntimeView live = monitor.view(id);
     return live != null ? live : store.view(WatchStatus.findById(id));
   }
 
-  /**
-   * Many watches' statuses, for lists: those probed since this start without their evidence
-   * (callers take {@code summary()}).
-   */
+  @Override
   @Transactional
-  public Map<Long, WatchRuntimeView> of(Collection<Long> ids) {
+  public Map<Long, WatchRuntimeView> statuses(Collection<Long> ids) {
     Map<Long, WatchRuntimeView> all = new HashMap<>(monitor.views(ids));
     List<Long> missing = ids.stream().filter(id -> !all.containsKey(id)).toList();
     Map<Long, WatchStatus> stored = new HashMap<>();
@@ -49,8 +53,28 @@ public class Statuses {
     return all;
   }
 
-  /** The latency history of a watch kept since this start, oldest first. */
-  public List<LatencyHistory.Sample> latency(long id) {
+  @Override
+  public List<LatencySample> latency(long id) {
     return monitor.latency(id);
+  }
+
+  @Override
+  public Map<String, Map<WatchState, Long>> countsByGroup() {
+    return monitor.statesByGroup();
+  }
+
+  @Override
+  public MonitorView monitor() {
+    return monitor.overview();
+  }
+
+  @Override
+  public List<Standing> standings() {
+    return monitor.standings();
+  }
+
+  @Override
+  public void catchUp() {
+    monitor.adoptOthers();
   }
 }

@@ -1,6 +1,8 @@
 package dev.detour.monitor;
 
 import dev.detour.probe.trace.CensorLocation;
+import dev.detour.state.Part;
+import dev.detour.state.WatchRuntimeView;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.HostTemplate;
 import dev.detour.verdict.Tracker;
@@ -228,5 +230,29 @@ final class WatchRuntime {
             all.add(new Part(block, t.state(), t.method(), t.since(), lastAddresses.get(block))));
     all.sort(java.util.Comparator.comparing(Part::part));
     return all;
+  }
+
+  /** The watch's live view; its evidence unpacked when {@code store} is given. */
+  WatchRuntimeView view(StatusStore store) {
+    WatchRuntime rt = this;
+    Tracker t = rt.tracker();
+    CensorLocation censor = rt.censor;
+    return new WatchRuntimeView(
+        rt.state(),
+        rt.method(),
+        rt.offline() ? Set.of() : rt.methods,
+        t.since(),
+        rt.verdict == null ? 0 : rt.verdict.confidence(),
+        rt.checkedAt,
+        t.pending() == null
+            ? null
+            : new WatchRuntimeView.Pending(
+                t.pending().state(), t.pending().method(), t.pendingRounds(), t.pendingSince()),
+        rt.verdict == null ? List.of() : rt.verdict.reasons(),
+        censor == null ? null : censor.censorHop(),
+        censor == null ? null : censor.censorRouter(),
+        censor,
+        rt.parts,
+        store == null ? null : store.tree(rt.evidence));
   }
 }

@@ -1,6 +1,7 @@
 package dev.detour.monitor;
 
 import dev.detour.api.ProblemException;
+import dev.detour.state.WatchRuntimeView;
 import dev.detour.watch.Watch;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
@@ -33,6 +34,6 @@ public class WatchStatusResource {
     if (Watch.findById(id) == null) {
       throw ProblemException.notFound("no watch " + id);
     }
-    return statuses.of(id);
+    return statuses.status(id);
   }
 }

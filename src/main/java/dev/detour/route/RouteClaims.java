@@ -1,7 +1,8 @@
 package dev.detour.route;
 
-import dev.detour.monitor.Monitor;
-import dev.detour.monitor.Part;
+import dev.detour.state.Part;
+import dev.detour.state.Standing;
+import dev.detour.state.WatchStates;
 import dev.detour.target.TargetKind;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.WatchState;
@@ -38,10 +39,10 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class RouteClaims {
 
-  private final Monitor monitor;
+  private final WatchStates monitor;
   private final GroupService groups;
 
-  public RouteClaims(Monitor monitor, GroupService groups) {
+  public RouteClaims(WatchStates monitor, GroupService groups) {
     this.monitor = monitor;
     this.groups = groups;
   }
@@ -57,9 +58,9 @@ public class RouteClaims {
 
   /** Brings the claims up to date with these states, as of {@code now}. */
   @Transactional
-  public Refresh refresh(Collection<Monitor.Standing> latest, Instant now) {
-    Map<Long, Monitor.Standing> standings =
-        latest.stream().collect(Collectors.toMap(Monitor.Standing::watchId, s -> s, (a, b) -> a));
+  public Refresh refresh(Collection<Standing> latest, Instant now) {
+    Map<Long, Standing> standings =
+        latest.stream().collect(Collectors.toMap(Standing::watchId, s -> s, (a, b) -> a));
     Map<Long, List<RouteClaim>> existing =
         RouteClaim.<RouteClaim>listAll().stream()
             .collect(Collectors.groupingBy(c -> c.key.watchId()));
@@ -76,7 +77,7 @@ public class RouteClaims {
     int removed = 0;
     for (Long id : ids) {
       Watch w = watches.get(id);
-      Monitor.Standing s = standings.get(id);
+      Standing s = standings.get(id);
       List<RouteClaim> claims = existing.getOrDefault(id, List.of());
       if (w == null || !w.enabled || !w.group.routeBlocked) {
         for (RouteClaim c : claims) {
@@ -128,7 +129,7 @@ public class RouteClaims {
   }
 
   /** The prefixes one blocked watch wants routed, each with why. */
-  static Map<String, String> wanted(Watch w, Monitor.Standing s) {
+  static Map<String, String> wanted(Watch w, Standing s) {
     Map<String, String> all = new LinkedHashMap<>();
     if (s.state() != WatchState.BLOCKED) {
       return all;

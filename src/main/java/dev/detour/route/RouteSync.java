@@ -7,11 +7,12 @@ import dev.detour.control.Controls;
 import dev.detour.incident.Incident;
 import dev.detour.incident.Incidents;
 import dev.detour.metrics.Metrics;
-import dev.detour.monitor.Monitor;
 import dev.detour.route.plan.Fence;
 import dev.detour.route.plan.Plan;
 import dev.detour.route.plan.PlanInput;
 import dev.detour.route.plan.RoutePlanner;
+import dev.detour.state.WatchStateChanged;
+import dev.detour.state.WatchStates;
 import inet.ipaddr.IPAddress;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -84,7 +85,7 @@ public class RouteSync {
   private final GuardRails guard;
   private final RouteAuditLog audit;
   private final Controls controls;
-  private final Monitor monitor;
+  private final WatchStates monitor;
   private final MeterRegistry registry;
   private final TunnelCheck check;
   private final Incidents incidents;
@@ -92,6 +93,9 @@ public class RouteSync {
   private final Map<String, Router> routers = new LinkedHashMap<>();
   private final AtomicBoolean queued = new AtomicBoolean();
   private ScheduledExecutorService executor;
+
+  /** Routers to sync and routing on: changes of state ask for a sync. */
+  private volatile boolean watching;
 
   public RouteSync(
       RoutesConfig config,
@@ -103,7 +107,7 @@ public class RouteSync {
       GuardRails guard,
       RouteAuditLog audit,
       Controls controls,
-      Monitor monitor,
+      WatchStates monitor,
       MeterRegistry registry,
       TunnelCheck check,
       Incidents incidents,
@@ -176,7 +180,7 @@ public class RouteSync {
               return t;
             });
     if (!routers.isEmpty() && config.enabled()) {
-      monitor.onChange(this::requestSync);
+      watching = true;
       long every = Math.max(1, config.syncEvery().toMillis());
       executor.scheduleWithFixedDelay(
           () -> syncAll("detour"), Math.min(every, 2000), every, TimeUnit.MILLISECONDS);
@@ -191,6 +195,13 @@ public class RouteSync {
       Prefixes.parse(prefix);
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException(key + ": " + e.getMessage());
+    }
+  }
+
+  /** A watch changed state: its routes may change too. */
+  void onChange(@Observes WatchStateChanged change) {
+    if (watching) {
+      requestSync();
     }
   }
 
@@ -340,7 +351,7 @@ public class RouteSync {
 
   /** Brings the claims up to date with the blocks, as every node of the cluster stored them. */
   private void refreshClaims() {
-    monitor.adoptOthers();
+    monitor.catchUp();
     RouteClaims.Refresh r = claims.refresh(Instant.now());
     if (r.added() + r.released() + r.removed() > 0) {
       LOG.infof(

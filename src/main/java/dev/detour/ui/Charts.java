@@ -2,7 +2,7 @@ package dev.detour.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.detour.incident.Incident;
-import dev.detour.monitor.LatencyHistory;
+import dev.detour.state.LatencySample;
 import dev.detour.verdict.WatchState;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,12 +78,12 @@ public final class Charts {
   static final double WIDTH = 600;
   static final double HEIGHT = 120;
 
-  public static Latency latency(List<LatencyHistory.Sample> samples) {
+  public static Latency latency(List<LatencySample> samples) {
     if (samples.isEmpty()) {
       return new Latency("", "", List.of(), "0", 0, null);
     }
     double max = 1;
-    for (LatencyHistory.Sample s : samples) {
+    for (LatencySample s : samples) {
       if (s.localMillis() != null) {
         max = Math.max(max, s.localMillis());
       }
@@ -99,7 +99,7 @@ public final class Charts {
     boolean localOpen = false;
     boolean controlOpen = false;
     for (int i = 0; i < samples.size(); i++) {
-      LatencyHistory.Sample s = samples.get(i);
+      LatencySample s = samples.get(i);
       double x = round(i * step);
       localOpen = point(local, x, s.localMillis(), max, localOpen);
       controlOpen = point(control, x, s.controlMillis(), max, controlOpen);

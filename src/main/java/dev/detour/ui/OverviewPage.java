@@ -3,11 +3,11 @@ package dev.detour.ui;
 import dev.detour.incident.Incident;
 import dev.detour.incident.IncidentView;
 import dev.detour.incident.Incidents;
-import dev.detour.monitor.Monitor;
-import dev.detour.monitor.MonitorView;
 import dev.detour.route.RouteSwitches;
 import dev.detour.route.RouteSync;
 import dev.detour.route.RouterStatus;
+import dev.detour.state.MonitorView;
+import dev.detour.state.WatchStates;
 import dev.detour.verdict.WatchState;
 import dev.detour.watch.GroupService;
 import dev.detour.watch.GroupView;
@@ -64,14 +64,14 @@ public class OverviewPage {
     }
   }
 
-  private final Monitor monitor;
+  private final WatchStates monitor;
   private final Incidents incidents;
   private final GroupService groups;
   private final RouteSync routes;
   private final RouteSwitches switches;
 
   public OverviewPage(
-      Monitor monitor,
+      WatchStates monitor,
       Incidents incidents,
       GroupService groups,
       RouteSync routes,
@@ -91,7 +91,7 @@ public class OverviewPage {
   }
 
   Overview build() {
-    Map<String, Map<WatchState, Long>> byGroup = monitor.statesByGroup();
+    Map<String, Map<WatchState, Long>> byGroup = monitor.countsByGroup();
     Map<WatchState, Long> states = new EnumMap<>(WatchState.class);
     List<GroupRow> rows = new ArrayList<>();
     long total = 0;
@@ -112,7 +112,7 @@ public class OverviewPage {
     rows.sort((a, b) -> Long.compare(b.blocked(), a.blocked()));
     List<IncidentView> recent = incidents.recentBlocks(10).stream().map(IncidentView::of).toList();
     return new Overview(
-        monitor.overview(),
+        monitor.monitor(),
         total,
         states,
         rows,
@@ -131,7 +131,7 @@ public class OverviewPage {
     List<Long> members =
         incidents.members(latest.id).stream().map(i -> i.watchId).filter(id -> id != null).toList();
     long still =
-        monitor.views(members).values().stream()
+        monitor.statuses(members).values().stream()
             .filter(v -> v.state() == WatchState.BLOCKED)
             .count();
     return still == 0 ? null : new MassBlock(IncidentView.of(latest), still);

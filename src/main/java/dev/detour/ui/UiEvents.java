@@ -1,18 +1,17 @@
 package dev.detour.ui;
 
-import dev.detour.monitor.Monitor;
-import dev.detour.monitor.MonitorView;
+import dev.detour.incident.Incidents;
 import dev.detour.route.RouteSync;
 import dev.detour.route.RouterStatus;
+import dev.detour.state.MonitorView;
+import dev.detour.state.WatchStates;
 import dev.detour.system.Periodic;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.persistence.EntityManager;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -34,16 +33,16 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @ApplicationScoped
 public class UiEvents {
 
-  private final Monitor monitor;
+  private final WatchStates monitor;
   private final RouteSync routes;
-  private final EntityManager em;
+  private final Incidents incidents;
   private final BroadcastProcessor<String> changes = BroadcastProcessor.create();
   private volatile String last = "";
 
-  public UiEvents(Monitor monitor, RouteSync routes, EntityManager em) {
+  public UiEvents(WatchStates monitor, RouteSync routes, Incidents incidents) {
     this.monitor = monitor;
     this.routes = routes;
-    this.em = em;
+    this.incidents = incidents;
   }
 
   @GET
@@ -87,13 +86,8 @@ public class UiEvents {
 
   /** What the live parts show, in a few numbers: any change of them is worth a refresh. */
   String digest() {
-    MonitorView m = monitor.overview();
-    Long incident =
-        QuarkusTransaction.requiringNew()
-            .call(
-                () ->
-                    em.createQuery("select max(i.id) from Incident i", Long.class)
-                        .getSingleResult());
+    MonitorView m = monitor.monitor();
+    Long incident = incidents.newest();
     StringBuilder d =
         new StringBuilder()
             .append(m.states())

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.incident.Incident;
 import dev.detour.incident.IncidentView;
 import dev.detour.incident.Incidents;
-import dev.detour.monitor.Statuses;
-import dev.detour.monitor.WatchRuntimeView;
+import dev.detour.state.WatchRuntimeView;
+import dev.detour.state.WatchStates;
 import dev.detour.watch.WatchService;
 import dev.detour.watch.WatchView;
 import io.quarkus.qute.CheckedTemplate;
@@ -48,12 +48,12 @@ public class WatchDetailPage {
   }
 
   private final WatchService watches;
-  private final Statuses statuses;
+  private final WatchStates statuses;
   private final Incidents incidents;
   private final ObjectMapper json;
 
   public WatchDetailPage(
-      WatchService watches, Statuses statuses, Incidents incidents, ObjectMapper json) {
+      WatchService watches, WatchStates statuses, Incidents incidents, ObjectMapper json) {
     this.watches = watches;
     this.incidents = incidents;
     this.statuses = statuses;
@@ -65,7 +65,7 @@ public class WatchDetailPage {
   @Transactional
   public TemplateInstance detail(@PathParam("id") long id, @QueryParam("notice") String notice) {
     WatchView watch = watches.get(id);
-    WatchRuntimeView status = statuses.of(id);
+    WatchRuntimeView status = statuses.status(id);
     List<Incident> changes = incidents.changesOf(id, Instant.now().minus(TIMELINE));
     List<IncidentView> recent = incidents.ofWatch(id, 10).stream().map(IncidentView::of).toList();
     String said =

@@ -1,9 +1,9 @@
 package dev.detour.ui;
 
 import dev.detour.api.ProblemException;
-import dev.detour.monitor.Statuses;
-import dev.detour.monitor.WatchRuntimeView;
 import dev.detour.probe.ProbeKind;
+import dev.detour.state.WatchRuntimeView;
+import dev.detour.state.WatchStates;
 import dev.detour.target.TargetKind;
 import dev.detour.verdict.WatchState;
 import dev.detour.watch.GroupService;
@@ -116,14 +116,14 @@ public class WatchesPage {
 
   private final WatchService watches;
   private final GroupService groups;
-  private final Statuses statuses;
+  private final WatchStates statuses;
   private final EntityManager em;
   private final WatchExportService exporter;
 
   public WatchesPage(
       WatchService watches,
       GroupService groups,
-      Statuses statuses,
+      WatchStates statuses,
       EntityManager em,
       WatchExportService exporter) {
     this.watches = watches;
@@ -190,7 +190,7 @@ public class WatchesPage {
     if (state == null) {
       WatchService.Page found = watches.list(query);
       Map<Long, WatchRuntimeView> views =
-          statuses.of(found.items().stream().map(WatchView::id).toList());
+          statuses.statuses(found.items().stream().map(WatchView::id).toList());
       List<Row> rows =
           found.items().stream().map(w -> new Row(w, views.get(w.id()).summary())).toList();
       return new Listing(rows, found.total(), page, pages(found.total()), null);
@@ -204,7 +204,7 @@ public class WatchesPage {
                     "select w.id from Watch w where " + filter.where() + " order by w.id",
                     Long.class))
             .getResultList();
-    Map<Long, WatchRuntimeView> views = statuses.of(ids);
+    Map<Long, WatchRuntimeView> views = statuses.statuses(ids);
     WatchState wanted = state;
     List<Long> matching = ids.stream().filter(id -> views.get(id).state() == wanted).toList();
     List<Long> shown = matching.stream().skip((long) page * PAGE_SIZE).limit(PAGE_SIZE).toList();
@@ -239,7 +239,7 @@ public class WatchesPage {
             ? page -> page
             : page -> {
               Map<Long, WatchRuntimeView> views =
-                  statuses.of(page.stream().map(WatchView::id).toList());
+                  statuses.statuses(page.stream().map(WatchView::id).toList());
               return page.stream().filter(w -> views.get(w.id()).state() == wanted).toList();
             };
     StreamingOutput body = out -> exporter.export(query, keep, exportFormat, "gre-tunnel1", out);

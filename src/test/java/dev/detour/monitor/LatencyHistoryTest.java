@@ -3,6 +3,7 @@ package dev.detour.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.detour.state.LatencySample;
 import dev.detour.verdict.WatchState;
 import java.time.Instant;
 import java.util.List;
@@ -43,14 +44,14 @@ class LatencyHistoryTest {
           i % 2 == 0 ? 40.0 + i : null,
           WatchState.values()[i % 4]);
     }
-    List<LatencyHistory.Sample> s = h.samples();
+    List<LatencySample> s = h.samples();
     assertThat(s).hasSize(LatencyHistory.SIZE);
-    LatencyHistory.Sample first = s.get(0);
+    LatencySample first = s.get(0);
     assertThat(first.at()).isEqualTo(t0.plusSeconds(600));
     assertThat(first.localMillis()).isCloseTo(10.25, within(0.01));
     assertThat(first.controlMillis()).isCloseTo(50.0, within(0.03));
     assertThat(first.state()).isEqualTo(WatchState.BLOCKED);
-    LatencyHistory.Sample last = s.get(s.size() - 1);
+    LatencySample last = s.get(s.size() - 1);
     int i = rounds - 1; // 99: local null (99 % 3 == 0), control null (odd)
     assertThat(last.at()).isEqualTo(t0.plusSeconds(60L * i));
     assertThat(last.localMillis()).isNull();
@@ -69,13 +70,11 @@ class LatencyHistoryTest {
     h.record(t0.plusSeconds(7), 2.0, null, WatchState.UP);
     // The control vantage answers from the third round on: the rounds before show none.
     h.record(t0.plusSeconds(3_607), 3.0, 30.0, WatchState.BLOCKED);
-    List<LatencyHistory.Sample> s = h.samples();
+    List<LatencySample> s = h.samples();
     assertThat(s)
-        .extracting(LatencyHistory.Sample::at)
+        .extracting(LatencySample::at)
         .containsExactly(t0, t0.plusSeconds(7), t0.plusSeconds(3_607));
-    assertThat(s)
-        .extracting(LatencyHistory.Sample::controlMillis)
-        .containsExactly(null, null, 30.0);
+    assertThat(s).extracting(LatencySample::controlMillis).containsExactly(null, null, 30.0);
     assertThat(s.get(2).state()).isEqualTo(WatchState.BLOCKED);
     // A clock that steps back does not reorder the chart.
     h.record(t0.plusSeconds(3_600), 4.0, null, WatchState.UP);

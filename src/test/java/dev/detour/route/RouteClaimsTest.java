@@ -2,8 +2,8 @@ package dev.detour.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.detour.monitor.Monitor;
-import dev.detour.monitor.Part;
+import dev.detour.state.Part;
+import dev.detour.state.Standing;
 import dev.detour.target.TargetKind;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.WatchState;
@@ -28,8 +28,8 @@ class RouteClaimsTest {
     return new Part(part, state, method, NOW, null);
   }
 
-  static Monitor.Standing blocked(BlockMethod method, Part... parts) {
-    return new Monitor.Standing(1, WatchState.BLOCKED, method, List.of(parts), true);
+  static Standing blocked(BlockMethod method, Part... parts) {
+    return new Standing(1, WatchState.BLOCKED, method, List.of(parts), true);
   }
 
   @Test
@@ -81,7 +81,7 @@ class RouteClaimsTest {
     assertThat(
             RouteClaims.wanted(
                 watch("198.18.0.9", TargetKind.ADDRESS),
-                new Monitor.Standing(1, WatchState.UP, null, List.of(), true)))
+                new Standing(1, WatchState.UP, null, List.of(), true)))
         .isEmpty();
   }
 }

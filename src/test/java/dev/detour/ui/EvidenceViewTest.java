@@ -92,13 +92,10 @@ class EvidenceViewTest {
     Instant t = Instant.parse("2026-12-01T10:00:00Z");
     var samples =
         List.of(
-            new dev.detour.monitor.LatencyHistory.Sample(t, 10.0, 40.0, WatchState.UP),
-            new dev.detour.monitor.LatencyHistory.Sample(
-                t.plusSeconds(5), 12.0, 41.0, WatchState.UP),
-            new dev.detour.monitor.LatencyHistory.Sample(
-                t.plusSeconds(10), null, 43.0, WatchState.BLOCKED),
-            new dev.detour.monitor.LatencyHistory.Sample(
-                t.plusSeconds(15), 3.0, 42.0, WatchState.BLOCKED));
+            new dev.detour.state.LatencySample(t, 10.0, 40.0, WatchState.UP),
+            new dev.detour.state.LatencySample(t.plusSeconds(5), 12.0, 41.0, WatchState.UP),
+            new dev.detour.state.LatencySample(t.plusSeconds(10), null, 43.0, WatchState.BLOCKED),
+            new dev.detour.state.LatencySample(t.plusSeconds(15), 3.0, 42.0, WatchState.BLOCKED));
     Charts.Latency l = Charts.latency(samples);
     assertThat(l.max()).isEqualTo("50");
     assertThat(l.local()).isEqualTo("M0.0 96.0 l0.1 0 L200.0 91.2 M600.0 112.8 l0.1 0");

@@ -6,10 +6,10 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
-import dev.detour.monitor.Monitor;
-import dev.detour.monitor.Part;
 import dev.detour.route.RouteClaim;
 import dev.detour.route.RouteClaims;
+import dev.detour.state.Part;
+import dev.detour.state.Standing;
 import dev.detour.testing.Database;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.WatchState;
@@ -270,9 +270,9 @@ class MikrotikRoutingTest {
                             c -> c.releasedAt == null ? Instant.EPOCH : c.releasedAt)));
   }
 
-  Monitor.Standing standing(WatchState state, Part... parts) {
+  Standing standing(WatchState state, Part... parts) {
     BlockMethod method = state == WatchState.BLOCKED ? BlockMethod.TCP_BLACKHOLE : null;
-    return new Monitor.Standing(watch, state, method, List.of(parts), true);
+    return new Standing(watch, state, method, List.of(parts), true);
   }
 
   static Part part(String prefix, WatchState state) {
@@ -305,7 +305,7 @@ class MikrotikRoutingTest {
     RouterOsEmulator r = router(name);
     Instant t0 = Instant.parse("2026-11-25T10:00:00Z");
     withdraw("10m");
-    Monitor.Standing blocked =
+    Standing blocked =
         standing(
             WatchState.BLOCKED,
             part("149.154.164.0/24", WatchState.BLOCKED),

@@ -1,4 +1,4 @@
-package dev.detour.monitor;
+package dev.detour.state;
 
 import dev.detour.verdict.WatchState;
 import java.util.Map;

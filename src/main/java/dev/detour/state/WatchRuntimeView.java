@@ -1,10 +1,9 @@
-package dev.detour.monitor;
+package dev.detour.state;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.detour.probe.trace.CensorLocation;
 import dev.detour.verdict.BlockMethod;
-import dev.detour.verdict.Tracker;
 import dev.detour.verdict.WatchState;
 import java.time.Instant;
 import java.util.List;
@@ -32,29 +31,6 @@ public record WatchRuntimeView(
 
   /** A change under way: the rounds so far that disagree with the state. */
   public record Pending(WatchState state, BlockMethod method, int rounds, Instant since) {}
-
-  /** The watch's live view; its evidence unpacked when {@code store} is given. */
-  static WatchRuntimeView of(WatchRuntime rt, StatusStore store) {
-    Tracker t = rt.tracker();
-    CensorLocation censor = rt.censor;
-    return new WatchRuntimeView(
-        rt.state(),
-        rt.method(),
-        rt.offline() ? Set.of() : rt.methods,
-        t.since(),
-        rt.verdict == null ? 0 : rt.verdict.confidence(),
-        rt.checkedAt,
-        t.pending() == null
-            ? null
-            : new Pending(
-                t.pending().state(), t.pending().method(), t.pendingRounds(), t.pendingSince()),
-        rt.verdict == null ? List.of() : rt.verdict.reasons(),
-        censor == null ? null : censor.censorHop(),
-        censor == null ? null : censor.censorRouter(),
-        censor,
-        rt.parts,
-        store == null ? null : store.tree(rt.evidence));
-  }
 
   /** The same without the bulky parts (evidence, trace, sub-verdicts): for lists. */
   public WatchRuntimeView summary() {

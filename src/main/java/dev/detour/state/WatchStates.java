@@ -1,0 +1,41 @@
+package dev.detour.state;
+
+import dev.detour.verdict.WatchState;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What Detour believes about its watches, for those who show or act on it (the API, the pages,
+ * routing, alerting): the read side of the monitor, which decides it. Changes are announced as
+ * {@link WatchStateChanged} events.
+ */
+public interface WatchStates {
+
+  /**
+   * One watch's status in full: as of its latest round when probed since this start, else as the
+   * last run stored it, else unknown ("not probed yet").
+   */
+  WatchRuntimeView status(long watchId);
+
+  /** Many watches' statuses as {@link #status}, without their evidence (for lists). */
+  Map<Long, WatchRuntimeView> statuses(Collection<Long> watchIds);
+
+  /** A watch's latest rounds for the latency chart, oldest first. */
+  List<LatencySample> latency(long watchId);
+
+  /** How many watches of each group are in each state, as of their latest rounds. */
+  Map<String, Map<WatchState, Long>> countsByGroup();
+
+  /** The monitor at a glance: vantages, states, rounds. */
+  MonitorView monitor();
+
+  /** Every watch blocked, or unknown while this vantage is offline: what routing starts from. */
+  List<Standing> standings();
+
+  /**
+   * Reads again the state of groups whose latest rounds ran on another node of a cluster, so what
+   * this node shows and routes is what that node saw.
+   */
+  void catchUp();
+}

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.hasSize;
 
 import dev.detour.lab.PeerNamespace;
+import dev.detour.probe.packet.KernelGuard;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
@@ -121,7 +122,7 @@ class ProbeResourceTest {
 
   @Test
   void theKernelIsKeptFromResettingProbeConnections() throws Exception {
-    Process nft = new ProcessBuilder("nft", "list", "table", "inet", "detour_probe_guard").start();
+    Process nft = new ProcessBuilder("nft", "list", "table", "inet", KernelGuard.TABLE).start();
     String table = new String(nft.getInputStream().readAllBytes());
     assertThat(table).contains("tcp sport 61000-61999").contains("drop");
   }

@@ -209,7 +209,7 @@ public class Alerts {
 
   private Alert watch(Incident i, AlertKind kind) {
     String method = i.method == null ? null : i.method.toLowerCase(Locale.ROOT);
-    String label = i.method == null ? null : BlockMethod.valueOf(i.method).describe();
+    String label = i.method == null ? null : BlockMethod.of(i.method).describe();
     return new Alert(
         kind,
         "watch:" + i.watchId,
@@ -283,7 +283,7 @@ public class Alerts {
         null,
         WatchState.BLOCKED.label(),
         i.method == null ? null : i.method.toLowerCase(Locale.ROOT),
-        i.method == null ? null : BlockMethod.valueOf(i.method).describe(),
+        i.method == null ? null : BlockMethod.of(i.method).describe(),
         i.summary,
         detail,
         members,
@@ -309,7 +309,7 @@ public class Alerts {
         cleared.size()
             + (cleared.size() == 1 ? " watch" : " watches")
             + " of the mass block"
-            + (method == null ? "" : " (" + BlockMethod.valueOf(method).describe() + ")")
+            + (method == null ? "" : " (" + BlockMethod.of(method).describe() + ")")
             + " cleared"
             + (remaining > 0 ? "; " + remaining + " still blocked" : "; none is blocked any more");
     Instant at = cleared.get(cleared.size() - 1).at;

@@ -2,9 +2,11 @@ package dev.detour.api;
 
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** Query parameters read the same way everywhere, each mistake added to the problem's errors. */
@@ -43,6 +45,30 @@ public final class QueryParams {
                         .collect(Collectors.joining(", "))));
       } else {
         all.add(value);
+      }
+    }
+    return all;
+  }
+
+  /**
+   * Comma-separated values of an open set (block methods, probes): null when none are given; each
+   * parsed by {@code parse}, which throws for what it does not know.
+   *
+   * @param known what may be named, for the error
+   */
+  public static <T> Set<T> values(
+      String text, Function<String, T> parse, String known, String field, List<FieldError> errors) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    Set<T> all = new LinkedHashSet<>();
+    for (String word : text.split(",")) {
+      try {
+        all.add(parse.apply(word.strip().replace('-', '_')));
+      } catch (IllegalArgumentException e) {
+        errors.add(
+            FieldError.field(
+                field, "unknown " + field + " '" + word.strip() + "'; known: " + known));
       }
     }
     return all;

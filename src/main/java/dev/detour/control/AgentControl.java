@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.detour.probe.Evidence;
-import dev.detour.probe.Probe;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeResult;
 import dev.detour.probe.ProbeService;
+import dev.detour.probe.Probes;
 import dev.detour.probe.dns.DnsAnswers;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -19,9 +18,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
@@ -54,9 +51,9 @@ final class AgentControl implements ControlVantage {
   private final Duration timeout;
   private final HttpClient http;
   private final ObjectMapper json;
-  private final Map<ProbeKind, Class<? extends Evidence>> types = new EnumMap<>(ProbeKind.class);
+  private final Probes probes;
 
-  AgentControl(URI base, String token, Duration timeout, Iterable<Probe> probes) {
+  AgentControl(URI base, String token, Duration timeout, Probes probes) {
     this.base = base;
     this.shown = dev.detour.system.Secrets.withoutUserInfo(base.toString());
     this.token = token;
@@ -70,9 +67,7 @@ final class AgentControl implements ControlVantage {
         new ObjectMapper()
             .findAndRegisterModules()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    for (Probe probe : probes) {
-      types.put(probe.kind(), probe.evidenceType());
-    }
+    this.probes = probes;
   }
 
   @Override
@@ -107,7 +102,11 @@ final class AgentControl implements ControlVantage {
     JsonNode answer = call("POST", "probe", body, timeout);
     List<ProbeResult> results = new ArrayList<>();
     for (JsonNode r : answer.path("results")) {
-      results.add(result(r));
+      try {
+        results.add(probes.read(r, json));
+      } catch (IOException e) {
+        throw new IOException("the agent answered " + e.getMessage());
+      }
     }
     return new ProbeService.Run(
         null,
@@ -124,36 +123,6 @@ final class AgentControl implements ControlVantage {
     ObjectNode body = json.createObjectNode();
     body.put("name", name);
     return read(call("POST", "resolve", body, timeout), DnsAnswers.class);
-  }
-
-  private ProbeResult result(JsonNode r) throws IOException {
-    ProbeKind kind;
-    try {
-      kind = ProbeKind.of(r.path("probe").asText());
-    } catch (IllegalArgumentException e) {
-      throw new IOException("the agent answered an unknown probe: " + r.path("probe"));
-    }
-    ProbeResult.Status status =
-        switch (r.path("status").asText()) {
-          case "ok" -> ProbeResult.Status.OK;
-          case "unavailable" -> ProbeResult.Status.UNAVAILABLE;
-          default -> ProbeResult.Status.FAILED;
-        };
-    Evidence evidence = null;
-    if (status == ProbeResult.Status.OK) {
-      Class<? extends Evidence> type = types.get(kind);
-      if (type == null || !r.hasNonNull("evidence")) {
-        throw new IOException("the agent's " + kind.label() + " result has no evidence");
-      }
-      evidence = read(r.get("evidence"), type);
-    }
-    return new ProbeResult(
-        kind,
-        status,
-        r.hasNonNull("problem") ? r.get("problem").asText() : null,
-        r.path("millis").asLong(),
-        evidence,
-        null);
   }
 
   private <T> T read(JsonNode node, Class<T> type) throws IOException {

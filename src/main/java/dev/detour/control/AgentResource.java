@@ -2,8 +2,10 @@ package dev.detour.control;
 
 import dev.detour.api.FieldError;
 import dev.detour.api.ProblemException;
+import dev.detour.probe.Probe;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeService;
+import dev.detour.probe.Probes;
 import dev.detour.probe.dns.DnsAnswers;
 import dev.detour.probe.dns.DnsEvidence;
 import dev.detour.probe.dns.DnsProbe;
@@ -19,12 +21,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Semaphore;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -39,9 +42,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Control agent", description = "Probes from abroad for another Detour")
 public class AgentResource {
 
-  private static final Set<ProbeKind> ALLOWED =
-      EnumSet.of(
-          ProbeKind.ICMP, ProbeKind.TCP_SYN, ProbeKind.TCP_CONNECT, ProbeKind.HTTP, ProbeKind.TLS);
   private static final int MAX_PORTS = Ports.MAX;
   private static final Pattern NAME =
       Pattern.compile("(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?\\.)*[a-z0-9-]{1,63}");
@@ -54,8 +54,19 @@ public class AgentResource {
   private final RateLimit rate;
   private final Semaphore running;
 
+  /** Probes that answer "does it work from here": no traces, no scans. */
+  private final Set<ProbeKind> allowed;
+
+  private final Probes probeOrder;
+
   public AgentResource(
-      AgentConfig config, ProbeService probes, DnsProbe dns, RawPacketAccess access) {
+      AgentConfig config, ProbeService probes, Probes all, DnsProbe dns, RawPacketAccess access) {
+    this.probeOrder = all;
+    this.allowed =
+        all.all().stream()
+            .filter(Probe::agentMayRun)
+            .map(Probe::kind)
+            .collect(Collectors.toCollection(TreeSet::new));
     this.config = config;
     this.probes = probes;
     this.dns = dns;
@@ -185,8 +196,8 @@ public class AgentResource {
       }
     }
     if (input.probes() == null || input.probes().isEmpty()) {
-      errors.add(FieldError.field("probes", "one or more of " + ALLOWED));
-    } else if (!ALLOWED.containsAll(input.probes())) {
+      errors.add(FieldError.field("probes", "one or more of " + labels()));
+    } else if (!allowed.containsAll(input.probes())) {
       errors.add(FieldError.field("probes", "the agent runs only " + labels()));
     }
     if (!errors.isEmpty()) {
@@ -205,8 +216,8 @@ public class AgentResource {
     return address;
   }
 
-  private static String labels() {
-    return String.join(", ", ALLOWED.stream().map(ProbeKind::label).toList());
+  private String labels() {
+    return String.join(", ", probeOrder.ordered(allowed).stream().map(ProbeKind::label).toList());
   }
 
   /**

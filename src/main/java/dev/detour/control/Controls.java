@@ -1,13 +1,12 @@
 package dev.detour.control;
 
-import dev.detour.probe.Probe;
 import dev.detour.probe.ProbeService;
+import dev.detour.probe.Probes;
 import dev.detour.probe.dns.DnsProbe;
 import dev.detour.probe.icmp.IcmpProbe;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -35,7 +34,7 @@ public class Controls {
       ProbeService probes,
       DnsProbe dns,
       IcmpProbe icmp,
-      Instance<Probe> all) {
+      Probes all) {
     this.agent = agent;
     this.vantage =
         switch (c.mode()) {

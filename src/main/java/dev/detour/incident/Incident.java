@@ -1,6 +1,6 @@
 package dev.detour.incident;
 
-import dev.detour.monitor.RoundEvidence;
+import dev.detour.state.RoundEvidence;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

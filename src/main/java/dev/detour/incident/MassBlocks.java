@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -28,8 +28,8 @@ public class MassBlocks {
   private final int minWatches;
   private final Duration window;
   private final Incidents store;
-  private final Map<BlockMethod, Deque<Block>> recent = new EnumMap<>(BlockMethod.class);
-  private final Map<BlockMethod, Open> open = new EnumMap<>(BlockMethod.class);
+  private final Map<BlockMethod, Deque<Block>> recent = new HashMap<>();
+  private final Map<BlockMethod, Open> open = new HashMap<>();
 
   @Inject
   public MassBlocks(VerdictConfig config, Incidents store) {

@@ -6,6 +6,7 @@ import dev.detour.probe.icmp.IcmpEvidence;
 import dev.detour.probe.tcp.ConnectEvidence;
 import dev.detour.probe.tcp.SynEvidence;
 import dev.detour.probe.tcp.TcpSynEvidence;
+import dev.detour.state.AddressEvidence;
 import dev.detour.state.LatencySample;
 import dev.detour.verdict.WatchState;
 import java.time.Instant;

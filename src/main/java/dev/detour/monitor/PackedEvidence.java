@@ -2,6 +2,7 @@ package dev.detour.monitor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.detour.state.RoundEvidence;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

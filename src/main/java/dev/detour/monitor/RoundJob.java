@@ -22,9 +22,9 @@ public class RoundJob implements Job {
   static final String NAME = "name";
   static final String INTERVAL = "interval";
 
-  private final Monitor monitor;
+  private final RoundRunner monitor;
 
-  public RoundJob(Monitor monitor) {
+  public RoundJob(RoundRunner monitor) {
     this.monitor = monitor;
   }
 

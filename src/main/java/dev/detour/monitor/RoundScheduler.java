@@ -43,7 +43,7 @@ public class RoundScheduler {
   private static final long MAX_JITTER_MILLIS = 2000;
 
   private final Scheduler quartz;
-  private final Monitor monitor;
+  private final WatchStateStore monitor;
   private final MonitoredWatches watches;
   private final MonitorConfig config;
   private final Rounds rounds;
@@ -53,7 +53,7 @@ public class RoundScheduler {
 
   public RoundScheduler(
       Scheduler quartz,
-      Monitor monitor,
+      WatchStateStore monitor,
       MonitoredWatches watches,
       MonitorConfig config,
       Rounds rounds) {

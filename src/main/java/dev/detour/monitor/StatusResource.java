@@ -56,7 +56,8 @@ public class StatusResource {
       @QueryParam("size") @DefaultValue("100") int size) {
     List<FieldError> errors = new ArrayList<>();
     Set<WatchState> states = QueryParams.enums(state, WatchState.class, "state", errors);
-    Set<BlockMethod> methods = QueryParams.enums(method, BlockMethod.class, "method", errors);
+    Set<BlockMethod> methods =
+        QueryParams.values(method, BlockMethod::of, BlockMethod.labels(), "method", errors);
     QueryParams.page(page, size, 1000, errors);
     if (!errors.isEmpty()) {
       throw ProblemException.invalid("Invalid status query", errors);

@@ -6,9 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.incident.Incidents;
 import dev.detour.probe.trace.CensorLocation;
-import dev.detour.state.Part;
+import dev.detour.state.RoundEvidence;
 import dev.detour.state.WatchRuntimeView;
 import dev.detour.verdict.BlockMethod;
+import dev.detour.verdict.Part;
 import dev.detour.verdict.Tracker;
 import dev.detour.verdict.Verdict;
 import dev.detour.verdict.WatchState;
@@ -18,7 +19,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -68,13 +68,13 @@ public class StatusStore {
             ? null
             : new Verdict(
                 WatchState.valueOf(s.pendingState),
-                s.pendingMethod == null ? null : BlockMethod.valueOf(s.pendingMethod),
+                s.pendingMethod == null ? null : BlockMethod.of(s.pendingMethod),
                 0,
                 List.of(),
                 false);
     return new Tracker(
         WatchState.valueOf(s.state),
-        s.method == null ? null : BlockMethod.valueOf(s.method),
+        s.method == null ? null : BlockMethod.of(s.method),
         s.since,
         pending,
         s.pendingRounds,
@@ -209,12 +209,10 @@ public class StatusStore {
     Set<BlockMethod> methods =
         s.methods.isEmpty()
             ? Set.of()
-            : Arrays.stream(s.methods.split(","))
-                .map(BlockMethod::valueOf)
-                .collect(Collectors.toCollection(() -> EnumSet.noneOf(BlockMethod.class)));
+            : Arrays.stream(s.methods.split(",")).map(BlockMethod::of).collect(Collectors.toSet());
     return new WatchRuntimeView(
         WatchState.valueOf(s.state),
-        s.method == null ? null : BlockMethod.valueOf(s.method),
+        s.method == null ? null : BlockMethod.of(s.method),
         methods,
         s.since,
         s.confidence,

@@ -1,5 +1,6 @@
 package dev.detour.monitor;
 
+import dev.detour.cluster.Node;
 import dev.detour.state.LatencySample;
 import dev.detour.state.MonitorView;
 import dev.detour.state.Standing;
@@ -16,38 +17,49 @@ import java.util.Map;
 /**
  * A watch's status wherever it is: live when it has been probed since this start, else as stored by
  * the last run, else unknown ("not probed yet"). The API, the pages and routing read states through
- * here, never from the monitor itself.
+ * here, never from the rounds themselves.
  */
 @ApplicationScoped
 public class Statuses implements WatchStates {
 
-  private final Monitor monitor;
+  private final WatchStateStore states;
   private final StatusStore store;
+  private final RoundRunner runner;
+  private final Vantages vantages;
+  private final MonitorConfig config;
+  private final Node node;
 
-  public Statuses(Monitor monitor, StatusStore store) {
-    this.monitor = monitor;
+  public Statuses(
+      WatchStateStore states,
+      StatusStore store,
+      RoundRunner runner,
+      Vantages vantages,
+      MonitorConfig config,
+      Node node) {
+    this.states = states;
     this.store = store;
+    this.runner = runner;
+    this.vantages = vantages;
+    this.config = config;
+    this.node = node;
   }
 
   @Override
   @Transactional
   public WatchRuntimeView status(long id) {
-    WatchRuntimeView live = monitor.view(id);
+    WatchRuntimeView live = states.view(id);
     return live != null ? live : store.view(WatchStatus.findById(id));
   }
 
   @Override
   @Transactional
   public Map<Long, WatchRuntimeView> statuses(Collection<Long> ids) {
-    Map<Long, WatchRuntimeView> all = new HashMap<>(monitor.views(ids));
+    Map<Long, WatchRuntimeView> all = new HashMap<>(states.views(ids));
     List<Long> missing = ids.stream().filter(id -> !all.containsKey(id)).toList();
     Map<Long, WatchStatus> stored = new HashMap<>();
-    if (!missing.isEmpty()) {
-      for (int from = 0; from < missing.size(); from += 1000) {
-        List<Long> chunk = missing.subList(from, Math.min(missing.size(), from + 1000));
-        WatchStatus.<WatchStatus>list("watchId in ?1", chunk)
-            .forEach(s -> stored.put(s.watchId, s));
-      }
+    for (int from = 0; from < missing.size(); from += 1000) {
+      List<Long> chunk = missing.subList(from, Math.min(missing.size(), from + 1000));
+      WatchStatus.<WatchStatus>list("watchId in ?1", chunk).forEach(s -> stored.put(s.watchId, s));
     }
     missing.forEach(id -> all.put(id, store.view(stored.get(id))));
     return all;
@@ -55,26 +67,39 @@ public class Statuses implements WatchStates {
 
   @Override
   public List<LatencySample> latency(long id) {
-    return monitor.latency(id);
+    return states.latency(id);
   }
 
   @Override
   public Map<String, Map<WatchState, Long>> countsByGroup() {
-    return monitor.statesByGroup();
+    return states.counts().byGroup();
   }
 
   @Override
   public MonitorView monitor() {
-    return monitor.overview();
+    RoundRunner.Pace pace = runner.pace();
+    return new MonitorView(
+        node.id(),
+        config.enabled(),
+        vantages.online(),
+        vantages.detail(),
+        vantages.control().mode(),
+        vantages.controlOnline(),
+        vantages.controlDetail(),
+        states.counts().total(),
+        pace.lastRoundMillis(),
+        pace.rounds(),
+        pace.probing(),
+        pace.queued());
   }
 
   @Override
   public List<Standing> standings() {
-    return monitor.standings();
+    return states.standings();
   }
 
   @Override
   public void catchUp() {
-    monitor.adoptOthers();
+    states.adoptOthers();
   }
 }

@@ -9,7 +9,7 @@ import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.prometheus.client.Collector;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,7 +62,7 @@ final class WatchMeters extends Collector {
   void method(WatchRuntime rt, BlockMethod method) {
     Set<BlockMethod> seen = rt.seenMethods;
     if (!seen.contains(method)) {
-      EnumSet<BlockMethod> more = EnumSet.of(method);
+      Set<BlockMethod> more = new HashSet<>(Set.of(method));
       more.addAll(seen);
       rt.seenMethods = Set.copyOf(more);
     }

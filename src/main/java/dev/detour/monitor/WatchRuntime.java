@@ -1,10 +1,10 @@
 package dev.detour.monitor;
 
 import dev.detour.probe.trace.CensorLocation;
-import dev.detour.state.Part;
 import dev.detour.state.WatchRuntimeView;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.HostTemplate;
+import dev.detour.verdict.Part;
 import dev.detour.verdict.Tracker;
 import dev.detour.verdict.Verdict;
 import dev.detour.verdict.WatchState;

@@ -1,6 +1,6 @@
 package dev.detour.monitor;
 
-import dev.detour.state.Part;
+import dev.detour.verdict.Part;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

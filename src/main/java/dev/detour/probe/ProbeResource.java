@@ -13,7 +13,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -29,10 +28,12 @@ public class ProbeResource {
       String target, Set<ProbeKind> probes, List<Integer> ports, String device) {}
 
   private final ProbeService service;
+  private final Probes probes;
   private final List<Integer> defaultPorts;
 
-  public ProbeResource(ProbeService service, TargetConfig targets) {
+  public ProbeResource(ProbeService service, Probes probes, TargetConfig targets) {
     this.service = service;
+    this.probes = probes;
     this.defaultPorts = List.copyOf(targets.ports());
   }
 
@@ -51,7 +52,7 @@ public class ProbeResource {
     }
     List<FieldError> errors = new ArrayList<>();
     List<Integer> ports = Ports.check(input.ports(), defaultPorts, "ports", errors);
-    Set<ProbeKind> kinds = ProbeKind.check(input.probes(), "probes", errors);
+    Set<ProbeKind> kinds = probes.check(input.probes(), "probes", errors);
     if (input.device() != null && !input.device().matches("[A-Za-z0-9._-]{1,15}")) {
       errors.add(FieldError.field("device", "an interface name, e.g. gre-tunnel1 or wg0"));
     }
@@ -59,10 +60,7 @@ public class ProbeResource {
       throw ProblemException.invalid("Invalid probe", errors);
     }
     return service.run(
-        input.target(),
-        kinds == null ? EnumSet.allOf(ProbeKind.class) : kinds,
-        ports,
-        input.device());
+        input.target(), kinds == null ? Set.copyOf(probes.kinds()) : kinds, ports, input.device());
   }
 
   @GET

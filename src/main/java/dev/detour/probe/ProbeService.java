@@ -17,7 +17,6 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -27,10 +26,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -57,7 +54,7 @@ public class ProbeService {
           .map(Duration::ofMillis)
           .toArray(Duration[]::new);
 
-  private final Map<ProbeKind, Probe> probes = new EnumMap<>(ProbeKind.class);
+  private final Probes probes;
   private final TargetParser parser;
   private final RawPacketAccess access;
   private final ProbeConfig config;
@@ -65,15 +62,13 @@ public class ProbeService {
   private final MeterRegistry meters;
 
   public ProbeService(
-      Instance<Probe> all,
+      Probes probes,
       TargetParser parser,
       RawPacketAccess access,
       ProbeConfig config,
       SystemConfig system,
       MeterRegistry meters) {
-    for (Probe probe : all) {
-      probes.put(probe.kind(), probe);
-    }
+    this.probes = probes;
     this.parser = parser;
     this.access = access;
     this.config = config;
@@ -83,6 +78,7 @@ public class ProbeService {
 
   void onStart(@Observes StartupEvent event) {
     PacketBudget.configure(config.packetsPerSecond());
+    probes.checkConfigured("detour.probe.kinds", config.kinds());
   }
 
   /** One probing of one target: what was asked and each probe's result. */
@@ -97,7 +93,7 @@ public class ProbeService {
 
     /** This run with the results of {@code again}'s kinds taken from {@code again}. */
     public Run replacing(Run again) {
-      Set<ProbeKind> redone = EnumSet.noneOf(ProbeKind.class);
+      Set<ProbeKind> redone = new HashSet<>();
       again.results().forEach(r -> redone.add(r.probe()));
       List<ProbeResult> merged = new ArrayList<>(again.results());
       results.stream().filter(r -> !redone.contains(r.probe())).forEach(merged::add);
@@ -179,15 +175,30 @@ public class ProbeService {
             + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20, 1 << 24));
     Path captures = keepCaptures ? captures().resolve(id) : null;
     ProbeRequest request = new ProbeRequest(target, address, name, ports, device, source, captures);
-    Set<ProbeKind> wanted = EnumSet.copyOf(kinds);
-    // Without raw packets, a plain connect() still tells open, closed and silent apart.
-    if (wanted.contains(ProbeKind.TCP_SYN)
-        && unavailable(probes.get(ProbeKind.TCP_SYN), request) != null) {
-      wanted.add(ProbeKind.TCP_CONNECT);
+    Set<ProbeKind> wanted = new HashSet<>(kinds);
+    // A probe that cannot run here may have another that tells roughly the same (without raw
+    // packets, a plain connect() still tells open, closed and silent apart).
+    for (ProbeKind kind : kinds) {
+      probes
+          .get(kind)
+          .filter(p -> unavailable(p, request) != null)
+          .flatMap(Probe::fallback)
+          .ifPresent(wanted::add);
     }
     List<CompletableFuture<ProbeResult>> results = new ArrayList<>();
-    for (ProbeKind kind : wanted) {
-      results.add(start(probes.get(kind), request));
+    for (ProbeKind kind : probes.ordered(wanted)) {
+      Probe<?> probe = probes.get(kind).orElse(null);
+      results.add(
+          probe != null
+              ? start(probe, request)
+              : CompletableFuture.completedFuture(
+                  new ProbeResult(
+                      kind,
+                      ProbeResult.Status.UNAVAILABLE,
+                      "no probe " + kind + " here; the probes are " + probes.labels(),
+                      0,
+                      null,
+                      null)));
     }
     return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
         .thenApply(
@@ -202,7 +213,7 @@ public class ProbeService {
                     results.stream().map(CompletableFuture::join).toList()));
   }
 
-  private CompletableFuture<ProbeResult> start(Probe probe, ProbeRequest request) {
+  private CompletableFuture<ProbeResult> start(Probe<?> probe, ProbeRequest request) {
     String unavailable = unavailable(probe, request);
     if (unavailable != null) {
       count(probe.kind(), ProbeResult.Status.UNAVAILABLE);
@@ -252,12 +263,10 @@ public class ProbeService {
         });
   }
 
-  private String unavailable(Probe probe, ProbeRequest request) {
-    if (probe.kind() == ProbeKind.DNS && request.name() == null) {
-      return "a bare address has no name to resolve";
-    }
-    if (!probe.raw()) {
-      return null;
+  private String unavailable(Probe<?> probe, ProbeRequest request) {
+    String own = probe.unavailable(request);
+    if (own != null || !probe.raw()) {
+      return own;
     }
     if (!config.raw()) {
       return "raw probes are switched off (detour.probe.raw=false)";

@@ -1,10 +1,10 @@
 package dev.detour.route;
 
-import dev.detour.state.Part;
 import dev.detour.state.Standing;
 import dev.detour.state.WatchStates;
 import dev.detour.target.TargetKind;
 import dev.detour.verdict.BlockMethod;
+import dev.detour.verdict.Part;
 import dev.detour.verdict.WatchState;
 import dev.detour.watch.GroupService;
 import dev.detour.watch.Watch;

@@ -1,6 +1,7 @@
 package dev.detour.state;
 
 import dev.detour.verdict.BlockMethod;
+import dev.detour.verdict.Part;
 import dev.detour.verdict.WatchState;
 import java.util.List;
 

@@ -1,7 +1,8 @@
 package dev.detour.ui;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.detour.incident.Incident;
+import dev.detour.probe.trace.CensorLocation;
+import dev.detour.probe.trace.TraceHop;
 import dev.detour.state.LatencySample;
 import dev.detour.verdict.WatchState;
 import java.time.Duration;
@@ -154,30 +155,27 @@ public final class Charts {
       String censorRouter,
       List<Hop> hops) {}
 
-  /** The path of a traced block (JSON of {@code CensorLocation}), or null. */
-  public static PathView path(JsonNode censor) {
-    if (censor == null || censor.isNull() || !censor.has("hops")) {
+  /** The path of a traced block, or null. */
+  public static PathView path(CensorLocation censor) {
+    if (censor == null || censor.hops() == null) {
       return null;
     }
-    int censorHop = censor.path("censorHop").asInt(-1);
-    int hostHop = censor.path("hostHop").asInt(-1);
     List<Hop> hops = new ArrayList<>();
-    for (JsonNode h : censor.path("hops")) {
-      int ttl = h.path("ttl").asInt();
+    for (TraceHop h : censor.hops()) {
       hops.add(
           new Hop(
-              ttl,
-              h.hasNonNull("router") ? h.path("router").asText() : null,
-              EvidenceView.hopReset(h),
-              ttl == hostHop,
-              ttl == censorHop));
+              h.ttl(),
+              h.router(),
+              h.reset(),
+              h.ttl() == censor.hostHop(),
+              h.ttl() == censor.censorHop()));
     }
     return new PathView(
-        censor.path("target").asText(),
-        censor.path("port").asInt(),
-        censor.path("offending").asText(),
-        censorHop,
-        censor.hasNonNull("censorRouter") ? censor.path("censorRouter").asText() : null,
+        censor.target(),
+        censor.port(),
+        censor.offending(),
+        censor.censorHop(),
+        censor.censorRouter(),
         hops);
   }
 }

@@ -51,8 +51,7 @@ public final class Forms {
     if (ticked == null || ticked.isEmpty()) {
       return null;
     }
-    java.util.Set<dev.detour.probe.ProbeKind> kinds =
-        java.util.EnumSet.noneOf(dev.detour.probe.ProbeKind.class);
+    java.util.Set<dev.detour.probe.ProbeKind> kinds = new java.util.TreeSet<>();
     ticked.forEach(p -> kinds.add(dev.detour.probe.ProbeKind.of(p)));
     return kinds;
   }

@@ -2,6 +2,7 @@ package dev.detour.ui;
 
 import dev.detour.api.ProblemException;
 import dev.detour.probe.ProbeKind;
+import dev.detour.probe.Probes;
 import dev.detour.watch.GroupInput;
 import dev.detour.watch.GroupService;
 import dev.detour.watch.GroupView;
@@ -19,7 +20,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,9 +47,11 @@ public class GroupsPage {
   }
 
   private final GroupService groups;
+  private final Probes probes;
 
-  public GroupsPage(GroupService groups) {
+  public GroupsPage(GroupService groups, Probes probes) {
     this.groups = groups;
+    this.probes = probes;
   }
 
   @GET
@@ -115,7 +117,7 @@ public class GroupsPage {
       String editing, Map<String, String> form, Map<String, String> errors, String notice) {
     return Templates.groups(
             groups.list(),
-            Arrays.stream(ProbeKind.values()).map(ProbeKind::label).toList(),
+            probes.kinds().stream().map(ProbeKind::label).toList(),
             editing,
             form,
             errors,

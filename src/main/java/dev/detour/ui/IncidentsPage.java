@@ -1,10 +1,10 @@
 package dev.detour.ui;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.api.ProblemException;
 import dev.detour.incident.Incident;
 import dev.detour.incident.IncidentView;
 import dev.detour.incident.Incidents;
+import dev.detour.probe.Probes;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.DefaultValue;
@@ -62,11 +62,13 @@ public class IncidentsPage {
   }
 
   private final Incidents incidents;
-  private final ObjectMapper json;
+  private final StoredRounds rounds;
+  private final Probes probes;
 
-  public IncidentsPage(Incidents incidents, ObjectMapper json) {
+  public IncidentsPage(Incidents incidents, StoredRounds rounds, Probes probes) {
     this.incidents = incidents;
-    this.json = json;
+    this.rounds = rounds;
+    this.probes = probes;
   }
 
   @GET
@@ -121,8 +123,8 @@ public class IncidentsPage {
     return Templates.detail(
             IncidentView.of(i),
             detection,
-            EvidenceView.of(IncidentView.tree(json, i.evidence), json),
-            Charts.path(IncidentView.tree(json, i.censor)),
+            EvidenceView.of(rounds.round(i.evidence), probes),
+            Charts.path(rounds.censor(i.censor)),
             members,
             parent)
         .data("nav", "incidents");

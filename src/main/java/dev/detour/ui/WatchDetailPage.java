@@ -1,9 +1,9 @@
 package dev.detour.ui;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.incident.Incident;
 import dev.detour.incident.IncidentView;
 import dev.detour.incident.Incidents;
+import dev.detour.probe.Probes;
 import dev.detour.state.WatchRuntimeView;
 import dev.detour.state.WatchStates;
 import dev.detour.watch.WatchService;
@@ -50,14 +50,20 @@ public class WatchDetailPage {
   private final WatchService watches;
   private final WatchStates statuses;
   private final Incidents incidents;
-  private final ObjectMapper json;
+  private final StoredRounds rounds;
+  private final Probes probes;
 
   public WatchDetailPage(
-      WatchService watches, WatchStates statuses, Incidents incidents, ObjectMapper json) {
+      WatchService watches,
+      WatchStates statuses,
+      Incidents incidents,
+      StoredRounds rounds,
+      Probes probes) {
     this.watches = watches;
     this.incidents = incidents;
     this.statuses = statuses;
-    this.json = json;
+    this.rounds = rounds;
+    this.probes = probes;
   }
 
   @GET
@@ -79,10 +85,8 @@ public class WatchDetailPage {
             status,
             Charts.timeline(changes, status.state(), TIMELINE),
             Charts.latency(statuses.latency(id)),
-            status.evidence() == null
-                ? null
-                : EvidenceView.of(json.valueToTree(status.evidence()), json),
-            Charts.path(status.censor() == null ? null : json.valueToTree(status.censor())),
+            EvidenceView.of(rounds.round(status.evidence()), probes),
+            Charts.path(status.censor()),
             recent,
             said)
         .data("nav", "watches");

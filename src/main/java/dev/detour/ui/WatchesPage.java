@@ -2,6 +2,7 @@ package dev.detour.ui;
 
 import dev.detour.api.ProblemException;
 import dev.detour.probe.ProbeKind;
+import dev.detour.probe.Probes;
 import dev.detour.state.WatchRuntimeView;
 import dev.detour.state.WatchStates;
 import dev.detour.target.TargetKind;
@@ -117,6 +118,7 @@ public class WatchesPage {
   private final WatchService watches;
   private final GroupService groups;
   private final WatchStates statuses;
+  private final Probes probes;
   private final EntityManager em;
   private final WatchExportService exporter;
 
@@ -125,7 +127,9 @@ public class WatchesPage {
       GroupService groups,
       WatchStates statuses,
       EntityManager em,
-      WatchExportService exporter) {
+      WatchExportService exporter,
+      Probes probes) {
+    this.probes = probes;
     this.watches = watches;
     this.groups = groups;
     this.statuses = statuses;
@@ -361,7 +365,7 @@ public class WatchesPage {
             probes,
             errors,
             groups.list(),
-            Arrays.stream(ProbeKind.values()).map(ProbeKind::label).toList())
+            this.probes.kinds().stream().map(ProbeKind::label).toList())
         .data("nav", "watches");
   }
 

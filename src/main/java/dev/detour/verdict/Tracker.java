@@ -36,7 +36,7 @@ public record Tracker(
       // A round that says nothing neither confirms nor breaks a run.
       return new Step(this, null);
     }
-    if (verdict.state() == state && verdict.method() == method) {
+    if (verdict.state() == state && java.util.Objects.equals(verdict.method(), method)) {
       return new Step(new Tracker(state, method, since, null, 0, null), null);
     }
     // Entering a state counts rounds of that state (a block seen as a reset one round and as a
@@ -45,7 +45,8 @@ public record Tracker(
     boolean continues =
         pending != null
             && pending.state() == verdict.state()
-            && (state != WatchState.BLOCKED || pending.method() == verdict.method());
+            && (state != WatchState.BLOCKED
+                || java.util.Objects.equals(pending.method(), verdict.method()));
     int rounds = continues ? pendingRounds + 1 : 1;
     Instant first = continues ? pendingSince : now;
     if (rounds >= needed(verdict.state(), blockAfter, clearAfter)) {

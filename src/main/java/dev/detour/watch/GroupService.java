@@ -9,10 +9,10 @@ import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Creates, changes and removes groups; owns the defaults a group resolves to. */
@@ -187,7 +187,7 @@ public class GroupService {
   }
 
   public Set<ProbeKind> effectiveProbes(WatchGroup group) {
-    return group.probes != null ? group.probes : EnumSet.copyOf(config.kinds());
+    return group.probes != null ? group.probes : new TreeSet<>(config.kinds());
   }
 
   public long effectiveIntervalSeconds(WatchGroup group) {

@@ -4,8 +4,8 @@ import dev.detour.probe.ProbeKind;
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /** Stores a set of probes as {@code icmp,tcp_syn}; null stays null (inherit the default). */
@@ -25,7 +25,7 @@ public class ProbeKindsConverter implements AttributeConverter<Set<ProbeKind>, S
     if (column == null) {
       return null;
     }
-    Set<ProbeKind> probes = EnumSet.noneOf(ProbeKind.class);
+    Set<ProbeKind> probes = new TreeSet<>();
     if (!column.isEmpty()) {
       Arrays.stream(column.split(",")).map(ProbeKind::of).forEach(probes::add);
     }

@@ -2,6 +2,7 @@ package dev.detour.watch;
 
 import dev.detour.api.FieldError;
 import dev.detour.probe.ProbeKind;
+import dev.detour.probe.Probes;
 import dev.detour.target.Ports;
 import dev.detour.target.TargetConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,9 +30,11 @@ public class WatchRules {
   static final int MAX_INTERVAL = 86_400;
 
   private final List<Integer> defaultPorts;
+  private final Probes probes;
 
-  public WatchRules(TargetConfig config) {
+  public WatchRules(TargetConfig config, Probes probes) {
     this.defaultPorts = List.copyOf(config.ports());
+    this.probes = probes;
   }
 
   public String groupName(String raw, String field, List<FieldError> errors) {
@@ -78,7 +81,7 @@ public class WatchRules {
   }
 
   public Set<ProbeKind> probes(Set<ProbeKind> raw, String field, List<FieldError> errors) {
-    return ProbeKind.check(raw, field, errors);
+    return probes.check(raw, field, errors);
   }
 
   public SortedSet<String> tags(Set<String> raw, String field, List<FieldError> errors) {

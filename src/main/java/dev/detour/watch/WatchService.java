@@ -12,11 +12,11 @@ import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 
 /** Creates, changes, finds and removes watches. */
 @ApplicationScoped
@@ -231,7 +231,7 @@ public class WatchService {
         watch.group.name,
         watch.ports,
         watch.probes,
-        watch.probes != null ? EnumSet.copyOf(watch.probes) : groups.effectiveProbes(watch.group),
+        watch.probes != null ? new TreeSet<>(watch.probes) : groups.effectiveProbes(watch.group),
         watch.tags,
         watch.note,
         watch.enabled,

@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.alert.channel.WebhookChannel;
 import dev.detour.incident.Incident;
 import dev.detour.monitor.IncidentFixtures;
+import dev.detour.probe.tcp.TcpRule;
 import dev.detour.testing.Database;
-import dev.detour.verdict.BlockMethod;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -127,7 +127,7 @@ class AlertsTest {
     double flakyRetries = metric(FLAKY_RETRIES);
     double refused = metric(REFUSED);
     Instant at = Instant.now();
-    fixtures.blocked(id, "s1.lab.test", BlockMethod.TCP_RST_INJECTED, at);
+    fixtures.blocked(id, "s1.lab.test", TcpRule.TCP_RST_INJECTED, at);
     until(
         "every receiver got the block",
         () ->
@@ -227,7 +227,7 @@ class AlertsTest {
     assertThat(metric("detour_alert_channel_up{channel=\"hook\"}")).isEqualTo(1.0);
 
     // A new block method is the same problem: nothing more is sent.
-    fixtures.blocked(id, "s1.lab.test", BlockMethod.TCP_BLACKHOLE, Instant.now());
+    fixtures.blocked(id, "s1.lab.test", TcpRule.TCP_BLACKHOLE, Instant.now());
     // The clear: once per channel that was told, with the user's template for clears.
     fixtures.cleared(id, "s1.lab.test", "lab", Instant.now());
     until(
@@ -250,7 +250,7 @@ class AlertsTest {
   @Test
   void aProblemThatHoldsIsToldAgainAtTheChannelsInterval() throws Exception {
     long id = watch("s2.lab.test", "lab");
-    fixtures.blocked(id, "s2.lab.test", BlockMethod.TCP_BLACKHOLE, Instant.now());
+    fixtures.blocked(id, "s2.lab.test", TcpRule.TCP_BLACKHOLE, Instant.now());
     until("the block was told again", () -> Receivers.at("/repeat").size() >= 2);
     JsonNode again = body(Receivers.at("/repeat").get(1));
     assertThat(again.get("alert").get("repeated").asBoolean()).isTrue();
@@ -277,9 +277,9 @@ class AlertsTest {
     for (int i = 0; i < 12; i++) {
       members.add(
           fixtures.blocked(
-              watches.get(i), "198.18.128." + (i + 1), "mass", BlockMethod.TCP_BLACKHOLE, at));
+              watches.get(i), "198.18.128." + (i + 1), "mass", TcpRule.TCP_BLACKHOLE, at));
     }
-    fixtures.mass(BlockMethod.TCP_BLACKHOLE, members);
+    fixtures.mass(TcpRule.TCP_BLACKHOLE, members);
     until("the mass block was told", () -> Receivers.at("/hook").size() >= 1);
     Thread.sleep(2500);
     assertThat(Receivers.at("/hook")).as("one message for twelve blocks").hasSize(1);
@@ -357,8 +357,8 @@ class AlertsTest {
         .body("createdBy", equalTo("admin"));
     long quiet = watch("s3.lab.test", "other");
     long loud = watch("s4.lab.test", "lab");
-    fixtures.blocked(quiet, "s3.lab.test", "other", BlockMethod.TCP_BLACKHOLE, Instant.now());
-    fixtures.blocked(loud, "s4.lab.test", "lab", BlockMethod.TCP_BLACKHOLE, Instant.now());
+    fixtures.blocked(quiet, "s3.lab.test", "other", TcpRule.TCP_BLACKHOLE, Instant.now());
+    fixtures.blocked(loud, "s4.lab.test", "lab", TcpRule.TCP_BLACKHOLE, Instant.now());
     until("the lab block was told", () -> Receivers.at("/hook").size() == 1);
     Thread.sleep(1500);
     assertThat(Receivers.at("/hook")).hasSize(1);

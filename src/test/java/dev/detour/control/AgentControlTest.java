@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpServer;
 import dev.detour.probe.Probe;
-import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeResult;
 import dev.detour.probe.ProbeService;
+import dev.detour.probe.Probes;
 import dev.detour.probe.http.BlockPages;
 import dev.detour.probe.http.HttpProbe;
 import dev.detour.probe.icmp.IcmpEvidence;
@@ -29,8 +29,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,15 +71,16 @@ class AgentControlTest {
           }
         });
     server.start();
-    List<Probe> probes =
-        List.of(
-            new SynProbe(Duration.ofMillis(100)),
-            new IcmpProbe(1, Duration.ofMillis(10), Duration.ofMillis(10)),
-            new ConnectProbe(Duration.ofMillis(100)),
-            new HttpProbe(
-                Duration.ofMillis(100),
-                Duration.ofMillis(100),
-                new BlockPages(List.of(), List.of())));
+    Probes probes =
+        new Probes(
+            List.<Probe<?>>of(
+                new SynProbe(Duration.ofMillis(100)),
+                new IcmpProbe(1, Duration.ofMillis(10), Duration.ofMillis(10)),
+                new ConnectProbe(Duration.ofMillis(100)),
+                new HttpProbe(
+                    Duration.ofMillis(100),
+                    Duration.ofMillis(100),
+                    new BlockPages(List.of(), List.of()))));
     agent =
         new AgentControl(
             URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
@@ -104,7 +105,7 @@ class AgentControlTest {
         InetAddress.getByName("198.18.0.1"),
         null,
         List.of(80),
-        EnumSet.of(ProbeKind.TCP_SYN, ProbeKind.ICMP));
+        Set.of(SynProbe.KIND, IcmpProbe.KIND));
   }
 
   @Test
@@ -151,10 +152,10 @@ class AgentControlTest {
             null,
             Instant.now(),
             List.of(
-                new ProbeResult(ProbeKind.TCP_SYN, ProbeResult.Status.OK, null, 8, syns, List.of()),
-                new ProbeResult(ProbeKind.ICMP, ProbeResult.Status.OK, null, 9, echo, List.of()),
+                new ProbeResult(SynProbe.KIND, ProbeResult.Status.OK, null, 8, syns, List.of()),
+                new ProbeResult(IcmpProbe.KIND, ProbeResult.Status.OK, null, 9, echo, List.of()),
                 new ProbeResult(
-                    ProbeKind.HTTP, ProbeResult.Status.UNAVAILABLE, "no", 0, null, null)));
+                    HttpProbe.KIND, ProbeResult.Status.UNAVAILABLE, "no", 0, null, null)));
     answer(200, JSON.writeValueAsString(run));
 
     ProbeService.Run back = probe();

@@ -8,8 +8,9 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 
 import dev.detour.monitor.IncidentFixtures;
+import dev.detour.probe.http.HttpRule;
+import dev.detour.probe.tcp.TcpRule;
 import dev.detour.testing.Database;
-import dev.detour.verdict.BlockMethod;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
@@ -50,7 +51,7 @@ class IncidentResourceTest {
   void aStateChangeIsAnIncidentWithItsEvidenceAndTheWatchShowsIt() {
     long id = watch("198.18.0.1");
     Instant at = Instant.parse("2026-11-25T08:00:00Z");
-    long incident = fixtures.blocked(id, "198.18.0.1", BlockMethod.TCP_RST_INJECTED, at);
+    long incident = fixtures.blocked(id, "198.18.0.1", TcpRule.TCP_RST_INJECTED, at);
 
     given()
         .get("/api/incidents")
@@ -103,10 +104,9 @@ class IncidentResourceTest {
     List<Long> members = new ArrayList<>();
     for (int i = 1; i <= 12; i++) {
       String target = "198.18.128." + i;
-      members.add(
-          fixtures.blocked(watch(target), target, BlockMethod.TCP_BLACKHOLE, Instant.now()));
+      members.add(fixtures.blocked(watch(target), target, TcpRule.TCP_BLACKHOLE, Instant.now()));
     }
-    long mass = fixtures.mass(BlockMethod.TCP_BLACKHOLE, members);
+    long mass = fixtures.mass(TcpRule.TCP_BLACKHOLE, members);
     fixtures.event(Incident.Kind.VANTAGE_OFFLINE, "uplink down");
 
     given()
@@ -130,7 +130,7 @@ class IncidentResourceTest {
   @Test
   void deletingAWatchKeepsItsHistory() {
     long id = watch("198.18.0.9");
-    fixtures.blocked(id, "198.18.0.9", BlockMethod.HTTP_BLOCKPAGE, Instant.now());
+    fixtures.blocked(id, "198.18.0.9", HttpRule.HTTP_BLOCKPAGE, Instant.now());
     given().delete("/api/watches/" + id).then().statusCode(204);
     given()
         .get("/api/incidents")

@@ -3,8 +3,8 @@ package dev.detour.monitor;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.detour.probe.tcp.TcpRule;
 import dev.detour.testing.Database;
-import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.Tracker;
 import dev.detour.verdict.Verdict;
 import dev.detour.verdict.WatchState;
@@ -63,7 +63,7 @@ class HandoffTest {
     WatchRuntime a =
         new WatchRuntime(
             id, "198.51.100.7", "handoff", new Tracker(WatchState.UP, null, since, null, 0, null));
-    Verdict reset = Verdict.blocked(BlockMethod.TCP_RST_INJECTED, 0.95, List.of("RST"), false);
+    Verdict reset = Verdict.blocked(TcpRule.TCP_RST_INJECTED, 0.95, List.of("RST"), false);
     Tracker.Step first = a.tracker().step(reset, firstBad, 2, 2);
     assertThat(first.transition()).isNull();
     a.tracker(first.tracker());
@@ -80,7 +80,7 @@ class HandoffTest {
     assertThat(b.state()).isEqualTo(WatchState.UP);
     assertThat(b.since()).isEqualTo(since);
     assertThat(b.pending().state()).isEqualTo(WatchState.BLOCKED);
-    assertThat(b.pending().method()).isEqualTo(BlockMethod.TCP_RST_INJECTED);
+    assertThat(b.pending().method()).isEqualTo(TcpRule.TCP_RST_INJECTED);
     assertThat(b.pendingRounds()).isEqualTo(1);
     assertThat(b.pendingSince()).isEqualTo(firstBad);
 

@@ -2,6 +2,7 @@ package dev.detour.monitor;
 
 import dev.detour.incident.Incident;
 import dev.detour.incident.Incidents;
+import dev.detour.state.RoundEvidence;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.Tracker;
 import dev.detour.verdict.Verdict;

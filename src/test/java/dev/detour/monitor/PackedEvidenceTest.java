@@ -5,14 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeResult;
 import dev.detour.probe.ProbeService;
 import dev.detour.probe.packet.PacketView;
 import dev.detour.probe.packet.SynShape;
 import dev.detour.probe.tcp.SynAnswer;
 import dev.detour.probe.tcp.SynEvidence;
+import dev.detour.probe.tcp.SynProbe;
 import dev.detour.probe.tcp.TcpSynEvidence;
+import dev.detour.state.AddressEvidence;
+import dev.detour.state.RoundEvidence;
 import dev.detour.verdict.Verdict;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,7 +49,7 @@ class PackedEvidenceTest {
             at,
             List.of(
                 new ProbeResult(
-                    ProbeKind.TCP_SYN,
+                    SynProbe.KIND,
                     ProbeResult.Status.OK,
                     null,
                     2,

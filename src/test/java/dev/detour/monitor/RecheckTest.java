@@ -51,7 +51,7 @@ class RecheckTest {
 
   @RegisterExtension static final PeerNamespace peer = new PeerNamespace();
 
-  @Inject Monitor monitor;
+  @Inject RoundRunner monitor;
   @Inject MeterRegistry registry;
   @Inject Database db;
 

@@ -2,7 +2,8 @@ package dev.detour.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.detour.verdict.BlockMethod;
+import dev.detour.probe.http.HttpRule;
+import dev.detour.probe.tcp.TcpRule;
 import dev.detour.verdict.Tracker;
 import dev.detour.verdict.WatchState;
 import io.prometheus.client.CollectorRegistry;
@@ -36,9 +37,9 @@ class WatchMetersTest {
             1,
             "149.154.164.0/22",
             "telegram",
-            new Tracker(WatchState.BLOCKED, BlockMethod.TCP_RST_INJECTED, now, null, 0, null));
+            new Tracker(WatchState.BLOCKED, TcpRule.TCP_RST_INJECTED, now, null, 0, null));
     WatchMeters meters = new WatchMeters(() -> List.of(blocked), 20_000);
-    meters.method(blocked, BlockMethod.TCP_RST_INJECTED);
+    meters.method(blocked, TcpRule.TCP_RST_INJECTED);
     blocked.latency.record(now, 12.5, 80.0, WatchState.BLOCKED);
     WatchRuntime up =
         new WatchRuntime(
@@ -69,7 +70,7 @@ class WatchMetersTest {
     WatchRuntime rt =
         new WatchRuntime(
             3, "rutracker.org", "lab", new Tracker(WatchState.UP, null, now, null, 0, null));
-    new WatchMeters(List::of, 20_000).method(rt, BlockMethod.HTTP_BLOCKPAGE);
+    new WatchMeters(List::of, 20_000).method(rt, HttpRule.HTTP_BLOCKPAGE);
     rt.methods = Set.of();
 
     assertThat(scrape(List.of(rt)))
@@ -91,7 +92,7 @@ class WatchMetersTest {
               "198.51.100." + i,
               "lab",
               new Tracker(
-                  s, s == WatchState.UP ? null : BlockMethod.TCP_BLACKHOLE, now, null, 0, null)));
+                  s, s == WatchState.UP ? null : TcpRule.TCP_BLACKHOLE, now, null, 0, null)));
     }
     String all = scrape(watches, 5);
     assertThat(all).contains("detour_watch_series_omitted 0.0", "watch=\"198.51.100.4\"");

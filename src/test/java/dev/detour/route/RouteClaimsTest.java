@@ -2,10 +2,14 @@ package dev.detour.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.detour.state.Part;
+import dev.detour.probe.dns.DnsRule;
+import dev.detour.probe.http.TlsRule;
+import dev.detour.probe.icmp.IcmpRule;
+import dev.detour.probe.tcp.TcpRule;
 import dev.detour.state.Standing;
 import dev.detour.target.TargetKind;
 import dev.detour.verdict.BlockMethod;
+import dev.detour.verdict.Part;
 import dev.detour.verdict.WatchState;
 import dev.detour.watch.Watch;
 import java.time.Instant;
@@ -36,9 +40,9 @@ class RouteClaimsTest {
   void anAddressWantsItself() {
     assertThat(
             RouteClaims.wanted(
-                watch("149.154.167.99", TargetKind.ADDRESS), blocked(BlockMethod.TCP_RST_INJECTED)))
+                watch("149.154.167.99", TargetKind.ADDRESS), blocked(TcpRule.TCP_RST_INJECTED)))
         .containsOnlyKeys("149.154.167.99/32")
-        .containsValue("149.154.167.99 blocked (" + BlockMethod.TCP_RST_INJECTED.label() + ")");
+        .containsValue("149.154.167.99 blocked (" + TcpRule.TCP_RST_INJECTED.label() + ")");
   }
 
   @Test
@@ -47,8 +51,8 @@ class RouteClaimsTest {
             RouteClaims.wanted(
                 watch("149.154.164.0/22", TargetKind.PREFIX),
                 blocked(
-                    BlockMethod.TCP_BLACKHOLE,
-                    part("149.154.164.0/24", WatchState.BLOCKED, BlockMethod.TCP_BLACKHOLE),
+                    TcpRule.TCP_BLACKHOLE,
+                    part("149.154.164.0/24", WatchState.BLOCKED, TcpRule.TCP_BLACKHOLE),
                     part("149.154.165.0/24", WatchState.DOWN, null),
                     part("149.154.167.0/24", WatchState.UP, null))))
         .containsOnlyKeys("149.154.164.0/23", "149.154.166.0/24");
@@ -60,10 +64,10 @@ class RouteClaimsTest {
             RouteClaims.wanted(
                 watch("rutracker.org", TargetKind.HOST),
                 blocked(
-                    BlockMethod.TLS_SNI_BLOCKED,
-                    part("195.82.146.214", WatchState.BLOCKED, BlockMethod.TLS_SNI_BLOCKED),
+                    TlsRule.TLS_SNI_BLOCKED,
+                    part("195.82.146.214", WatchState.BLOCKED, TlsRule.TLS_SNI_BLOCKED),
                     part("195.82.146.215", WatchState.UP, null),
-                    part("2a00:1::1", WatchState.BLOCKED, BlockMethod.TLS_SNI_BLOCKED))))
+                    part("2a00:1::1", WatchState.BLOCKED, TlsRule.TLS_SNI_BLOCKED))))
         .containsOnlyKeys("195.82.146.214/32", "2a00:1::1/128");
   }
 
@@ -72,11 +76,11 @@ class RouteClaimsTest {
     assertThat(
             RouteClaims.wanted(
                 watch("lenta.example", TargetKind.HOST),
-                blocked(BlockMethod.DNS_TAMPERED, part("203.0.113.250", WatchState.UP, null))))
+                blocked(DnsRule.DNS_TAMPERED, part("203.0.113.250", WatchState.UP, null))))
         .isEmpty();
     assertThat(
             RouteClaims.wanted(
-                watch("198.18.0.9", TargetKind.ADDRESS), blocked(BlockMethod.ICMP_ONLY_FILTERED)))
+                watch("198.18.0.9", TargetKind.ADDRESS), blocked(IcmpRule.ICMP_ONLY_FILTERED)))
         .isEmpty();
     assertThat(
             RouteClaims.wanted(

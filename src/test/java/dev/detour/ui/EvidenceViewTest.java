@@ -4,60 +4,150 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.incident.Incident;
+import dev.detour.probe.Probe;
+import dev.detour.probe.ProbeResult;
+import dev.detour.probe.ProbeService;
+import dev.detour.probe.Probes;
+import dev.detour.probe.Rendering;
+import dev.detour.probe.icmp.IcmpProbe;
+import dev.detour.probe.packet.PacketView;
+import dev.detour.probe.packet.SynShape;
+import dev.detour.probe.tcp.SynAnswer;
+import dev.detour.probe.tcp.SynEvidence;
+import dev.detour.probe.tcp.SynProbe;
+import dev.detour.probe.tcp.TcpRule;
+import dev.detour.probe.tcp.TcpSynEvidence;
+import dev.detour.state.AddressEvidence;
+import dev.detour.state.RoundEvidence;
+import dev.detour.verdict.Verdict;
 import dev.detour.verdict.WatchState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The evidence and the drawings of the watch page, from the JSON the monitor stores. */
+/** The evidence and the drawings of the watch page, from the records the probes made. */
 class EvidenceViewTest {
 
+  static final Instant AT = Instant.parse("2026-12-01T10:00:00Z");
+
+  static PacketView packet(long nanos, int ttl, String flags, String source) {
+    return new PacketView(
+        nanos,
+        source,
+        "10.0.0.2",
+        ttl,
+        0,
+        false,
+        0,
+        flags.equals("S") ? 60 : 40,
+        6,
+        new PacketView.Tcp(443, 61000, flags, 0, 2, 0, List.of(), 0),
+        null,
+        null);
+  }
+
   /** A round like the seed's: the SYN reset 2 ms after it left here, a SYN-ACK at the control. */
-  static final String ROUND =
-      """
-      {"at": "2026-12-01T10:00:00Z", "millis": 812, "control": "interface",
-       "addresses": [{
-         "address": "198.18.0.5",
-         "local": {"id": "run-1", "results": [{
-           "probe": "tcp_syn", "status": "ok", "millis": 300, "captures": ["syn.pcap"],
-           "evidence": {"syns": [{
-             "shape": "linux", "port": 443, "answer": "RST", "firstAnswerMicros": 2000, "resets": 2,
-             "sent": {"nanos": 1000000000, "length": 60, "tcp": {"flags": "S"},
-               "tcpdump": "IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto TCP (6), length 60) 10.0.0.2.61000 > 198.18.0.5.443: Flags [S], seq 1, win 64240, length 0"},
-             "answers": [
-               {"nanos": 1002000000, "tcp": {"flags": "R."},
-                "tcpdump": "IP (tos 0x0, ttl 58, id 0, offset 0, flags [none], proto TCP (6), length 40) 198.18.0.5.443 > 10.0.0.2.61000: Flags [R.], seq 0, ack 2, win 0, length 0"},
-               {"nanos": 1002100000, "tcp": {"flags": "R"},
-                "tcpdump": "IP (tos 0x0, ttl 58, id 0, offset 0, flags [none], proto TCP (6), length 40) 198.18.0.5.443 > 10.0.0.2.61000: Flags [R], seq 2, win 0, length 0"}]}]}}]},
-         "control": {"id": "run-2", "results": [{
-           "probe": "tcp_syn", "status": "ok", "millis": 90,
-           "evidence": {"syns": [{
-             "shape": "linux", "port": 443, "answer": "SYN_ACK", "firstAnswerMicros": 41000, "resets": 0,
-             "sent": {"nanos": 5000000000, "length": 60, "tcp": {"flags": "S"}, "tcpdump": "IP 10.9.0.2.61001 > 198.18.0.5.443: Flags [S]"},
-             "answers": [{"nanos": 5041000000, "tcp": {"flags": "S."}, "tcpdump": "IP 198.18.0.5.443 > 10.9.0.2.61001: Flags [S.], seq 7, ack 2"}]}]}},
-           {"probe": "icmp", "status": "unavailable", "millis": 0, "problem": "no CAP_NET_RAW"}]},
-         "verdict": {"state": "blocked", "method": "tcp_rst_injected", "confidence": 0.95, "reasons": []}}],
-       "verdict": {"state": "blocked", "method": "tcp_rst_injected", "confidence": 0.95,
-         "reasons": ["two resets answered the SYN within 2 ms, the control got a SYN-ACK"]}}
-      """;
+  static RoundEvidence seedRound() {
+    PacketView sent = packet(1_000_000_000L, 64, "S", "10.0.0.2");
+    SynEvidence here =
+        new SynEvidence(
+            SynShape.LINUX,
+            443,
+            sent,
+            List.of(
+                packet(1_002_000_000L, 58, "R.", "198.18.0.5"),
+                packet(1_002_100_000L, 58, "R", "198.18.0.5")),
+            SynAnswer.RST,
+            2000);
+    SynEvidence there =
+        new SynEvidence(
+            SynShape.LINUX,
+            443,
+            packet(5_000_000_000L, 64, "S", "10.9.0.2"),
+            List.of(packet(5_041_000_000L, 52, "S.", "198.18.0.5")),
+            SynAnswer.SYN_ACK,
+            41000);
+    Verdict blocked =
+        Verdict.blocked(
+            TcpRule.TCP_RST_INJECTED,
+            0.95,
+            List.of("two resets answered the SYN within 2 ms, the control got a SYN-ACK"),
+            false);
+    ProbeService.Run local =
+        new ProbeService.Run(
+            "run-1",
+            "198.18.0.5",
+            "198.18.0.5",
+            null,
+            null,
+            AT,
+            List.of(
+                new ProbeResult(
+                    SynProbe.KIND,
+                    ProbeResult.Status.OK,
+                    null,
+                    300,
+                    new TcpSynEvidence(List.of(here)),
+                    List.of("syn.pcap"))));
+    ProbeService.Run control =
+        new ProbeService.Run(
+            "run-2",
+            "198.18.0.5",
+            "198.18.0.5",
+            null,
+            "vx0",
+            AT,
+            List.of(
+                new ProbeResult(
+                    SynProbe.KIND,
+                    ProbeResult.Status.OK,
+                    null,
+                    90,
+                    new TcpSynEvidence(List.of(there)),
+                    null),
+                new ProbeResult(
+                    IcmpProbe.KIND,
+                    ProbeResult.Status.UNAVAILABLE,
+                    "no CAP_NET_RAW",
+                    0,
+                    null,
+                    null)));
+    return new RoundEvidence(
+        AT,
+        812,
+        "interface",
+        null,
+        null,
+        List.of(new AddressEvidence("198.18.0.5", null, local, control, blocked)),
+        blocked);
+  }
+
+  static Probes probes() {
+    return new Probes(
+        List.<Probe<?>>of(
+            new SynProbe(Duration.ofMillis(100)),
+            new IcmpProbe(1, Duration.ofMillis(10), Duration.ofMillis(10))));
+  }
 
   @Test
-  void laysOutBothVantagesPacketByPacket() throws Exception {
-    ObjectMapper json = new ObjectMapper();
-    EvidenceView v = EvidenceView.of(json.readTree(ROUND), json);
+  void laysOutBothVantagesPacketByPacket() {
+    EvidenceView v = EvidenceView.of(seedRound(), probes());
     assertThat(v.state()).isEqualTo("blocked");
+    assertThat(v.method()).isEqualTo("tcp_rst_injected");
     assertThat(v.reasons())
         .containsExactly("two resets answered the SYN within 2 ms, the control got a SYN-ACK");
     EvidenceView.Address a = v.addresses().get(0);
     EvidenceView.ProbeBlock here = a.local().probes().get(0);
     assertThat(here.outcome()).isEqualTo("1 SYNs, 1 answered, 2 resets");
     assertThat(here.lines())
-        .extracting(EvidenceView.Line::mark)
+        .extracting(Rendering.Line::mark)
         .containsExactly("", "sent", "bad", "bad");
     assertThat(here.lines().get(0).text())
         .isEqualTo("# linux SYN (60 bytes) to port 443: rst, 2 resets");
-    assertThat(here.lines().get(2).text()).startsWith("< +2.000 ms IP (tos 0x0, ttl 58, id 0");
+    assertThat(here.lines().get(2).text())
+        .startsWith("< +2.000 ms IP (tos 0x0, ttl 58, id 0")
+        .contains("Flags [R.]");
     assertThat(here.pcaps())
         .extracting(EvidenceView.Link::href)
         .containsExactly("/api/probe/captures/run-1/syn.pcap");
@@ -66,7 +156,36 @@ class EvidenceViewTest {
     assertThat(there.lines().get(2).text()).startsWith("< +41.000 ms");
     assertThat(a.control().probes().get(1).outcome()).isEqualTo("unavailable: no CAP_NET_RAW");
     assertThat(a.sides()).hasSize(2);
-    assertThat(EvidenceView.of(null, json)).isNull();
+    assertThat(EvidenceView.of(null, probes())).isNull();
+  }
+
+  @Test
+  void aStoredRoundReadsBackIntoTheRecordsItsProbesMade() throws Exception {
+    Probes probes = probes();
+    ObjectMapper json = new ObjectMapper().findAndRegisterModules().registerModule(probes.module());
+    String stored = json.writeValueAsString(seedRound());
+    RoundEvidence back = new StoredRounds(json).round(stored);
+    ProbeResult syn = back.addresses().get(0).local().results().get(0);
+    assertThat(syn.evidence()).isInstanceOf(TcpSynEvidence.class);
+    assertThat(((TcpSynEvidence) syn.evidence()).syns().get(0).answer()).isEqualTo(SynAnswer.RST);
+    assertThat(back.verdict().method()).isSameAs(TcpRule.TCP_RST_INJECTED);
+    assertThat(EvidenceView.of(back, probes).addresses().get(0).local().probes().get(0).outcome())
+        .isEqualTo("1 SYNs, 1 answered, 2 resets");
+  }
+
+  @Test
+  void aResultOfAProbeThisVersionLacksStillShowsTheRest() throws Exception {
+    Probes probes = probes();
+    ObjectMapper json = new ObjectMapper().findAndRegisterModules().registerModule(probes.module());
+    String stored =
+        json.writeValueAsString(seedRound())
+            .replaceFirst("\"probe\":\"tcp_syn\"", "\"probe\":\"quic\"");
+    EvidenceView v = EvidenceView.of(new StoredRounds(json).round(stored), probes);
+    EvidenceView.ProbeBlock gone = v.addresses().get(0).local().probes().get(0);
+    assertThat(gone.kind()).isEqualTo("quic");
+    assertThat(gone.outcome()).startsWith("failed: cannot read it back: an unknown probe: quic");
+    assertThat(v.addresses().get(0).control().probes().get(0).outcome())
+        .isEqualTo("1 SYNs, 1 answered");
   }
 
   @Test

@@ -9,8 +9,8 @@ import static org.hamcrest.Matchers.not;
 
 import dev.detour.incident.Incident;
 import dev.detour.monitor.IncidentFixtures;
+import dev.detour.probe.tcp.TcpRule;
 import dev.detour.testing.Database;
-import dev.detour.verdict.BlockMethod;
 import dev.detour.watch.GroupInput;
 import dev.detour.watch.GroupService;
 import dev.detour.watch.Watch;
@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 class PagesTest {
 
   @Inject Database db;
+  @Inject com.fasterxml.jackson.databind.ObjectMapper json;
   @Inject GroupService groups;
   @Inject IncidentFixtures fixtures;
 
@@ -304,8 +305,9 @@ class PagesTest {
   }
 
   @Test
-  void incidentsShowTheirPacketsLikeTcpdump() {
+  void incidentsShowTheirPacketsLikeTcpdump() throws Exception {
     long watch = create("s1.lab.test", "lab");
+    String round = json.writeValueAsString(EvidenceViewTest.seedRound());
     long id =
         QuarkusTransaction.requiringNew()
             .call(
@@ -322,7 +324,7 @@ class PagesTest {
                   i.at = Instant.now();
                   i.firstBadAt = i.at.minusSeconds(10);
                   i.summary = "s1.lab.test: up → blocked (tcp_rst_injected)";
-                  i.evidence = EvidenceViewTest.ROUND;
+                  i.evidence = round;
                   i.censor = CENSOR;
                   i.persist();
                   return i.id;
@@ -374,9 +376,9 @@ class PagesTest {
     long a = create("149.154.167.99", "dc2");
     long b = create("149.154.175.50", "dc1");
     Instant at = Instant.now().minusSeconds(60);
-    long ia = fixtures.blocked(a, "149.154.167.99", "telegram", BlockMethod.TCP_RST_INJECTED, at);
-    long ib = fixtures.blocked(b, "149.154.175.50", "telegram", BlockMethod.TCP_RST_INJECTED, at);
-    long mass = fixtures.mass(BlockMethod.TCP_RST_INJECTED, List.of(ia, ib));
+    long ia = fixtures.blocked(a, "149.154.167.99", "telegram", TcpRule.TCP_RST_INJECTED, at);
+    long ib = fixtures.blocked(b, "149.154.175.50", "telegram", TcpRule.TCP_RST_INJECTED, at);
+    long mass = fixtures.mass(TcpRule.TCP_RST_INJECTED, List.of(ia, ib));
     given()
         .get("/incidents")
         .then()

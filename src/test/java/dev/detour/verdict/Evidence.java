@@ -5,15 +5,19 @@ import dev.detour.probe.ProbeResult;
 import dev.detour.probe.dns.DnsAnswers;
 import dev.detour.probe.dns.DnsEvidence;
 import dev.detour.probe.http.HttpEvidence;
+import dev.detour.probe.http.HttpProbe;
 import dev.detour.probe.http.HttpStage;
 import dev.detour.probe.http.TlsEvidence;
 import dev.detour.probe.http.TlsHandshakes;
+import dev.detour.probe.http.TlsProbe;
 import dev.detour.probe.http.WebEvidence;
 import dev.detour.probe.icmp.IcmpEvidence;
+import dev.detour.probe.icmp.IcmpProbe;
 import dev.detour.probe.packet.PacketView;
 import dev.detour.probe.packet.SynShape;
 import dev.detour.probe.tcp.SynAnswer;
 import dev.detour.probe.tcp.SynEvidence;
+import dev.detour.probe.tcp.SynProbe;
 import dev.detour.probe.tcp.TcpSynEvidence;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,7 +124,7 @@ final class Evidence {
             0, HOST, HOME, ttl, 9, false, 0, 84, 1, null, new PacketView.Icmp(0, 0, 7, 0), null);
     results.add(
         ok(
-            ProbeKind.ICMP,
+            IcmpProbe.KIND,
             new IcmpEvidence(
                 HOST,
                 3,
@@ -131,7 +135,7 @@ final class Evidence {
   }
 
   Evidence noEcho() {
-    results.add(ok(ProbeKind.ICMP, new IcmpEvidence(HOST, 3, List.of(), List.of(), -1)));
+    results.add(ok(IcmpProbe.KIND, new IcmpEvidence(HOST, 3, List.of(), List.of(), -1)));
     return this;
   }
 
@@ -173,13 +177,13 @@ final class Evidence {
   Observation observation() {
     List<ProbeResult> all = new ArrayList<>(results);
     if (!syns.isEmpty()) {
-      all.add(ok(ProbeKind.TCP_SYN, new TcpSynEvidence(List.copyOf(syns))));
+      all.add(ok(SynProbe.KIND, new TcpSynEvidence(List.copyOf(syns))));
     }
     if (!pages.isEmpty()) {
-      all.add(ok(ProbeKind.HTTP, new WebEvidence(List.copyOf(pages))));
+      all.add(ok(HttpProbe.KIND, new WebEvidence(List.copyOf(pages))));
     }
     if (!handshakes.isEmpty()) {
-      all.add(ok(ProbeKind.TLS, new TlsHandshakes(List.copyOf(handshakes))));
+      all.add(ok(TlsProbe.KIND, new TlsHandshakes(List.copyOf(handshakes))));
     }
     return new Observation(all);
   }

@@ -2,6 +2,7 @@ package dev.detour.verdict;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.detour.probe.tcp.TcpRule;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -10,8 +11,8 @@ import org.junit.jupiter.api.Test;
 class TrackerTest {
 
   static final Verdict UP = Verdict.up(List.of());
-  static final Verdict RST = Verdict.blocked(BlockMethod.TCP_RST_INJECTED, 0.95, List.of(), false);
-  static final Verdict HOLE = Verdict.blocked(BlockMethod.TCP_BLACKHOLE, 0.85, List.of(), true);
+  static final Verdict RST = Verdict.blocked(TcpRule.TCP_RST_INJECTED, 0.95, List.of(), false);
+  static final Verdict HOLE = Verdict.blocked(TcpRule.TCP_BLACKHOLE, 0.85, List.of(), true);
   static final Verdict DOWN = Verdict.down(List.of());
   static final Verdict UNKNOWN = Verdict.unknown("offline");
 
@@ -40,7 +41,7 @@ class TrackerTest {
     assertThat(round(RST)).isNull();
     assertThat(tracker.pendingRounds()).isEqualTo(2);
     Tracker.Transition blocked = round(RST);
-    assertThat(blocked.to().method()).isEqualTo(BlockMethod.TCP_RST_INJECTED);
+    assertThat(blocked.to().method()).isEqualTo(TcpRule.TCP_RST_INJECTED);
     assertThat(blocked.firstBadAt()).isEqualTo(firstBad);
     assertThat(blocked.rounds()).isEqualTo(3);
     assertThat(round(UP)).isNull();
@@ -64,7 +65,7 @@ class TrackerTest {
     round(HOLE);
     round(RST);
     Tracker.Transition blocked = round(HOLE);
-    assertThat(blocked.to().method()).isEqualTo(BlockMethod.TCP_BLACKHOLE);
+    assertThat(blocked.to().method()).isEqualTo(TcpRule.TCP_BLACKHOLE);
     assertThat(blocked.rounds()).isEqualTo(3);
   }
 
@@ -86,10 +87,10 @@ class TrackerTest {
     round(RST);
     round(HOLE);
     round(HOLE);
-    assertThat(tracker.method()).isEqualTo(BlockMethod.TCP_RST_INJECTED);
+    assertThat(tracker.method()).isEqualTo(TcpRule.TCP_RST_INJECTED);
     Tracker.Transition changed = round(HOLE);
-    assertThat(changed.fromMethod()).isEqualTo(BlockMethod.TCP_RST_INJECTED);
-    assertThat(tracker.method()).isEqualTo(BlockMethod.TCP_BLACKHOLE);
+    assertThat(changed.fromMethod()).isEqualTo(TcpRule.TCP_RST_INJECTED);
+    assertThat(tracker.method()).isEqualTo(TcpRule.TCP_BLACKHOLE);
   }
 
   @Test

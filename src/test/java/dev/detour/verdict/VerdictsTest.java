@@ -5,9 +5,14 @@ import static dev.detour.verdict.Evidence.seedReset;
 import static dev.detour.verdict.Evidence.synAck;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.detour.probe.dns.DnsRule;
+import dev.detour.probe.http.HttpRule;
 import dev.detour.probe.http.HttpStage;
+import dev.detour.probe.http.TlsRule;
+import dev.detour.probe.icmp.IcmpRule;
 import dev.detour.probe.packet.SynShape;
 import dev.detour.probe.tcp.SynAnswer;
+import dev.detour.probe.tcp.TcpRule;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +38,7 @@ class VerdictsTest {
           .observation();
 
   static Verdict judge(Evidence local, Observation control) {
-    return Verdicts.address(local.observation(), control, LEARNED);
+    return AddressVerdicts.judge(local.observation(), control, LEARNED);
   }
 
   @Test
@@ -48,7 +53,7 @@ class VerdictsTest {
     Evidence local = Evidence.of().port(80, SynAnswer.RST, seedReset(80, 58)).open(443).echo(61);
     Verdict v = judge(local, controlOk);
     assertThat(v.state()).isEqualTo(WatchState.BLOCKED);
-    assertThat(v.method()).isEqualTo(BlockMethod.TCP_RST_INJECTED);
+    assertThat(v.method()).isEqualTo(TcpRule.TCP_RST_INJECTED);
     assertThat(v.confidence()).isEqualTo(0.95);
     assertThat(v.timeoutsOnly()).isFalse();
     assertThat(String.join("\n", v.reasons()))
@@ -60,7 +65,7 @@ class VerdictsTest {
   void aWellFormedResetFromTheWrongDistanceIsInjectedToo() {
     Evidence local = Evidence.of().port(80, SynAnswer.RST_ACK, hostReset(80, 58)).echo(61);
     Verdict v = judge(local, controlOk);
-    assertThat(v.method()).isEqualTo(BlockMethod.TCP_RST_INJECTED);
+    assertThat(v.method()).isEqualTo(TcpRule.TCP_RST_INJECTED);
     assertThat(String.join("\n", v.reasons())).contains("6 hops away where the host is 3");
   }
 
@@ -76,17 +81,17 @@ class VerdictsTest {
   void severalResetsToOneSynAreInjected() {
     Evidence local =
         Evidence.of().port(80, SynAnswer.RST_ACK, hostReset(80, 61), hostReset(80, 61));
-    assertThat(judge(local, controlOk).method()).isEqualTo(BlockMethod.TCP_RST_INJECTED);
+    assertThat(judge(local, controlOk).method()).isEqualTo(TcpRule.TCP_RST_INJECTED);
   }
 
   @Test
   void withoutAControlAnInjectedResetStillCountsWithLessConfidence() {
     Verdict v =
-        Verdicts.address(
+        AddressVerdicts.judge(
             Evidence.of().port(80, SynAnswer.RST, seedReset(80, 58)).observation(),
             null,
             HostTemplate.NONE);
-    assertThat(v.method()).isEqualTo(BlockMethod.TCP_RST_INJECTED);
+    assertThat(v.method()).isEqualTo(TcpRule.TCP_RST_INJECTED);
     assertThat(v.confidence()).isEqualTo(0.7);
     assertThat(v.reasons()).contains("no control vantage: only a block's own signature counts");
   }
@@ -127,20 +132,20 @@ class VerdictsTest {
             .syn(SynShape.LINUX, 80, SynAnswer.RST, seedReset(80, 9))
             .open(443);
     Verdict v = judge(local, controlOk);
-    assertThat(v.method()).isEqualTo(BlockMethod.DPI_SYN_SIGNATURE);
+    assertThat(v.method()).isEqualTo(TcpRule.DPI_SYN_SIGNATURE);
     assertThat(v.reasons().get(0))
         .contains(
             "the bare 44-byte SYN gets SYN-ACK, the 60-byte Linux SYN gets an injected reset");
-    assertThat(Verdicts.address(local.observation(), null, HostTemplate.NONE).method())
+    assertThat(AddressVerdicts.judge(local.observation(), null, HostTemplate.NONE).method())
         .as("a SYN-shape difference is a signature of its own")
-        .isEqualTo(BlockMethod.DPI_SYN_SIGNATURE);
+        .isEqualTo(TcpRule.DPI_SYN_SIGNATURE);
   }
 
   @Test
   void synsVanishingWhereTheControlConnectsIsABlackHole() {
     Evidence local = Evidence.of().silent(80).open(443).echo(61);
     Verdict v = judge(local, controlOk);
-    assertThat(v.method()).isEqualTo(BlockMethod.TCP_BLACKHOLE);
+    assertThat(v.method()).isEqualTo(TcpRule.TCP_BLACKHOLE);
     assertThat(v.timeoutsOnly()).as("a lossy link could fake it: look again").isTrue();
     assertThat(v.reasons()).contains("echo requests are still answered here");
   }
@@ -148,10 +153,11 @@ class VerdictsTest {
   @Test
   void withoutAControlATimeoutIsNeverABlock() {
     Verdict partly =
-        Verdicts.address(Evidence.of().silent(80).open(443).observation(), null, HostTemplate.NONE);
+        AddressVerdicts.judge(
+            Evidence.of().silent(80).open(443).observation(), null, HostTemplate.NONE);
     assertThat(partly.state()).isEqualTo(WatchState.UP);
     Verdict silent =
-        Verdicts.address(
+        AddressVerdicts.judge(
             Evidence.of().silent(80).silent(443).noEcho().observation(), null, HostTemplate.NONE);
     assertThat(silent.state()).isEqualTo(WatchState.DOWN);
   }
@@ -170,16 +176,16 @@ class VerdictsTest {
             .open(80)
             .page(80, HttpStage.RESPONSE, 302, "http://warning.rt.ru/?id=1", "warning.rt.ru");
     Verdict v = judge(local, controlOk);
-    assertThat(v.method()).isEqualTo(BlockMethod.HTTP_BLOCKPAGE);
+    assertThat(v.method()).isEqualTo(HttpRule.HTTP_BLOCKPAGE);
     assertThat(v.reasons().get(0)).contains("302 Location: http://warning.rt.ru/?id=1");
   }
 
   @Test
   void aResetOnceTheRequestIsSeenIsTampering() {
     Evidence local = Evidence.of().open(80).page(80, HttpStage.REQUEST_RESET, null, null, null);
-    assertThat(judge(local, controlOk).method()).isEqualTo(BlockMethod.HTTP_TAMPERED);
+    assertThat(judge(local, controlOk).method()).isEqualTo(HttpRule.HTTP_TAMPERED);
     Evidence stalled = Evidence.of().open(80).page(80, HttpStage.REQUEST_TIMEOUT, null, null, null);
-    assertThat(Verdicts.address(stalled.observation(), null, HostTemplate.NONE).state())
+    assertThat(AddressVerdicts.judge(stalled.observation(), null, HostTemplate.NONE).state())
         .as("a stall alone is no signature")
         .isEqualTo(WatchState.UP);
   }
@@ -189,23 +195,24 @@ class VerdictsTest {
     Evidence local =
         Evidence.of().open(443).tls(HttpStage.TLS_RESET, HttpStage.RESPONSE, HttpStage.RESPONSE);
     Verdict v = judge(local, controlOk);
-    assertThat(v.method()).isEqualTo(BlockMethod.TLS_SNI_BLOCKED);
+    assertThat(v.method()).isEqualTo(TlsRule.TLS_SNI_BLOCKED);
     assertThat(v.reasons().get(0))
         .isEqualTo("TLS with SNI s1.lab.test: tls_reset; with no SNI: handshake completes");
     Evidence allFail =
         Evidence.of().open(443).tls(HttpStage.TLS_RESET, HttpStage.TLS_RESET, HttpStage.TLS_RESET);
     assertThat(judge(allFail, controlOk).method())
         .as("every handshake failing is not about the name")
-        .isNotEqualTo(BlockMethod.TLS_SNI_BLOCKED);
+        .isNotEqualTo(TlsRule.TLS_SNI_BLOCKED);
   }
 
   @Test
   void onlyPingFilteredIsReportedButNotRoutable() {
     Verdict v = judge(Evidence.of().open(80).noEcho(), controlOk);
-    assertThat(v.method()).isEqualTo(BlockMethod.ICMP_ONLY_FILTERED);
+    assertThat(v.method()).isEqualTo(IcmpRule.ICMP_ONLY_FILTERED);
     assertThat(v.method().routable()).isFalse();
     assertThat(
-            Verdicts.address(Evidence.of().open(80).noEcho().observation(), null, HostTemplate.NONE)
+            AddressVerdicts.judge(
+                    Evidence.of().open(80).noEcho().observation(), null, HostTemplate.NONE)
                 .state())
         .isEqualTo(WatchState.UP);
   }
@@ -214,15 +221,15 @@ class VerdictsTest {
   void aResolverAnsweringWithTheBlockPageIsDnsTampering() {
     var local = Evidence.dns("NOERROR", List.of("203.0.113.250"), List.of("203.0.113.250"));
     var control = Evidence.dns("NOERROR", List.of("198.18.0.1"), List.of());
-    Verdict v = Verdicts.dns(local, control);
-    assertThat(v.method()).isEqualTo(BlockMethod.DNS_TAMPERED);
+    Verdict v = new DnsRule().name(local, control);
+    assertThat(v.method()).isEqualTo(DnsRule.DNS_TAMPERED);
     assertThat(v.reasons()).contains("control resolves it to [198.18.0.1]");
-    assertThat(Verdicts.dns(local, null).method()).isEqualTo(BlockMethod.DNS_TAMPERED);
+    assertThat(new DnsRule().name(local, null).method()).isEqualTo(DnsRule.DNS_TAMPERED);
     var nx = Evidence.dns("NXDOMAIN", List.of(), List.of());
-    assertThat(Verdicts.dns(nx, control).method()).isEqualTo(BlockMethod.DNS_TAMPERED);
-    assertThat(Verdicts.dns(nx, null)).as("NXDOMAIN alone could be true").isNull();
-    assertThat(Verdicts.dns(control, control)).isNull();
-    assertThat(Verdicts.dns(local, Evidence.dns("SERVFAIL", List.of(), List.of())))
+    assertThat(new DnsRule().name(nx, control).method()).isEqualTo(DnsRule.DNS_TAMPERED);
+    assertThat(new DnsRule().name(nx, null)).as("NXDOMAIN alone could be true").isNull();
+    assertThat(new DnsRule().name(control, control)).isNull();
+    assertThat(new DnsRule().name(local, Evidence.dns("SERVFAIL", List.of(), List.of())))
         .as("no genuine answer from abroad either: nothing says it lies")
         .isNull();
   }
@@ -230,15 +237,15 @@ class VerdictsTest {
   @Test
   void aWatchIsBlockedWhenAnyAddressIsAndTheNamesLieComesFirst() {
     Verdict up = Verdict.up(List.of("fine"));
-    Verdict rst = Verdict.blocked(BlockMethod.TCP_RST_INJECTED, 0.95, List.of("rst"), false);
-    Verdict hole = Verdict.blocked(BlockMethod.TCP_BLACKHOLE, 0.85, List.of("hole"), true);
-    assertThat(Verdicts.combine(null, List.of(up, hole, rst)).method())
-        .isEqualTo(BlockMethod.TCP_RST_INJECTED);
-    assertThat(Verdicts.combine(null, List.of(Verdict.down(List.of("x")), up)).state())
+    Verdict rst = Verdict.blocked(TcpRule.TCP_RST_INJECTED, 0.95, List.of("rst"), false);
+    Verdict hole = Verdict.blocked(TcpRule.TCP_BLACKHOLE, 0.85, List.of("hole"), true);
+    assertThat(HostVerdicts.combine(null, List.of(up, hole, rst)).method())
+        .isEqualTo(TcpRule.TCP_RST_INJECTED);
+    assertThat(HostVerdicts.combine(null, List.of(Verdict.down(List.of("x")), up)).state())
         .isEqualTo(WatchState.UP);
-    Verdict dns = Verdict.blocked(BlockMethod.DNS_TAMPERED, 0.95, List.of("lie"), false);
-    assertThat(Verdicts.combine(dns, List.of(rst)).method()).isEqualTo(BlockMethod.DNS_TAMPERED);
-    assertThat(Verdicts.methods(dns, List.of(rst, up)))
-        .containsExactlyInAnyOrder(BlockMethod.DNS_TAMPERED, BlockMethod.TCP_RST_INJECTED);
+    Verdict dns = Verdict.blocked(DnsRule.DNS_TAMPERED, 0.95, List.of("lie"), false);
+    assertThat(HostVerdicts.combine(dns, List.of(rst)).method()).isEqualTo(DnsRule.DNS_TAMPERED);
+    assertThat(HostVerdicts.methods(dns, List.of(rst, up)))
+        .containsExactlyInAnyOrder(DnsRule.DNS_TAMPERED, TcpRule.TCP_RST_INJECTED);
   }
 }

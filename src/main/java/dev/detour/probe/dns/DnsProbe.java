@@ -4,6 +4,8 @@ import dev.detour.probe.Probe;
 import dev.detour.probe.ProbeConfig;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
+import dev.detour.probe.Rendering;
+import dev.detour.probe.Scope;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import jakarta.inject.Inject;
@@ -34,7 +36,9 @@ import org.xbill.DNS.Type;
  * a plain datagram so its timing and source are exactly the probe's.
  */
 @Singleton
-public final class DnsProbe implements Probe {
+public final class DnsProbe implements Probe<DnsAnswers> {
+
+  public static final ProbeKind KIND = ProbeKind.of("dns");
 
   private static final int MAX_ANSWER = 4096;
 
@@ -65,7 +69,66 @@ public final class DnsProbe implements Probe {
 
   @Override
   public ProbeKind kind() {
-    return ProbeKind.DNS;
+    return KIND;
+  }
+
+  @Override
+  public int order() {
+    return 60;
+  }
+
+  /** A round asks once for the watch's name, not once an address. */
+  @Override
+  public Scope scope() {
+    return Scope.NAME;
+  }
+
+  @Override
+  public String unavailable(ProbeRequest request) {
+    return request.name() == null ? "a bare address has no name to resolve" : null;
+  }
+
+  @Override
+  public Rendering render(DnsAnswers e) {
+    return new Rendering(
+        e.answers().size() + " answers",
+        e.answers().stream().map(d -> Rendering.Line.plain(line("asked", d))).toList());
+  }
+
+  /**
+   * One answer in a line, as the pages show it: {@code here: lab.test A @192.0.2.1:53 → NOERROR
+   * 203.0.113.10 (3 ms)}, with bogons, block-page addresses and errors.
+   *
+   * @param side who asked: "here", "control", "asked"
+   */
+  public static String line(String side, DnsEvidence d) {
+    StringBuilder s =
+        new StringBuilder(side)
+            .append(": ")
+            .append(d.name())
+            .append(' ')
+            .append(d.type())
+            .append(" @")
+            .append(d.resolver())
+            .append(" → ")
+            .append(d.rcode() == null ? "" : d.rcode());
+    if (!d.addresses().isEmpty()) {
+      s.append(' ').append(String.join(", ", d.addresses()));
+    }
+    if (!d.bogons().isEmpty()) {
+      s.append(" · bogons ").append(jsonList(d.bogons()));
+    }
+    if (!d.blockPageAddresses().isEmpty()) {
+      s.append(" · block-page addresses ").append(jsonList(d.blockPageAddresses()));
+    }
+    if (d.error() != null) {
+      s.append(" · ").append(d.error());
+    }
+    return s.append(" (").append(d.millis()).append(" ms)").toString();
+  }
+
+  private static String jsonList(List<String> items) {
+    return "[" + String.join(",", items.stream().map(i -> '"' + i + '"').toList()) + "]";
   }
 
   @Override
@@ -85,7 +148,7 @@ public final class DnsProbe implements Probe {
   @Override
   public DnsAnswers run(ProbeRequest request) throws IOException {
     if (request.name() == null) {
-      throw new IOException("a bare address has no name to resolve");
+      throw new IOException(unavailable(request));
     }
     List<InetSocketAddress> resolvers = new ArrayList<>(systemResolvers());
     resolvers.addAll(extraResolvers);

@@ -5,6 +5,7 @@ import dev.detour.probe.ProbeConfig;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
 import dev.detour.probe.ProbeThreads;
+import dev.detour.probe.Rendering;
 import dev.detour.probe.SocketDeadline;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -21,6 +22,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +42,9 @@ import javax.net.ssl.X509TrustManager;
  * from a timeout. Certificates are read, never trusted or refused: a probe observes.
  */
 @Singleton
-public final class HttpProbe implements Probe {
+public final class HttpProbe implements Probe<WebEvidence> {
+
+  public static final ProbeKind KIND = ProbeKind.of("http");
 
   private static final int MAX_BODY = 256 * 1024;
   private static final List<String> KEPT_HEADERS =
@@ -70,7 +74,56 @@ public final class HttpProbe implements Probe {
 
   @Override
   public ProbeKind kind() {
-    return ProbeKind.HTTP;
+    return KIND;
+  }
+
+  @Override
+  public int order() {
+    return 40;
+  }
+
+  @Override
+  public boolean agentMayRun() {
+    return true;
+  }
+
+  @Override
+  public Rendering render(WebEvidence e) {
+    List<Rendering.Line> lines = new ArrayList<>();
+    String last = "";
+    for (HttpEvidence p : e.pages()) {
+      StringBuilder s = new StringBuilder("GET ").append(p.url());
+      if (p.address() != null) {
+        s.append(" @").append(p.address());
+      }
+      s.append(" → ");
+      if (p.status() != null) {
+        s.append(p.status());
+      } else {
+        s.append(p.stage() == null ? "" : p.stage().label())
+            .append(' ')
+            .append(p.error() == null ? "" : p.error());
+      }
+      if (p.location() != null) {
+        s.append(" Location: ").append(p.location());
+      }
+      if (p.title() != null) {
+        s.append(" «").append(p.title()).append('»');
+      }
+      s.append(" · connect ")
+          .append(p.connectMillis())
+          .append(" ms, first byte ")
+          .append(p.firstByteMillis())
+          .append(" ms");
+      boolean bad = p.blockPage() != null || p.error() != null;
+      if (p.blockPage() != null) {
+        s.append(" · block page: ").append(p.blockPage());
+      }
+      lines.add(new Rendering.Line(s.toString(), bad ? "bad" : "answer"));
+      last = p.status() != null ? "HTTP " + p.status() : p.error() == null ? "" : p.error();
+    }
+    return new Rendering(
+        e.pages().size() + " requests" + (last.isEmpty() ? "" : ", last: " + last), lines);
   }
 
   @Override

@@ -5,8 +5,10 @@ import dev.detour.probe.ProbeConfig;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
 import dev.detour.probe.ProbeThreads;
+import dev.detour.probe.Rendering;
 import jakarta.inject.Singleton;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,7 +16,9 @@ import java.util.List;
  * decoy ({@code detour.probe.decoy-sni}). SNI filtering resets only the first.
  */
 @Singleton
-public final class TlsProbe implements Probe {
+public final class TlsProbe implements Probe<TlsHandshakes> {
+
+  public static final ProbeKind KIND = ProbeKind.of("tls");
 
   private final HttpProbe http;
   private final String decoy;
@@ -26,7 +30,43 @@ public final class TlsProbe implements Probe {
 
   @Override
   public ProbeKind kind() {
-    return ProbeKind.TLS;
+    return KIND;
+  }
+
+  @Override
+  public int order() {
+    return 50;
+  }
+
+  @Override
+  public boolean agentMayRun() {
+    return true;
+  }
+
+  @Override
+  public Rendering render(TlsHandshakes e) {
+    List<Rendering.Line> lines = new ArrayList<>();
+    int ok = 0;
+    for (TlsEvidence h : e.handshakes()) {
+      boolean passed = h.error() == null;
+      ok += passed ? 1 : 0;
+      lines.add(
+          new Rendering.Line(
+              "ClientHello SNI="
+                  + h.sni().label()
+                  + (h.serverName() != null ? " (" + h.serverName() + ")" : "")
+                  + " → "
+                  + (passed
+                      ? (h.protocol() == null ? "" : h.protocol())
+                          + " "
+                          + (h.certificateSubject() == null ? "" : h.certificateSubject())
+                      : (h.stage() == null ? "" : h.stage().label()) + " " + h.error())
+                  + " in "
+                  + h.handshakeMillis()
+                  + " ms",
+              passed ? "answer" : "bad"));
+    }
+    return new Rendering(ok + " of " + e.handshakes().size() + " handshakes completed", lines);
   }
 
   @Override

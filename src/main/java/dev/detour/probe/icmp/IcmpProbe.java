@@ -5,6 +5,7 @@ import dev.detour.probe.Probe;
 import dev.detour.probe.ProbeConfig;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
+import dev.detour.probe.Rendering;
 import dev.detour.probe.packet.Frames;
 import dev.detour.probe.packet.PacketChannel;
 import dev.detour.probe.packet.PacketView;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -28,7 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Echo requests over raw packets: round trip, reply TTL (hop estimate), IP-ID and loss. */
 @Singleton
-public final class IcmpProbe implements Probe {
+public final class IcmpProbe implements Probe<IcmpEvidence> {
+
+  public static final ProbeKind KIND = ProbeKind.of("icmp");
 
   private static final AtomicInteger NEXT_ID =
       new AtomicInteger(ThreadLocalRandom.current().nextInt(65535));
@@ -50,7 +54,41 @@ public final class IcmpProbe implements Probe {
 
   @Override
   public ProbeKind kind() {
-    return ProbeKind.ICMP;
+    return KIND;
+  }
+
+  @Override
+  public int order() {
+    return 10;
+  }
+
+  @Override
+  public boolean agentMayRun() {
+    return true;
+  }
+
+  @Override
+  public Rendering render(IcmpEvidence e) {
+    List<Rendering.Line> lines = new ArrayList<>();
+    for (IcmpEvidence.Reply reply : e.replies()) {
+      lines.add(
+          new Rendering.Line(
+              "< "
+                  + String.format(Locale.ROOT, "%.2f ms", reply.rttMicros() / 1000.0)
+                  + " "
+                  + reply.packet().tcpdump(),
+              "answer"));
+    }
+    for (var error : e.errors()) {
+      lines.add(new Rendering.Line("< " + error.tcpdump(), "bad"));
+    }
+    return new Rendering(
+        e.sent()
+            + " echo requests, "
+            + e.replies().size()
+            + " replies"
+            + (e.lost() > 0 ? ", " + e.lost() + " lost" : ""),
+        lines);
   }
 
   @Override

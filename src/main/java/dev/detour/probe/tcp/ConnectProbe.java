@@ -4,6 +4,7 @@ import dev.detour.probe.Probe;
 import dev.detour.probe.ProbeConfig;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
+import dev.detour.probe.Rendering;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -17,7 +18,9 @@ import java.util.List;
 
 /** TCP handshakes with ordinary sockets, for hosts where raw SYNs cannot be sent. */
 @Singleton
-public final class ConnectProbe implements Probe {
+public final class ConnectProbe implements Probe<ConnectEvidence> {
+
+  public static final ProbeKind KIND = ProbeKind.of("tcp_connect");
 
   private final Duration timeout;
 
@@ -32,7 +35,39 @@ public final class ConnectProbe implements Probe {
 
   @Override
   public ProbeKind kind() {
-    return ProbeKind.TCP_CONNECT;
+    return KIND;
+  }
+
+  @Override
+  public int order() {
+    return 30;
+  }
+
+  @Override
+  public boolean agentMayRun() {
+    return true;
+  }
+
+  @Override
+  public Rendering render(ConnectEvidence e) {
+    List<Rendering.Line> lines = new ArrayList<>();
+    int connected = 0;
+    for (ConnectEvidence.Attempt a : e.attempts()) {
+      boolean ok = a.outcome() == ConnectEvidence.Outcome.CONNECTED;
+      connected += ok ? 1 : 0;
+      lines.add(
+          new Rendering.Line(
+              "port "
+                  + a.port()
+                  + ": "
+                  + a.outcome().label()
+                  + " in "
+                  + a.millis()
+                  + " ms"
+                  + (a.error() != null ? " (" + a.error() + ")" : ""),
+              ok ? "answer" : "bad"));
+    }
+    return new Rendering(connected + " of " + e.attempts().size() + " ports connected", lines);
   }
 
   @Override

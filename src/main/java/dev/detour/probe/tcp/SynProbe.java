@@ -4,6 +4,7 @@ import dev.detour.probe.Probe;
 import dev.detour.probe.ProbeConfig;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
+import dev.detour.probe.Rendering;
 import dev.detour.probe.packet.Frames;
 import dev.detour.probe.packet.PacketChannel;
 import dev.detour.probe.packet.PacketView;
@@ -22,6 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,7 +36,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * sent again, as a TCP stack would, so one lost packet on a lossy link is not a silent port.
  */
 @Singleton
-public final class SynProbe implements Probe {
+public final class SynProbe implements Probe<TcpSynEvidence> {
+
+  public static final ProbeKind KIND = ProbeKind.of("tcp_syn");
 
   /** After the first answer, how long to keep listening for more (a second, injected RST). */
   private static final Duration LINGER = Duration.ofMillis(200);
@@ -61,7 +66,65 @@ public final class SynProbe implements Probe {
 
   @Override
   public ProbeKind kind() {
-    return ProbeKind.TCP_SYN;
+    return KIND;
+  }
+
+  @Override
+  public int order() {
+    return 20;
+  }
+
+  @Override
+  public boolean agentMayRun() {
+    return true;
+  }
+
+  /** Without raw packets, a plain connect() still tells open, closed and silent apart. */
+  @Override
+  public Optional<ProbeKind> fallback() {
+    return Optional.of(ConnectProbe.KIND);
+  }
+
+  @Override
+  public Rendering render(TcpSynEvidence e) {
+    List<Rendering.Line> lines = new ArrayList<>();
+    int resets = 0;
+    int answered = 0;
+    for (SynEvidence s : e.syns()) {
+      lines.add(
+          Rendering.Line.plain(
+              "# "
+                  + s.shape().label()
+                  + " SYN ("
+                  + s.sent().length()
+                  + " bytes) to port "
+                  + s.port()
+                  + ": "
+                  + s.answer().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                  + (s.resets() > 1 ? ", " + s.resets() + " resets" : "")));
+      lines.add(new Rendering.Line("> " + s.sent().tcpdump(), "sent"));
+      for (PacketView p : s.answers()) {
+        boolean rst = p.tcp() != null && p.tcp().rst();
+        lines.add(
+            new Rendering.Line(
+                "< +"
+                    + String.format(Locale.ROOT, "%.3f ms", (p.nanos() - s.sent().nanos()) / 1e6)
+                    + " "
+                    + p.tcpdump(),
+                rst ? "bad" : "answer"));
+      }
+      if (!s.answers().isEmpty()) {
+        answered++;
+      }
+      resets += (int) s.resets();
+    }
+    return new Rendering(
+        e.syns().size()
+            + " SYNs, "
+            + answered
+            + " answered"
+            + (resets > 0 ? ", " + resets + " resets" : ""),
+        lines);
   }
 
   @Override

@@ -4,6 +4,8 @@ import dev.detour.probe.Probe;
 import dev.detour.probe.ProbeConfig;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
+import dev.detour.probe.Rendering;
+import dev.detour.probe.Scope;
 import dev.detour.probe.packet.Frames;
 import dev.detour.probe.packet.KernelGuard;
 import dev.detour.probe.packet.PacketView;
@@ -28,7 +30,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * time-exceeded.
  */
 @Singleton
-public final class CensorLocator implements Probe {
+public final class CensorLocator implements Probe<CensorTraces> {
+
+  public static final ProbeKind KIND = ProbeKind.of("trace");
 
   private final int maxHops;
   private final Duration spacing;
@@ -55,7 +59,45 @@ public final class CensorLocator implements Probe {
 
   @Override
   public ProbeKind kind() {
-    return ProbeKind.TRACE;
+    return KIND;
+  }
+
+  @Override
+  public int order() {
+    return 70;
+  }
+
+  /** Run to locate a censor once a block is declared, or on demand; never in a round. */
+  @Override
+  public Scope scope() {
+    return Scope.ON_DEMAND;
+  }
+
+  @Override
+  public Rendering render(CensorTraces e) {
+    List<Rendering.Line> lines = new ArrayList<>();
+    for (CensorLocation t : e.traces()) {
+      lines.add(
+          Rendering.Line.plain(
+              "# " + t.offending() + " to port " + t.port() + ": censor at hop " + t.censorHop()));
+      for (TraceHop h : t.hops()) {
+        lines.add(new Rendering.Line(hop(h), h.reset() ? "bad" : ""));
+      }
+    }
+    return new Rendering(e.traces().size() + " traces", lines);
+  }
+
+  /** One TTL of a trace in a line: "ttl 3: 198.51.100.5 · R". */
+  public static String hop(TraceHop h) {
+    StringBuilder s =
+        new StringBuilder("ttl ")
+            .append(h.ttl())
+            .append(": ")
+            .append(h.router() == null ? "*" : h.router());
+    for (PacketView p : h.answers()) {
+      s.append(" · ").append(p.tcp() == null ? "?" : p.tcp().flags());
+    }
+    return s.toString();
   }
 
   @Override

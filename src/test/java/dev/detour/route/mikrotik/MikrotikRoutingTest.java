@@ -6,12 +6,13 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import dev.detour.probe.tcp.TcpRule;
 import dev.detour.route.RouteClaim;
 import dev.detour.route.RouteClaims;
-import dev.detour.state.Part;
 import dev.detour.state.Standing;
 import dev.detour.testing.Database;
 import dev.detour.verdict.BlockMethod;
+import dev.detour.verdict.Part;
 import dev.detour.verdict.WatchState;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -271,7 +272,7 @@ class MikrotikRoutingTest {
   }
 
   Standing standing(WatchState state, Part... parts) {
-    BlockMethod method = state == WatchState.BLOCKED ? BlockMethod.TCP_BLACKHOLE : null;
+    BlockMethod method = state == WatchState.BLOCKED ? TcpRule.TCP_BLACKHOLE : null;
     return new Standing(watch, state, method, List.of(parts), true);
   }
 
@@ -279,7 +280,7 @@ class MikrotikRoutingTest {
     return new Part(
         prefix,
         state,
-        state == WatchState.BLOCKED ? BlockMethod.TCP_BLACKHOLE : null,
+        state == WatchState.BLOCKED ? TcpRule.TCP_BLACKHOLE : null,
         Instant.now(),
         null);
   }

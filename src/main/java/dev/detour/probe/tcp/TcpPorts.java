@@ -1,11 +1,11 @@
-package dev.detour.verdict;
+package dev.detour.probe.tcp;
 
 import dev.detour.probe.Hops;
+import dev.detour.probe.icmp.IcmpEvidence;
 import dev.detour.probe.packet.PacketView;
 import dev.detour.probe.packet.SynShape;
-import dev.detour.probe.tcp.ConnectEvidence;
-import dev.detour.probe.tcp.SynAnswer;
-import dev.detour.probe.tcp.SynEvidence;
+import dev.detour.verdict.HostTemplate;
+import dev.detour.verdict.Observation;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -62,8 +62,9 @@ final class TcpPorts {
 
   static TcpPorts of(Observation o, HostTemplate template) {
     Map<Integer, Port> ports = new LinkedHashMap<>();
-    if (o.syn().isPresent()) {
-      List<SynEvidence> syns = o.syn().get().syns();
+    var syn = o.evidence(TcpSynEvidence.class);
+    if (syn.isPresent()) {
+      List<SynEvidence> syns = syn.get().syns();
       int reference = referenceHops(o, syns, template);
       for (SynEvidence e : syns) {
         Port port =
@@ -73,8 +74,9 @@ final class TcpPorts {
       }
       return new TcpPorts(ports, true);
     }
-    if (o.connect().isPresent()) {
-      for (ConnectEvidence.Attempt a : o.connect().get().attempts()) {
+    var connect = o.evidence(ConnectEvidence.class);
+    if (connect.isPresent()) {
+      for (ConnectEvidence.Attempt a : connect.get().attempts()) {
         Fate fate =
             switch (a.outcome()) {
               case CONNECTED -> Fate.OPEN;
@@ -128,7 +130,7 @@ final class TcpPorts {
     if (template.hops() >= 0) {
       return template.hops();
     }
-    return o.icmp().filter(i -> i.hops() >= 0).map(i -> i.hops()).orElse(-1);
+    return o.evidence(IcmpEvidence.class).filter(i -> i.hops() >= 0).map(i -> i.hops()).orElse(-1);
   }
 
   private static Fate fate(SynEvidence e, int referenceHops, List<String> why) {

@@ -1,4 +1,4 @@
-package dev.detour.monitor;
+package dev.detour.state;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.detour.probe.dns.DnsAnswers;

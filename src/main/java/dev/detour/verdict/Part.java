@@ -1,8 +1,6 @@
-package dev.detour.state;
+package dev.detour.verdict;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.detour.verdict.BlockMethod;
-import dev.detour.verdict.WatchState;
 import java.time.Instant;
 
 /**

@@ -1,0 +1,297 @@
+package dev.detour.monitor;
+
+import dev.detour.control.ControlVantage;
+import dev.detour.probe.ProbeKind;
+import dev.detour.probe.Probes;
+import dev.detour.probe.dns.DnsAnswers;
+import dev.detour.probe.dns.DnsProbe;
+import dev.detour.state.AddressEvidence;
+import dev.detour.state.RoundEvidence;
+import dev.detour.target.TargetKind;
+import dev.detour.verdict.BlockMethod;
+import dev.detour.verdict.HostVerdicts;
+import dev.detour.verdict.Part;
+import dev.detour.verdict.PrefixVerdicts;
+import dev.detour.verdict.Verdict;
+import dev.detour.verdict.VerdictConfig;
+import dev.detour.verdict.VerdictRule;
+import dev.detour.verdict.VerdictRules;
+import dev.detour.verdict.WatchState;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
+
+/**
+ * One watch's round, from its name to its new state: the name resolved here and through the control
+ * vantage (and judged, when the watch has a name probe), its addresses probed from both vantages (a
+ * prefix's sampled), their verdicts combined, the evidence packed and the watch's state stepped —
+ * unless this host's uplink went while it was being probed, in which case it blames nobody.
+ */
+@ApplicationScoped
+public class WatchRound {
+
+  private static final Logger LOG = Logger.getLogger(WatchRound.class);
+
+  /** A round of a watch that names no probe to run on its addresses probes TCP. */
+  private static final ProbeKind DEFAULT_KIND = ProbeKind.of("tcp_syn");
+
+  private final AddressProber prober;
+  private final PrefixRound prefixes;
+  private final DnsProbe dns;
+  private final Probes probes;
+  private final Vantages vantages;
+  private final WatchStateStore states;
+  private final StatusStore store;
+  private final Captures captures;
+  private final CensorFinder censors;
+  private final MonitorConfig monitor;
+  private final VerdictConfig verdict;
+
+  /** Applies verdicts as raw probes' answers come, off the probes' timer. */
+  private final ThreadPoolExecutor verdicts;
+
+  public WatchRound(
+      AddressProber prober,
+      PrefixRound prefixes,
+      DnsProbe dns,
+      Probes probes,
+      Vantages vantages,
+      WatchStateStore states,
+      StatusStore store,
+      Captures captures,
+      CensorFinder censors,
+      MonitorConfig monitor,
+      VerdictConfig verdict) {
+    this.prober = prober;
+    this.prefixes = prefixes;
+    this.dns = dns;
+    this.probes = probes;
+    this.vantages = vantages;
+    this.states = states;
+    this.store = store;
+    this.captures = captures;
+    this.censors = censors;
+    this.monitor = monitor;
+    this.verdict = verdict;
+    AtomicInteger count = new AtomicInteger();
+    int cores = Math.max(2, Runtime.getRuntime().availableProcessors());
+    this.verdicts =
+        new ThreadPoolExecutor(
+            cores,
+            cores,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "detour-verdict-" + count.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            },
+            // Stopping: a verdict that comes too late is dropped, not an error.
+            new ThreadPoolExecutor.DiscardPolicy());
+    this.verdicts.allowCoreThreadTimeOut(true);
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    verdicts.shutdownNow();
+  }
+
+  /**
+   * How a watch's round began: when, in which offline spell of this vantage, and with which control
+   * vantage.
+   */
+  private record Look(Instant at, long spell, long startedNanos, ControlVantage.Health health) {
+    boolean withControl() {
+      return health.ok();
+    }
+  }
+
+  /**
+   * Probes the watch and applies the verdict. Raw probes answer on timers, so the future completes
+   * later and the verdict is applied on {@link #verdicts}; a prefix's samples are probed by the
+   * calling thread.
+   */
+  CompletableFuture<Void> run(WatchSnapshot w, WatchRuntime rt, ControlVantage.Health health) {
+    Instant at = Instant.now();
+    Look look = new Look(at, vantages.spell(), System.nanoTime(), health);
+    Set<ProbeKind> kinds = probes.perAddress(w.probes());
+    if (kinds.isEmpty()) {
+      kinds = new TreeSet<>(Set.of(DEFAULT_KIND));
+    }
+    if (w.kind() == TargetKind.PREFIX) {
+      List<AddressEvidence> evidence = prefixes.run(w, rt, kinds, look.withControl(), at);
+      List<Part> parts = rt.parts;
+      conclude(
+          w,
+          rt,
+          look,
+          null,
+          null,
+          evidence,
+          PrefixVerdicts.of(parts),
+          PrefixVerdicts.methods(parts));
+      return CompletableFuture.completedFuture(null);
+    }
+    String name = w.kind() == TargetKind.HOST ? w.target() : null;
+    DnsAnswers here = null;
+    DnsAnswers there = null;
+    List<String> addresses;
+    if (name != null) {
+      here = dns.ask(name, DnsProbe.systemResolvers(), null, false);
+      if (look.withControl()) {
+        try {
+          there = vantages.control().resolve(name);
+        } catch (IOException e) {
+          LOG.debugf("Control cannot resolve %s: %s", name, e.getMessage());
+        }
+      }
+      addresses = addresses(here, there);
+    } else {
+      addresses = List.of(w.target());
+    }
+    Verdict nameVerdict = name == null ? null : nameVerdict(w, here, there);
+    // Captures are kept for a round that may end in an incident: after a bad round, or a watch
+    // not up. A watch's first round keeps none (writing two pcap files for each of 100,000 new
+    // watches was a tenth of their cost) unless a single bad round blocks.
+    boolean suspicious =
+        rt.verdict == null && rt.tracker().state() == WatchState.UNKNOWN
+            ? verdict.blockAfter() <= 1
+            : rt.tracker().state() != WatchState.UP
+                || (rt.verdict != null && rt.verdict.state() != WatchState.UP);
+    List<CompletableFuture<AddressEvidence>> parts = new ArrayList<>();
+    for (String address : addresses) {
+      parts.add(prober.probe(w, rt, address, null, name, kinds, look.withControl(), suspicious));
+    }
+    DnsAnswers localDns = here;
+    DnsAnswers controlDns = there;
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+        .thenRunAsync(
+            () -> {
+              List<AddressEvidence> evidence = parts.stream().map(CompletableFuture::join).toList();
+              List<Verdict> found = evidence.stream().map(AddressEvidence::verdict).toList();
+              Verdict v =
+                  addresses.isEmpty()
+                      ? HostVerdicts.noAddress(
+                          nameVerdict, !localDns.anyAnswered(), controlDns != null, name)
+                      : HostVerdicts.combine(nameVerdict, found);
+              // A host's addresses each have their part; an address watch's one is itself.
+              rt.parts =
+                  name == null
+                      ? List.of()
+                      : evidence.stream()
+                          .map(
+                              e ->
+                                  new Part(
+                                      e.address(),
+                                      e.verdict().state(),
+                                      e.verdict().method(),
+                                      at,
+                                      e.address()))
+                          .toList();
+              conclude(
+                  w,
+                  rt,
+                  look,
+                  localDns,
+                  controlDns,
+                  evidence,
+                  v,
+                  HostVerdicts.methods(nameVerdict, found));
+            },
+            verdicts);
+  }
+
+  /** The name's own verdict, by the rules of the name probes the watch runs (DNS); or null. */
+  private Verdict nameVerdict(WatchSnapshot w, DnsAnswers here, DnsAnswers there) {
+    Verdict found = null;
+    for (VerdictRule rule : VerdictRules.all()) {
+      if (w.probes().contains(rule.kind())) {
+        Verdict v = rule.name(here, there);
+        if (v != null && (found == null || v.method().rank() < found.method().rank())) {
+          found = v;
+        }
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The addresses to probe for a name: the control's genuine answers first (they are what the site
+   * really is), then this host's genuine ones; IPv4 before IPv6 (raw probes speak IPv4).
+   */
+  private List<String> addresses(DnsAnswers here, DnsAnswers there) {
+    Set<String> all = new LinkedHashSet<>();
+    if (there != null) {
+      all.addAll(there.genuine());
+    }
+    if (here != null) {
+      all.addAll(here.genuine());
+    }
+    return all.stream()
+        .sorted(Comparator.comparing((String a) -> a.contains(":")))
+        .limit(monitor.maxAddresses())
+        .toList();
+  }
+
+  /** The round's verdict becomes the watch's state, unless the uplink went meanwhile. */
+  private void conclude(
+      WatchSnapshot w,
+      WatchRuntime rt,
+      Look look,
+      DnsAnswers localDns,
+      DnsAnswers controlDns,
+      List<AddressEvidence> evidence,
+      Verdict found,
+      Set<BlockMethod> methods) {
+    Verdict v = found;
+    String mode = vantages.control().mode();
+    if (!look.withControl() && !mode.equals("none")) {
+      v = v.because("control vantage offline (" + look.health().detail() + ")");
+    }
+    if (v.state() != WatchState.UP) {
+      vantages.recheckUplink(look.at());
+    }
+    if (!vantages.stillOnlineSince(look.spell())) {
+      // The uplink went down while this watch was being probed: its evidence blames nobody.
+      evidence.forEach(captures::delete);
+      return;
+    }
+    rt.evidence =
+        store.pack(
+            new RoundEvidence(
+                look.at(),
+                (System.nanoTime() - look.startedNanos()) / 1_000_000,
+                mode + (look.withControl() ? "" : " (unavailable: " + look.health().detail() + ")"),
+                localDns,
+                controlDns,
+                evidence,
+                v));
+    rt.controlled = look.withControl();
+    WatchStateStore.Applied applied =
+        states.apply(w, rt, v, methods, look.at(), evidence, w.kind() == TargetKind.PREFIX);
+    if (applied.incident() != null
+        && applied.transition().to().state() == WatchState.BLOCKED
+        && applied.transition().to().method().traceable()) {
+      censors.locate(w, rt, applied.incident(), evidence);
+    }
+    rt.latency.record(
+        look.at(),
+        LatencyHistory.firstAnswer(evidence, true),
+        look.withControl() ? LatencyHistory.firstAnswer(evidence, false) : null,
+        rt.state());
+  }
+}

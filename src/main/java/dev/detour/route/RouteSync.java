@@ -78,6 +78,7 @@ public class RouteSync {
 
   private final RoutesConfig config;
   private final RoutersConfig routersConfig;
+  private final RouterKinds kinds;
   private final ControlConfig control;
   private final RouteClaims claims;
   private final RouteRules rules;
@@ -100,6 +101,7 @@ public class RouteSync {
   public RouteSync(
       RoutesConfig config,
       RoutersConfig routersConfig,
+      RouterKinds kinds,
       ControlConfig control,
       RouteClaims claims,
       RouteRules rules,
@@ -115,6 +117,7 @@ public class RouteSync {
     this.lock = lock;
     this.config = config;
     this.routersConfig = routersConfig;
+    this.kinds = kinds;
     this.control = control;
     this.claims = claims;
     this.rules = rules;
@@ -129,40 +132,37 @@ public class RouteSync {
   }
 
   void onStart(@Observes StartupEvent event) {
-    routersConfig
-        .routers()
-        .forEach(
-            (name, r) -> {
-              RouterSettings settings;
-              try {
-                settings = RouterSettings.of(name, r);
-                RouterBackends.check(settings);
-              } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("Router configuration: " + e.getMessage());
-              }
-              Router router = new Router(settings);
-              routers.put(name, router);
-              for (String state : List.of("desired", "applied", "failed")) {
-                Gauge.builder(Metrics.ROUTES, router, x -> count(x.status, state))
-                    .description("Routes per router: desired (planned), applied, failed")
-                    .tags("router", name, "state", state)
-                    .register(registry);
-              }
-              Gauge.builder(
-                      Metrics.ROUTER_SYNC_OK,
-                      router,
-                      x -> x.status.syncedAt() == null ? Double.NaN : x.failing ? 0 : 1)
-                  .description("1 when the router's latest sync worked, 0 when it failed")
-                  .tags("router", name)
-                  .register(registry);
-              Gauge.builder(
-                      Metrics.ROUTER_TUNNEL_UP,
-                      router,
-                      x -> x.tunnelUp == null ? Double.NaN : x.tunnelUp ? 1 : 0)
-                  .description("1 while the router's tunnel is up, 0 while it is down")
-                  .tags("router", name)
-                  .register(registry);
-            });
+    Map<String, RouterSettings> configured;
+    try {
+      configured = kinds.configured(routersConfig);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("Router configuration: " + e.getMessage());
+    }
+    configured.forEach(
+        (name, settings) -> {
+          Router router = new Router(settings);
+          routers.put(name, router);
+          for (String state : List.of("desired", "applied", "failed")) {
+            Gauge.builder(Metrics.ROUTES, router, x -> count(x.status, state))
+                .description("Routes per router: desired (planned), applied, failed")
+                .tags("router", name, "state", state)
+                .register(registry);
+          }
+          Gauge.builder(
+                  Metrics.ROUTER_SYNC_OK,
+                  router,
+                  x -> x.status.syncedAt() == null ? Double.NaN : x.failing ? 0 : 1)
+              .description("1 when the router's latest sync worked, 0 when it failed")
+              .tags("router", name)
+              .register(registry);
+          Gauge.builder(
+                  Metrics.ROUTER_TUNNEL_UP,
+                  router,
+                  x -> x.tunnelUp == null ? Double.NaN : x.tunnelUp ? 1 : 0)
+              .description("1 while the router's tunnel is up, 0 while it is down")
+              .tags("router", name)
+              .register(registry);
+        });
     for (String p : config.pins().orElse(List.of())) {
       check("detour.routes.pins", p);
     }
@@ -446,7 +446,7 @@ public class RouteSync {
       r.status =
           new RouterStatus(
               s.name(),
-              RouterStatus.type(s),
+              s.type(),
               s.gateway(),
               s.routingTable(),
               before.mode(),
@@ -502,8 +502,7 @@ public class RouteSync {
     String name = r.settings.name();
     List<RouteAudit> lines = new ArrayList<>();
     // This host's own table takes changes as fast as ip runs; a router gets them paced.
-    int pace =
-        r.settings.type() == RoutersConfig.RouterType.LINUX ? 0 : r.settings.changesPerSecond();
+    int pace = r.settings.kind().paced() ? r.settings.changesPerSecond() : 0;
     Map<String, String> comments = new LinkedHashMap<>();
     reasons.forEach((p, why) -> comments.put(p, comment(r.settings, why)));
     Map<String, String> why = new java.util.HashMap<>(reasons);
@@ -618,7 +617,7 @@ public class RouteSync {
 
   private RouterBackend backend(Router r) {
     if (r.backend == null) {
-      r.backend = RouterBackends.open(r.settings);
+      r.backend = r.settings.kind().open(r.settings);
     }
     return r.backend;
   }

@@ -46,7 +46,7 @@ public record RouterStatus(
   static RouterStatus never(RouterSettings s) {
     return new RouterStatus(
         s.name(),
-        type(s),
+        s.type(),
         s.gateway(),
         s.routingTable(),
         s.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
@@ -73,10 +73,6 @@ public record RouterStatus(
         List.of(),
         List.of(),
         List.of());
-  }
-
-  static String type(RouterSettings s) {
-    return s.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
   }
 
   /** The same without the long lists: for the overview. */

@@ -21,7 +21,11 @@ public interface RoutersConfig {
   @WithParentName
   Map<String, Router> routers();
 
-  /** One router: how to reach it and where its routes go. */
+  /**
+   * One router: how to reach it and where its routes go. Every kind's keys are here; which a router
+   * takes is its kind's ({@link RouterKind#keys()}), and {@link RouterKinds} stops Detour at start
+   * when one is set that the kind does not take.
+   */
   interface Router {
     /**
      * The router's kind: {@code mikrotik-rest} (RouterOS 7), {@code mikrotik-api} (RouterOS 6) or

@@ -7,15 +7,21 @@ import dev.detour.route.linux.LinuxKind;
 import dev.detour.route.mikrotik.MikrotikApiKind;
 import dev.detour.route.mikrotik.MikrotikRestKind;
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.WithName;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -25,21 +31,30 @@ class RouterKindsTest {
   static final RouterKinds KINDS =
       new RouterKinds(List.of(new MikrotikRestKind(), new MikrotikApiKind(), new LinuxKind()));
 
-  /** The configuration of {@code detour.routers.<kv[0]>}, … as SmallRye reads it at run time. */
-  static SmallRyeConfig config(String... kv) {
+  /**
+   * The routers of {@code detour.routers.<kv[0]>=kv[1]}, … and these environment variables, read as
+   * at run time: SmallRye's own sources and interceptors, the raw names it lists.
+   */
+  static Map<String, RouterSettings> routers(Map<String, String> env, String... kv) {
     Map<String, String> props = new HashMap<>();
     for (int i = 0; i < kv.length; i += 2) {
       props.put("detour.routers." + kv[i], kv[i + 1]);
     }
-    return new SmallRyeConfigBuilder()
-        .withMapping(RoutersConfig.class)
-        .withConverter(Duration.class, 200, new DurationConverter())
-        .withSources(new PropertiesConfigSource(props, "test", 500))
-        .build();
+    SmallRyeConfig config =
+        new SmallRyeConfigBuilder()
+            .addDefaultInterceptors()
+            .addSystemSources()
+            .withMapping(RoutersConfig.class)
+            .withConverter(Duration.class, 200, new DurationConverter())
+            .withSources(new PropertiesConfigSource(props, "test", 250))
+            .withSources(new EnvConfigSource(env, 300))
+            .build();
+    return KINDS.configured(
+        config.getConfigMapping(RoutersConfig.class), config.getPropertyNames());
   }
 
   static Map<String, RouterSettings> routers(String... kv) {
-    return KINDS.configured(config(kv).getConfigMapping(RoutersConfig.class));
+    return routers(Map.of(), kv);
   }
 
   @Test
@@ -116,6 +131,149 @@ class RouterKindsTest {
                 .get("r")
                 .password())
         .isEqualTo("from-a-file");
+  }
+
+  static final String LINUX_KEYS =
+      "it takes distance, gateway, linux-protocol, linux-rule, max-routes, mode, routing-table,"
+          + " timeout, type";
+
+  @Test
+  void aKeyTheTypeDoesNotTakeIsNamedWithTheKeysItTakes() {
+    assertThatThrownBy(
+            () -> routers("home.type", "linux", "home.gateway", "gre1", "home.ca-file", "/ca.pem"))
+        .hasMessage(
+            "detour.routers.home.ca-file: a linux router does not take this key; " + LINUX_KEYS);
+    assertThatThrownBy(
+            () ->
+                routers(
+                    "home.type", "linux",
+                    "home.gateway", "gre1",
+                    "home.url", "https://192.168.88.1",
+                    "home.changes-per-second", "10"))
+        .hasMessage(
+            "detour.routers.home.changes-per-second, detour.routers.home.url: a linux router does"
+                + " not take these keys; "
+                + LINUX_KEYS);
+    assertThatThrownBy(
+            () ->
+                routers(
+                    "r.type", "mikrotik-rest",
+                    "r.url", "https://192.168.88.1",
+                    "r.username", "detour",
+                    "r.password", "s3cret",
+                    "r.gateway", "gre-tunnel1",
+                    "r.linux-rule", "none"))
+        .hasMessage(
+            "detour.routers.r.linux-rule: a mikrotik-rest router does not take this key; it takes"
+                + " address-list, ca-file, certificate-sha256, changes-per-second, comment-prefix,"
+                + " distance, gateway, max-routes, mode, password, password-file, routing-table,"
+                + " timeout, type, url, username");
+    assertThatThrownBy(
+            () ->
+                routers(
+                    "r.type", "mikrotik-api",
+                    "r.host", "192.168.88.1",
+                    "r.url", "https://192.168.88.1",
+                    "r.username", "detour",
+                    "r.password", "s3cret",
+                    "r.gateway", "gre-tunnel1"))
+        .hasMessageStartingWith(
+            "detour.routers.r.url: a mikrotik-api router does not take this key; it takes"
+                + " address-list, ca-file, certificate-sha256, changes-per-second, comment-prefix,"
+                + " distance, gateway, host, max-routes, mode, password, password-file, port,"
+                + " routing-table, timeout, tls, type, username");
+    // A key no kind takes (a typo) SmallRye refuses itself, as it does at run time.
+    assertThatThrownBy(() -> routers("home.type", "linux", "home.gateway", "gre1", "home.tsl", "x"))
+        .hasMessageContaining("detour.routers.home.tsl");
+  }
+
+  @Test
+  void keysSetInTheEnvironmentAreNamedAsKeys() {
+    assertThatThrownBy(
+            () ->
+                routers(
+                    Map.of("DETOUR_ROUTERS_HOME_CA_FILE", "/ca.pem"),
+                    "home.type",
+                    "linux",
+                    "home.gateway",
+                    "gre1"))
+        .hasMessage(
+            "detour.routers.home.ca-file: a linux router does not take this key; " + LINUX_KEYS);
+    // "home-lab" is not "home" with a key "lab-…"; nor is "home" "home-lab".
+    Map<String, String> env =
+        Map.of(
+            "DETOUR_ROUTERS_HOME_LAB_TYPE", "mikrotik-rest",
+            "DETOUR_ROUTERS_HOME_LAB_LINUX_RULE", "none",
+            "DETOUR_ROUTERS_HOME_LINUX_RULE", "none");
+    assertThatThrownBy(
+            () ->
+                routers(
+                    env,
+                    "home.type",
+                    "linux",
+                    "home.gateway",
+                    "gre1",
+                    "home-lab.url",
+                    "https://192.168.88.1",
+                    "home-lab.username",
+                    "detour",
+                    "home-lab.password",
+                    "s3cret",
+                    "home-lab.gateway",
+                    "gre-tunnel1"))
+        .hasMessageStartingWith(
+            "detour.routers.home-lab.linux-rule: a mikrotik-rest router does not take this key");
+    assertThatThrownBy(
+            () ->
+                routers(
+                    Map.of("DETOUR_ROUTERS_HOME_PASSWRD", "s3cret"),
+                    "home.type",
+                    "linux",
+                    "home.gateway",
+                    "gre1"))
+        .as("a variable that names no key is named as it was set")
+        .hasMessageStartingWith(
+            "DETOUR_ROUTERS_HOME_PASSWRD: a linux router does not take this key");
+    assertThat(
+            routers(
+                    Map.of(
+                        "DETOUR_ROUTERS_HOME_LINUX_RULE",
+                        "none",
+                        "DETOUR_ROUTERS_HOME_TYPE",
+                        "linux"),
+                    "home.gateway",
+                    "gre1")
+                .get("home")
+                .linuxRule())
+        .isEqualTo("none");
+  }
+
+  @Test
+  void keysSetWithDashDAreChecked() {
+    System.setProperty("detour.routers.sys.ca-file", "/ca.pem");
+    try {
+      assertThatThrownBy(() -> routers("sys.type", "linux", "sys.gateway", "gre1"))
+          .hasMessageStartingWith(
+              "detour.routers.sys.ca-file: a linux router does not take this key");
+    } finally {
+      System.clearProperty("detour.routers.sys.ca-file");
+    }
+  }
+
+  @Test
+  void everyKeyOfTheMappingIsSomeKindsAndEveryKindsKeyIsInTheMapping() {
+    Set<String> mapping = new TreeSet<>();
+    for (Method m : RoutersConfig.Router.class.getDeclaredMethods()) {
+      WithName name = m.getAnnotation(WithName.class);
+      mapping.add(
+          name != null
+              ? name.value()
+              : m.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT));
+    }
+    Set<String> taken = new TreeSet<>(RouterKind.COMMON_KEYS);
+    List.of(new MikrotikRestKind(), new MikrotikApiKind(), new LinuxKind())
+        .forEach(k -> taken.addAll(k.keys()));
+    assertThat(taken).isEqualTo(mapping);
   }
 
   @Test

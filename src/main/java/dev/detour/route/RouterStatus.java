@@ -75,6 +75,39 @@ public record RouterStatus(
         List.of());
   }
 
+  /** This status after a sync at {@code at} that failed: the latest plan kept, the error new. */
+  RouterStatus failedAt(Instant at, String error) {
+    return new RouterStatus(
+        name,
+        type,
+        gateway,
+        routingTable,
+        mode,
+        maxRoutes,
+        at,
+        okAt,
+        error,
+        tunnelUp,
+        dryRun,
+        killSwitch,
+        desired,
+        applied,
+        failed,
+        wantedAddresses,
+        collateralAddresses,
+        uncoveredAddresses,
+        unverified,
+        planMillis,
+        fenced,
+        fencedCount,
+        pendingAddCount,
+        pendingRemoveCount,
+        pendingAdd,
+        pendingRemove,
+        foreign,
+        routes);
+  }
+
   /** The same without the long lists: for the overview. */
   public RouterStatus summary() {
     return new RouterStatus(

@@ -77,39 +77,22 @@ public record RouterStatus(
 
   /** This status after a sync at {@code at} that failed: the latest plan kept, the error new. */
   RouterStatus failedAt(Instant at, String error) {
-    return new RouterStatus(
-        name,
-        type,
-        gateway,
-        routingTable,
-        mode,
-        maxRoutes,
-        at,
-        okAt,
-        error,
-        tunnelUp,
-        dryRun,
-        killSwitch,
-        desired,
-        applied,
-        failed,
-        wantedAddresses,
-        collateralAddresses,
-        uncoveredAddresses,
-        unverified,
-        planMillis,
-        fenced,
-        fencedCount,
-        pendingAddCount,
-        pendingRemoveCount,
-        pendingAdd,
-        pendingRemove,
-        foreign,
-        routes);
+    return with(at, error, fenced, pendingAdd, pendingRemove, foreign, routes);
   }
 
   /** The same without the long lists: for the overview. */
   public RouterStatus summary() {
+    return with(syncedAt, error, null, null, null, null, null);
+  }
+
+  private RouterStatus with(
+      Instant syncedAt,
+      String error,
+      List<Fence> fenced,
+      List<String> pendingAdd,
+      List<String> pendingRemove,
+      List<String> foreign,
+      List<String> routes) {
     return new RouterStatus(
         name,
         type,
@@ -131,13 +114,13 @@ public record RouterStatus(
         uncoveredAddresses,
         unverified,
         planMillis,
-        null,
+        fenced,
         fencedCount,
         pendingAddCount,
         pendingRemoveCount,
-        null,
-        null,
-        null,
-        null);
+        pendingAdd,
+        pendingRemove,
+        foreign,
+        routes);
   }
 }

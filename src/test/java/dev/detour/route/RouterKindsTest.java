@@ -11,6 +11,7 @@ import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.SysPropConfigSource;
 import io.smallrye.config.WithName;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.junit.jupiter.api.Test;
 
 /** Routers are checked at start against the kinds there are, naming the key to fix. */
@@ -36,6 +38,10 @@ class RouterKindsTest {
    * at run time: SmallRye's own sources and interceptors, the raw names it lists.
    */
   static Map<String, RouterSettings> routers(Map<String, String> env, String... kv) {
+    return routers(new EnvConfigSource(env, 300), kv);
+  }
+
+  static Map<String, RouterSettings> routers(ConfigSource more, String... kv) {
     Map<String, String> props = new HashMap<>();
     for (int i = 0; i < kv.length; i += 2) {
       props.put("detour.routers." + kv[i], kv[i + 1]);
@@ -43,11 +49,10 @@ class RouterKindsTest {
     SmallRyeConfig config =
         new SmallRyeConfigBuilder()
             .addDefaultInterceptors()
-            .addSystemSources()
             .withMapping(RoutersConfig.class)
             .withConverter(Duration.class, 200, new DurationConverter())
             .withSources(new PropertiesConfigSource(props, "test", 250))
-            .withSources(new EnvConfigSource(env, 300))
+            .withSources(more)
             .build();
     return KINDS.configured(
         config.getConfigMapping(RoutersConfig.class), config.getPropertyNames());
@@ -250,13 +255,23 @@ class RouterKindsTest {
 
   @Test
   void keysSetWithDashDAreChecked() {
+    // Only this test's router among the system properties: a Quarkus test of the same JVM may
+    // have left its own.
+    Map<String, String> others = new HashMap<>();
+    for (String n : System.getProperties().stringPropertyNames()) {
+      if (n.startsWith("detour.routers.")) {
+        others.put(n, System.clearProperty(n));
+      }
+    }
     System.setProperty("detour.routers.sys.ca-file", "/ca.pem");
     try {
-      assertThatThrownBy(() -> routers("sys.type", "linux", "sys.gateway", "gre1"))
+      assertThatThrownBy(
+              () -> routers(new SysPropConfigSource(), "sys.type", "linux", "sys.gateway", "gre1"))
           .hasMessageStartingWith(
               "detour.routers.sys.ca-file: a linux router does not take this key");
     } finally {
       System.clearProperty("detour.routers.sys.ca-file");
+      others.forEach(System::setProperty);
     }
   }
 

@@ -21,17 +21,9 @@ public class RouteAuditLog {
       String reason,
       String detail) {}
 
-  /** Records one line, in the caller's transaction or a new one. */
-  public void record(
-      String router,
-      String action,
-      String prefix,
-      String outcome,
-      String actor,
-      String reason,
-      String detail) {
-    QuarkusTransaction.joiningExisting()
-        .run(() -> entry(router, action, prefix, outcome, actor, reason, detail).persist());
+  /** Records one line ({@link #entry}), in the caller's transaction or a new one. */
+  public void record(RouteAudit line) {
+    QuarkusTransaction.joiningExisting().run(line::persist);
   }
 
   /** Records many lines in one transaction of its own (a sync's changes). */

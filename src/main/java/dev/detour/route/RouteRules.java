@@ -83,7 +83,9 @@ public class RouteRules {
     r.createdAt = Instant.now();
     r.createdBy = actor;
     r.persist();
-    audit.record(null, name(kind), prefix, "ok", actor, r.note == null ? "" : r.note, "added");
+    audit.record(
+        RouteAuditLog.entry(
+            null, name(kind), prefix, "ok", actor, r.note == null ? "" : r.note, "added"));
     return new View(r.id, r.prefix, r.note, "api", r.createdAt, r.createdBy);
   }
 
@@ -95,7 +97,7 @@ public class RouteRules {
           "no " + name(kind) + " with id " + id + " (configured ones are changed in the config)");
     }
     r.delete();
-    audit.record(null, name(kind), r.prefix, "ok", actor, "", "removed");
+    audit.record(RouteAuditLog.entry(null, name(kind), r.prefix, "ok", actor, "", "removed"));
   }
 
   private List<String> configured(RouteRule.Kind kind) {

@@ -54,7 +54,7 @@ public class RouteSwitches {
     s.updatedAt = Instant.now();
     s.updatedBy = actor;
     s.persist();
-    audit.record(null, action, null, "ok", actor, "", on ? "on" : "off");
+    audit.record(RouteAuditLog.entry(null, action, null, "ok", actor, "", on ? "on" : "off"));
   }
 
   private static boolean value(String name, boolean otherwise) {

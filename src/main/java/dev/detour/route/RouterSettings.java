@@ -7,12 +7,13 @@ import java.time.Duration;
 /**
  * One router's settings, checked and with the password read: what a backend is built from.
  *
- * @param routingTable the table ({@code main} unless set; Linux: {@code 1001} unless set)
+ * @param kind what kind of router it is ({@code detour.routers.<name>.type})
+ * @param routingTable the table: as set, or the kind's own ({@code main}; Linux: {@code 1001})
  * @param password never logged; {@link #toString()} leaves it out
  */
 public record RouterSettings(
     String name,
-    RoutersConfig.RouterType type,
+    RouterKind kind,
     String url,
     String host,
     int port,
@@ -39,10 +40,15 @@ public record RouterSettings(
         && (comment.equals(commentPrefix) || comment.startsWith(commentPrefix + " "));
   }
 
+  /** The type as users write it, e.g. {@code mikrotik-rest}. */
+  public String type() {
+    return kind.type();
+  }
+
   /**
    * @throws IllegalArgumentException saying which key to fix
    */
-  public static RouterSettings of(String name, RoutersConfig.Router r) {
+  public static RouterSettings of(String name, RoutersConfig.Router r, RouterKind kind) {
     String key = "detour.routers." + name + ".";
     if (!name.matches("[a-z0-9][a-z0-9-]{0,62}")) {
       throw new IllegalArgumentException(
@@ -59,31 +65,17 @@ public record RouterSettings(
     String url = r.url().orElse(null);
     String host = r.host().orElse(null);
     int port = r.port().orElse(r.tls() ? 8729 : 8728);
-    switch (r.type()) {
-      case MIKROTIK_REST -> {
-        if (url == null || !url.matches("https?://[^/\\s]+/?")) {
-          throw new IllegalArgumentException(
-              key + "url: the router's REST base, e.g. https://192.168.88.1");
-        }
-        requireLogin(key, r, password);
-      }
-      case MIKROTIK_API -> {
-        if (host == null || host.isBlank()) {
-          throw new IllegalArgumentException(key + "host: the router's address, e.g. 192.168.88.1");
-        }
-        requireLogin(key, r, password);
-      }
-      case LINUX -> {
-        if (r.mode() != RoutersConfig.RouterMode.ROUTES) {
-          throw new IllegalArgumentException(key + "mode: a Linux router takes plain routes");
-        }
-      }
+    kind.check(key, r);
+    if (kind.needsLogin() && (r.username().isEmpty() || password == null)) {
+      throw new IllegalArgumentException(
+          key
+              + "username and password (or password-file): a "
+              + kind.type()
+              + " router needs a login");
     }
-    String table =
-        r.routingTable().orElse(r.type() == RoutersConfig.RouterType.LINUX ? "1001" : "main");
     return new RouterSettings(
         name,
-        r.type(),
+        kind,
         url == null ? null : url.replaceAll("/$", ""),
         host,
         port,
@@ -94,7 +86,7 @@ public record RouterSettings(
         password,
         r.gateway(),
         r.distance(),
-        table,
+        r.routingTable().orElse(kind.defaultRoutingTable()),
         r.commentPrefix(),
         r.maxRoutes(),
         r.mode(),
@@ -105,15 +97,8 @@ public record RouterSettings(
         r.linuxProtocol());
   }
 
-  private static void requireLogin(String key, RoutersConfig.Router r, String password) {
-    if (r.username().isEmpty() || password == null) {
-      throw new IllegalArgumentException(
-          key + "username and password (or password-file): RouterOS needs a login");
-    }
-  }
-
   @Override
   public String toString() {
-    return "RouterSettings[" + name + ", " + type + ", " + (url != null ? url : host) + "]";
+    return "RouterSettings[" + name + ", " + kind.type() + ", " + (url != null ? url : host) + "]";
   }
 }

@@ -46,7 +46,7 @@ public record RouterStatus(
   static RouterStatus never(RouterSettings s) {
     return new RouterStatus(
         s.name(),
-        type(s),
+        s.type(),
         s.gateway(),
         s.routingTable(),
         s.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
@@ -75,12 +75,24 @@ public record RouterStatus(
         List.of());
   }
 
-  static String type(RouterSettings s) {
-    return s.type().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  /** This status after a sync at {@code at} that failed: the latest plan kept, the error new. */
+  RouterStatus failedAt(Instant at, String error) {
+    return with(at, error, fenced, pendingAdd, pendingRemove, foreign, routes);
   }
 
   /** The same without the long lists: for the overview. */
   public RouterStatus summary() {
+    return with(syncedAt, error, null, null, null, null, null);
+  }
+
+  private RouterStatus with(
+      Instant syncedAt,
+      String error,
+      List<Fence> fenced,
+      List<String> pendingAdd,
+      List<String> pendingRemove,
+      List<String> foreign,
+      List<String> routes) {
     return new RouterStatus(
         name,
         type,
@@ -102,13 +114,13 @@ public record RouterStatus(
         uncoveredAddresses,
         unverified,
         planMillis,
-        null,
+        fenced,
         fencedCount,
         pendingAddCount,
         pendingRemoveCount,
-        null,
-        null,
-        null,
-        null);
+        pendingAdd,
+        pendingRemove,
+        foreign,
+        routes);
   }
 }

@@ -21,10 +21,17 @@ public interface RoutersConfig {
   @WithParentName
   Map<String, Router> routers();
 
-  /** One router: how to reach it and where its routes go. */
+  /**
+   * One router: how to reach it and where its routes go. Every kind's keys are here; which a router
+   * takes is its kind's ({@link RouterKind#keys()}), and {@link RouterKinds} stops Detour at start
+   * when one is set that the kind does not take.
+   */
   interface Router {
-    /** {@code mikrotik-rest} (RouterOS 7), {@code mikrotik-api} (RouterOS 6) or {@code linux}. */
-    RouterType type();
+    /**
+     * The router's kind: {@code mikrotik-rest} (RouterOS 7), {@code mikrotik-api} (RouterOS 6) or
+     * {@code linux}, as the {@link RouterKind}s name them; checked at start.
+     */
+    String type();
 
     /** REST base URL, e.g. https://192.168.88.1 (mikrotik-rest). */
     Optional<String> url();
@@ -118,13 +125,6 @@ public interface RoutersConfig {
     @Min(1)
     @Max(255)
     int linuxProtocol();
-  }
-
-  /** Router backends. */
-  enum RouterType {
-    MIKROTIK_REST,
-    MIKROTIK_API,
-    LINUX
   }
 
   /** What Detour writes on a router. */

@@ -13,8 +13,8 @@ import java.util.Optional;
 /**
  * After a route is added: does the target now answer through the tunnel? A TCP connection from the
  * tunnel's own address — the path the routed traffic takes — to port 443 and then 80; a refusal
- * counts as an answer (the host is there). Possible where this host has the tunnel: the Linux
- * backend's device, or the control vantage's interface.
+ * counts as an answer (the host is there). Possible where this host has the tunnel: the control
+ * vantage's interface, or the router's own when the router is this host.
  */
 @ApplicationScoped
 public class TunnelCheck {
@@ -73,13 +73,6 @@ public class TunnelCheck {
     if (config.mode() == ControlConfig.Mode.INTERFACE) {
       return config.device();
     }
-    if (router.type() == RoutersConfig.RouterType.LINUX) {
-      String g = router.gateway();
-      int zone = g.indexOf('%');
-      return zone > 0
-          ? Optional.of(g.substring(zone + 1))
-          : g.matches("[A-Za-z][A-Za-z0-9._@-]*") ? Optional.of(g) : Optional.empty();
-    }
-    return Optional.empty();
+    return router.kind().tunnelDevice(router);
   }
 }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.detour.lab.DetourProcess;
 import dev.detour.lab.Lab;
+import dev.detour.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -105,23 +107,32 @@ class RoutingLabIT {
   }
 
   static double await(String what, Duration limit, Supplier<Boolean> done) throws Exception {
-    long start = System.nanoTime();
-    while (System.nanoTime() - start < limit.toNanos()) {
-      if (done.get()) {
-        return (System.nanoTime() - start) / 1e9;
-      }
-      Thread.sleep(300);
+    return Await.until(limit, Duration.ofMillis(300), done::get, what, RoutingLabIT::seen).toNanos()
+        / 1e9;
+  }
+
+  /** What the lab shows now, for a failure: the routes, the router's status, Detour's log. */
+  static String seen() {
+    try {
+      return "routes "
+          + routes()
+          + "; "
+          + detour.get("/api/routes/routers/home")
+          + "\nlog:\n"
+          + tail(detour.logText());
+    } catch (Exception e) {
+      return "routes " + routes() + "; Detour did not answer: " + e;
     }
-    throw new AssertionError(
-        what
-            + " did not happen within "
-            + limit.toSeconds()
-            + " s; routes "
-            + routes()
-            + "; "
-            + detour.get("/api/routes/routers/home")
-            + "\nlog:\n"
-            + tail(detour.logText()));
+  }
+
+  /** Whether a sync of home began after {@code t} and is done. */
+  static boolean syncedAfter(Instant t) {
+    try {
+      JsonNode at = detour.get("/api/routes/routers/home").get("syncedAt");
+      return at != null && !at.isNull() && Instant.parse(at.asText()).isAfter(t);
+    } catch (Exception e) {
+      return false;
+    }
   }
 
   static String tail(String log) {
@@ -143,7 +154,8 @@ class RoutingLabIT {
   void upTargetsAreNotRouted() throws Exception {
     await("both watches up", Duration.ofSeconds(60), state(TARGET, "up"));
     await("the prefix up", Duration.ofSeconds(30), state(PREFIX, "up"));
-    Thread.sleep(6000); // a periodic sync has run
+    Instant up = Instant.now();
+    await("a sync after both were up", Duration.ofSeconds(30), () -> syncedAfter(up));
     assertThat(routes()).isEmpty();
     assertThat(reaches("lan", TARGET)).isTrue();
     JsonNode home = detour.get("/api/routes/routers/home");

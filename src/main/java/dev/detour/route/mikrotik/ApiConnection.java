@@ -96,7 +96,7 @@ final class ApiConnection implements Closeable {
         } catch (IOException e) {
           throw new RouterException(
               RouterTls.rejectedCertificate(e) ? Kind.CERTIFICATE : Kind.UNREACHABLE,
-              router + ": TLS with " + where + " failed: " + innermost(e),
+              router + ": TLS with " + where + " failed: " + RouterOsBackend.innermost(e),
               e);
         }
       }
@@ -178,7 +178,7 @@ final class ApiConnection implements Closeable {
       throw new RouterException(Kind.UNREACHABLE, what + ": the router closed the connection", e);
     } catch (IOException e) {
       close();
-      throw new RouterException(Kind.UNREACHABLE, what + ": " + innermost(e), e);
+      throw new RouterException(Kind.UNREACHABLE, what + ": " + RouterOsBackend.innermost(e), e);
     }
     if (trap != null) {
       throw new RouterException(trapKind(trap), what + ": " + abbreviate(trap));
@@ -386,14 +386,6 @@ final class ApiConnection implements Closeable {
 
   private static String abbreviate(String text) {
     return text.length() > 300 ? text.substring(0, 300) + "…" : text;
-  }
-
-  private static String innermost(Throwable failure) {
-    Throwable root = failure;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
   private static int millis(long nanos) {

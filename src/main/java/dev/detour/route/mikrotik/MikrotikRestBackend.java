@@ -200,15 +200,15 @@ public final class MikrotikRestBackend extends RouterOsBackend {
       return fail(Kind.TIMEOUT, what + ": no answer in " + settings.timeout(), cause);
     }
     if (RouterTls.rejectedCertificate(cause)) {
-      return fail(Kind.CERTIFICATE, what + ": " + rootMessage(cause), cause);
+      return fail(Kind.CERTIFICATE, what + ": " + innermost(cause), cause);
     }
     if (cause instanceof ConnectException) {
       return fail(
           Kind.UNREACHABLE,
-          what + ": cannot connect to " + base.getHost() + ":" + port() + ": " + rootMessage(cause),
+          what + ": cannot connect to " + base.getHost() + ":" + port() + ": " + innermost(cause),
           cause);
     }
-    return fail(Kind.UNREACHABLE, what + ": " + rootMessage(cause), cause);
+    return fail(Kind.UNREACHABLE, what + ": " + innermost(cause), cause);
   }
 
   private RouterException fail(Kind kind, String message, Throwable cause) {
@@ -220,15 +220,6 @@ public final class MikrotikRestBackend extends RouterOsBackend {
       return base.getPort();
     }
     return "https".equalsIgnoreCase(base.getScheme()) ? 443 : 80;
-  }
-
-  /** The innermost message of a failure: what went wrong rather than where. */
-  private static String rootMessage(Throwable failure) {
-    Throwable root = failure;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
   }
 
   /** RouterOS's {@code {"error":400,"message":"Bad Request","detail":"..."}}, shortened. */

@@ -395,4 +395,13 @@ abstract class RouterOsBackend implements RouterBackend {
     }
     fences.putIfAbsent(parsed.toCanonicalString(), new Fence(parsed.toCanonicalString(), reason));
   }
+
+  /** The innermost message of a failure: what went wrong rather than where. */
+  static String innermost(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+  }
 }

@@ -48,7 +48,7 @@ class LinuxBackendTest {
   static RouterSettings settings(String gateway) {
     return new RouterSettings(
         "home",
-        RoutersConfig.RouterType.LINUX,
+        new LinuxKind(),
         null,
         null,
         0,

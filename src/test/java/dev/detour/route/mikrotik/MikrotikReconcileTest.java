@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.detour.route.Reconciler;
 import dev.detour.route.RouterBackend;
 import dev.detour.route.RouterRoute;
+import dev.detour.testing.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,14 +153,21 @@ class MikrotikReconcileTest {
   @ParameterizedTest
   @ValueSource(strings = {"rest", "api"})
   void aTimeoutAfterWhichTheRouterAddedAnywayMakesNoDuplicate(String protocol) throws Exception {
+    String timedOut;
     try (RouterBackend b = backend(protocol, Duration.ofMillis(400))) {
       Reconciler.Diff diff = Reconciler.diff(WANTED, b.list());
+      timedOut = diff.add().get(0); // the first change, on which the apply stops
       router.delay(Duration.ofMillis(700));
       Reconciler.Outcome o = Reconciler.apply(b, diff, comments(WANTED), 0, change -> {});
       assertThat(o.error()).contains("no answer");
     }
     router.delay(Duration.ZERO);
-    Thread.sleep(1500); // the router finishes what it was asked before the timeout
+    Await.until(
+        Duration.ofSeconds(10),
+        Duration.ofMillis(20),
+        () -> router.route(timedOut) != null,
+        "the router to finish the add it was asked for before the timeout",
+        () -> "routes " + router.entries("ip/route"));
     converge(protocol, WANTED);
     assertConverged(WANTED);
   }

@@ -1,15 +1,15 @@
 package dev.detour.route.mikrotik;
 
+import dev.detour.route.RouterKind;
 import dev.detour.route.RouterSettings;
 import dev.detour.route.RoutersConfig.RouterMode;
-import dev.detour.route.RoutersConfig.RouterType;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /** {@link RouterSettings} for a test router, with the emulator's login and Detour's defaults. */
 final class TestSettings {
 
-  private final RouterType type;
+  private final RouterKind kind;
   private final String url;
   private final int port;
   private final boolean tls;
@@ -21,19 +21,19 @@ final class TestSettings {
   private RouterMode mode = RouterMode.ROUTES;
   private Duration timeout = Duration.ofSeconds(5);
 
-  private TestSettings(RouterType type, String url, int port, boolean tls) {
-    this.type = type;
+  private TestSettings(RouterKind kind, String url, int port, boolean tls) {
+    this.kind = kind;
     this.url = url;
     this.port = port;
     this.tls = tls;
   }
 
   static TestSettings rest(String url) {
-    return new TestSettings(RouterType.MIKROTIK_REST, url, 0, url.startsWith("https:"));
+    return new TestSettings(new MikrotikRestKind(), url, 0, url.startsWith("https:"));
   }
 
   static TestSettings api(int port, boolean tls) {
-    return new TestSettings(RouterType.MIKROTIK_API, null, port, tls);
+    return new TestSettings(new MikrotikApiKind(), null, port, tls);
   }
 
   TestSettings caFile(Path caFile) {
@@ -74,7 +74,7 @@ final class TestSettings {
   RouterSettings build() {
     return new RouterSettings(
         "lab",
-        type,
+        kind,
         url,
         "127.0.0.1",
         port,

@@ -566,4 +566,28 @@ class MonitoringLabIT {
     }
     return rounds;
   }
+
+  /**
+   * A clean stop while rounds run (every 5 s, 21 watches: one is always under way) tells nothing
+   * alarming: probes cut short, verdicts that come too late and rounds that end early are a stop,
+   * not a failure.
+   */
+  @Test
+  @Order(6)
+  void aStopWhileRoundsRunLogsNoWarningOrError() throws Exception {
+    DetourProcess tunnelled = homes.get("interface");
+    // Mid-round: watches are being probed right now.
+    long deadline = System.nanoTime() + rounds(3).toNanos();
+    while (tunnelled.get("/api/monitor").path("probing").asInt() == 0) {
+      assertThat(System.nanoTime()).as("a round under way within 3 rounds").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    long before = Files.size(tunnelled.log());
+    tunnelled.stop();
+    String after = Files.readString(tunnelled.log()).substring((int) before);
+    List<String> alarming =
+        after.lines().filter(l -> l.matches("^\\S+ \\S+ (WARN|ERROR) .*")).toList();
+    assertThat(alarming).as("WARN or ERROR while stopping mid-round").isEmpty();
+    report.add("stopped mid-round: no WARN or ERROR in the log");
+  }
 }

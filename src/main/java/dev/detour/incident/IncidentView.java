@@ -10,7 +10,8 @@ import java.util.Locale;
 
 /**
  * An incident as the API and the pages show it: kinds, states and methods in lower case; the detail
- * adds its evidence, censor trace and members.
+ * adds its evidence, censor trace and members. {@code alertedAt} says when alerting read it (and
+ * made its messages), null until then.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record IncidentView(
@@ -30,6 +31,7 @@ public record IncidentView(
     Long parent,
     Integer members,
     String capture,
+    Instant alertedAt,
     JsonNode censor,
     JsonNode evidence,
     List<IncidentView> memberIncidents) {
@@ -61,6 +63,7 @@ public record IncidentView(
         i.parentId,
         i.members,
         i.capture,
+        i.alertedAt,
         json == null ? null : tree(json, i.censor),
         json == null ? null : tree(json, i.evidence),
         members);

@@ -76,6 +76,9 @@ public class RoundRunner {
   private final Map<String, Long> roundCounts = new ConcurrentHashMap<>();
   private volatile boolean stopping;
 
+  /** Rechecks scheduled and not yet begun. */
+  private final AtomicInteger rechecking = new AtomicInteger();
+
   public RoundRunner(
       WatchRound watchRound,
       WatchStateStore states,
@@ -299,9 +302,13 @@ public class RoundRunner {
           if (error != null && !stopping) {
             LOG.warnf(error, "%s of %s failed", what, w.target());
           }
-          inFlight.release();
           rt.running.set(false);
-          after.accept(true);
+          // The place goes last: while it is held, what follows the watch (a recheck) is known.
+          try {
+            after.accept(true);
+          } finally {
+            inFlight.release();
+          }
         });
   }
 
@@ -323,8 +330,14 @@ public class RoundRunner {
       return;
     }
     rt.rechecks++;
+    rechecking.incrementAndGet();
     starter.schedule(
-        () -> workers.execute(() -> recheck(w, rt, interval)),
+        () ->
+            workers.execute(
+                () -> {
+                  rechecking.decrementAndGet();
+                  recheck(w, rt, interval);
+                }),
         verdict.recheckAfter().toMillis(),
         TimeUnit.MILLISECONDS);
   }
@@ -416,14 +429,19 @@ public class RoundRunner {
 
   /** How the rounds go: per group, the last round's length and the rounds run since start. */
   record Pace(
-      Map<String, Long> lastRoundMillis, Map<String, Long> rounds, int probing, int queued) {}
+      Map<String, Long> lastRoundMillis,
+      Map<String, Long> rounds,
+      int probing,
+      int queued,
+      int rechecking) {}
 
   Pace pace() {
     return new Pace(
         Map.copyOf(lastRound),
         Map.copyOf(roundCounts),
         monitor.concurrency() - inFlight.availablePermits(),
-        workers.getQueue().size());
+        workers.getQueue().size(),
+        rechecking.get());
   }
 
   /** Groups that no longer exist: their watches are forgotten. */

@@ -90,7 +90,8 @@ public class Statuses implements WatchStates {
         pace.lastRoundMillis(),
         pace.rounds(),
         pace.probing(),
-        pace.queued());
+        pace.queued(),
+        pace.rechecking());
   }
 
   @Override

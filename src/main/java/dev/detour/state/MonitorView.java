@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * The monitor at a glance: is it on, is this vantage online, is the control there, how many watches
  * are in each state, how long each group's last round took and how many rounds it has done since
- * start, how busy the probers are, and which node of a cluster answers.
+ * start, how busy the probers are (watches probing, waiting to start, and due to be looked at again
+ * to confirm a change), and which node of a cluster answers.
  */
 public record MonitorView(
     String node,
@@ -20,4 +21,5 @@ public record MonitorView(
     Map<String, Long> lastRoundMillis,
     Map<String, Long> rounds,
     int probing,
-    int queued) {}
+    int queued,
+    int rechecking) {}

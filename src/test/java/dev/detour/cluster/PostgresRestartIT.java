@@ -123,10 +123,14 @@ class PostgresRestartIT {
               },
               "pg-restart-load");
       writer.start();
-      Thread.sleep(3000);
+      Await.until(Duration.ofSeconds(30), () -> acknowledged.size() >= 20, "the load under way");
       int roundsBefore = rounds();
       pgCtl("stop", "-m", "fast");
-      Thread.sleep(5000);
+      // Down long enough to be noticed: a write refused for it, and readiness down.
+      Await.until(
+          Duration.ofSeconds(30),
+          () -> statuses.getOrDefault(503, 0) > 0 && health() != 200,
+          "Detour telling the database is gone");
       pgCtl("start");
       Await.until(
           Duration.ofSeconds(60),

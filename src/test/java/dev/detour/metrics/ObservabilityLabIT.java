@@ -238,6 +238,21 @@ class ObservabilityLabIT {
     return s.get("state").asText() + (s.hasNonNull("method") ? "/" + s.get("method").asText() : "");
   }
 
+  /** Alerting has read every incident, and no message waits to be sent on any channel. */
+  static boolean settled() throws Exception {
+    for (JsonNode i : detour.get("/api/incidents?members=true&size=500")) {
+      if (!i.hasNonNull("alertedAt")) {
+        return false;
+      }
+    }
+    return detour
+        .call("GET", "/q/metrics", null)
+        .body()
+        .lines()
+        .filter(l -> l.startsWith("detour_alert_pending{"))
+        .allMatch(l -> l.endsWith(" 0.0"));
+  }
+
   /**
    * Whether every channel got {@code n} messages and nothing else: all about the target (a false
    * "tunnel down" at start, say, would be one too many).
@@ -282,7 +297,9 @@ class ObservabilityLabIT {
               }
               return false;
             });
-    Thread.sleep(5000);
+    // Every message alerting will ever make of the block is made once it has read the incident,
+    // and sent once nothing waits: then one each is all there is.
+    until("alerting read the block and sent everything", Duration.ofSeconds(60), () -> settled());
     assertThat(oneEach(1)).as("still one message per channel, not more").isTrue();
     JsonNode hook = JSON.readTree(hooks.at("/hook").get(0).body());
     assertThat(hook.get("kind").asText()).isEqualTo("blocked");

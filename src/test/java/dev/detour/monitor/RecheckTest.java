@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.detour.lab.PeerNamespace;
+import dev.detour.testing.Await;
 import dev.detour.testing.Database;
 import dev.detour.watch.WatchGroup;
 import io.micrometer.core.instrument.Counter;
@@ -16,6 +17,7 @@ import io.quarkus.test.security.TestSecurity;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -98,7 +100,13 @@ class RecheckTest {
     assertThat(down.getString("state")).isIn("down", "blocked");
     assertThat((System.nanoTime() - before) / 1e9).isLessThan(20);
     assertThat(rechecks()).isEqualTo(2.0);
-    Thread.sleep(2500);
+    Await.until(
+        Duration.ofSeconds(10),
+        () -> {
+          JsonPath m = given().get("/api/monitor").then().extract().jsonPath();
+          return m.getInt("rechecking") == 0 && m.getInt("probing") == 0;
+        },
+        "no recheck due and nothing probing");
     assertThat(rechecks()).as("a settled watch is not rechecked").isEqualTo(2.0);
 
     peer.silence(false);

@@ -67,6 +67,15 @@ class CrashRecoveryIT {
     return all;
   }
 
+  /** When the home router's latest sync began, as its status says. */
+  private String syncedAt() {
+    try {
+      return detour.get("/api/routes/routers/home").path("syncedAt").asText();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static List<Map<String, String>> foreignRoutes(RouterOsEmulator router) {
     return router.entries("ip/route").stream()
         .filter(e -> !e.getOrDefault("comment", "").startsWith("detour"))
@@ -108,7 +117,11 @@ class CrashRecoveryIT {
           () -> detoursRoutes(router).keySet().equals(new java.util.TreeSet<>(pins)),
           "the router converging after the restart");
       // A few more syncs change nothing.
-      Thread.sleep(5000);
+      for (int sync = 0; sync < 2; sync++) {
+        String before = syncedAt();
+        Await.until(
+            Duration.ofSeconds(30), () -> !before.equals(syncedAt()), "another sync of home");
+      }
       Map<String, Integer> routes = detoursRoutes(router);
       assertThat(routes.keySet()).containsExactlyInAnyOrderElementsOf(pins);
       assertThat(routes.values()).as("no duplicate").containsOnly(1);
@@ -133,17 +146,19 @@ class CrashRecoveryIT {
     assertThat(post(detour, "/api/watches/import?group=kept", lines(0, 3000)).status())
         .isEqualTo(200);
     String big = lines(3000, 250_000);
+    CompletableFuture<Void> sent = new CompletableFuture<>();
     CompletableFuture<Integer> importing =
         CompletableFuture.supplyAsync(
             () -> {
               try {
-                return post(detour, "/api/watches/import?group=big", big).status();
+                return post(detour, "/api/watches/import?group=big", big, sent).status();
               } catch (IOException killed) {
                 return -1;
               }
             });
-    // Well into it: the import of a quarter million lines takes several seconds here.
-    Thread.sleep(1500);
+    // Well into it: the whole list is read (the import reads it all, then writes a quarter of a
+    // million rows in one transaction, which takes several seconds here).
+    sent.get(60, TimeUnit.SECONDS);
     assertThat(importing).as("the import still running when killed").isNotDone();
     detour.kill9();
     assertThat(importing.get(30, TimeUnit.SECONDS)).as("never acknowledged").isEqualTo(-1);
@@ -219,6 +234,14 @@ class CrashRecoveryIT {
   /** A plain-text import, as curl would send it. */
   private static DetourProcess.Answer post(DetourProcess detour, String path, String body)
       throws IOException {
+    return post(detour, path, body, new CompletableFuture<>());
+  }
+
+  /** A POST whose body streams; {@code sent} completes once the last byte of it is written. */
+  private static DetourProcess.Answer post(
+      DetourProcess detour, String path, String body, CompletableFuture<Void> sent)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     HttpURLConnection c =
         (HttpURLConnection) URI.create(detour.base() + path).toURL().openConnection();
     c.setRequestMethod("POST");
@@ -226,9 +249,11 @@ class CrashRecoveryIT {
     c.setRequestProperty("Authorization", DetourProcess.basicAuth());
     c.setRequestProperty("Content-Type", "text/plain");
     c.setDoOutput(true);
+    c.setFixedLengthStreamingMode(bytes.length);
     try (OutputStream out = c.getOutputStream()) {
-      out.write(body.getBytes(StandardCharsets.UTF_8));
+      out.write(bytes);
     }
+    sent.complete(null);
     int status = c.getResponseCode();
     try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
       return new DetourProcess.Answer(

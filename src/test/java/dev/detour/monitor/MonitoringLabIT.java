@@ -584,7 +584,10 @@ class MonitoringLabIT {
     }
     long before = Files.size(tunnelled.log());
     tunnelled.stop();
-    String after = Files.readString(tunnelled.log()).substring((int) before);
+    byte[] log = Files.readAllBytes(tunnelled.log());
+    String after =
+        new String(
+            log, (int) before, log.length - (int) before, java.nio.charset.StandardCharsets.UTF_8);
     List<String> alarming =
         after.lines().filter(l -> l.matches("^\\S+ \\S+ (WARN|ERROR) .*")).toList();
     assertThat(alarming).as("WARN or ERROR while stopping mid-round").isEmpty();

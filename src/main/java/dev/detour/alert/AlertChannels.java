@@ -1,6 +1,8 @@
 package dev.detour.alert;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.detour.alert.channel.AlertChannel;
+import dev.detour.alert.channel.AlertKind;
 import dev.detour.alert.channel.AlertmanagerChannel;
 import dev.detour.alert.channel.EmailChannel;
 import dev.detour.alert.channel.HttpPost;
@@ -17,7 +19,6 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -115,7 +116,7 @@ public class AlertChannels {
           events.add(AlertKind.parse(id));
         } catch (IllegalArgumentException e) {
           throw new IllegalStateException(
-              key + "events: no kind " + id + "; the kinds are " + kinds());
+              key + "events: no kind " + id + "; the kinds are " + AlertKind.listed());
         }
       }
     }
@@ -206,15 +207,5 @@ public class AlertChannels {
       throw new IllegalStateException(key + ": " + what);
     }
     return value.strip();
-  }
-
-  static String kinds() {
-    List<String> ids = new ArrayList<>();
-    for (AlertKind k : AlertKind.values()) {
-      if (k != AlertKind.TEST) {
-        ids.add(k.id());
-      }
-    }
-    return String.join(", ", ids);
   }
 }

@@ -2,6 +2,9 @@ package dev.detour.alert;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.detour.alert.channel.Alert;
+import dev.detour.alert.channel.DeliveryException;
+import dev.detour.alert.channel.Message;
 import dev.detour.metrics.Metrics;
 import dev.detour.system.Secrets;
 import io.micrometer.core.instrument.Counter;
@@ -196,7 +199,7 @@ public class AlertDispatcher {
     int attempts = d.attempts() + 1;
     Instant now;
     try {
-      ch.channel().send(new AlertChannel.Message(d.id(), d.alert(), d.title(), d.body()));
+      ch.channel().send(new Message(d.id(), d.alert(), d.title(), d.body()));
       now = Instant.now();
       Instant at = now;
       QuarkusTransaction.requiringNew()

@@ -1,5 +1,6 @@
 package dev.detour.alert;
 
+import dev.detour.alert.channel.AlertKind;
 import dev.detour.api.FieldError;
 import dev.detour.api.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;

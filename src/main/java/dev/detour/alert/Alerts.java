@@ -2,6 +2,8 @@ package dev.detour.alert;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.detour.alert.channel.Alert;
+import dev.detour.alert.channel.AlertKind;
 import dev.detour.cluster.ClusterLock;
 import dev.detour.incident.Incident;
 import dev.detour.monitor.WatchStatus;

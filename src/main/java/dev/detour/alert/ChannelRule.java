@@ -1,5 +1,8 @@
 package dev.detour.alert;
 
+import dev.detour.alert.channel.Alert;
+import dev.detour.alert.channel.AlertChannel;
+import dev.detour.alert.channel.AlertKind;
 import java.time.Duration;
 import java.util.Set;
 

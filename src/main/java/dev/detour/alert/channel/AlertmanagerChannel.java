@@ -3,9 +3,6 @@ package dev.detour.alert.channel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.detour.alert.Alert;
-import dev.detour.alert.AlertChannel;
-import dev.detour.alert.DeliveryException;
 import dev.detour.system.Secrets;
 import java.net.URI;
 import java.time.Duration;
@@ -55,7 +52,7 @@ public final class AlertmanagerChannel implements AlertChannel {
     annotations.put("summary", m.title());
     annotations.put("description", m.text());
     alert.put("startsAt", (a.since() != null ? a.since() : a.at()).toString());
-    Duration ahead = a.kind() == dev.detour.alert.AlertKind.TEST ? Duration.ofMinutes(5) : resend;
+    Duration ahead = a.kind() == AlertKind.TEST ? Duration.ofMinutes(5) : resend;
     alert.put("endsAt", (a.firing() ? a.at().plus(ahead.multipliedBy(4)) : a.at()).toString());
     if (a.link() != null) {
       alert.put("generatorURL", a.link());

@@ -1,7 +1,5 @@
 package dev.detour.alert.channel;
 
-import dev.detour.alert.AlertChannel;
-import dev.detour.alert.DeliveryException;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package dev.detour.alert.channel;
 
-import dev.detour.alert.DeliveryException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,8 +1,6 @@
 package dev.detour.alert.channel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.detour.alert.AlertChannel;
-import dev.detour.alert.DeliveryException;
 import dev.detour.system.Secrets;
 import java.net.URI;
 import java.util.Collection;

@@ -2,8 +2,6 @@ package dev.detour.alert.channel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.detour.alert.AlertChannel;
-import dev.detour.alert.DeliveryException;
 import dev.detour.system.Secrets;
 import java.io.IOException;
 import java.net.URI;

@@ -2,8 +2,6 @@ package dev.detour.alert.channel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.detour.alert.AlertChannel;
-import dev.detour.alert.DeliveryException;
 import dev.detour.system.Secrets;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -83,7 +83,7 @@ public class AlertService {
       all.add(
           new ChannelView(
               ch.name(),
-              ch.typeName(),
+              ch.type(),
               ch.channel().destination(),
               events,
               ch.groups() == null ? List.of() : List.copyOf(ch.groups()),

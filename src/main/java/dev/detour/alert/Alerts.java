@@ -86,7 +86,7 @@ public class Alerts {
       LOG.info("No alert channels configured (detour.alerts.channels.<name>.type)");
     } else {
       for (ChannelRule r : all) {
-        LOG.infof("Alert channel %s: %s to %s", r.name(), r.typeName(), r.channel().destination());
+        LOG.infof("Alert channel %s: %s to %s", r.name(), r.type(), r.channel().destination());
       }
     }
   }

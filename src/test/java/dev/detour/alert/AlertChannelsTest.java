@@ -5,6 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.alert.channel.AlertKind;
+import dev.detour.alert.channel.AlertmanagerChannel;
+import dev.detour.alert.channel.ChannelKind;
+import dev.detour.alert.channel.EmailChannel;
+import dev.detour.alert.channel.NtfyChannel;
+import dev.detour.alert.channel.SlackChannel;
+import dev.detour.alert.channel.TelegramChannel;
+import dev.detour.alert.channel.WebhookChannel;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -12,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +39,19 @@ class AlertChannelsTest {
             .withSources(new PropertiesConfigSource(props, "test", 500))
             .build()
             .getConfigMapping(AlertConfig.class);
-    return new AlertChannels(config, new ObjectMapper(), null);
+    return new AlertChannels(config, kinds());
+  }
+
+  /** Every kind of channel, as CDI finds them (e-mail without a mailer: none is sent here). */
+  static List<ChannelKind> kinds() {
+    ObjectMapper json = new ObjectMapper();
+    return List.of(
+        new WebhookChannel.Kind(json),
+        new TelegramChannel.Kind(json),
+        new SlackChannel.Kind(json),
+        new NtfyChannel.Kind(json),
+        new EmailChannel.Kind(null),
+        new AlertmanagerChannel.Kind(json));
   }
 
   @Test
@@ -99,6 +119,17 @@ class AlertChannelsTest {
         .hasMessageContaining("h.secret-file: cannot read /nope");
     assertThatThrownBy(() -> channels("Bad Name.type", "webhook", "Bad Name.url", "http://h"))
         .hasMessageContaining("a channel's name is lower case letters, digits, - and _");
+  }
+
+  @Test
+  void aTypeNoKindHasIsNamedWithTheTypesThereAre() {
+    assertThatThrownBy(() -> channels("tg.type", "x", "tg.url", "http://h"))
+        .hasMessage(
+            "detour.alerts.channels.tg.type: no channel type 'x'; the types are alertmanager,"
+                + " email, ntfy, slack, telegram, webhook");
+    assertThat(channels("hook.type", "WebHook", "hook.url", "http://h").get("hook").orElseThrow())
+        .extracting(ChannelRule::type)
+        .isEqualTo("webhook");
   }
 
   @Test

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.detour.system.Secrets;
+import jakarta.inject.Singleton;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Alertmanager's {@code POST /api/v2/alerts}, as Prometheus pushes: one alert per message, the same
@@ -77,5 +79,39 @@ public final class AlertmanagerChannel implements AlertChannel {
       all.add(token);
     }
     return all;
+  }
+
+  /**
+   * {@code type=alertmanager}: Alertmanager's base URL and a bearer token. It resends every minute
+   * unless told otherwise: a firing alert's {@code endsAt} lies four resends ahead.
+   */
+  @Singleton
+  public static final class Kind implements ChannelKind {
+
+    private final ObjectMapper json;
+
+    public Kind(ObjectMapper json) {
+      this.json = json;
+    }
+
+    @Override
+    public String type() {
+      return "alertmanager";
+    }
+
+    @Override
+    public List<String> keys() {
+      return List.of("url", "token", "token-file");
+    }
+
+    @Override
+    public Optional<Duration> resendEvery() {
+      return Optional.of(Duration.ofMinutes(1));
+    }
+
+    @Override
+    public AlertChannel build(ChannelSettings s) {
+      return new AlertmanagerChannel(s.uri(null), s.token(), s.resendEvery(), s.http(), json);
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.detour.alert.channel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.detour.system.Secrets;
+import jakarta.inject.Singleton;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -77,5 +78,38 @@ public final class NtfyChannel implements AlertChannel {
       all.add(token);
     }
     return all;
+  }
+
+  /**
+   * {@code type=ntfy}: a topic on a server (ntfy.sh unless set), and a token when it is guarded.
+   */
+  @Singleton
+  public static final class Kind implements ChannelKind {
+
+    private final ObjectMapper json;
+
+    public Kind(ObjectMapper json) {
+      this.json = json;
+    }
+
+    @Override
+    public String type() {
+      return "ntfy";
+    }
+
+    @Override
+    public List<String> keys() {
+      return List.of("url", "topic", "token", "token-file");
+    }
+
+    @Override
+    public AlertChannel build(ChannelSettings s) {
+      return new NtfyChannel(
+          s.uri("https://ntfy.sh"),
+          s.require("topic", s.topic(), "the ntfy topic to publish to"),
+          s.token(),
+          s.http(),
+          json);
+    }
   }
 }

@@ -2,8 +2,10 @@ package dev.detour.alert.channel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.system.Secrets;
+import jakarta.inject.Singleton;
 import java.net.URI;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,5 +45,31 @@ public final class SlackChannel implements AlertChannel {
   @Override
   public Collection<String> secrets() {
     return Secrets.secretParts(url, true);
+  }
+
+  /** {@code type=slack}: the incoming webhook's URL. */
+  @Singleton
+  public static final class Kind implements ChannelKind {
+
+    private final ObjectMapper json;
+
+    public Kind(ObjectMapper json) {
+      this.json = json;
+    }
+
+    @Override
+    public String type() {
+      return "slack";
+    }
+
+    @Override
+    public List<String> keys() {
+      return List.of("url");
+    }
+
+    @Override
+    public AlertChannel build(ChannelSettings s) {
+      return new SlackChannel(s.uri(null), s.http(), json);
+    }
   }
 }

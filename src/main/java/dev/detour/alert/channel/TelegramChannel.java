@@ -3,6 +3,7 @@ package dev.detour.alert.channel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.system.Secrets;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -87,5 +88,36 @@ public final class TelegramChannel implements AlertChannel {
     List<String> all = new ArrayList<>(Secrets.secretParts(base, false));
     all.add(token);
     return all;
+  }
+
+  /** {@code type=telegram}: the bot's token and chat, and the API's base when it is blocked. */
+  @Singleton
+  public static final class Kind implements ChannelKind {
+
+    private final ObjectMapper json;
+
+    public Kind(ObjectMapper json) {
+      this.json = json;
+    }
+
+    @Override
+    public String type() {
+      return "telegram";
+    }
+
+    @Override
+    public List<String> keys() {
+      return List.of("url", "token", "token-file", "chat-id");
+    }
+
+    @Override
+    public AlertChannel build(ChannelSettings s) {
+      return new TelegramChannel(
+          s.uri("https://api.telegram.org"),
+          s.require("token", s.token(), "the bot's token from @BotFather (or token-file)"),
+          s.require("chat-id", s.chatId(), "the chat the bot writes to"),
+          s.http(),
+          json);
+    }
   }
 }

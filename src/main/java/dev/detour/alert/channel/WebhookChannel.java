@@ -3,6 +3,7 @@ package dev.detour.alert.channel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.detour.system.Secrets;
+import jakarta.inject.Singleton;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -87,5 +88,31 @@ public final class WebhookChannel implements AlertChannel {
       all.add(secretText);
     }
     return all;
+  }
+
+  /** {@code type=webhook}: a URL, and a secret to sign with. */
+  @Singleton
+  public static final class Kind implements ChannelKind {
+
+    private final ObjectMapper json;
+
+    public Kind(ObjectMapper json) {
+      this.json = json;
+    }
+
+    @Override
+    public String type() {
+      return "webhook";
+    }
+
+    @Override
+    public List<String> keys() {
+      return List.of("url", "secret", "secret-file");
+    }
+
+    @Override
+    public AlertChannel build(ChannelSettings s) {
+      return new WebhookChannel(s.uri(null), s.secret(), s.http(), json, Clock.systemUTC());
+    }
   }
 }

@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The configured channels ({@code detour.alerts.channels.<name>.*}), checked at start: a channel
@@ -34,24 +36,39 @@ public class AlertChannels {
 
   private static final String PREFIX = "detour.alerts.channels.";
 
+  /** The keys every channel takes, whatever its type; the rest are its kind's. */
+  static final List<String> SHARED_KEYS =
+      List.of("type", "groups", "events", "quiet-hours", "time-zone", "resend-every");
+
   private final Map<String, ChannelRule> rules;
 
   @Inject
   public AlertChannels(AlertConfig config, Instance<ChannelKind> kinds) {
-    this(config, (Iterable<ChannelKind>) kinds);
+    this(config, kinds, ConfigProvider.getConfig().getPropertyNames());
   }
 
-  AlertChannels(AlertConfig config, Iterable<ChannelKind> kinds) {
+  /**
+   * @param propertyNames every configuration key that is set: the mapping is a union of every
+   *     kind's keys and cannot say by name which of them a channel sets
+   */
+  AlertChannels(AlertConfig config, Iterable<ChannelKind> kinds, Iterable<String> propertyNames) {
     Map<String, ChannelKind> byType = new TreeMap<>();
     for (ChannelKind kind : kinds) {
       if (byType.put(kind.type(), kind) != null) {
         throw new IllegalStateException("Two kinds of alert channel are called " + kind.type());
       }
     }
+    // Read once: SmallRye's names can be gone through only once.
+    List<String> channelKeys = new ArrayList<>();
+    for (String property : propertyNames) {
+      if (property.startsWith(PREFIX)) {
+        channelKeys.add(property);
+      }
+    }
     HttpPost http = new HttpPost(config.timeout());
     Map<String, ChannelRule> all = new LinkedHashMap<>();
     for (var e : new TreeMap<>(config.channels()).entrySet()) {
-      all.put(e.getKey(), rule(e.getKey(), e.getValue(), config, byType, http));
+      all.put(e.getKey(), rule(e.getKey(), e.getValue(), config, byType, channelKeys, http));
     }
     this.rules = Collections.unmodifiableMap(all);
   }
@@ -69,6 +86,7 @@ public class AlertChannels {
       AlertConfig.AlertChannel c,
       AlertConfig alerts,
       Map<String, ChannelKind> kinds,
+      List<String> channelKeys,
       HttpPost http) {
     String key = PREFIX + name + ".";
     if (!name.matches("[a-z0-9][a-z0-9_-]{0,62}")) {
@@ -84,6 +102,7 @@ public class AlertChannels {
               + "'; the types are "
               + String.join(", ", kinds.keySet()));
     }
+    takesOnlyItsKeys(key, kind, channelKeys);
     String token;
     String secret;
     try {
@@ -138,5 +157,33 @@ public class AlertChannels {
       throw new IllegalStateException(key + "resend-every: 0 (never) or a duration, e.g. 4h");
     }
     return new ChannelRule(name, kind.type(), channel, events, groups, quiet, resend);
+  }
+
+  /**
+   * A key set for a channel that its type does not take stops Detour: it is a mistake (a webhook
+   * with a chat-id, a Telegram channel with a secret), and would otherwise be ignored without a
+   * word.
+   */
+  private static void takesOnlyItsKeys(String prefix, ChannelKind kind, List<String> channelKeys) {
+    for (String property : channelKeys) {
+      if (!property.startsWith(prefix)) {
+        continue;
+      }
+      // A list may be written item by item: to[0]=…, to[1]=…
+      String key = property.substring(prefix.length()).replaceFirst("\\[\\d+]$", "");
+      if (!SHARED_KEYS.contains(key) && !kind.keys().contains(key)) {
+        throw new IllegalStateException(
+            prefix
+                + key
+                + ": type "
+                + kind.type()
+                + " takes no "
+                + key
+                + "; it takes "
+                + String.join(", ", kind.keys())
+                + " and, as every channel, "
+                + String.join(", ", SHARED_KEYS));
+      }
+    }
   }
 }

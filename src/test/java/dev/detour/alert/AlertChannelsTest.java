@@ -14,6 +14,7 @@ import dev.detour.alert.channel.TelegramChannel;
 import dev.detour.alert.channel.WebhookChannel;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,15 +32,15 @@ class AlertChannelsTest {
     for (int i = 0; i < kv.length; i += 2) {
       props.put("detour.alerts.channels." + kv[i], kv[i + 1]);
     }
-    AlertConfig config =
+    SmallRyeConfig config =
         new SmallRyeConfigBuilder()
             .withMapping(AlertConfig.class)
             // "30s", "4h": Quarkus' own durations, as at run time.
             .withConverter(Duration.class, 200, new DurationConverter())
             .withSources(new PropertiesConfigSource(props, "test", 500))
-            .build()
-            .getConfigMapping(AlertConfig.class);
-    return new AlertChannels(config, kinds());
+            .build();
+    return new AlertChannels(
+        config.getConfigMapping(AlertConfig.class), kinds(), config.getPropertyNames());
   }
 
   /** Every kind of channel, as CDI finds them (e-mail without a mailer: none is sent here). */
@@ -130,6 +131,34 @@ class AlertChannelsTest {
     assertThat(channels("hook.type", "WebHook", "hook.url", "http://h").get("hook").orElseThrow())
         .extracting(ChannelRule::type)
         .isEqualTo("webhook");
+  }
+
+  @Test
+  void aKeyItsTypeDoesNotTakeIsNamedWithTheKeysItTakes() {
+    assertThatThrownBy(
+            () -> channels("hook.type", "webhook", "hook.url", "http://h", "hook.chat-id", "-100"))
+        .hasMessage(
+            "detour.alerts.channels.hook.chat-id: type webhook takes no chat-id; it takes url,"
+                + " secret, secret-file and, as every channel, type, groups, events, quiet-hours,"
+                + " time-zone, resend-every");
+    assertThatThrownBy(
+            () ->
+                channels(
+                    "tg.type", "telegram", "tg.token", "t", "tg.chat-id", "1", "tg.secret", "s"))
+        .hasMessageStartingWith(
+            "detour.alerts.channels.tg.secret: type telegram takes no secret; it takes url,"
+                + " token, token-file, chat-id and,");
+    assertThatThrownBy(
+            () -> channels("s.type", "slack", "s.url", "http://h", "s.to", "me@example.org"))
+        .hasMessageStartingWith(
+            "detour.alerts.channels.s.to: type slack takes no to; it takes url");
+    assertThatThrownBy(
+            () -> channels("m.type", "email", "m.to", "me@example.org", "m.token-file", "/t"))
+        .hasMessageStartingWith(
+            "detour.alerts.channels.m.token-file: type email takes no token-file; it takes to");
+    // A list written item by item is the same key.
+    assertThatThrownBy(() -> channels("m.type", "email", "m.to[0]", "not-an-address"))
+        .hasMessageContaining("m.to: not-an-address is no e-mail address");
   }
 
   @Test

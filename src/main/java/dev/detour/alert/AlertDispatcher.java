@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Sends what {@link Alerts} stored. Each channel is drained by one task at a time on alerting's own
+ * Sends what {@link Outbox} stored. Each channel is drained by one task at a time on alerting's own
  * small pool, in the order messages were made; a failure is tried again after a backoff that
  * doubles ({@code retry-base} … {@code retry-max}, or what the receiver asked for), and later
  * messages of that channel wait behind it, so an end never arrives before its start. Out of

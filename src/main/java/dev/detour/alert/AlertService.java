@@ -63,12 +63,12 @@ public class AlertService {
 
   private final AlertChannels channels;
   private final AlertDispatcher dispatcher;
-  private final Alerts alerts;
+  private final Outbox outbox;
 
-  public AlertService(AlertChannels channels, AlertDispatcher dispatcher, Alerts alerts) {
+  public AlertService(AlertChannels channels, AlertDispatcher dispatcher, Outbox outbox) {
     this.channels = channels;
     this.dispatcher = dispatcher;
-    this.alerts = alerts;
+    this.outbox = outbox;
   }
 
   @Transactional
@@ -104,7 +104,7 @@ public class AlertService {
   public long test(String name, String actor) {
     ChannelRule ch =
         channels.get(name).orElseThrow(() -> ProblemException.notFound("no alert channel " + name));
-    long id = alerts.test(ch, actor);
+    long id = outbox.test(ch, actor);
     dispatcher.dispatch();
     return id;
   }

@@ -1,5 +1,6 @@
 package dev.detour.alert;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.alert.channel.AlertChannel;
 import dev.detour.alert.channel.AlertKind;
 import dev.detour.alert.channel.ChannelKind;
@@ -43,15 +44,19 @@ public class AlertChannels {
   private final Map<String, ChannelRule> rules;
 
   @Inject
-  public AlertChannels(AlertConfig config, Instance<ChannelKind> kinds) {
-    this(config, kinds, ConfigProvider.getConfig().getPropertyNames());
+  public AlertChannels(AlertConfig config, Instance<ChannelKind> kinds, ObjectMapper json) {
+    this(config, kinds, ConfigProvider.getConfig().getPropertyNames(), json);
   }
 
   /**
    * @param propertyNames every configuration key that is set: the mapping is a union of every
    *     kind's keys and cannot say by name which of them a channel sets
    */
-  AlertChannels(AlertConfig config, Iterable<ChannelKind> kinds, Iterable<String> propertyNames) {
+  AlertChannels(
+      AlertConfig config,
+      Iterable<ChannelKind> kinds,
+      Iterable<String> propertyNames,
+      ObjectMapper json) {
     Map<String, ChannelKind> byType = new TreeMap<>();
     for (ChannelKind kind : kinds) {
       if (byType.put(kind.type(), kind) != null) {
@@ -68,7 +73,7 @@ public class AlertChannels {
     HttpPost http = new HttpPost(config.timeout());
     Map<String, ChannelRule> all = new LinkedHashMap<>();
     for (var e : new TreeMap<>(config.channels()).entrySet()) {
-      all.put(e.getKey(), rule(e.getKey(), e.getValue(), config, byType, channelKeys, http));
+      all.put(e.getKey(), rule(e.getKey(), e.getValue(), config, byType, channelKeys, http, json));
     }
     this.rules = Collections.unmodifiableMap(all);
   }
@@ -87,7 +92,8 @@ public class AlertChannels {
       AlertConfig alerts,
       Map<String, ChannelKind> kinds,
       List<String> channelKeys,
-      HttpPost http) {
+      HttpPost http,
+      ObjectMapper json) {
     String key = PREFIX + name + ".";
     if (!name.matches("[a-z0-9][a-z0-9_-]{0,62}")) {
       throw new IllegalStateException(
@@ -124,7 +130,8 @@ public class AlertChannels {
                 c.to().orElse(List.of()),
                 resend,
                 alerts.timeout(),
-                http));
+                http,
+                json));
     Set<AlertKind> events = EnumSet.allOf(AlertKind.class);
     if (c.events().isPresent()) {
       events = EnumSet.noneOf(AlertKind.class);

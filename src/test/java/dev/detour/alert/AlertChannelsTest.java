@@ -40,19 +40,21 @@ class AlertChannelsTest {
             .withSources(new PropertiesConfigSource(props, "test", 500))
             .build();
     return new AlertChannels(
-        config.getConfigMapping(AlertConfig.class), kinds(), config.getPropertyNames());
+        config.getConfigMapping(AlertConfig.class),
+        kinds(),
+        config.getPropertyNames(),
+        new ObjectMapper());
   }
 
   /** Every kind of channel, as CDI finds them (e-mail without a mailer: none is sent here). */
   static List<ChannelKind> kinds() {
-    ObjectMapper json = new ObjectMapper();
     return List.of(
-        new WebhookChannel.Kind(json),
-        new TelegramChannel.Kind(json),
-        new SlackChannel.Kind(json),
-        new NtfyChannel.Kind(json),
+        new WebhookChannel.Kind(),
+        new TelegramChannel.Kind(),
+        new SlackChannel.Kind(),
+        new NtfyChannel.Kind(),
         new EmailChannel.Kind(null),
-        new AlertmanagerChannel.Kind(json));
+        new AlertmanagerChannel.Kind());
   }
 
   @Test

@@ -7,10 +7,8 @@ import dev.detour.system.Secrets;
 import jakarta.inject.Singleton;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,6 +17,34 @@ import java.util.Optional;
  * resend intervals ahead, so Alertmanager resolves it by itself if Detour goes silent.
  */
 public final class AlertmanagerChannel implements AlertChannel {
+
+  /**
+   * {@code type=alertmanager}: Alertmanager's base URL and a bearer token. It resends every minute
+   * unless told otherwise: a firing alert's {@code endsAt} lies four resends ahead.
+   */
+  @Singleton
+  public static final class Kind implements ChannelKind {
+
+    @Override
+    public String type() {
+      return "alertmanager";
+    }
+
+    @Override
+    public List<String> keys() {
+      return List.of("url", "token", "token-file");
+    }
+
+    @Override
+    public Optional<Duration> resendEvery() {
+      return Optional.of(Duration.ofMinutes(1));
+    }
+
+    @Override
+    public AlertChannel build(ChannelSettings s) {
+      return new AlertmanagerChannel(s.uri(null), s.token(), s.resendEvery(), s.http(), s.json());
+    }
+  }
 
   private final URI base;
   private final String token;
@@ -60,11 +86,7 @@ public final class AlertmanagerChannel implements AlertChannel {
       alert.put("generatorURL", a.link());
     }
     URI uri = URI.create(base.toString().replaceAll("/+$", "") + "/api/v2/alerts");
-    http.post(
-        uri,
-        "application/json",
-        body.toString(),
-        token == null ? Map.of() : Map.of("Authorization", "Bearer " + token));
+    http.post(uri, "application/json", body.toString(), HttpPost.bearer(token));
   }
 
   @Override
@@ -74,44 +96,6 @@ public final class AlertmanagerChannel implements AlertChannel {
 
   @Override
   public Collection<String> secrets() {
-    List<String> all = new ArrayList<>(Secrets.secretParts(base, false));
-    if (token != null) {
-      all.add(token);
-    }
-    return all;
-  }
-
-  /**
-   * {@code type=alertmanager}: Alertmanager's base URL and a bearer token. It resends every minute
-   * unless told otherwise: a firing alert's {@code endsAt} lies four resends ahead.
-   */
-  @Singleton
-  public static final class Kind implements ChannelKind {
-
-    private final ObjectMapper json;
-
-    public Kind(ObjectMapper json) {
-      this.json = json;
-    }
-
-    @Override
-    public String type() {
-      return "alertmanager";
-    }
-
-    @Override
-    public List<String> keys() {
-      return List.of("url", "token", "token-file");
-    }
-
-    @Override
-    public Optional<Duration> resendEvery() {
-      return Optional.of(Duration.ofMinutes(1));
-    }
-
-    @Override
-    public AlertChannel build(ChannelSettings s) {
-      return new AlertmanagerChannel(s.uri(null), s.token(), s.resendEvery(), s.http(), json);
-    }
+    return HttpPost.secrets(base, false, token);
   }
 }

@@ -1,5 +1,6 @@
 package dev.detour.alert.channel;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.system.Secrets;
 import java.net.URI;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.List;
  * @param topic null when unset
  * @param to empty when unset
  * @param http the one HTTP client the web channels share
+ * @param json Detour's JSON mapper (ISO instants, as the webhook's documented body has them)
  */
 public record ChannelSettings(
     String prefix,
@@ -30,7 +32,8 @@ public record ChannelSettings(
     List<String> to,
     Duration resendEvery,
     Duration timeout,
-    HttpPost http) {
+    HttpPost http,
+    ObjectMapper json) {
 
   /** {@code url}, or {@code fallback} when unset (null: required), as an http or https URI. */
   public URI uri(String fallback) {

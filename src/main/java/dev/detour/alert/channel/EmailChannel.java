@@ -16,43 +16,6 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 public final class EmailChannel implements AlertChannel {
 
-  private final ReactiveMailer mailer;
-  private final List<String> to;
-  private final Duration timeout;
-  private final String password;
-
-  /**
-   * @param password the mail server's ({@code quarkus.mailer.password}), or null: masked in errors
-   */
-  public EmailChannel(ReactiveMailer mailer, List<String> to, Duration timeout, String password) {
-    this.mailer = mailer;
-    this.to = List.copyOf(to);
-    this.timeout = timeout;
-    this.password = password;
-  }
-
-  @Override
-  public void send(Message m) throws DeliveryException {
-    Mail mail = new Mail().setSubject(m.title()).setText(m.text()).setTo(to);
-    mail.addHeader("X-Detour-Delivery", String.valueOf(m.id()));
-    try {
-      mailer.send(mail).await().atMost(timeout);
-    } catch (RuntimeException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw DeliveryException.retry("SMTP: " + cause.getMessage());
-    }
-  }
-
-  @Override
-  public String destination() {
-    return String.join(", ", to);
-  }
-
-  @Override
-  public java.util.Collection<String> secrets() {
-    return password == null ? List.of() : List.of(password);
-  }
-
   /**
    * {@code type=email}: the recipients; the server is Quarkus' mailer ({@code quarkus.mailer.*}).
    */
@@ -98,5 +61,42 @@ public final class EmailChannel implements AlertChannel {
           s.timeout(),
           config.getOptionalValue("quarkus.mailer.password", String.class).orElse(null));
     }
+  }
+
+  private final ReactiveMailer mailer;
+  private final List<String> to;
+  private final Duration timeout;
+  private final String password;
+
+  /**
+   * @param password the mail server's ({@code quarkus.mailer.password}), or null: masked in errors
+   */
+  public EmailChannel(ReactiveMailer mailer, List<String> to, Duration timeout, String password) {
+    this.mailer = mailer;
+    this.to = List.copyOf(to);
+    this.timeout = timeout;
+    this.password = password;
+  }
+
+  @Override
+  public void send(Message m) throws DeliveryException {
+    Mail mail = new Mail().setSubject(m.title()).setText(m.text()).setTo(to);
+    mail.addHeader("X-Detour-Delivery", String.valueOf(m.id()));
+    try {
+      mailer.send(mail).await().atMost(timeout);
+    } catch (RuntimeException e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw DeliveryException.retry("SMTP: " + cause.getMessage());
+    }
+  }
+
+  @Override
+  public String destination() {
+    return String.join(", ", to);
+  }
+
+  @Override
+  public java.util.Collection<String> secrets() {
+    return password == null ? List.of() : List.of(password);
   }
 }

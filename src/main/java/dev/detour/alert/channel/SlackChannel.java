@@ -14,6 +14,26 @@ import java.util.Map;
  */
 public final class SlackChannel implements AlertChannel {
 
+  /** {@code type=slack}: the incoming webhook's URL. */
+  @Singleton
+  public static final class Kind implements ChannelKind {
+
+    @Override
+    public String type() {
+      return "slack";
+    }
+
+    @Override
+    public List<String> keys() {
+      return List.of("url");
+    }
+
+    @Override
+    public AlertChannel build(ChannelSettings s) {
+      return new SlackChannel(s.uri(null), s.http(), s.json());
+    }
+  }
+
   private final URI url;
   private final HttpPost http;
   private final ObjectMapper json;
@@ -44,32 +64,6 @@ public final class SlackChannel implements AlertChannel {
   /** An incoming webhook's URL is its credential: its path (and any user info or query). */
   @Override
   public Collection<String> secrets() {
-    return Secrets.secretParts(url, true);
-  }
-
-  /** {@code type=slack}: the incoming webhook's URL. */
-  @Singleton
-  public static final class Kind implements ChannelKind {
-
-    private final ObjectMapper json;
-
-    public Kind(ObjectMapper json) {
-      this.json = json;
-    }
-
-    @Override
-    public String type() {
-      return "slack";
-    }
-
-    @Override
-    public List<String> keys() {
-      return List.of("url");
-    }
-
-    @Override
-    public AlertChannel build(ChannelSettings s) {
-      return new SlackChannel(s.uri(null), s.http(), json);
-    }
+    return HttpPost.secrets(url, true);
   }
 }

@@ -8,7 +8,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -24,6 +23,26 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code X-Detour-Delivery} stays the same on every retry of one message.
  */
 public final class WebhookChannel implements AlertChannel {
+
+  /** {@code type=webhook}: a URL, and a secret to sign with. */
+  @Singleton
+  public static final class Kind implements ChannelKind {
+
+    @Override
+    public String type() {
+      return "webhook";
+    }
+
+    @Override
+    public List<String> keys() {
+      return List.of("url", "secret", "secret-file");
+    }
+
+    @Override
+    public AlertChannel build(ChannelSettings s) {
+      return new WebhookChannel(s.uri(null), s.secret(), s.http(), s.json(), Clock.systemUTC());
+    }
+  }
 
   public static final int VERSION = 1;
 
@@ -83,36 +102,6 @@ public final class WebhookChannel implements AlertChannel {
   /** The signing secret, and the URL's user info, path and query: a hook's URL is often its key. */
   @Override
   public Collection<String> secrets() {
-    List<String> all = new ArrayList<>(Secrets.secretParts(url, true));
-    if (secretText != null) {
-      all.add(secretText);
-    }
-    return all;
-  }
-
-  /** {@code type=webhook}: a URL, and a secret to sign with. */
-  @Singleton
-  public static final class Kind implements ChannelKind {
-
-    private final ObjectMapper json;
-
-    public Kind(ObjectMapper json) {
-      this.json = json;
-    }
-
-    @Override
-    public String type() {
-      return "webhook";
-    }
-
-    @Override
-    public List<String> keys() {
-      return List.of("url", "secret", "secret-file");
-    }
-
-    @Override
-    public AlertChannel build(ChannelSettings s) {
-      return new WebhookChannel(s.uri(null), s.secret(), s.http(), json, Clock.systemUTC());
-    }
+    return HttpPost.secrets(url, true, secretText);
   }
 }

@@ -1,19 +1,15 @@
 package dev.detour.alert;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.detour.alert.channel.AlertmanagerChannel;
-import dev.detour.alert.channel.EmailChannel;
+import dev.detour.alert.channel.AlertChannel;
+import dev.detour.alert.channel.AlertKind;
+import dev.detour.alert.channel.ChannelKind;
+import dev.detour.alert.channel.ChannelSettings;
 import dev.detour.alert.channel.HttpPost;
-import dev.detour.alert.channel.NtfyChannel;
-import dev.detour.alert.channel.SlackChannel;
-import dev.detour.alert.channel.TelegramChannel;
-import dev.detour.alert.channel.WebhookChannel;
 import dev.detour.system.Secrets;
-import io.quarkus.mailer.reactive.ReactiveMailer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
-import java.net.URI;
-import java.time.Clock;
+import jakarta.inject.Inject;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -22,28 +18,62 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The configured channels ({@code detour.alerts.channels.<name>.*}), checked at start: a channel
- * that cannot work (no URL, no token, a bad quiet-hours range) stops Detour with the key to fix,
- * rather than failing quietly at the first block.
+ * that cannot work (a type no kind has, no URL, no token, a bad quiet-hours range) stops Detour
+ * with the key to fix, rather than failing quietly at the first block. What varies by type is the
+ * business of the {@link ChannelKind}s, found among the beans.
  */
 @ApplicationScoped
 public class AlertChannels {
 
+  private static final String PREFIX = "detour.alerts.channels.";
+
+  /** The keys every channel takes, whatever its type; the rest are its kind's. */
+  static final List<String> SHARED_KEYS =
+      List.of("type", "groups", "events", "quiet-hours", "time-zone", "resend-every");
+
   private final Map<String, ChannelRule> rules;
 
-  public AlertChannels(AlertConfig config, ObjectMapper json, Instance<ReactiveMailer> mailer) {
-    AlertConfig alerts = config;
-    HttpPost http = new HttpPost(alerts.timeout());
+  @Inject
+  public AlertChannels(AlertConfig config, Instance<ChannelKind> kinds, ObjectMapper json) {
+    this(config, kinds, ConfigProvider.getConfig().getPropertyNames(), json);
+  }
+
+  /**
+   * @param propertyNames every configuration key that is set: the mapping is a union of every
+   *     kind's keys and cannot say by name which of them a channel sets
+   */
+  AlertChannels(
+      AlertConfig config,
+      Iterable<ChannelKind> kinds,
+      Iterable<String> propertyNames,
+      ObjectMapper json) {
+    Map<String, ChannelKind> byType = new TreeMap<>();
+    for (ChannelKind kind : kinds) {
+      if (byType.put(kind.type(), kind) != null) {
+        throw new IllegalStateException("Two kinds of alert channel are called " + kind.type());
+      }
+    }
+    // Read once: SmallRye's names can be gone through only once.
+    List<String> channelKeys = new ArrayList<>();
+    for (String property : propertyNames) {
+      if (property.startsWith(PREFIX)) {
+        channelKeys.add(property);
+      }
+    }
+    HttpPost http = new HttpPost(config.timeout());
     Map<String, ChannelRule> all = new LinkedHashMap<>();
-    for (var e : new java.util.TreeMap<>(alerts.channels()).entrySet()) {
-      all.put(e.getKey(), rule(e.getKey(), e.getValue(), alerts, http, json, mailer));
+    for (var e : new TreeMap<>(config.channels()).entrySet()) {
+      all.put(e.getKey(), rule(e.getKey(), e.getValue(), config, byType, channelKeys, http, json));
     }
     this.rules = Collections.unmodifiableMap(all);
   }
@@ -60,16 +90,25 @@ public class AlertChannels {
       String name,
       AlertConfig.AlertChannel c,
       AlertConfig alerts,
+      Map<String, ChannelKind> kinds,
+      List<String> channelKeys,
       HttpPost http,
-      ObjectMapper json,
-      Instance<ReactiveMailer> mailer) {
-    String key = "detour.alerts.channels." + name + ".";
+      ObjectMapper json) {
+    String key = PREFIX + name + ".";
     if (!name.matches("[a-z0-9][a-z0-9_-]{0,62}")) {
       throw new IllegalStateException(
-          "detour.alerts.channels."
-              + name
-              + ": a channel's name is lower case letters, digits, - and _");
+          PREFIX + name + ": a channel's name is lower case letters, digits, - and _");
     }
+    ChannelKind kind = kinds.get(c.type().strip().toLowerCase(Locale.ROOT));
+    if (kind == null) {
+      throw new IllegalStateException(
+          key
+              + "type: no channel type '"
+              + c.type()
+              + "'; the types are "
+              + String.join(", ", kinds.keySet()));
+    }
+    takesOnlyItsKeys(key, kind, channelKeys);
     String token;
     String secret;
     try {
@@ -78,35 +117,21 @@ public class AlertChannels {
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException(e.getMessage());
     }
-    Duration resend =
-        c.resendEvery()
-            .orElse(
-                c.type() == AlertConfig.AlertChannelType.ALERTMANAGER
-                    ? Duration.ofMinutes(1)
-                    : alerts.resendEvery());
+    Duration resend = c.resendEvery().or(kind::resendEvery).orElse(alerts.resendEvery());
     AlertChannel channel =
-        switch (c.type()) {
-          case WEBHOOK ->
-              new WebhookChannel(url(key, c, null), secret, http, json, Clock.systemUTC());
-          case SLACK -> new SlackChannel(url(key, c, null), http, json);
-          case TELEGRAM ->
-              new TelegramChannel(
-                  url(key, c, "https://api.telegram.org"),
-                  require(key + "token", token, "the bot's token from @BotFather (or token-file)"),
-                  require(key + "chat-id", c.chatId().orElse(null), "the chat the bot writes to"),
-                  http,
-                  json);
-          case NTFY ->
-              new NtfyChannel(
-                  url(key, c, "https://ntfy.sh"),
-                  require(key + "topic", c.topic().orElse(null), "the ntfy topic to publish to"),
-                  token,
-                  http,
-                  json);
-          case ALERTMANAGER ->
-              new AlertmanagerChannel(url(key, c, null), token, resend, http, json);
-          case EMAIL -> email(key, c, alerts, mailer);
-        };
+        kind.build(
+            new ChannelSettings(
+                key,
+                c.url().orElse(null),
+                secret,
+                token,
+                c.chatId().orElse(null),
+                c.topic().orElse(null),
+                c.to().orElse(List.of()),
+                resend,
+                alerts.timeout(),
+                http,
+                json));
     Set<AlertKind> events = EnumSet.allOf(AlertKind.class);
     if (c.events().isPresent()) {
       events = EnumSet.noneOf(AlertKind.class);
@@ -115,7 +140,7 @@ public class AlertChannels {
           events.add(AlertKind.parse(id));
         } catch (IllegalArgumentException e) {
           throw new IllegalStateException(
-              key + "events: no kind " + id + "; the kinds are " + kinds());
+              key + "events: no kind " + id + "; the kinds are " + AlertKind.listed());
         }
       }
     }
@@ -138,83 +163,34 @@ public class AlertChannels {
     if (resend.isNegative()) {
       throw new IllegalStateException(key + "resend-every: 0 (never) or a duration, e.g. 4h");
     }
-    return new ChannelRule(name, c.type(), channel, events, groups, quiet, resend);
+    return new ChannelRule(name, kind.type(), channel, events, groups, quiet, resend);
   }
 
-  private static AlertChannel email(
-      String key, AlertConfig.AlertChannel c, AlertConfig alerts, Instance<ReactiveMailer> mailer) {
-    List<String> to = c.to().orElse(List.of());
-    if (to.isEmpty()) {
-      throw new IllegalStateException(key + "to: the recipients, e.g. me@example.org");
-    }
-    for (String address : to) {
-      if (!address.matches("[^@\\s]+@[^@\\s]+")) {
-        throw new IllegalStateException(key + "to: " + address + " is no e-mail address");
+  /**
+   * A key set for a channel that its type does not take stops Detour: it is a mistake (a webhook
+   * with a chat-id, a Telegram channel with a secret), and would otherwise be ignored without a
+   * word.
+   */
+  private static void takesOnlyItsKeys(String prefix, ChannelKind kind, List<String> channelKeys) {
+    for (String property : channelKeys) {
+      if (!property.startsWith(prefix)) {
+        continue;
+      }
+      // A list may be written item by item: to[0]=…, to[1]=…
+      String key = property.substring(prefix.length()).replaceFirst("\\[\\d+]$", "");
+      if (!SHARED_KEYS.contains(key) && !kind.keys().contains(key)) {
+        throw new IllegalStateException(
+            prefix
+                + key
+                + ": type "
+                + kind.type()
+                + " takes no "
+                + key
+                + "; it takes "
+                + String.join(", ", kind.keys())
+                + " and, as every channel, "
+                + String.join(", ", SHARED_KEYS));
       }
     }
-    if (ConfigProvider.getConfig()
-        .getOptionalValue("quarkus.mailer.from", String.class)
-        .isEmpty()) {
-      throw new IllegalStateException(
-          key
-              + "type=email needs the mail server: set quarkus.mailer.from, quarkus.mailer.host,"
-              + " quarkus.mailer.port (and username, password, tls as the server wants)");
-    }
-    return new EmailChannel(
-        mailer.get(),
-        to,
-        alerts.timeout(),
-        ConfigProvider.getConfig()
-            .getOptionalValue("quarkus.mailer.password", String.class)
-            .orElse(null));
-  }
-
-  private static URI url(String key, AlertConfig.AlertChannel c, String fallback) {
-    String text = c.url().orElse(fallback);
-    if (text == null) {
-      throw new IllegalStateException(
-          key + "url: where to send, e.g. https://hooks.example.org/detour");
-    }
-    try {
-      URI uri = URI.create(text.strip());
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-          || uri.getHost() == null) {
-        throw new IllegalArgumentException("not http(s)");
-      }
-      return uri;
-    } catch (IllegalArgumentException e) {
-      throw new IllegalStateException(key + "url: an http:// or https:// URL, not " + shown(text));
-    }
-  }
-
-  /** A bad URL as an error may name it: a webhook's URL may be its secret, so no path or query. */
-  private static String shown(String text) {
-    try {
-      URI uri = URI.create(text.strip());
-      if (uri.getScheme() != null && uri.getHost() != null) {
-        boolean more = uri.getRawPath() != null && !uri.getRawPath().isEmpty();
-        return Secrets.origin(uri) + (more || uri.getRawQuery() != null ? "/…" : "");
-      }
-      return uri.getScheme() != null ? uri.getScheme() + ":…" : "that";
-    } catch (IllegalArgumentException e) {
-      return "a text that does not parse as a URL (not repeated: it may hold a token)";
-    }
-  }
-
-  private static String require(String key, String value, String what) {
-    if (value == null || value.isBlank()) {
-      throw new IllegalStateException(key + ": " + what);
-    }
-    return value.strip();
-  }
-
-  static String kinds() {
-    List<String> ids = new ArrayList<>();
-    for (AlertKind k : AlertKind.values()) {
-      if (k != AlertKind.TEST) {
-        ids.add(k.id());
-      }
-    }
-    return String.join(", ", ids);
   }
 }

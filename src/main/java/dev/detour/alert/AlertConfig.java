@@ -66,8 +66,11 @@ public interface AlertConfig {
 
   /** One place messages go. */
   interface AlertChannel {
-    /** webhook, telegram, slack, ntfy, email or alertmanager. */
-    AlertChannelType type();
+    /**
+     * The kind of channel: webhook, telegram, slack, ntfy, email or alertmanager (checked at start
+     * against the kinds there are).
+     */
+    String type();
 
     /**
      * Where to send: the webhook or Slack URL, ntfy's server, Alertmanager's base URL, Telegram's
@@ -115,15 +118,5 @@ public interface AlertConfig {
     /** This channel's own resend interval (Alertmanager's default is 1m: it expires alerts). */
     @WithName("resend-every")
     Optional<Duration> resendEvery();
-  }
-
-  /** Kinds of alert channel. */
-  enum AlertChannelType {
-    WEBHOOK,
-    TELEGRAM,
-    SLACK,
-    NTFY,
-    EMAIL,
-    ALERTMANAGER
   }
 }

@@ -2,6 +2,9 @@ package dev.detour.alert;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.detour.alert.channel.Alert;
+import dev.detour.alert.channel.DeliveryException;
+import dev.detour.alert.channel.Message;
 import dev.detour.metrics.Metrics;
 import dev.detour.system.Secrets;
 import io.micrometer.core.instrument.Counter;
@@ -25,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Sends what {@link Alerts} stored. Each channel is drained by one task at a time on alerting's own
+ * Sends what {@link Outbox} stored. Each channel is drained by one task at a time on alerting's own
  * small pool, in the order messages were made; a failure is tried again after a backoff that
  * doubles ({@code retry-base} … {@code retry-max}, or what the receiver asked for), and later
  * messages of that channel wait behind it, so an end never arrives before its start. Out of
@@ -196,7 +199,7 @@ public class AlertDispatcher {
     int attempts = d.attempts() + 1;
     Instant now;
     try {
-      ch.channel().send(new AlertChannel.Message(d.id(), d.alert(), d.title(), d.body()));
+      ch.channel().send(new Message(d.id(), d.alert(), d.title(), d.body()));
       now = Instant.now();
       Instant at = now;
       QuarkusTransaction.requiringNew()

@@ -1,5 +1,6 @@
 package dev.detour.alert;
 
+import dev.detour.alert.channel.Alert;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Embeddable;

@@ -1,5 +1,6 @@
 package dev.detour.alert;
 
+import dev.detour.alert.channel.AlertKind;
 import dev.detour.api.FieldError;
 import dev.detour.api.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,12 +63,12 @@ public class AlertService {
 
   private final AlertChannels channels;
   private final AlertDispatcher dispatcher;
-  private final Alerts alerts;
+  private final Outbox outbox;
 
-  public AlertService(AlertChannels channels, AlertDispatcher dispatcher, Alerts alerts) {
+  public AlertService(AlertChannels channels, AlertDispatcher dispatcher, Outbox outbox) {
     this.channels = channels;
     this.dispatcher = dispatcher;
-    this.alerts = alerts;
+    this.outbox = outbox;
   }
 
   @Transactional
@@ -82,7 +83,7 @@ public class AlertService {
       all.add(
           new ChannelView(
               ch.name(),
-              ch.typeName(),
+              ch.type(),
               ch.channel().destination(),
               events,
               ch.groups() == null ? List.of() : List.copyOf(ch.groups()),
@@ -103,7 +104,7 @@ public class AlertService {
   public long test(String name, String actor) {
     ChannelRule ch =
         channels.get(name).orElseThrow(() -> ProblemException.notFound("no alert channel " + name));
-    long id = alerts.test(ch, actor);
+    long id = outbox.test(ch, actor);
     dispatcher.dispatch();
     return id;
   }

@@ -1,5 +1,7 @@
 package dev.detour.alert;
 
+import dev.detour.alert.channel.Alert;
+import dev.detour.alert.channel.AlertKind;
 import io.quarkus.qute.Engine;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateException;
@@ -35,7 +37,7 @@ public class AlertTexts {
         kind = AlertKind.parse(e.getKey());
       } catch (IllegalArgumentException notAKind) {
         throw new IllegalStateException(
-            key + ": no kind " + e.getKey() + "; the kinds are " + AlertChannels.kinds());
+            key + ": no kind " + e.getKey() + "; the kinds are " + AlertKind.listed());
       }
       Template t;
       try {

@@ -1,5 +1,8 @@
 package dev.detour.alert;
 
+import dev.detour.alert.channel.Alert;
+import dev.detour.alert.channel.AlertChannel;
+import dev.detour.alert.channel.AlertKind;
 import java.time.Duration;
 import java.util.Set;
 
@@ -7,12 +10,13 @@ import java.util.Set;
  * A configured channel and its rules: which kinds of message and which groups' watches it takes,
  * its quiet hours and how often it repeats what still holds.
  *
+ * @param type the kind of channel, as {@code type=} names it: webhook, telegram, …
  * @param groups null for every group
  * @param quiet null for none
  */
 public record ChannelRule(
     String name,
-    AlertConfig.AlertChannelType type,
+    String type,
     AlertChannel channel,
     Set<AlertKind> events,
     Set<String> groups,
@@ -28,9 +32,5 @@ public record ChannelRule(
       return false;
     }
     return groups == null || alert.group() == null || groups.contains(alert.group());
-  }
-
-  public String typeName() {
-    return type.name().toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -138,6 +138,102 @@ public class Incidents {
         .list();
   }
 
+  /**
+   * Takes the incidents alerting has not looked at, recorded at or before {@code until}, oldest
+   * first and at most {@code max}, and marks them looked at {@code now}: in the caller's
+   * transaction, so what goes wrong before it commits leaves them for the next look.
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public List<Incident> takeUnalerted(Instant until, int max, Instant now) {
+    List<Incident> due =
+        Incident.<Incident>find("alertedAt is null and at <= ?1 order by id", until)
+            .page(0, max)
+            .list();
+    due.forEach(i -> i.alertedAt = now);
+    return due;
+  }
+
+  /**
+   * A watch's latest change into {@code state} recorded before incident {@code before}, if any
+   * (none for a watch deleted since: null).
+   */
+  @Transactional
+  public Optional<Incident> lastChangeTo(Long watchId, String state, long before) {
+    return Incident.<Incident>find(
+            "watchId = ?1 and kind = ?2 and toState = ?3 and id < ?4 order by id desc",
+            watchId,
+            Incident.Kind.STATE_CHANGE.name(),
+            state,
+            before)
+        .firstResultOptional();
+  }
+
+  /**
+   * Whether a watch left {@code state} in a change recorded after incident {@code after}, at or
+   * before {@code until}.
+   */
+  @Transactional
+  public boolean leftWithin(long watchId, String state, long after, Instant until) {
+    return Incident.count(
+            "watchId = ?1 and kind = ?2 and fromState = ?3 and toState <> ?3 and id > ?4"
+                + " and at <= ?5",
+            watchId,
+            Incident.Kind.STATE_CHANGE.name(),
+            state,
+            after,
+            until)
+        > 0;
+  }
+
+  /**
+   * Whether an incident of {@code kind} about {@code target} (any target when null) was recorded
+   * after incident {@code after}, at or before {@code until}.
+   */
+  @Transactional
+  public boolean recordedWithin(Incident.Kind kind, String target, long after, Instant until) {
+    return (target == null
+            ? Incident.count("kind = ?1 and id > ?2 and at <= ?3", kind.name(), after, until)
+            : Incident.count(
+                "kind = ?1 and target = ?4 and id > ?2 and at <= ?3",
+                kind.name(),
+                after,
+                until,
+                target))
+        > 0;
+  }
+
+  /** The first {@code n} targets of a mass block's watches, in order. */
+  @Transactional
+  public List<String> memberTargets(long massId, int n) {
+    return Incident.getEntityManager()
+        .createQuery(
+            "select i.target from Incident i where i.parentId = :p order by i.target", String.class)
+        .setParameter("p", massId)
+        .setMaxResults(n)
+        .getResultList();
+  }
+
+  /** The groups of a mass block's watches. */
+  @Transactional
+  public List<String> memberGroups(long massId) {
+    return Incident.getEntityManager()
+        .createQuery("select distinct i.group from Incident i where i.parentId = :p", String.class)
+        .setParameter("p", massId)
+        .getResultList();
+  }
+
+  /** The watches a mass block took in, but those deleted since. */
+  @Transactional
+  public List<Long> memberWatches(long massId) {
+    return Incident.getEntityManager()
+        .createQuery(
+            "select distinct i.watchId from Incident i where i.parentId = :p"
+                + " and i.watchId is not null",
+            Long.class)
+        .setParameter("p", massId)
+        .getResultList();
+  }
+
   /** Records a change of state; returns the incident's id. */
   @Transactional
   public long stateChange(StateChange c) {

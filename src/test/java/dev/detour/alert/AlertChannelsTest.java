@@ -4,13 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.detour.alert.channel.AlertKind;
+import dev.detour.alert.channel.AlertmanagerChannel;
+import dev.detour.alert.channel.ChannelKind;
+import dev.detour.alert.channel.EmailChannel;
+import dev.detour.alert.channel.NtfyChannel;
+import dev.detour.alert.channel.SlackChannel;
+import dev.detour.alert.channel.TelegramChannel;
+import dev.detour.alert.channel.WebhookChannel;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -22,15 +32,29 @@ class AlertChannelsTest {
     for (int i = 0; i < kv.length; i += 2) {
       props.put("detour.alerts.channels." + kv[i], kv[i + 1]);
     }
-    AlertConfig config =
+    SmallRyeConfig config =
         new SmallRyeConfigBuilder()
             .withMapping(AlertConfig.class)
             // "30s", "4h": Quarkus' own durations, as at run time.
             .withConverter(Duration.class, 200, new DurationConverter())
             .withSources(new PropertiesConfigSource(props, "test", 500))
-            .build()
-            .getConfigMapping(AlertConfig.class);
-    return new AlertChannels(config, new ObjectMapper(), null);
+            .build();
+    return new AlertChannels(
+        config.getConfigMapping(AlertConfig.class),
+        kinds(),
+        config.getPropertyNames(),
+        new ObjectMapper());
+  }
+
+  /** Every kind of channel, as CDI finds them (e-mail without a mailer: none is sent here). */
+  static List<ChannelKind> kinds() {
+    return List.of(
+        new WebhookChannel.Kind(),
+        new TelegramChannel.Kind(),
+        new SlackChannel.Kind(),
+        new NtfyChannel.Kind(),
+        new EmailChannel.Kind(null),
+        new AlertmanagerChannel.Kind());
   }
 
   @Test
@@ -98,6 +122,45 @@ class AlertChannelsTest {
         .hasMessageContaining("h.secret-file: cannot read /nope");
     assertThatThrownBy(() -> channels("Bad Name.type", "webhook", "Bad Name.url", "http://h"))
         .hasMessageContaining("a channel's name is lower case letters, digits, - and _");
+  }
+
+  @Test
+  void aTypeNoKindHasIsNamedWithTheTypesThereAre() {
+    assertThatThrownBy(() -> channels("tg.type", "x", "tg.url", "http://h"))
+        .hasMessage(
+            "detour.alerts.channels.tg.type: no channel type 'x'; the types are alertmanager,"
+                + " email, ntfy, slack, telegram, webhook");
+    assertThat(channels("hook.type", "WebHook", "hook.url", "http://h").get("hook").orElseThrow())
+        .extracting(ChannelRule::type)
+        .isEqualTo("webhook");
+  }
+
+  @Test
+  void aKeyItsTypeDoesNotTakeIsNamedWithTheKeysItTakes() {
+    assertThatThrownBy(
+            () -> channels("hook.type", "webhook", "hook.url", "http://h", "hook.chat-id", "-100"))
+        .hasMessage(
+            "detour.alerts.channels.hook.chat-id: type webhook takes no chat-id; it takes url,"
+                + " secret, secret-file and, as every channel, type, groups, events, quiet-hours,"
+                + " time-zone, resend-every");
+    assertThatThrownBy(
+            () ->
+                channels(
+                    "tg.type", "telegram", "tg.token", "t", "tg.chat-id", "1", "tg.secret", "s"))
+        .hasMessageStartingWith(
+            "detour.alerts.channels.tg.secret: type telegram takes no secret; it takes url,"
+                + " token, token-file, chat-id and,");
+    assertThatThrownBy(
+            () -> channels("s.type", "slack", "s.url", "http://h", "s.to", "me@example.org"))
+        .hasMessageStartingWith(
+            "detour.alerts.channels.s.to: type slack takes no to; it takes url");
+    assertThatThrownBy(
+            () -> channels("m.type", "email", "m.to", "me@example.org", "m.token-file", "/t"))
+        .hasMessageStartingWith(
+            "detour.alerts.channels.m.token-file: type email takes no token-file; it takes to");
+    // A list written item by item is the same key.
+    assertThatThrownBy(() -> channels("m.type", "email", "m.to[0]", "not-an-address"))
+        .hasMessageContaining("m.to: not-an-address is no e-mail address");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.detour.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.detour.alert.channel.AlertKind;
 import java.time.Instant;
 import java.time.ZoneId;
 import org.junit.jupiter.api.Test;

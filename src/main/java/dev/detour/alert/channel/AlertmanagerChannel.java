@@ -3,16 +3,13 @@ package dev.detour.alert.channel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.detour.alert.Alert;
-import dev.detour.alert.AlertChannel;
-import dev.detour.alert.DeliveryException;
 import dev.detour.system.Secrets;
+import jakarta.inject.Singleton;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * Alertmanager's {@code POST /api/v2/alerts}, as Prometheus pushes: one alert per message, the same
@@ -20,6 +17,34 @@ import java.util.Map;
  * resend intervals ahead, so Alertmanager resolves it by itself if Detour goes silent.
  */
 public final class AlertmanagerChannel implements AlertChannel {
+
+  /**
+   * {@code type=alertmanager}: Alertmanager's base URL and a bearer token. It resends every minute
+   * unless told otherwise: a firing alert's {@code endsAt} lies four resends ahead.
+   */
+  @Singleton
+  public static final class Kind implements ChannelKind {
+
+    @Override
+    public String type() {
+      return "alertmanager";
+    }
+
+    @Override
+    public List<String> keys() {
+      return List.of("url", "token", "token-file");
+    }
+
+    @Override
+    public Optional<Duration> resendEvery() {
+      return Optional.of(Duration.ofMinutes(1));
+    }
+
+    @Override
+    public AlertChannel build(ChannelSettings s) {
+      return new AlertmanagerChannel(s.uri(null), s.token(), s.resendEvery(), s.http(), s.json());
+    }
+  }
 
   private final URI base;
   private final String token;
@@ -55,17 +80,13 @@ public final class AlertmanagerChannel implements AlertChannel {
     annotations.put("summary", m.title());
     annotations.put("description", m.text());
     alert.put("startsAt", (a.since() != null ? a.since() : a.at()).toString());
-    Duration ahead = a.kind() == dev.detour.alert.AlertKind.TEST ? Duration.ofMinutes(5) : resend;
+    Duration ahead = a.kind() == AlertKind.TEST ? Duration.ofMinutes(5) : resend;
     alert.put("endsAt", (a.firing() ? a.at().plus(ahead.multipliedBy(4)) : a.at()).toString());
     if (a.link() != null) {
       alert.put("generatorURL", a.link());
     }
     URI uri = URI.create(base.toString().replaceAll("/+$", "") + "/api/v2/alerts");
-    http.post(
-        uri,
-        "application/json",
-        body.toString(),
-        token == null ? Map.of() : Map.of("Authorization", "Bearer " + token));
+    http.post(uri, "application/json", body.toString(), HttpPost.bearer(token));
   }
 
   @Override
@@ -75,10 +96,6 @@ public final class AlertmanagerChannel implements AlertChannel {
 
   @Override
   public Collection<String> secrets() {
-    List<String> all = new ArrayList<>(Secrets.secretParts(base, false));
-    if (token != null) {
-      all.add(token);
-    }
-    return all;
+    return HttpPost.secrets(base, false, token);
   }
 }

@@ -1,6 +1,6 @@
 package dev.detour.alert.channel;
 
-import dev.detour.alert.DeliveryException;
+import dev.detour.system.Secrets;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -8,6 +8,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -63,6 +65,25 @@ public final class HttpPost {
     String text = "HTTP " + status + " from " + uri.getHost() + ": " + shorten(response.body());
     boolean retry = status == 408 || status == 425 || status == 429 || status >= 500;
     return fail(text, retry, retryAfter(response.headers().firstValue("Retry-After")));
+  }
+
+  /** The header that carries a bearer token, or none without a token. */
+  static Map<String, String> bearer(String token) {
+    return token == null ? Map.of() : Map.of("Authorization", "Bearer " + token);
+  }
+
+  /**
+   * What a web channel holds that must not show: the parts of its URL that may be secret (with its
+   * path when the URL is the credential, as a hook's often is) and its tokens, those that are set.
+   */
+  static List<String> secrets(URI uri, boolean pathIsSecret, String... tokens) {
+    List<String> all = new ArrayList<>(Secrets.secretParts(uri, pathIsSecret));
+    for (String token : tokens) {
+      if (token != null) {
+        all.add(token);
+      }
+    }
+    return all;
   }
 
   private static Answer fail(String text, boolean retry, Duration after) throws DeliveryException {

@@ -2,20 +2,44 @@ package dev.detour.alert.channel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.detour.alert.AlertChannel;
-import dev.detour.alert.DeliveryException;
 import dev.detour.system.Secrets;
+import jakarta.inject.Singleton;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 
 /**
  * ntfy: published as JSON to the server's root (which carries a UTF-8 title, unlike a header), with
  * a priority from the message's severity and a tag ntfy shows as an emoji.
  */
 public final class NtfyChannel implements AlertChannel {
+
+  /**
+   * {@code type=ntfy}: a topic on a server (ntfy.sh unless set), and a token when it is guarded.
+   */
+  @Singleton
+  public static final class Kind implements ChannelKind {
+
+    @Override
+    public String type() {
+      return "ntfy";
+    }
+
+    @Override
+    public List<String> keys() {
+      return List.of("url", "topic", "token", "token-file");
+    }
+
+    @Override
+    public AlertChannel build(ChannelSettings s) {
+      return new NtfyChannel(
+          s.uri("https://ntfy.sh"),
+          s.require("topic", s.topic(), "the ntfy topic to publish to"),
+          s.token(),
+          s.http(),
+          s.json());
+    }
+  }
 
   private final URI server;
   private final String topic;
@@ -48,11 +72,7 @@ public final class NtfyChannel implements AlertChannel {
       body.put("click", m.alert().link());
     }
     URI uri = URI.create(server.toString().replaceAll("/+$", "") + "/");
-    http.post(
-        uri,
-        "application/json",
-        body.toString(),
-        token == null ? Map.of() : Map.of("Authorization", "Bearer " + token));
+    http.post(uri, "application/json", body.toString(), HttpPost.bearer(token));
   }
 
   /** 5 (max) for a critical problem, 4 for a warning, 3 for an end, 2 for information. */
@@ -74,10 +94,6 @@ public final class NtfyChannel implements AlertChannel {
 
   @Override
   public Collection<String> secrets() {
-    List<String> all = new ArrayList<>(Secrets.secretParts(server, false));
-    if (token != null) {
-      all.add(token);
-    }
-    return all;
+    return HttpPost.secrets(server, false, token);
   }
 }

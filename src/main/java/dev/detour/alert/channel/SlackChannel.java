@@ -1,11 +1,11 @@
 package dev.detour.alert.channel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.detour.alert.AlertChannel;
-import dev.detour.alert.DeliveryException;
 import dev.detour.system.Secrets;
+import jakarta.inject.Singleton;
 import java.net.URI;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,6 +13,26 @@ import java.util.Map;
  * the title in bold, mrkdwn's {@code *…*}.
  */
 public final class SlackChannel implements AlertChannel {
+
+  /** {@code type=slack}: the incoming webhook's URL. */
+  @Singleton
+  public static final class Kind implements ChannelKind {
+
+    @Override
+    public String type() {
+      return "slack";
+    }
+
+    @Override
+    public List<String> keys() {
+      return List.of("url");
+    }
+
+    @Override
+    public AlertChannel build(ChannelSettings s) {
+      return new SlackChannel(s.uri(null), s.http(), s.json());
+    }
+  }
 
   private final URI url;
   private final HttpPost http;
@@ -44,6 +64,6 @@ public final class SlackChannel implements AlertChannel {
   /** An incoming webhook's URL is its credential: its path (and any user info or query). */
   @Override
   public Collection<String> secrets() {
-    return Secrets.secretParts(url, true);
+    return HttpPost.secrets(url, true);
   }
 }

@@ -2,13 +2,11 @@ package dev.detour.alert.channel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.detour.alert.AlertChannel;
-import dev.detour.alert.DeliveryException;
 import dev.detour.system.Secrets;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +18,31 @@ import java.util.Map;
  * and {@code parameters.retry_after}, which is honoured.
  */
 public final class TelegramChannel implements AlertChannel {
+
+  /** {@code type=telegram}: the bot's token and chat, and the API's base when it is blocked. */
+  @Singleton
+  public static final class Kind implements ChannelKind {
+
+    @Override
+    public String type() {
+      return "telegram";
+    }
+
+    @Override
+    public List<String> keys() {
+      return List.of("url", "token", "token-file", "chat-id");
+    }
+
+    @Override
+    public AlertChannel build(ChannelSettings s) {
+      return new TelegramChannel(
+          s.uri("https://api.telegram.org"),
+          s.require("token", s.token(), "the bot's token from @BotFather (or token-file)"),
+          s.require("chat-id", s.chatId(), "the chat the bot writes to"),
+          s.http(),
+          s.json());
+    }
+  }
 
   private static final int MAX_TEXT = 4096;
 
@@ -86,8 +109,6 @@ public final class TelegramChannel implements AlertChannel {
   /** The bot token (it travels in the URL's path), and the API base's user info. */
   @Override
   public Collection<String> secrets() {
-    List<String> all = new ArrayList<>(Secrets.secretParts(base, false));
-    all.add(token);
-    return all;
+    return HttpPost.secrets(base, false, token);
   }
 }

@@ -2,14 +2,12 @@ package dev.detour.alert.channel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.detour.alert.AlertChannel;
-import dev.detour.alert.DeliveryException;
 import dev.detour.system.Secrets;
+import jakarta.inject.Singleton;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -25,6 +23,26 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code X-Detour-Delivery} stays the same on every retry of one message.
  */
 public final class WebhookChannel implements AlertChannel {
+
+  /** {@code type=webhook}: a URL, and a secret to sign with. */
+  @Singleton
+  public static final class Kind implements ChannelKind {
+
+    @Override
+    public String type() {
+      return "webhook";
+    }
+
+    @Override
+    public List<String> keys() {
+      return List.of("url", "secret", "secret-file");
+    }
+
+    @Override
+    public AlertChannel build(ChannelSettings s) {
+      return new WebhookChannel(s.uri(null), s.secret(), s.http(), s.json(), Clock.systemUTC());
+    }
+  }
 
   public static final int VERSION = 1;
 
@@ -84,10 +102,6 @@ public final class WebhookChannel implements AlertChannel {
   /** The signing secret, and the URL's user info, path and query: a hook's URL is often its key. */
   @Override
   public Collection<String> secrets() {
-    List<String> all = new ArrayList<>(Secrets.secretParts(url, true));
-    if (secretText != null) {
-      all.add(secretText);
-    }
-    return all;
+    return HttpPost.secrets(url, true, secretText);
   }
 }

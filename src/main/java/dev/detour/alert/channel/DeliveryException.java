@@ -1,4 +1,4 @@
-package dev.detour.alert;
+package dev.detour.alert.channel;
 
 import java.time.Duration;
 

@@ -1,7 +1,9 @@
-package dev.detour.alert;
+package dev.detour.alert.channel;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -67,6 +69,17 @@ public enum AlertKind {
       s.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
     }
     return s.toString();
+  }
+
+  /** The kinds a setting may name ({@code events}, {@code templates}), for error messages. */
+  public static String listed() {
+    List<String> ids = new ArrayList<>();
+    for (AlertKind k : values()) {
+      if (k != TEST) {
+        ids.add(k.id());
+      }
+    }
+    return String.join(", ", ids);
   }
 
   @JsonCreator

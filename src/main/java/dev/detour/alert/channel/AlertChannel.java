@@ -1,9 +1,14 @@
-package dev.detour.alert;
+package dev.detour.alert.channel;
+
+import java.util.Collection;
+import java.util.List;
 
 /**
  * A place messages go: one implementation per kind of channel (webhook, Telegram, Slack, ntfy,
- * e-mail, Alertmanager), built from a channel's settings. {@link #send} is called from alerting's
- * own threads, never from a probe's, and may block up to the configured timeout.
+ * e-mail, Alertmanager), built from a channel's settings. This package owns the seam (the contract,
+ * the {@link Message} and its {@link Alert}, {@link DeliveryException}) and never looks back into
+ * alerting. {@link #send} is called from alerting's own threads, never from a probe's, and may
+ * block up to the configured timeout.
  */
 public interface AlertChannel {
 
@@ -18,10 +23,7 @@ public interface AlertChannel {
    * of its URL that may be secret. Delivery errors are masked with them, since a receiver's error
    * answer may echo the request.
    */
-  default java.util.Collection<String> secrets() {
-    return java.util.List.of();
+  default Collection<String> secrets() {
+    return List.of();
   }
-
-  /** A message as rendered for every channel: its facts, title and text. */
-  record Message(long id, Alert alert, String title, String text) {}
 }

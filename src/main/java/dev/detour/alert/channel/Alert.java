@@ -1,4 +1,4 @@
-package dev.detour.alert;
+package dev.detour.alert.channel;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.qute.TemplateData;

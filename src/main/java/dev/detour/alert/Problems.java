@@ -2,15 +2,15 @@ package dev.detour.alert;
 
 import dev.detour.alert.channel.Alert;
 import dev.detour.incident.Incidents;
-import dev.detour.state.WatchRuntimeView;
 import dev.detour.state.WatchStates;
 import dev.detour.verdict.WatchState;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
 /**
- * Whether a problem alerting told still holds, from the watches' states as Detour shows them
- * ({@link WatchStates}): what a resend and a mass block's clear go by.
+ * Whether a problem alerting told still holds, from the states the watches' hysteresis holds
+ * ({@link WatchStates#held}: an offline uplink makes every watch show unknown, but a block told
+ * stays told): what a resend and a mass block's clear go by.
  */
 @ApplicationScoped
 class Problems {
@@ -35,9 +35,9 @@ class Problems {
   Boolean holds(Alert told) {
     if (told.key().startsWith("watch:")) {
       long watch = Long.parseLong(told.key().substring(6));
-      WatchRuntimeView s = states.statuses(List.of(watch)).get(watch);
+      WatchState held = states.held(List.of(watch)).get(watch);
       // Neither probed since this start nor stored: the watch is no more.
-      return s == null || s.since() == null ? null : s.state() == WatchState.BLOCKED;
+      return held == null ? null : held == WatchState.BLOCKED;
     }
     if (told.key().startsWith("mass:")) {
       return stillBlocked(Long.parseLong(told.key().substring(5))) > 0;
@@ -51,8 +51,6 @@ class Problems {
     if (members.isEmpty()) {
       return 0;
     }
-    return states.statuses(members).values().stream()
-        .filter(s -> s.state() == WatchState.BLOCKED)
-        .count();
+    return states.held(members).values().stream().filter(s -> s == WatchState.BLOCKED).count();
   }
 }

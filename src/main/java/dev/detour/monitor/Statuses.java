@@ -66,6 +66,19 @@ public class Statuses implements WatchStates {
   }
 
   @Override
+  @Transactional
+  public Map<Long, WatchState> held(Collection<Long> ids) {
+    Map<Long, WatchState> all = new HashMap<>(states.held(ids));
+    List<Long> missing = ids.stream().filter(id -> !all.containsKey(id)).toList();
+    for (int from = 0; from < missing.size(); from += 1000) {
+      List<Long> chunk = missing.subList(from, Math.min(missing.size(), from + 1000));
+      WatchStatus.<WatchStatus>list("watchId in ?1", chunk)
+          .forEach(s -> all.put(s.watchId, WatchState.valueOf(s.state)));
+    }
+    return all;
+  }
+
+  @Override
   public List<LatencySample> latency(long id) {
     return states.latency(id);
   }

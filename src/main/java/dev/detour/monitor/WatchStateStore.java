@@ -410,6 +410,18 @@ public class WatchStateStore {
     return rt == null ? null : rt.view(store);
   }
 
+  /** The states the hysteresis holds of these watches (those probed since this start). */
+  Map<Long, WatchState> held(Collection<Long> ids) {
+    Map<Long, WatchState> all = new HashMap<>();
+    for (Long id : ids) {
+      WatchRuntime rt = runtimes.get(id);
+      if (rt != null) {
+        all.put(id, rt.tracker().state());
+      }
+    }
+    return all;
+  }
+
   /** The latency history of a watch since this start, oldest first (empty before its rounds). */
   List<dev.detour.state.LatencySample> latency(long id) {
     WatchRuntime rt = runtimes.get(id);

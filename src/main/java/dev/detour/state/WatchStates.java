@@ -21,6 +21,13 @@ public interface WatchStates {
   /** Many watches' statuses as {@link #status}, without their evidence (for lists). */
   Map<Long, WatchRuntimeView> statuses(Collection<Long> watchIds);
 
+  /**
+   * The state each watch's hysteresis holds — while this vantage is offline too, when {@link
+   * #statuses} shows every watch unknown: what alerting goes by to tell whether a problem it told
+   * still holds. A watch with no state (never probed, deleted) is left out.
+   */
+  Map<Long, WatchState> held(Collection<Long> watchIds);
+
   /** A watch's latest rounds for the latency chart, oldest first. */
   List<LatencySample> latency(long watchId);
 

@@ -109,14 +109,15 @@ public class AgentResource {
       }
       try {
         ProbeService.Run run =
-            probes.probe(
-                input.target() != null ? input.target() : input.address(),
-                address,
-                input.name(),
-                input.ports(),
-                input.probes(),
-                null,
-                false);
+            ProbeService.await(
+                probes.start(
+                    input.target() != null ? input.target() : input.address(),
+                    address,
+                    input.name(),
+                    input.ports(),
+                    input.probes(),
+                    null,
+                    false));
         return Response.ok(run).build();
       } finally {
         running.release();

@@ -81,7 +81,7 @@ final class TunnelControl implements ControlVantage {
   public ProbeService.Run probe(
       String target, InetAddress address, String name, List<Integer> ports, Set<ProbeKind> kinds)
       throws IOException {
-    return probes.probe(target, address, name, ports, kinds, device, false);
+    return ProbeService.await(probes.start(target, address, name, ports, kinds, device, false));
   }
 
   @Override

@@ -117,7 +117,7 @@ public class ProbeService {
     String name = parsed.target().kind() == TargetKind.HOST ? parsed.target().value() : null;
     InetAddress address = resolve(parsed.target().value(), name);
     try {
-      return probe(target, address, name, ports, kinds, device, true);
+      return await(start(target, address, name, ports, kinds, device, true));
     } catch (IOException e) {
       throw ProblemException.invalidField(
           "Invalid probe",
@@ -132,28 +132,13 @@ public class ProbeService {
   }
 
   /**
-   * Probes one address now with every kind at once: the monitor's and the control agent's entry.
+   * Probes one address now with every kind at once (the monitor's and the control's entry): raw
+   * probes wait on timers, the others on probe threads, so the caller does not wait ({@link #await}
+   * does). Fails with an IOException when {@code device} has no route to the address.
    *
    * @param name the host name for Host, SNI and DNS, or null
    * @param device the interface to leave by (the tunnel), or null for the kernel's choice
    * @param keepCaptures whether raw probes write pcap files (under the run's id)
-   * @throws IOException when {@code device} has no route to the address
-   */
-  public Run probe(
-      String target,
-      InetAddress address,
-      String name,
-      List<Integer> ports,
-      Set<ProbeKind> kinds,
-      String device,
-      boolean keepCaptures)
-      throws IOException {
-    return ProbeClock.await(start(target, address, name, ports, kinds, device, keepCaptures));
-  }
-
-  /**
-   * {@link #probe} without the caller waiting: raw probes wait on timers, the others on probe
-   * threads. Fails with an IOException when {@code device} has no route to the address.
    */
   public CompletableFuture<Run> start(
       String target,
@@ -211,6 +196,11 @@ public class ProbeService {
                     device,
                     Instant.now(),
                     results.stream().map(CompletableFuture::join).toList()));
+  }
+
+  /** The run, once it is over. */
+  public static Run await(CompletableFuture<Run> run) throws IOException {
+    return ProbeClock.await(run);
   }
 
   private CompletableFuture<ProbeResult> start(Probe<?> probe, ProbeRequest request) {

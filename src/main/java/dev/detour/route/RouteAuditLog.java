@@ -1,5 +1,6 @@
 package dev.detour.route;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -9,10 +10,14 @@ import java.util.List;
 @ApplicationScoped
 public class RouteAuditLog {
 
-  /** One line as the API shows it. */
-  public record Line(
-      long id,
-      Instant at,
+  /**
+   * What a line says: a change of a router's routes ({@code add}, {@code remove}), a check ({@code
+   * verify}), a sync that failed, a switch flipped or a pin or exclusion changed — by whom, why and
+   * with what outcome.
+   *
+   * @param router the router, or null for what concerns them all
+   */
+  public record Change(
       String router,
       String action,
       String prefix,
@@ -20,6 +25,9 @@ public class RouteAuditLog {
       String actor,
       String reason,
       String detail) {}
+
+  /** One line as the API shows it: its number, when, and the change (flat in JSON). */
+  public record Line(long id, Instant at, @JsonUnwrapped Change change) {}
 
   /** Records one line ({@link #entry}), in the caller's transaction or a new one. */
   public void record(RouteAudit line) {
@@ -33,23 +41,16 @@ public class RouteAuditLog {
     }
   }
 
-  static RouteAudit entry(
-      String router,
-      String action,
-      String prefix,
-      String outcome,
-      String actor,
-      String reason,
-      String detail) {
+  static RouteAudit entry(Change c) {
     RouteAudit a = new RouteAudit();
     a.at = Instant.now();
-    a.router = router;
-    a.action = action;
-    a.prefix = prefix;
-    a.outcome = outcome;
-    a.actor = actor;
-    a.reason = cut(reason, 500);
-    a.detail = cut(detail, 2000);
+    a.router = c.router();
+    a.action = c.action();
+    a.prefix = c.prefix();
+    a.outcome = c.outcome();
+    a.actor = c.actor();
+    a.reason = cut(c.reason(), 500);
+    a.detail = cut(c.detail(), 2000);
     return a;
   }
 
@@ -63,8 +64,10 @@ public class RouteAuditLog {
         .map(
             a ->
                 new Line(
-                    a.id, a.at, a.router, a.action, a.prefix, a.outcome, a.actor, a.reason,
-                    a.detail))
+                    a.id,
+                    a.at,
+                    new Change(
+                        a.router, a.action, a.prefix, a.outcome, a.actor, a.reason, a.detail)))
         .toList();
   }
 

@@ -1,7 +1,6 @@
 package dev.detour.route;
 
 import dev.detour.api.ProblemException;
-import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -30,30 +29,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Routes", description = "Routers, plans, pins, exclusions, audit log")
 public class RouteResource {
 
-  /** Actor of changes made through the API (users and roles come with authentication). */
-  private final RouteSync sync;
+  private final RouteActions actions;
 
-  private final RouteRules rules;
-  private final RouteSwitches switches;
-  private final RouteAuditLog audit;
-  private final SecurityIdentity identity;
-
-  public RouteResource(
-      RouteSync sync,
-      RouteRules rules,
-      RouteSwitches switches,
-      RouteAuditLog audit,
-      SecurityIdentity identity) {
-    this.sync = sync;
-    this.rules = rules;
-    this.switches = switches;
-    this.audit = audit;
-    this.identity = identity;
-  }
-
-  /** Who the audit log names for a change made through the API: the account or token. */
-  private String actor() {
-    return identity.isAnonymous() ? "api" : identity.getPrincipal().getName();
+  public RouteResource(RouteActions actions) {
+    this.actions = actions;
   }
 
   /** The overview: switches and each router's latest sync. */
@@ -63,7 +42,7 @@ public class RouteResource {
   @Operation(summary = "Switches and every router's latest sync, without the long lists")
   public Overview overview() {
     return new Overview(
-        switches.get(), sync.statuses().stream().map(RouterStatus::summary).toList());
+        actions.switches(), actions.statuses().stream().map(RouterStatus::summary).toList());
   }
 
   @GET
@@ -74,28 +53,28 @@ public class RouteResource {
           "Desired routes (first 5,000), collateral, what guard rails fenced, what is still to"
               + " add or remove, wanted prefixes the user's own routes carry.")
   public RouterStatus router(@PathParam("name") String name) {
-    return sync.status(name);
+    return actions.status(name);
   }
 
   @POST
   @Path("/routers/{name}/plan")
   @Operation(summary = "Plan a router's sync now and show it, changing nothing (dry run)")
   public RouterStatus plan(@PathParam("name") String name) {
-    return sync.syncNow(name, true, actor()).get(0);
+    return actions.sync(name, true).get(0);
   }
 
   @POST
   @Path("/routers/{name}/sync")
   @Operation(summary = "Sync a router now (a dry run while dry-run is on)")
   public RouterStatus syncOne(@PathParam("name") String name) {
-    return sync.syncNow(name, false, actor()).get(0);
+    return actions.sync(name, false).get(0);
   }
 
   @POST
   @Path("/sync")
   @Operation(summary = "Sync every router now")
   public List<RouterStatus> syncAll() {
-    return sync.syncNow(null, false, actor()).stream().map(RouterStatus::summary).toList();
+    return actions.sync(null, false).stream().map(RouterStatus::summary).toList();
   }
 
   /** The "test connection" answer. */
@@ -105,14 +84,14 @@ public class RouteResource {
   @Path("/routers/{name}/test")
   @Operation(summary = "Test the connection to a router (502 with the reason when it fails)")
   public Connection test(@PathParam("name") String name) {
-    return new Connection(name, sync.test(name));
+    return new Connection(name, actions.test(name));
   }
 
   @GET
   @Path("/switches")
   @Operation(summary = "The kill switch and dry run")
   public RouteSwitches.State getSwitches() {
-    return switches.get();
+    return actions.switches();
   }
 
   @PUT
@@ -130,9 +109,7 @@ public class RouteResource {
           null,
           "send {\"killSwitch\": true|false} and/or {\"dryRun\": true|false}");
     }
-    RouteSwitches.State now = switches.set(wanted, actor());
-    sync.requestSync();
-    return now;
+    return actions.switches(wanted);
   }
 
   @GET
@@ -141,7 +118,7 @@ public class RouteResource {
       summary = "Pins (always routed unless a guard rail forbids it) or exclusions (never routed)")
   @Transactional
   public List<RouteRules.View> rules(@PathParam("kind") String kind) {
-    return rules.list(kind(kind));
+    return actions.rules(kind(kind));
   }
 
   @POST
@@ -150,8 +127,7 @@ public class RouteResource {
   @Operation(
       summary = "Pin or exclude a prefix: {\"prefix\": \"149.154.164.0/22\", \"note\": \"…\"}")
   public Response addRule(@PathParam("kind") String kind, RouteRules.Input input) {
-    RouteRules.View view = rules.add(kind(kind), input, actor());
-    sync.requestSync();
+    RouteRules.View view = actions.addRule(kind(kind), input);
     return Response.created(URI.create("/api/routes/" + kind + "/" + view.id()))
         .entity(view)
         .build();
@@ -161,8 +137,7 @@ public class RouteResource {
   @Path("/{kind: pins|exclusions}/{id}")
   @Operation(summary = "Remove a pin or exclusion (configured ones are changed in the config)")
   public Response deleteRule(@PathParam("kind") String kind, @PathParam("id") long id) {
-    rules.delete(kind(kind), id, actor());
-    sync.requestSync();
+    actions.deleteRule(kind(kind), id);
     return Response.noContent().build();
   }
 
@@ -221,7 +196,7 @@ public class RouteResource {
     if (limit < 1 || limit > 10000) {
       throw ProblemException.invalidField("Invalid query", "limit", "limit is 1 to 10000");
     }
-    return audit.recent(router, limit);
+    return actions.audit(router, limit);
   }
 
   @POST

@@ -85,7 +85,8 @@ public class RouteRules {
     r.persist();
     audit.record(
         RouteAuditLog.entry(
-            null, name(kind), prefix, "ok", actor, r.note == null ? "" : r.note, "added"));
+            new RouteAuditLog.Change(
+                null, name(kind), prefix, "ok", actor, r.note == null ? "" : r.note, "added")));
     return new View(r.id, r.prefix, r.note, "api", r.createdAt, r.createdBy);
   }
 
@@ -97,7 +98,9 @@ public class RouteRules {
           "no " + name(kind) + " with id " + id + " (configured ones are changed in the config)");
     }
     r.delete();
-    audit.record(RouteAuditLog.entry(null, name(kind), r.prefix, "ok", actor, "", "removed"));
+    audit.record(
+        RouteAuditLog.entry(
+            new RouteAuditLog.Change(null, name(kind), r.prefix, "ok", actor, "", "removed")));
   }
 
   private List<String> configured(RouteRule.Kind kind) {

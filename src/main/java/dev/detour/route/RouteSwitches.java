@@ -54,7 +54,9 @@ public class RouteSwitches {
     s.updatedAt = Instant.now();
     s.updatedBy = actor;
     s.persist();
-    audit.record(RouteAuditLog.entry(null, action, null, "ok", actor, "", on ? "on" : "off"));
+    audit.record(
+        RouteAuditLog.entry(
+            new RouteAuditLog.Change(null, action, null, "ok", actor, "", on ? "on" : "off")));
   }
 
   private static boolean value(String name, boolean otherwise) {

@@ -170,7 +170,9 @@ public class RouterApplier {
         // Once per failure, not once per retry: an outage of a day is one line, not 1,440.
         audit.recordAll(
             List.of(
-                RouteAuditLog.entry(s.name(), "sync", null, "error", actor, "", e.getMessage())));
+                RouteAuditLog.entry(
+                    new RouteAuditLog.Change(
+                        s.name(), "sync", null, "error", actor, "", e.getMessage()))));
       }
       r.status = before.failedAt(at, e.getMessage());
       incidents.record(r, e.getMessage(), null);
@@ -212,13 +214,14 @@ public class RouterApplier {
                   .increment();
               lines.add(
                   RouteAuditLog.entry(
-                      name,
-                      change.action(),
-                      change.prefix(),
-                      change.ok() ? "ok" : "error",
-                      actor,
-                      why.getOrDefault(change.prefix(), ""),
-                      change.detail()));
+                      new RouteAuditLog.Change(
+                          name,
+                          change.action(),
+                          change.prefix(),
+                          change.ok() ? "ok" : "error",
+                          actor,
+                          why.getOrDefault(change.prefix(), ""),
+                          change.detail())));
               if (lines.size() >= 500) {
                 audit.recordAll(List.copyOf(lines));
                 lines.clear();
@@ -251,13 +254,14 @@ public class RouterApplier {
           check.through(r.settings, p.toCanonicalString().replaceAll("/.*", ""));
       lines.add(
           RouteAuditLog.entry(
-              r.name(),
-              "verify",
-              prefix,
-              result.ok() == null ? "skipped" : result.ok() ? "ok" : "error",
-              "detour",
-              "",
-              result.detail()));
+              new RouteAuditLog.Change(
+                  r.name(),
+                  "verify",
+                  prefix,
+                  result.ok() == null ? "skipped" : result.ok() ? "ok" : "error",
+                  "detour",
+                  "",
+                  result.detail())));
     }
     audit.recordAll(lines);
   }

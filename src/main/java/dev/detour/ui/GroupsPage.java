@@ -8,6 +8,7 @@ import dev.detour.watch.GroupService;
 import dev.detour.watch.GroupView;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -62,16 +63,10 @@ public class GroupsPage {
 
   @POST
   @Operation(hidden = true)
-  public Response create(
-      @FormParam("name") String name,
-      @FormParam("description") String description,
-      @FormParam("interval") String interval,
-      @FormParam("probes") List<String> probes,
-      @FormParam("routeBlocked") String routeBlocked,
-      @FormParam("routeWithdraw") String routeWithdraw) {
-    Map<String, String> form = form(name, description, interval, routeBlocked, routeWithdraw);
+  public Response create(@FormParam("name") String name, @BeanParam GroupForm sent) {
+    Map<String, String> form = sent.fields(name);
     try {
-      groups.create(input(name, description, interval, probes, routeBlocked, routeWithdraw));
+      groups.create(sent.input(name));
       return Forms.seeOther(notice("Group " + name.strip() + " created."));
     } catch (ProblemException e) {
       return Forms.page(page("", form, Forms.errors(e, ""), null), e.status());
@@ -81,16 +76,10 @@ public class GroupsPage {
   @POST
   @Path("{name}")
   @Operation(hidden = true)
-  public Response update(
-      @PathParam("name") String name,
-      @FormParam("description") String description,
-      @FormParam("interval") String interval,
-      @FormParam("probes") List<String> probes,
-      @FormParam("routeBlocked") String routeBlocked,
-      @FormParam("routeWithdraw") String routeWithdraw) {
-    Map<String, String> form = form(name, description, interval, routeBlocked, routeWithdraw);
+  public Response update(@PathParam("name") String name, @BeanParam GroupForm sent) {
+    Map<String, String> form = sent.fields(name);
     try {
-      groups.update(name, input(name, description, interval, probes, routeBlocked, routeWithdraw));
+      groups.update(name, sent.input(name));
       return Forms.seeOther(notice("Group " + name + " saved."));
     } catch (ProblemException e) {
       return Forms.page(page(name, form, Forms.errors(e, ""), null), e.status());
@@ -123,6 +112,32 @@ public class GroupsPage {
             errors,
             notice)
         .data("nav", "watches");
+  }
+
+  /** The group form as sent, by creating and editing alike (the name comes apart). */
+  public static class GroupForm {
+    @FormParam("description")
+    String description;
+
+    @FormParam("interval")
+    String interval;
+
+    @FormParam("probes")
+    List<String> probes;
+
+    @FormParam("routeBlocked")
+    String routeBlocked;
+
+    @FormParam("routeWithdraw")
+    String routeWithdraw;
+
+    Map<String, String> fields(String name) {
+      return form(name, description, interval, routeBlocked, routeWithdraw);
+    }
+
+    GroupInput input(String name) {
+      return GroupsPage.input(name, description, interval, probes, routeBlocked, routeWithdraw);
+    }
   }
 
   private static Map<String, String> form(

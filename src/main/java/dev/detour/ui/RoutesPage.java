@@ -1,16 +1,15 @@
 package dev.detour.ui;
 
 import dev.detour.api.ProblemException;
+import dev.detour.route.RouteActions;
 import dev.detour.route.RouteAuditLog;
 import dev.detour.route.RouteRule;
 import dev.detour.route.RouteRules;
 import dev.detour.route.RouteSwitches;
-import dev.detour.route.RouteSync;
 import dev.detour.route.RouterStatus;
 import dev.detour.route.TunnelHelper;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -93,23 +92,10 @@ public class RoutesPage {
           new TunnelField("detourHost", "Detour's LAN address (optional)", "192.168.88.2"),
           new TunnelField("routerApi", "Router's address as Detour reaches it", "192.168.88.1"));
 
-  private final RouteSync sync;
-  private final RouteRules rules;
-  private final RouteSwitches switches;
-  private final RouteAuditLog audit;
-  private final SecurityIdentity identity;
+  private final RouteActions actions;
 
-  public RoutesPage(
-      RouteSync sync,
-      RouteRules rules,
-      RouteSwitches switches,
-      RouteAuditLog audit,
-      SecurityIdentity identity) {
-    this.sync = sync;
-    this.rules = rules;
-    this.switches = switches;
-    this.audit = audit;
-    this.identity = identity;
+  public RoutesPage(RouteActions actions) {
+    this.actions = actions;
   }
 
   @GET
@@ -124,7 +110,7 @@ public class RoutesPage {
   public Response plan(@PathParam("name") String name) {
     return act(
         () -> {
-          RouterStatus s = sync.syncNow(name, true, actor()).get(0);
+          RouterStatus s = actions.sync(name, true).get(0);
           return name
               + ": the next sync adds "
               + s.pendingAddCount()
@@ -140,7 +126,7 @@ public class RoutesPage {
   public Response apply(@PathParam("name") String name) {
     return act(
         () -> {
-          RouterStatus s = sync.syncNow(name, false, actor()).get(0);
+          RouterStatus s = actions.sync(name, false).get(0);
           if (s.error() != null) {
             throw new ProblemException(
                 502, "sync-failed", "Sync failed", name + ": " + s.error(), List.of(), 0);
@@ -160,7 +146,7 @@ public class RoutesPage {
   @Path("routers/{name}/test")
   @Operation(hidden = true)
   public Response test(@PathParam("name") String name) {
-    return act(() -> name + " answers: " + sync.test(name));
+    return act(() -> name + " answers: " + actions.test(name));
   }
 
   @POST
@@ -171,8 +157,7 @@ public class RoutesPage {
     return act(
         () -> {
           RouteSwitches.State now =
-              switches.set(new RouteSwitches.State(killSwitch != null, dryRun != null), actor());
-          sync.requestSync();
+              actions.switches(new RouteSwitches.State(killSwitch != null, dryRun != null));
           return "Kill switch "
               + (now.killSwitch() ? "on" : "off")
               + ", dry run "
@@ -190,8 +175,7 @@ public class RoutesPage {
       @FormParam("note") String note) {
     String key = kind.equals("pins") ? "pin." : "exclusion.";
     try {
-      RouteRules.View v = rules.add(kind(kind), new RouteRules.Input(prefix, note), actor());
-      sync.requestSync();
+      RouteRules.View v = actions.addRule(kind(kind), new RouteRules.Input(prefix, note));
       return Forms.seeOther(
           notice((kind.equals("pins") ? "Pinned " : "Excluded ") + v.prefix() + "."));
     } catch (ProblemException e) {
@@ -208,8 +192,7 @@ public class RoutesPage {
   public Response deleteRule(@PathParam("kind") String kind, @PathParam("id") long id) {
     return act(
         () -> {
-          rules.delete(kind(kind), id, actor());
-          sync.requestSync();
+          actions.deleteRule(kind(kind), id);
           return kind.equals("pins") ? "Pin removed." : "Exclusion removed.";
         });
   }
@@ -279,10 +262,6 @@ public class RoutesPage {
     return "/routes?notice=" + URLEncoder.encode(text, StandardCharsets.UTF_8);
   }
 
-  private String actor() {
-    return identity.getPrincipal().getName();
-  }
-
   private static RouteRule.Kind kind(String path) {
     return path.equals("pins") ? RouteRule.Kind.PIN : RouteRule.Kind.EXCLUSION;
   }
@@ -294,16 +273,17 @@ public class RoutesPage {
       String problem,
       TunnelHelper.Output tunnel) {
     return Templates.routes(
-            sync.statuses(),
-            switches.get(),
+            actions.statuses(),
+            actions.switches(),
             List.of(
-                new Rules("pins", "Pinned — always routed", "Pin", rules.list(RouteRule.Kind.PIN)),
+                new Rules(
+                    "pins", "Pinned — always routed", "Pin", actions.rules(RouteRule.Kind.PIN)),
                 new Rules(
                     "exclusions",
                     "Excluded — never routed",
                     "Exclude",
-                    rules.list(RouteRule.Kind.EXCLUSION))),
-            audit.recent(null, AUDIT_LINES),
+                    actions.rules(RouteRule.Kind.EXCLUSION))),
+            actions.audit(null, AUDIT_LINES),
             form,
             errors,
             notice,

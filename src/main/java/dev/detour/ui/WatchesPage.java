@@ -18,6 +18,7 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.FormParam;
@@ -264,15 +265,9 @@ public class WatchesPage {
   @POST
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   @Operation(hidden = true)
-  public Response create(
-      @FormParam("target") String target,
-      @FormParam("group") String group,
-      @FormParam("ports") String ports,
-      @FormParam("probes") List<String> probes,
-      @FormParam("tags") String tags,
-      @FormParam("note") String note,
-      @FormParam("enabled") String enabled) {
-    Map<String, String> form = form(target, group, ports, tags, note, enabled);
+  public Response create(@BeanParam WatchForm sent) {
+    Map<String, String> form = sent.fields();
+    List<String> probes = sent.probes;
     try {
       WatchView created = watches.create(input(form, probes));
       return Forms.seeOther("/watches/" + created.id() + "?notice=added");
@@ -307,16 +302,9 @@ public class WatchesPage {
   @Path("{id: \\d+}/edit")
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
   @Operation(hidden = true)
-  public Response update(
-      @PathParam("id") long id,
-      @FormParam("target") String target,
-      @FormParam("group") String group,
-      @FormParam("ports") String ports,
-      @FormParam("probes") List<String> probes,
-      @FormParam("tags") String tags,
-      @FormParam("note") String note,
-      @FormParam("enabled") String enabled) {
-    Map<String, String> form = form(target, group, ports, tags, note, enabled);
+  public Response update(@PathParam("id") long id, @BeanParam WatchForm sent) {
+    Map<String, String> form = sent.fields();
+    List<String> probes = sent.probes;
     try {
       watches.update(id, input(form, probes));
       return Forms.seeOther("/watches/" + id + "?notice=saved");
@@ -367,6 +355,34 @@ public class WatchesPage {
             groups.list(),
             this.probes.kinds().stream().map(ProbeKind::label).toList())
         .data("nav", "watches");
+  }
+
+  /** The watch form as sent, by creating and editing alike. */
+  public static class WatchForm {
+    @FormParam("target")
+    String target;
+
+    @FormParam("group")
+    String group;
+
+    @FormParam("ports")
+    String ports;
+
+    @FormParam("probes")
+    List<String> probes;
+
+    @FormParam("tags")
+    String tags;
+
+    @FormParam("note")
+    String note;
+
+    @FormParam("enabled")
+    String enabled;
+
+    Map<String, String> fields() {
+      return form(target, group, ports, tags, note, enabled);
+    }
   }
 
   private static Map<String, String> form(

@@ -62,17 +62,11 @@ public class WatchExportService {
       throws IOException {
     WatchService.Filter filter = WatchService.filter(query);
     List<String> groupNames =
-        QuarkusTransaction.requiringNew()
-            .call(
-                () ->
-                    filter
-                        .bind(
-                            em.createQuery(
-                                "select distinct w.group.name from Watch w where "
-                                    + filter.where()
-                                    + " order by w.group.name",
-                                String.class))
-                        .getResultList());
+        inTransaction(
+            filter,
+            "select distinct w.group.name from Watch w where %s order by w.group.name",
+            String.class,
+            q -> q.getResultList());
     ListWriter writer = format.writer(out, mapper, gateway);
     writer.begin();
     for (String group : groupNames) {
@@ -80,23 +74,18 @@ public class WatchExportService {
       while (true) {
         long from = after;
         List<WatchView> page =
-            QuarkusTransaction.requiringNew()
-                .call(
-                    () ->
-                        filter
-                            .bind(
-                                em.createQuery(
-                                    "select w from Watch w join fetch w.group where "
-                                        + filter.where()
-                                        + " and w.group.name = :exportGroup and w.id > :after"
-                                        + " order by w.id",
-                                    Watch.class))
-                            .setParameter("exportGroup", group)
-                            .setParameter("after", from)
-                            .setMaxResults(PAGE)
-                            .getResultStream()
-                            .map(w -> watches.view(w, List.of()))
-                            .toList());
+            inTransaction(
+                filter,
+                "select w from Watch w join fetch w.group where %s"
+                    + " and w.group.name = :exportGroup and w.id > :after order by w.id",
+                Watch.class,
+                q ->
+                    q.setParameter("exportGroup", group)
+                        .setParameter("after", from)
+                        .setMaxResults(PAGE)
+                        .getResultStream()
+                        .map(w -> watches.view(w, List.of()))
+                        .toList());
         for (WatchView watch : keep.apply(page)) {
           writer.write(watch);
         }
@@ -107,5 +96,19 @@ public class WatchExportService {
       }
     }
     writer.end();
+  }
+
+  /**
+   * A query of the filter's watches ({@code %s} in {@code jpql} is the filter's condition), run in
+   * a short transaction of its own: an export of any size holds none open while it writes.
+   */
+  private <T, R> R inTransaction(
+      WatchService.Filter filter,
+      String jpql,
+      Class<T> type,
+      java.util.function.Function<jakarta.persistence.TypedQuery<T>, R> run) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> run.apply(filter.bind(em.createQuery(jpql.replace("%s", filter.where()), type))));
   }
 }

@@ -162,116 +162,156 @@ public final class HttpProbe implements Probe<WebEvidence> {
     String host = serverName != null ? serverName : address.getHostAddress();
     String url = (https ? "https://" : "http://") + host + ":" + port + path;
     long start = System.nanoTime();
-    long connected = -1;
+    // Each step's time, for a failure after it: connected, TLS done.
+    long[] times = {-1, -1};
+    return connected(
+        address,
+        port,
+        local,
+        (stage, e) -> failure(url, address, serverName, stage, e, times[0], times[1]),
+        (socket, deadline) -> {
+          times[0] = millisSince(start);
+          return exchange(socket, deadline, https, url, address, serverName, host, path, times);
+        });
+  }
+
+  /** The request and its answer on a connected socket (after a TLS handshake for https). */
+  private HttpEvidence exchange(
+      Socket socket,
+      SocketDeadline deadline,
+      boolean https,
+      String url,
+      InetAddress address,
+      String serverName,
+      String host,
+      String path,
+      long[] times) {
+    long connected = times[0];
     long tlsDone = -1;
-    Socket socket = new Socket();
-    try (socket;
-        SocketDeadline deadline = SocketDeadline.closing(socket, whole())) {
+    Socket channel = socket;
+    if (https) {
+      long tlsStart = System.nanoTime();
       try {
-        connect(socket, address, port, local);
-      } catch (IOException e) {
-        return failure(url, address, serverName, connectStage(e), e, -1, -1);
-      }
-      connected = millisSince(start);
-      socket.setSoTimeout((int) readTimeout.toMillis());
-      Socket channel = socket;
-      if (https) {
-        long tlsStart = System.nanoTime();
-        try {
-          channel = handshake(socket, serverName);
-        } catch (IOException e) {
-          IOException told = deadline.explain(e);
-          return failure(url, address, serverName, tlsStage(told), told, connected, -1);
-        }
-        tlsDone = millisSince(tlsStart);
-      }
-      String request =
-          "GET "
-              + path
-              + " HTTP/1.1\r\nHost: "
-              + host
-              + "\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64) Detour\r\nAccept: */*\r\n"
-              + "Connection: close\r\n\r\n";
-      long sent = System.nanoTime();
-      byte[] answer;
-      long firstByte;
-      try {
-        OutputStream out = channel.getOutputStream();
-        out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
-        InputStream in = channel.getInputStream();
-        int first = in.read();
-        if (first < 0) {
-          return failure(
-              url,
-              address,
-              serverName,
-              HttpStage.REQUEST_RESET,
-              new IOException("closed without an answer"),
-              connected,
-              tlsDone);
-        }
-        firstByte = millisSince(sent);
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        all.write(first);
-        byte[] buffer = new byte[8192];
-        int n;
-        try {
-          while (all.size() < MAX_BODY && (n = in.read(buffer)) > 0) {
-            all.write(buffer, 0, n);
-          }
-        } catch (IOException e) {
-          if (!deadline.passed()) {
-            throw e;
-          }
-          // Still trickling at the deadline: what came is the answer (its head, at least).
-        }
-        answer = all.toByteArray();
+        channel = handshake(socket, serverName);
       } catch (IOException e) {
         IOException told = deadline.explain(e);
-        HttpStage stage =
-            told instanceof SocketTimeoutException
-                ? HttpStage.REQUEST_TIMEOUT
-                : HttpStage.REQUEST_RESET;
-        return failure(url, address, serverName, stage, told, connected, tlsDone);
+        return failure(url, address, serverName, tlsStage(told), told, connected, -1);
       }
-      return parse(url, address, serverName, host, answer, connected, tlsDone, firstByte);
-    } catch (IOException e) {
-      return failure(url, address, serverName, HttpStage.CONNECT_FAILED, e, connected, tlsDone);
+      tlsDone = millisSince(tlsStart);
+      times[1] = tlsDone;
     }
+    String request =
+        "GET "
+            + path
+            + " HTTP/1.1\r\nHost: "
+            + host
+            + "\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64) Detour\r\nAccept: */*\r\n"
+            + "Connection: close\r\n\r\n";
+    long sent = System.nanoTime();
+    byte[] answer;
+    long firstByte;
+    try {
+      OutputStream out = channel.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      InputStream in = channel.getInputStream();
+      int first = in.read();
+      if (first < 0) {
+        return failure(
+            url,
+            address,
+            serverName,
+            HttpStage.REQUEST_RESET,
+            new IOException("closed without an answer"),
+            connected,
+            tlsDone);
+      }
+      firstByte = millisSince(sent);
+      ByteArrayOutputStream all = new ByteArrayOutputStream();
+      all.write(first);
+      byte[] buffer = new byte[8192];
+      int n;
+      try {
+        while (all.size() < MAX_BODY && (n = in.read(buffer)) > 0) {
+          all.write(buffer, 0, n);
+        }
+      } catch (IOException e) {
+        if (!deadline.passed()) {
+          throw e;
+        }
+        // Still trickling at the deadline: what came is the answer (its head, at least).
+      }
+      answer = all.toByteArray();
+    } catch (IOException e) {
+      IOException told = deadline.explain(e);
+      HttpStage stage =
+          told instanceof SocketTimeoutException
+              ? HttpStage.REQUEST_TIMEOUT
+              : HttpStage.REQUEST_RESET;
+      return failure(url, address, serverName, stage, told, connected, tlsDone);
+    }
+    return parse(url, address, serverName, host, answer, connected, tlsDone, firstByte);
   }
 
   /** A TLS handshake alone, with the chosen SNI. */
   public TlsEvidence handshake(
       InetAddress address, int port, TlsEvidence.Sni sni, String name, InetAddress local) {
     String sent = sni == TlsEvidence.Sni.NONE ? null : name;
+    return connected(
+        address,
+        port,
+        local,
+        (stage, e) -> new TlsEvidence(sni, sent, stage, message(e), null, null, -1),
+        (socket, deadline) -> {
+          long start = System.nanoTime();
+          try (SSLSocket ssl = handshake(socket, sent)) {
+            X509Certificate certificate =
+                (X509Certificate) ssl.getSession().getPeerCertificates()[0];
+            return new TlsEvidence(
+                sni,
+                sent,
+                HttpStage.RESPONSE,
+                null,
+                ssl.getSession().getProtocol(),
+                certificate.getSubjectX500Principal().getName(),
+                millisSince(start));
+          } catch (IOException e) {
+            IOException told = deadline.explain(e);
+            return new TlsEvidence(
+                sni, sent, tlsStage(told), message(told), null, null, millisSince(start));
+          }
+        });
+  }
+
+  /** What a failed step makes of its stage and error. */
+  private interface Failure<T> {
+    T at(HttpStage stage, IOException e);
+  }
+
+  /** What is done on a connected socket, under the exchange's whole deadline. */
+  private interface Exchange<T> {
+    T run(Socket socket, SocketDeadline deadline) throws IOException;
+  }
+
+  /**
+   * Connects (from {@code local}, within the connect timeout) and runs {@code exchange} on the
+   * socket, read timeout set, the whole exchange bounded by {@link #whole()}; a connect that fails,
+   * or an error the exchange lets out, is {@code failed}'s to say.
+   */
+  private <T> T connected(
+      InetAddress address, int port, InetAddress local, Failure<T> failed, Exchange<T> exchange) {
     Socket socket = new Socket();
     try (socket;
         SocketDeadline deadline = SocketDeadline.closing(socket, whole())) {
       try {
         connect(socket, address, port, local);
       } catch (IOException e) {
-        return new TlsEvidence(sni, sent, connectStage(e), message(e), null, null, -1);
+        return failed.at(connectStage(e), e);
       }
       socket.setSoTimeout((int) readTimeout.toMillis());
-      long start = System.nanoTime();
-      try (SSLSocket ssl = handshake(socket, sent)) {
-        X509Certificate certificate = (X509Certificate) ssl.getSession().getPeerCertificates()[0];
-        return new TlsEvidence(
-            sni,
-            sent,
-            HttpStage.RESPONSE,
-            null,
-            ssl.getSession().getProtocol(),
-            certificate.getSubjectX500Principal().getName(),
-            millisSince(start));
-      } catch (IOException e) {
-        IOException told = deadline.explain(e);
-        return new TlsEvidence(
-            sni, sent, tlsStage(told), message(told), null, null, millisSince(start));
-      }
+      return exchange.run(socket, deadline);
     } catch (IOException e) {
-      return new TlsEvidence(sni, sent, HttpStage.CONNECT_FAILED, message(e), null, null, -1);
+      return failed.at(HttpStage.CONNECT_FAILED, e);
     }
   }
 

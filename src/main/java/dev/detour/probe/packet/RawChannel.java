@@ -32,7 +32,7 @@ import org.pcap4j.util.MacAddress;
  *
  * <p>Opened before the first packet is sent, so no answer can come before the capture.
  */
-public final class RawChannel implements PacketChannel {
+public final class RawChannel extends ChannelBase {
 
   /**
    * An idle capture polls at 0.2 ms right after a packet and backs off to 10 ms: answers' times
@@ -54,17 +54,14 @@ public final class RawChannel implements PacketChannel {
   private boolean closed;
 
   private final PcapHandle handle;
-  private final Route route;
-  private final boolean ethernet;
   private final MacAddress ownMac;
   private final MacAddress nextHopMac;
   private final List<Frame> frames = new ArrayList<>();
 
   private RawChannel(
       PcapHandle handle, Route route, boolean ethernet, MacAddress own, MacAddress next) {
+    super(route, ethernet);
     this.handle = handle;
-    this.route = route;
-    this.ethernet = ethernet;
     this.ownMac = own;
     this.nextHopMac = next;
   }
@@ -157,24 +154,14 @@ public final class RawChannel implements PacketChannel {
   }
 
   @Override
-  public Route route() {
-    return route;
-  }
-
-  @Override
-  public boolean ethernet() {
-    return ethernet;
-  }
-
-  @Override
   public PacketView send(byte[] ip) throws IOException {
-    byte[] bytes = frame(ethernet, ownMac, nextHopMac, ip);
+    byte[] bytes = frame(ethernet(), ownMac, nextHopMac, ip);
     PacketBudget.acquire();
     long now = nowNanos();
     try {
       handle.sendPacket(bytes);
     } catch (PcapNativeException | NotOpenException e) {
-      throw new IOException("cannot send on " + route.device() + ": " + e.getMessage(), e);
+      throw new IOException("cannot send on " + route().device() + ": " + e.getMessage(), e);
     }
     PacketView view = view(bytes, now);
     frames.add(new Frame(now, bytes, true, view));
@@ -194,7 +181,7 @@ public final class RawChannel implements PacketChannel {
       try {
         bytes = handle.getNextRawPacket();
       } catch (NotOpenException e) {
-        throw new IOException("capture on " + route.device() + " failed: " + e.getMessage(), e);
+        throw new IOException("capture on " + route().device() + " failed: " + e.getMessage(), e);
       }
       if (bytes == null) {
         LockSupport.parkNanos(Math.min(idle, Math.max(0, deadlineNanos - System.nanoTime())));
@@ -219,7 +206,7 @@ public final class RawChannel implements PacketChannel {
   }
 
   private PacketView view(byte[] bytes, long nanos) {
-    return view(ethernet, bytes, nanos);
+    return view(ethernet(), bytes, nanos);
   }
 
   static PacketView view(boolean ethernet, byte[] bytes, long nanos) {

@@ -275,15 +275,14 @@ public final class SharedCapture {
   }
 
   /** One probe's share of the capture. */
-  private final class Channel implements PacketChannel {
-    private final Route route;
+  private final class Channel extends ChannelBase {
     private final MacAddress next;
     private final List<Key> keys;
     private final List<Frame> frames = Collections.synchronizedList(new ArrayList<>());
     private final Consumer<Frame> listener;
 
     Channel(Route route, MacAddress next, List<Key> keys, Consumer<Frame> listener) {
-      this.route = route;
+      super(route, ethernet);
       this.next = next;
       this.keys = List.copyOf(keys);
       this.listener = java.util.Objects.requireNonNull(listener);
@@ -296,16 +295,6 @@ public final class SharedCapture {
       } catch (RuntimeException e) {
         LOG.warnf(e, "A probe failed to take an answer on %s", device);
       }
-    }
-
-    @Override
-    public Route route() {
-      return route;
-    }
-
-    @Override
-    public boolean ethernet() {
-      return ethernet;
     }
 
     @Override

@@ -8,10 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.detour.probe.ProbeKind;
 import java.io.IOException;
-import java.util.List;
-import java.util.Set;
 
 /**
  * A JSON array of watches, as {@code GET /api/watches/export?format=json} writes it, read one
@@ -20,18 +17,17 @@ import java.util.Set;
  */
 public final class JsonListReader implements ListReader {
 
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+  /** An export's read-only fields, and the line, which is where the entry stands, not in it. */
+  @JsonIgnoreProperties(
+      value = {"line", "id", "kind", "effectiveProbes", "createdAt", "updatedAt", "warnings"},
+      allowSetters = false)
+  private abstract static class AsExported {}
 
-  @JsonIgnoreProperties({"id", "kind", "effectiveProbes", "createdAt", "updatedAt", "warnings"})
-  record JsonEntry(
-      String target,
-      String group,
-      String note,
-      List<Integer> ports,
-      Set<ProbeKind> probes,
-      Set<String> tags,
-      Boolean enabled) {}
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .addMixIn(ListEntry.class, AsExported.class)
+          .build();
 
   @Override
   public void read(ImportInput input, ListSink sink) throws IOException {
@@ -48,9 +44,9 @@ public final class JsonListReader implements ListReader {
       while (parser.nextToken() == JsonToken.START_OBJECT) {
         int line = line(parser);
         JsonNode node = parser.readValueAsTree();
-        JsonEntry entry;
+        ListEntry entry;
         try {
-          entry = MAPPER.treeToValue(node, JsonEntry.class);
+          entry = MAPPER.treeToValue(node, ListEntry.class);
         } catch (JsonProcessingException e) {
           sink.invalid(line, abbreviate(node.toString()), e.getOriginalMessage());
           continue;
@@ -59,16 +55,7 @@ public final class JsonListReader implements ListReader {
           sink.invalid(line, abbreviate(node.toString()), "entry has no \"target\"");
           continue;
         }
-        sink.entry(
-            new ListEntry(
-                line,
-                entry.target(),
-                entry.group(),
-                entry.note(),
-                entry.ports(),
-                entry.probes(),
-                entry.tags(),
-                entry.enabled()));
+        sink.entry(entry.at(line));
       }
       if (parser.currentToken() != JsonToken.END_ARRAY) {
         sink.invalid(line(parser), null, "expected a JSON object for each watch");

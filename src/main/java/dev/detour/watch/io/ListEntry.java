@@ -19,6 +19,11 @@ public record ListEntry(
     Set<String> tags,
     Boolean enabled) {
 
+  /** This entry at another line of its list. */
+  public ListEntry at(int line) {
+    return new ListEntry(line, target, group, note, ports, probes, tags, enabled);
+  }
+
   public static ListEntry of(int line, String target, String group, String note) {
     return new ListEntry(line, target, group, note, null, null, null, null);
   }

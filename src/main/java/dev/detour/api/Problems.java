@@ -102,9 +102,10 @@ public class Problems {
       }
     }
     Response storage = storageProblem(e, uri);
-    if (storage == null && embeddedDiskFull()) {
-      // The embedded database closes itself on a write it could not make, and what reaches here
-      // may be only that it is closed: the data directory's free space says why.
+    if ((storage == null || storage.getStatus() == 503) && embeddedDiskFull()) {
+      // The embedded database closes itself on a write it could not make — this request's, or a
+      // background job's just before — and what reaches here may be only that it is closed: the
+      // data directory's free space says why.
       storage = storageProblem(new java.io.IOException("No space left on device"), uri);
     }
     if (storage == null && databaseUnreachable()) {

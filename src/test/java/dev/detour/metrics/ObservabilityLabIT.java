@@ -322,6 +322,11 @@ class ObservabilityLabIT {
         "the block is routed",
         Duration.ofSeconds(60),
         () -> !query("detour_routes{state=\"applied\"} > 0").isEmpty());
+    // The detection latency appears with the block: increase() over it needs two scrapes of it.
+    until(
+        "the detection latency scraped twice",
+        Duration.ofSeconds(30),
+        () -> !query("count_over_time(detour_detection_latency_seconds_count[1h]) >= 2").isEmpty());
     List<String> checked = new ArrayList<>();
     try (Stream<Path> files = Files.list(Path.of("grafana/dashboards"))) {
       for (Path file : files.sorted().toList()) {

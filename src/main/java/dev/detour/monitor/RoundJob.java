@@ -23,13 +23,19 @@ public class RoundJob implements Job {
   static final String INTERVAL = "interval";
 
   private final RoundRunner monitor;
+  private final MonitorConfig config;
 
-  public RoundJob(RoundRunner monitor) {
+  public RoundJob(RoundRunner monitor, MonitorConfig config) {
     this.monitor = monitor;
+    this.config = config;
   }
 
   @Override
   public void execute(JobExecutionContext context) throws JobExecutionException {
+    if (!config.enabled()) {
+      // Fired between Quartz's start and the scheduler's standby (RoundScheduler): not here.
+      return;
+    }
     JobDataMap data = context.getMergedJobDataMap();
     MonitoredWatches.GroupPlan plan = plan(data);
     Instant scheduled = context.getScheduledFireTime().toInstant();

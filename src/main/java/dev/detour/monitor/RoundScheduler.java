@@ -68,7 +68,13 @@ public class RoundScheduler {
    * Plans once as soon as the service has started, off the start-up thread: the planner's own ticks
    * begin only after its first interval, which was most of the time from start to the first round.
    */
-  void onStart(@Observes StartupEvent event, Periodic periodic) {
+  void onStart(@Observes StartupEvent event, Periodic periodic) throws SchedulerException {
+    if (!config.enabled()) {
+      // Rounds stored by an earlier start (or by the cluster's other nodes) would still fire here:
+      // this node takes none, and the others take them all.
+      quartz.standby();
+      LOG.info("Monitoring is off (detour.monitor.enabled=false): this node runs no rounds");
+    }
     periodic.every(
         "detour-round-planner",
         Duration.ofSeconds(5),

@@ -170,6 +170,53 @@ class EmbeddedDatabaseRestartIT {
     }
   }
 
+  /**
+   * Rounds are Quartz jobs kept in the database: a start with monitoring off must not run those an
+   * earlier start scheduled (it did: the watch was probed, and went down, with monitoring off).
+   */
+  @Test
+  void withMonitoringOffNoRoundRunsThatAnEarlierStartScheduled() throws Exception {
+    String namespace = "dmo" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20));
+    sh("ip", "netns", "add", namespace);
+    try {
+      sh("ip", "-n", namespace, "link", "set", "lo", "up");
+      sh("ip", "-n", namespace, "route", "add", "local", "198.18.0.0/16", "dev", "lo");
+      // Plain connects to the namespace's own 198.18.0.1 (raw packets never reach a host's own
+      // addresses; without them an uplink with an anchor counts as up): rounds run and count.
+      Map<String, String> on =
+          Map.of(
+              "detour.probe.interval", "1s",
+              "detour.probe.timeout", "1s",
+              "detour.probe.raw", "false",
+              "detour.uplink.anchors", "198.18.0.254");
+      detour = DetourProcess.start(namespace, dataDir, port, on);
+      detour.post("/api/groups", "{\"name\":\"g\",\"probes\":[\"tcp_connect\"]}");
+      detour.post("/api/watches", "{\"target\":\"198.18.0.1\",\"group\":\"g\",\"ports\":[80]}");
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      while (detour.get("/api/monitor").path("rounds").path("g").asLong() < 2) {
+        assertThat(System.nanoTime()).as("two rounds within 30 s").isLessThan(deadline);
+        Thread.sleep(200);
+      }
+      detour.stop();
+
+      Map<String, String> off = new java.util.HashMap<>(on);
+      off.putAll(CONFIG);
+      detour = DetourProcess.start(namespace, dataDir, port, off);
+      // Five intervals: every round the stored job would have run.
+      Thread.sleep(5_000);
+      assertThat(detour.get("/api/monitor").path("rounds").path("g").asLong())
+          .as("rounds with monitoring off")
+          .isZero();
+      assertThat(log()).contains("Monitoring is off");
+    } finally {
+      if (detour != null) {
+        detour.stop();
+        detour = null;
+      }
+      sh("ip", "netns", "del", namespace);
+    }
+  }
+
   private static boolean resolves(String name) {
     try {
       InetAddress.getByName(name);

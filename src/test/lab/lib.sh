@@ -22,7 +22,9 @@ TRANSIT_VPS=198.51.100.17 VPS_IP=198.51.100.18
 TUN_VPS=192.0.2.1         TUN_HOME=192.0.2.2
 LAN_HOME=192.0.2.65       LAN_IP=192.0.2.66      LAN_NET=192.0.2.64/30
 WEB1=203.0.113.10 WEB2=203.0.113.11 WEB3=203.0.113.12 WEB4=203.0.113.13 WEB5=203.0.113.14
+PARKING_IP=203.0.113.15   # a domain parking service: its own page and certificate, on no list
 DNS_IP=203.0.113.53       BLOCKPAGE_IP=203.0.113.250
+UNLISTED_BLOCKPAGE_IP=203.0.113.251  # another ISP's block page, which no configured list names
 ISP_RESOLVER=$ISP_ACCESS
 MASS_PREFIX=198.18.0.0/16
 ZONE=lab.test
@@ -93,3 +95,6 @@ nft_delete_tagged() {
       done || true
   done
 }
+
+# The dynamic set of a per-connection policer (throttle, slow), named after the scenario's words.
+policer_set() { echo "policer_$(printf '%s' "$1" | md5sum | cut -c1-10)"; }

@@ -27,6 +27,12 @@ public final class Metrics {
    */
   public static final String WATCH_LATENCY = "detour_watch_latency_seconds";
 
+  /**
+   * Gauge per host watch and vantage (local, control): the bytes a second its page came at in the
+   * latest transfer, NaN when it did not flow (frozen, failed).
+   */
+  public static final String WATCH_GOODPUT = "detour_watch_goodput_bytes_per_second";
+
   /** Gauge per group and state: how many watches are in it, every watch counted. */
   public static final String WATCHES = "detour_watches";
 

@@ -15,6 +15,7 @@ import dev.detour.verdict.HostTemplate;
 import dev.detour.verdict.HostVerdicts;
 import dev.detour.verdict.Observation;
 import dev.detour.verdict.Rechecks;
+import dev.detour.verdict.Thresholds;
 import dev.detour.verdict.Tracker;
 import dev.detour.verdict.Verdict;
 import dev.detour.verdict.VerdictConfig;
@@ -42,11 +43,13 @@ public class AddressProber {
   private final ProbeService probes;
   private final Controls controls;
   private final VerdictConfig verdict;
+  private final Thresholds thresholds;
 
   public AddressProber(ProbeService probes, Controls controls, VerdictConfig verdict) {
     this.probes = probes;
     this.controls = controls;
     this.verdict = verdict;
+    this.thresholds = Thresholds.of(verdict);
   }
 
   /** What this host and the control vantage saw of one address. */
@@ -116,7 +119,8 @@ public class AddressProber {
     HostTemplate template = rt.template(address);
     Observation abroad = remote == null ? null : new Observation(remote.results());
     Verdict first =
-        AddressVerdicts.judge(new Observation(looked.local().results()), abroad, template);
+        AddressVerdicts.judge(
+            new Observation(looked.local().results()), abroad, template, thresholds);
     if (withControl && remote == null && first.state() != WatchState.UP) {
       return CompletableFuture.completedFuture(
           new AddressEvidence(
@@ -141,7 +145,8 @@ public class AddressProber {
               }
               ProbeService.Run merged = looked.local().replacing(second);
               Verdict v =
-                  AddressVerdicts.judge(new Observation(merged.results()), abroad, template);
+                  AddressVerdicts.judge(
+                      new Observation(merged.results()), abroad, template, thresholds);
               if (!v.sameAs(first)) {
                 v = v.because("a first look said " + first.method().label());
               }

@@ -53,6 +53,9 @@ public class RoundRunner {
    */
   private static final int MAX_WORKERS = 64;
 
+  /** What a recheck is called in the log, and how {@link #holding} tells one from a round. */
+  private static final String RECHECK = "Recheck";
+
   private final WatchRound watchRound;
   private final WatchStateStore states;
   private final Vantages vantages;
@@ -293,7 +296,7 @@ public class RoundRunner {
     }
     CompletableFuture<Void> probed;
     try {
-      probed = watchRound.run(w, rt, health);
+      probed = watchRound.run(w, rt, health, what.equals(RECHECK));
     } catch (RuntimeException e) {
       probed = CompletableFuture.failedFuture(e);
     }
@@ -359,7 +362,7 @@ public class RoundRunner {
         w,
         rt,
         vantages.checkControl(),
-        "Recheck",
+        RECHECK,
         probed -> {
           if (probed) {
             recheckIfChanging(w, rt, interval);

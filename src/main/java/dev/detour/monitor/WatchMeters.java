@@ -20,9 +20,10 @@ import java.util.function.Supplier;
  * The per-watch gauges of the design's metric contract, the kube-state-metrics way: {@code
  * detour_watch_state} with one series per state (1 for the current one), {@code
  * detour_watch_block_method} with a series per method the watch has been blocked by since start (1
- * while it holds), and {@code detour_watch_latency_seconds} per vantage (local, control: the latest
- * round's first answer). Labelled by the watch as written, so cardinality follows the watch list; a
- * watch that goes takes its series with it.
+ * while it holds), {@code detour_watch_latency_seconds} per vantage (local, control: the latest
+ * round's first answer), and {@code detour_watch_goodput_bytes_per_second} per vantage for a host
+ * whose page a transfer fetched. Labelled by the watch as written, so cardinality follows the watch
+ * list; a watch that goes takes its series with it.
  *
  * <p>Written at each scrape from the monitor's live watches, as one collector: a meter object per
  * series (seven per watch) cost more memory than the watches themselves at 100,000 watches.
@@ -73,6 +74,7 @@ final class WatchMeters extends Collector {
     List<MetricFamilySamples.Sample> states = new ArrayList<>();
     List<MetricFamilySamples.Sample> methods = new ArrayList<>();
     List<MetricFamilySamples.Sample> latencies = new ArrayList<>();
+    List<MetricFamilySamples.Sample> goodputs = new ArrayList<>();
     Collection<WatchRuntime> all = runtimes.get();
     boolean everyWatch = all.size() <= max;
     int shown = 0;
@@ -118,6 +120,21 @@ final class WatchMeters extends Collector {
                 List.of(group, vantage, target),
                 rt.latency.latestSeconds(vantage.equals("local"))));
       }
+      WatchRuntime.Goodput goodput = rt.goodput;
+      if (goodput != null) {
+        goodputs.add(
+            new MetricFamilySamples.Sample(
+                Metrics.WATCH_GOODPUT,
+                LATENCY_LABELS,
+                List.of(group, "local", target),
+                goodput.local()));
+        goodputs.add(
+            new MetricFamilySamples.Sample(
+                Metrics.WATCH_GOODPUT,
+                LATENCY_LABELS,
+                List.of(group, "control", target),
+                goodput.control()));
+      }
     }
     List<MetricFamilySamples.Sample> watches = new ArrayList<>();
     counts.forEach(
@@ -149,6 +166,12 @@ final class WatchMeters extends Collector {
             Type.GAUGE,
             "The latest round's first answer, here or through the control vantage",
             latencies),
+        new MetricFamilySamples(
+            Metrics.WATCH_GOODPUT,
+            Type.GAUGE,
+            "The bytes a second a host's page came at in its latest transfer, here or through the"
+                + " control vantage",
+            goodputs),
         new MetricFamilySamples(
             Metrics.WATCH_SERIES_OMITTED,
             Type.GAUGE,

@@ -1,17 +1,23 @@
 package dev.detour.monitor;
 
 import dev.detour.control.ControlVantage;
+import dev.detour.probe.Probe;
 import dev.detour.probe.ProbeKind;
+import dev.detour.probe.ProbeService;
 import dev.detour.probe.Probes;
 import dev.detour.probe.dns.DnsAnswers;
 import dev.detour.probe.dns.DnsProbe;
+import dev.detour.probe.transfer.TransferEvidence;
 import dev.detour.state.AddressEvidence;
 import dev.detour.state.RoundEvidence;
 import dev.detour.target.TargetKind;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.HostVerdicts;
+import dev.detour.verdict.NameSight;
+import dev.detour.verdict.Observation;
 import dev.detour.verdict.Part;
 import dev.detour.verdict.PrefixVerdicts;
+import dev.detour.verdict.Tracker;
 import dev.detour.verdict.Verdict;
 import dev.detour.verdict.VerdictConfig;
 import dev.detour.verdict.VerdictRule;
@@ -26,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -124,14 +131,14 @@ public class WatchRound {
    * Probes the watch and applies the verdict. Raw probes answer on timers, so the future completes
    * later and the verdict is applied on {@link #verdicts}; a prefix's samples are probed by the
    * calling thread.
+   *
+   * @param recheck this is a recheck of a watch whose latest round disagreed with its state
    */
-  CompletableFuture<Void> run(WatchSnapshot w, WatchRuntime rt, ControlVantage.Health health) {
+  CompletableFuture<Void> run(
+      WatchSnapshot w, WatchRuntime rt, ControlVantage.Health health, boolean recheck) {
     Instant at = Instant.now();
     Look look = new Look(at, vantages.spell(), System.nanoTime(), health);
-    Set<ProbeKind> kinds = probes.perAddress(w.probes());
-    if (kinds.isEmpty()) {
-      kinds = new TreeSet<>(Set.of(DEFAULT_KIND));
-    }
+    Set<ProbeKind> kinds = kinds(w, rt, recheck);
     if (w.kind() == TargetKind.PREFIX) {
       List<AddressEvidence> evidence = prefixes.run(w, rt, kinds, look.withControl(), at);
       List<Part> parts = rt.parts;
@@ -163,7 +170,6 @@ public class WatchRound {
     } else {
       addresses = List.of(w.target());
     }
-    Verdict nameVerdict = name == null ? null : nameVerdict(w, here, there);
     // Captures are kept for a round that may end in an incident: after a bad round, or a watch
     // not up. A watch's first round keeps none (writing two pcap files for each of 100,000 new
     // watches was a tenth of their cost) unless a single bad round blocks.
@@ -183,6 +189,13 @@ public class WatchRound {
             () -> {
               List<AddressEvidence> evidence = parts.stream().map(CompletableFuture::join).toList();
               List<Verdict> found = evidence.stream().map(AddressEvidence::verdict).toList();
+              rt.wanted = name == null ? Set.of() : wanted(w, evidence);
+              WatchRuntime.Goodput goodput = goodput(evidence);
+              if (goodput != null) {
+                rt.goodput = goodput;
+              }
+              Verdict nameVerdict =
+                  name == null ? null : nameVerdict(w, localDns, controlDns, evidence);
               Verdict v =
                   addresses.isEmpty()
                       ? HostVerdicts.noAddress(
@@ -215,12 +228,121 @@ public class WatchRound {
             verdicts);
   }
 
-  /** The name's own verdict, by the rules of the name probes the watch runs (DNS); or null. */
-  private Verdict nameVerdict(WatchSnapshot w, DnsAnswers here, DnsAnswers there) {
+  /**
+   * The probes this round runs on each address: the watch's, those of a name only for a host, and a
+   * costly one (a transfer) in its rounds only — every few, on every recheck, and every round while
+   * the watch's state or the change under way is one its rule tells.
+   */
+  private Set<ProbeKind> kinds(WatchSnapshot w, WatchRuntime rt, boolean recheck) {
+    long round = w.kind() == TargetKind.PREFIX ? rt.round : rt.round++;
+    Set<ProbeKind> kinds = new TreeSet<>();
+    for (ProbeKind k : probes.perAddress(w.probes())) {
+      Probe<?> probe = probes.get(k).orElseThrow();
+      if (probe.needsName() && w.kind() != TargetKind.HOST) {
+        continue;
+      }
+      if (probe.everyRounds() > 1
+          && round % probe.everyRounds() != 0
+          && !recheck
+          && !rt.wanted.contains(k)
+          && !suspect(rt, k)) {
+        continue;
+      }
+      kinds.add(k);
+    }
+    if (kinds.isEmpty()) {
+      kinds.add(DEFAULT_KIND);
+    }
+    return kinds;
+  }
+
+  /**
+   * The probes of the watch whose rules suspect, from what an address showed this round, what they
+   * would tell: they run next round whatever their cadence.
+   */
+  private static Set<ProbeKind> wanted(WatchSnapshot w, List<AddressEvidence> evidence) {
+    Set<ProbeKind> wanted = null;
+    for (VerdictRule rule : VerdictRules.all()) {
+      if (!w.probes().contains(rule.kind())) {
+        continue;
+      }
+      for (AddressEvidence e : evidence) {
+        if (e.local() != null
+            && rule.suspects(
+                new Observation(e.local().results()),
+                e.control() == null ? null : new Observation(e.control().results()))) {
+          wanted = wanted == null ? new TreeSet<>() : wanted;
+          wanted.add(rule.kind());
+          break;
+        }
+      }
+    }
+    return wanted == null ? Set.of() : Set.copyOf(wanted);
+  }
+
+  /**
+   * The goodput of this round's transfer (of the first address that had one), or null when none
+   * ran.
+   */
+  private static WatchRuntime.Goodput goodput(List<AddressEvidence> evidence) {
+    for (AddressEvidence e : evidence) {
+      Optional<TransferEvidence> here = transfer(e.local());
+      if (here.isPresent()) {
+        return new WatchRuntime.Goodput(
+            bytesPerSecond(here), bytesPerSecond(transfer(e.control())));
+      }
+    }
+    return null;
+  }
+
+  private static Optional<TransferEvidence> transfer(ProbeService.Run run) {
+    return run == null
+        ? Optional.empty()
+        : new Observation(run.results()).evidence(TransferEvidence.class);
+  }
+
+  private static double bytesPerSecond(Optional<TransferEvidence> t) {
+    return t.filter(TransferEvidence::flowed)
+        .map(x -> x.goodputBitsPerSecond() / 8.0)
+        .orElse(Double.NaN);
+  }
+
+  /** Whether the watch is blocked, or on its way to be, by a method the probe's rule tells. */
+  private static boolean suspect(WatchRuntime rt, ProbeKind kind) {
+    Tracker t = rt.tracker();
+    BlockMethod pending = t.pending() == null ? null : t.pending().method();
+    for (VerdictRule rule : VerdictRules.all()) {
+      if (rule.kind().equals(kind)
+          && ((t.method() != null && rule.methods().contains(t.method()))
+              || (pending != null && rule.methods().contains(pending)))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The name's own verdict, by the rules of the name probes the watch runs (DNS), from its answers
+   * and what its addresses did; or null.
+   */
+  private static Verdict nameVerdict(
+      WatchSnapshot w, DnsAnswers here, DnsAnswers there, List<AddressEvidence> evidence) {
+    NameSight sight =
+        new NameSight(
+            here,
+            there,
+            evidence.stream()
+                .map(
+                    e ->
+                        new NameSight.Address(
+                            e.address(),
+                            e.local() == null ? null : new Observation(e.local().results()),
+                            e.control() == null ? null : new Observation(e.control().results())))
+                .toList());
     Verdict found = null;
     for (VerdictRule rule : VerdictRules.all()) {
       if (w.probes().contains(rule.kind())) {
-        Verdict v = rule.name(here, there);
+        Verdict v = rule.name(sight);
         if (v != null && (found == null || v.method().rank() < found.method().rank())) {
           found = v;
         }
@@ -231,20 +353,26 @@ public class WatchRound {
 
   /**
    * The addresses to probe for a name: the control's genuine answers first (they are what the site
-   * really is), then this host's genuine ones; IPv4 before IPv6 (raw probes speak IPv4).
+   * really is), then this host's genuine ones — one of those that only this host's resolver gives
+   * always among them, since what it serves tells whether the resolver lies; IPv4 before IPv6 (raw
+   * probes speak IPv4).
    */
   private List<String> addresses(DnsAnswers here, DnsAnswers there) {
+    List<String> real = there == null ? List.of() : v4First(there.genuine());
+    List<String> mine = here == null ? List.of() : v4First(here.genuine());
+    String onlyMine = mine.stream().filter(a -> !real.contains(a)).findFirst().orElse(null);
+    int max = monitor.maxAddresses();
     Set<String> all = new LinkedHashSet<>();
-    if (there != null) {
-      all.addAll(there.genuine());
+    real.stream().limit(onlyMine == null || max == 1 ? max : max - 1).forEach(all::add);
+    if (onlyMine != null) {
+      all.add(onlyMine);
     }
-    if (here != null) {
-      all.addAll(here.genuine());
-    }
-    return all.stream()
-        .sorted(Comparator.comparing((String a) -> a.contains(":")))
-        .limit(monitor.maxAddresses())
-        .toList();
+    mine.forEach(all::add);
+    return all.stream().limit(max).toList();
+  }
+
+  private static List<String> v4First(Set<String> addresses) {
+    return addresses.stream().sorted(Comparator.comparing((String a) -> a.contains(":"))).toList();
   }
 
   /** The round's verdict becomes the watch's state, unless the uplink went meanwhile. */

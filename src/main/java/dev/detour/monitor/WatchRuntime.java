@@ -1,5 +1,6 @@
 package dev.detour.monitor;
 
+import dev.detour.probe.ProbeKind;
 import dev.detour.probe.trace.CensorLocation;
 import dev.detour.state.WatchRuntimeView;
 import dev.detour.verdict.BlockMethod;
@@ -60,6 +61,18 @@ final class WatchRuntime {
 
   volatile long round;
   volatile boolean dirty;
+
+  /** Probes the latest round's evidence asked to run next round, outside their cadence. */
+  volatile Set<ProbeKind> wanted = Set.of();
+
+  /** The latest transfer's goodput here and through the control, or null before the first. */
+  volatile Goodput goodput;
+
+  /**
+   * Bytes a second a page came at, here and through the control vantage; NaN where it did not flow
+   * (frozen, failed, not probed).
+   */
+  record Goodput(double local, double control) {}
 
   /**
    * What the stored row says (state, methods, reasons, parts; not the checked time), as a hash, and

@@ -41,6 +41,22 @@ public interface Probe<E extends Evidence> {
     return false;
   }
 
+  /**
+   * Whether it runs only on watches with a name (a host's page), never on an address or a prefix's
+   * samples.
+   */
+  default boolean needsName() {
+    return false;
+  }
+
+  /**
+   * In how many of a watch's rounds it runs: 1 for every round; more for a costly probe, which then
+   * also runs on every recheck and every round while the watch is suspect of what it tells.
+   */
+  default int everyRounds() {
+    return 1;
+  }
+
   /** A probe that tells roughly the same where this one cannot run (no raw packets), if any. */
   default Optional<ProbeKind> fallback() {
     return Optional.empty();

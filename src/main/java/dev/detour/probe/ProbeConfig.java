@@ -19,7 +19,7 @@ public interface ProbeConfig {
   Duration interval();
 
   /** Probes that run on a watch whose group names none. */
-  @WithDefault("icmp,tcp_syn,http,tls,dns")
+  @WithDefault("icmp,tcp_syn,http,tls,dns,transfer")
   @NotEmpty
   Set<ProbeKind> kinds();
 
@@ -83,6 +83,32 @@ public interface ProbeConfig {
   @WithName("block-page.fingerprints")
   @WithDefault("Доступ ограничен,доступ к ресурсу ограничен,blocked by order of")
   List<String> blockPageFingerprints();
+
+  /** The transfer probe: a host's page fetched to see how it flows. */
+  Transfer transfer();
+
+  /** How much a transfer reads, how long it may take and how often it runs. */
+  interface Transfer {
+    /** The most bytes of a page read (1 KB to 8 MB): enough to see a freeze and to time a crawl. */
+    @WithDefault("262144")
+    @Min(1024)
+    @Max(8388608)
+    int bytes();
+
+    /** The longest one transfer may take; a crawl still going then is timed as it is. */
+    @WithName("max-time")
+    @WithDefault("10s")
+    Duration maxTime();
+
+    /**
+     * A host watch's transfer runs every this many rounds (and on every recheck, and every round
+     * while the watch is suspect of a throttle or a freeze).
+     */
+    @WithDefault("10")
+    @Min(1)
+    @Max(10000)
+    int every();
+  }
 
   /** Resolvers the DNS probe asks besides this host's own (e.g. 9.9.9.9 to compare with). */
   @WithName("dns.resolvers")

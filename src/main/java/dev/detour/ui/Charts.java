@@ -1,6 +1,7 @@
 package dev.detour.ui;
 
 import dev.detour.incident.Incident;
+import dev.detour.probe.Rendering;
 import dev.detour.probe.trace.CensorLocation;
 import dev.detour.probe.trace.TraceHop;
 import dev.detour.state.LatencySample;
@@ -177,5 +178,53 @@ public final class Charts {
         censor.censorHop(),
         censor.censorRouter(),
         hops);
+  }
+
+  /**
+   * A probe's curve from both vantages on one scale, as SVG paths in a 300 × 80 box: {@code here}
+   * and {@code control} (empty when that side drew none); the axes' ends in words.
+   */
+  public record Flow(
+      String kind, String here, String control, String seconds, String most, String unit) {}
+
+  static final double FLOW_WIDTH = 300;
+  static final double FLOW_HEIGHT = 80;
+
+  /** Bytes over time here and through the control, on the scale of the larger. */
+  public static Flow flow(String kind, List<Rendering.Point> here, List<Rendering.Point> there) {
+    long maxX = 1;
+    long maxY = 1;
+    for (List<Rendering.Point> side : List.of(here, there)) {
+      for (Rendering.Point p : side) {
+        maxX = Math.max(maxX, p.millis());
+        maxY = Math.max(maxY, p.value());
+      }
+    }
+    return new Flow(
+        kind,
+        polyline(here, maxX, maxY),
+        polyline(there, maxX, maxY),
+        String.format(Locale.ROOT, "%.1f s", maxX / 1000.0),
+        String.format(Locale.ROOT, "%,d", maxY),
+        "bytes");
+  }
+
+  /** A polyline from (0, 0) through the points, scaled into the box; empty without points. */
+  static String polyline(List<Rendering.Point> points, long maxX, long maxY) {
+    if (points.isEmpty()) {
+      return "";
+    }
+    StringBuilder d = new StringBuilder("M0 ").append(coordinate(FLOW_HEIGHT));
+    for (Rendering.Point p : points) {
+      d.append(" L")
+          .append(coordinate(p.millis() * FLOW_WIDTH / maxX))
+          .append(' ')
+          .append(coordinate(FLOW_HEIGHT - p.value() * FLOW_HEIGHT / maxY));
+    }
+    return d.toString();
+  }
+
+  private static String coordinate(double v) {
+    return String.format(Locale.ROOT, "%.1f", v);
   }
 }

@@ -31,9 +31,18 @@ public record EvidenceView(
     List<String> dns,
     List<Address> addresses) {
 
-  /** One address from both sides. {@code control} is null when no control vantage answered. */
+  /**
+   * One address from both sides. {@code control} is null when no control vantage answered; {@code
+   * charts} draw what a probe watched over time (a transfer's bytes) here and there on one scale.
+   */
   public record Address(
-      String address, String part, String state, String method, Side local, Side control) {
+      String address,
+      String part,
+      String state,
+      String method,
+      Side local,
+      Side control,
+      List<Charts.Flow> charts) {
     /** Here, then the control vantage (null when it was not asked). */
     public List<Side> sides() {
       return java.util.Arrays.asList(local, control);
@@ -50,7 +59,8 @@ public record EvidenceView(
       long millis,
       String outcome,
       List<Rendering.Line> lines,
-      List<Link> pcaps) {}
+      List<Link> pcaps,
+      List<Rendering.Point> curve) {}
 
   public record Link(String name, String href) {}
 
@@ -65,14 +75,17 @@ public record EvidenceView(
     List<Address> addresses = new ArrayList<>();
     for (AddressEvidence a :
         round.addresses() == null ? List.<AddressEvidence>of() : round.addresses()) {
+      Side here = side(a.local(), probes);
+      Side there = a.control() != null ? side(a.control(), probes) : null;
       addresses.add(
           new Address(
               a.address(),
               a.part(),
               state(a.verdict()),
               method(a.verdict()),
-              side(a.local(), probes),
-              a.control() != null ? side(a.control(), probes) : null));
+              here,
+              there,
+              charts(here, there)));
     }
     Verdict v = round.verdict();
     return new EvidenceView(
@@ -115,10 +128,12 @@ public record EvidenceView(
     String status = r.status().label();
     String outcome;
     List<Rendering.Line> lines = List.of();
+    List<Rendering.Point> curve = List.of();
     Rendering shown = r.status() == ProbeResult.Status.OK ? probes.render(r) : null;
     if (shown != null) {
       outcome = shown.outcome();
       lines = shown.lines();
+      curve = shown.curve();
     } else {
       outcome = status + (r.problem() != null ? ": " + r.problem() : "");
     }
@@ -134,6 +149,25 @@ public record EvidenceView(
                     + URLEncoder.encode(f, StandardCharsets.UTF_8)));
       }
     }
-    return new ProbeBlock(r.probe().label(), status, r.millis(), outcome, lines, pcaps);
+    return new ProbeBlock(r.probe().label(), status, r.millis(), outcome, lines, pcaps, curve);
+  }
+
+  /** A chart for every probe that drew a curve on either side, both sides on one scale. */
+  static List<Charts.Flow> charts(Side here, Side there) {
+    List<Charts.Flow> charts = new ArrayList<>();
+    for (ProbeBlock mine : here.probes()) {
+      List<Rendering.Point> theirs =
+          there == null
+              ? List.of()
+              : there.probes().stream()
+                  .filter(p -> p.kind().equals(mine.kind()))
+                  .findFirst()
+                  .map(ProbeBlock::curve)
+                  .orElse(List.of());
+      if (!mine.curve().isEmpty() || !theirs.isEmpty()) {
+        charts.add(Charts.flow(mine.kind(), mine.curve(), theirs));
+      }
+    }
+    return charts;
   }
 }

@@ -24,17 +24,27 @@ public final class AddressVerdicts {
    * @param template the host's genuine packets from earlier clean rounds
    */
   public static Verdict judge(Observation local, Observation control, HostTemplate template) {
-    return judge(VerdictRules.all(), local, control, template);
+    return judge(local, control, template, Thresholds.DEFAULT);
+  }
+
+  /** {@link #judge(Observation, Observation, HostTemplate)} by the thresholds users set. */
+  public static Verdict judge(
+      Observation local, Observation control, HostTemplate template, Thresholds thresholds) {
+    return judge(VerdictRules.all(), local, control, template, thresholds);
   }
 
   /** {@link #judge(Observation, Observation, HostTemplate)} with these rules only. */
   public static Verdict judge(
-      List<VerdictRule> rules, Observation local, Observation control, HostTemplate template) {
+      List<VerdictRule> rules,
+      Observation local,
+      Observation control,
+      HostTemplate template,
+      Thresholds thresholds) {
     if (!local.ran()) {
       return Verdict.unknown("no probe could run here");
     }
     boolean withControl = control != null && control.ran();
-    Sight sight = new Sight(local, withControl ? control : null, template, rules);
+    Sight sight = new Sight(local, withControl ? control : null, template, rules, thresholds);
     List<String> notes = new ArrayList<>();
     if (!withControl) {
       notes.add("no control vantage: only a block's own signature counts");

@@ -47,13 +47,25 @@ public final class Sight {
   private final Side here;
   private final Side there;
   private final List<VerdictRule> rules;
+  private final Thresholds thresholds;
   private Boolean worksHere;
   private Boolean worksThere;
 
-  Sight(Observation local, Observation control, HostTemplate template, List<VerdictRule> rules) {
+  Sight(
+      Observation local,
+      Observation control,
+      HostTemplate template,
+      List<VerdictRule> rules,
+      Thresholds thresholds) {
     this.here = new Side(local, template);
     this.there = control == null ? null : new Side(control, HostTemplate.NONE);
     this.rules = rules;
+    this.thresholds = thresholds;
+  }
+
+  /** The numbers users tuned. */
+  public Thresholds thresholds() {
+    return thresholds;
   }
 
   public Side here() {

@@ -3,6 +3,8 @@ package dev.detour.verdict;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
@@ -46,4 +48,22 @@ public interface VerdictConfig {
   @WithName("mass-block.window")
   @WithDefault("5m")
   Duration massBlockWindow();
+
+  /** When a slow transfer here is throttling, not a slow site. */
+  Throttle throttle();
+
+  /** Both must hold: slower than this share of the control's speed, and than this rate. */
+  interface Throttle {
+    /** A transfer here slower than this share of the control's goodput (0.01 to 1). */
+    @WithDefault("0.2")
+    @DecimalMin("0.01")
+    @DecimalMax("1")
+    double ratio();
+
+    /** … and slower than this many bits a second. */
+    @WithName("max-rate")
+    @WithDefault("1000000")
+    @Min(1)
+    long maxRate();
+  }
 }

@@ -1,6 +1,5 @@
 package dev.detour.verdict;
 
-import dev.detour.probe.Evidence;
 import dev.detour.probe.ProbeKind;
 import java.util.List;
 import java.util.Optional;
@@ -37,11 +36,20 @@ public interface VerdictRule {
   default void upReasons(Sight.Side side, List<String> out) {}
 
   /**
-   * The verdict of a name from this probe's evidence of it here and from the control vantage (null
-   * without one); null when it has nothing to say, or when the probe is not about names.
+   * The verdict of a name from what a round saw of it (its answers here and from the control, and
+   * what its addresses did); null when it has nothing to say, or when the probe is not about names.
    */
-  default Verdict name(Evidence here, Evidence there) {
+  default Verdict name(NameSight name) {
     return null;
+  }
+
+  /**
+   * Whether what an address showed this round (here, and through the control vantage: null without
+   * one) hints at what this rule's probe would tell, so that a probe run only every few rounds (a
+   * transfer) runs the next one.
+   */
+  default boolean suspects(Observation here, Observation there) {
+    return false;
   }
 
   /**

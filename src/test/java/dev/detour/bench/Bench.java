@@ -576,8 +576,11 @@ public final class Bench {
           "In the censorship lab ([docs/lab.md](lab.md)): the packaged service on the lab's home,"
               + " rounds every "
               + LatencyBench.INTERVAL
-              + " s, two bad rounds to block (the second a recheck 1 s after the first), ICMP and SYN probes at 2,000 packets/s, routes synced"
-              + " on change. Seconds from the moment the lab switches the censor on (withdrawn:"
+              + " s, two bad rounds to block (the second a recheck 1 s after the first), ICMP and"
+              + " SYN probes at 2,000 packets/s, routes synced on change. The throttle and the"
+              + " freeze are on host watches with the HTTP, TLS and transfer probes at their"
+              + " defaults (a transfer every 10 rounds, every round once the HTTP probe suspects"
+              + " one). Seconds from the moment the lab switches the censor on (withdrawn:"
               + " off); "
               + runsOf(latencyRuns)
               + ".\n\n");

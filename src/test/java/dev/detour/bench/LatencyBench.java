@@ -18,9 +18,11 @@ import java.util.function.BooleanSupplier;
 /**
  * Detection latency in the censorship lab (docs/lab.md): the packaged service on the lab's home,
  * rounds every {@value #INTERVAL} s, two bad rounds to block; the censor black-holes one target,
- * later a whole /16; from the moment the lab switches the block on, how long until Detour's verdict
- * and until the route is on the router — the Linux backend (home's own table) or the MikroTik
- * emulator (RouterOS REST) — and, once the censor lets go, until the route is withdrawn.
+ * later a whole /16, then throttles one host's page and freezes another's after 16 KB (host
+ * watches, the transfer at its default cadence); from the moment the lab switches the block on, how
+ * long until Detour's verdict and until the route is on the router — the Linux backend (home's own
+ * table) or the MikroTik emulator (RouterOS REST) — and, once the censor lets go, until the route
+ * is withdrawn.
  */
 final class LatencyBench {
 
@@ -99,6 +101,34 @@ final class LatencyBench {
         lab.unblock("mass", MASS);
         withdrawn = await(Duration.ofSeconds(180), () -> !routed(lab, emulator, MASS), lifted);
         results.add(new Result(backend, "a /16 mass block", verdict, routed, withdrawn, routes));
+
+        // Today's censor on host watches, whose pages are fetched (a transfer every 10 rounds by
+        // default, every round once the cheap probes suspect a crawl or a freeze).
+        detour.post(
+            "/api/groups",
+            "{\"name\":\"pages\",\"probes\":[\"tcp_syn\",\"http\",\"tls\",\"dns\",\"transfer\"]}");
+        results.add(
+            hostBlock(
+                lab,
+                detour,
+                emulator,
+                backend,
+                "a throttle to 128 kbit/s",
+                "s41." + Lab.ZONE,
+                "198.18.0.41",
+                "throttle",
+                "128kbit"));
+        results.add(
+            hostBlock(
+                lab,
+                detour,
+                emulator,
+                backend,
+                "a freeze after 16 KB",
+                "s42." + Lab.ZONE,
+                "198.18.0.42",
+                "freeze",
+                "16384"));
       } finally {
         if (router != null) {
           router.close();
@@ -108,6 +138,39 @@ final class LatencyBench {
     }
     results.forEach(r -> System.out.printf(Locale.ROOT, "latency %s%n", r));
     return results;
+  }
+
+  /**
+   * A host watch's block by {@code scenario} on its address: seconds to the verdict, to the route,
+   * and from the censor's letting go to the route's withdrawal.
+   */
+  private static Result hostBlock(
+      Lab lab,
+      DetourProcess detour,
+      RouterOsEmulator emulator,
+      String backend,
+      String label,
+      String name,
+      String address,
+      String... scenario)
+      throws Exception {
+    detour.post("/api/watches", "{\"target\":\"" + name + "\",\"group\":\"pages\"}");
+    await(Duration.ofSeconds(120), () -> state(detour, name).equals("up"));
+    String[] words = new String[scenario.length + 1];
+    words[0] = scenario[0];
+    words[1] = address;
+    System.arraycopy(scenario, 1, words, 2, scenario.length - 1);
+    long onset = System.nanoTime();
+    lab.block(words);
+    double verdict =
+        await(Duration.ofSeconds(180), () -> state(detour, name).startsWith("blocked"));
+    double routed =
+        await(Duration.ofSeconds(120), () -> routed(lab, emulator, address + "/32"), onset);
+    long lifted = System.nanoTime();
+    lab.unblock(words);
+    double withdrawn =
+        await(Duration.ofSeconds(180), () -> !routed(lab, emulator, address + "/32"), lifted);
+    return new Result(backend, label, verdict, routed, withdrawn, 1);
   }
 
   /** Seconds from {@code from} until {@code done} holds. */

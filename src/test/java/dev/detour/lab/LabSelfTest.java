@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -331,6 +332,134 @@ class LabSelfTest {
                         "http://" + Lab.WEB1 + "/"))
                 .isEqualTo("200");
           }
+        });
+  }
+
+  /** What curl fetched: the page's bytes, the seconds it took and curl's exit code. */
+  record Fetched(long bytes, double seconds, int exit) {}
+
+  static Fetched fetch(int seconds, String... args) {
+    List<String> command = new ArrayList<>(List.of("curl", "-s", "-k", "-m", "" + seconds));
+    command.addAll(List.of("-o", "/dev/null", "-w", "%{size_download} %{time_total}"));
+    command.addAll(List.of(args));
+    Lab.Result r =
+        lab.run("home", Duration.ofSeconds(seconds + 10L), command.toArray(String[]::new));
+    String[] words = r.output().strip().split(" ");
+    return new Fetched(Long.parseLong(words[0]), Double.parseDouble(words[1]), r.exit());
+  }
+
+  @Test
+  void aThrottleCrawlsHereAndNotThroughTheTunnel() {
+    String address = "198.18.0.40";
+    String site = "https://s40." + Lab.ZONE + "/";
+    during(
+        List.of("throttle", address, "128kbit"),
+        () -> {
+          Fetched here = fetch(25, site);
+          assertThat(here.exit()).isZero();
+          assertThat(here.bytes()).as("the 200 KB front page").isGreaterThan(200_000);
+          assertThat(here.seconds()).as("200 KB at 128 kbit/s").isBetween(6.0, 20.0);
+          Fetched tunnel = fetch(5, "--interface", "vx0", site);
+          assertThat(tunnel.bytes()).isEqualTo(here.bytes());
+          assertThat(tunnel.seconds()).isLessThan(1.0);
+        });
+    // By name: the throttled name crawls, its twin on the same address does not.
+    during(
+        List.of("throttle", address, "128kbit", "s40." + Lab.ZONE),
+        () -> {
+          Fetched named = fetch(3, site);
+          assertThat(named.exit()).isEqualTo(CURL_TIMEOUT);
+          assertThat(named.bytes()).isBetween(8_000L, 120_000L);
+          Fetched twin = fetch(3, "https://w40." + Lab.ZONE + "/");
+          assertThat(twin.exit()).isZero();
+          assertThat(twin.seconds()).isLessThan(1.0);
+        });
+  }
+
+  @Test
+  void aFreezeStopsTheAnswerAfterSixteenKilobytes() {
+    String address = "198.18.0.41";
+    during(
+        List.of("freeze", address, "16384"),
+        () -> {
+          // HTTP: the first 14 KB of the page, then nothing until the timeout.
+          Fetched http = fetch(3, "http://s41." + Lab.ZONE + "/");
+          assertThat(http.exit()).isEqualTo(CURL_TIMEOUT);
+          assertThat(http.bytes()).isBetween(8_000L, 16_384L);
+          // HTTPS: the freeze falls inside TLS's first 16 KB record: not a byte decrypts.
+          Fetched https = fetch(3, "https://s41." + Lab.ZONE + "/");
+          assertThat(https.exit()).isEqualTo(CURL_TIMEOUT);
+          assertThat(https.bytes()).isZero();
+          Fetched tunnel = fetch(5, "--interface", "vx0", "https://s41." + Lab.ZONE + "/");
+          assertThat(tunnel.exit()).isZero();
+          assertThat(tunnel.bytes()).isGreaterThan(200_000);
+          // A page smaller than the freeze comes whole.
+          Fetched small =
+              fetch(
+                  3,
+                  "--resolve",
+                  "small." + Lab.ZONE + ":443:" + address,
+                  "https://small." + Lab.ZONE + "/");
+          assertThat(small.exit()).isZero();
+          assertThat(small.bytes()).isBetween(8_000L, 9_000L);
+        });
+    // By name: a whitelisted name on the same address passes.
+    during(
+        List.of("freeze", address, "16384", "s41." + Lab.ZONE),
+        () -> {
+          assertThat(fetch(3, "https://s41." + Lab.ZONE + "/").exit()).isEqualTo(CURL_TIMEOUT);
+          Fetched twin = fetch(3, "https://w41." + Lab.ZONE + "/");
+          assertThat(twin.exit()).isZero();
+          assertThat(twin.bytes()).isGreaterThan(200_000);
+        });
+  }
+
+  @Test
+  void aDivertedPageIsAnotherIspsBlockPage() {
+    during(
+        List.of("divert", "198.18.0.43"),
+        () -> {
+          assertThat(curl("http://s43." + Lab.ZONE + "/").output()).contains("Ресурс заблокирован");
+          assertThat(curl("--interface", "vx0", "http://s43." + Lab.ZONE + "/").output())
+              .contains("s43." + Lab.ZONE + " works");
+        });
+  }
+
+  @Test
+  void aSlowSiteIsSlowThroughTheTunnelToo() {
+    during(
+        List.of("slow", "198.18.0.44", "128kbit"),
+        () -> {
+          String site = "https://s44." + Lab.ZONE + "/";
+          for (Fetched f : List.of(fetch(3, site), fetch(3, "--interface", "vx0", site))) {
+            assertThat(f.exit()).isEqualTo(CURL_TIMEOUT);
+            assertThat(f.bytes()).isBetween(8_000L, 120_000L);
+          }
+        });
+  }
+
+  @Test
+  void theResolverCanAnswerWithAParkingPageThatIsNotTheSite() {
+    String name = "s45." + Lab.ZONE;
+    during(
+        List.of("dns-spoof", name, "203.0.113.15"),
+        () -> {
+          assertThat(home("dig", "+short", name).output().strip()).isEqualTo("203.0.113.15");
+          Lab.Result parked = home("curl", "-s", "-k", "-v", "-m", "3", "https://" + name + "/");
+          assertThat(parked.output())
+              .contains("This domain is parked")
+              .contains("subject: CN=parking.example");
+          // The name's true address (the control resolves it so) serves the site.
+          assertThat(
+                  curl(
+                          "-k",
+                          "--interface",
+                          "vx0",
+                          "--resolve",
+                          name + ":443:198.18.0.45",
+                          "https://" + name + "/")
+                      .output())
+              .contains(name + " works");
         });
   }
 

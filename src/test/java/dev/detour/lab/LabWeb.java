@@ -8,17 +8,22 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 
 /**
  * The lab's web servers, run in {@code inet}: every address of the namespace answers HTTP on 80 and
@@ -26,20 +31,48 @@ import javax.net.ssl.SSLServerSocket;
  * like {@code warning.rt.ru} did in the seed: a 302 to the warning page for any diverted request,
  * and the warning page itself.
  *
- * <p>Arguments: keystore, its password, the block-page address, the warning page's host name.
+ * <p>A site's front page is as big as real ones are (about 200 KB, so a freeze after the first 16
+ * KB and a crawl show), but {@code small.lab.test}'s (8 KB) and a page asked for by address (the
+ * scale and soak benchmarks' thousands of watches). The parking address answers like a domain
+ * parking service: its own page and its own certificate, on a public address no list knows.
+ *
+ * <p>The unlisted block page is another ISP's: a page of its own (200, "Ресурс заблокирован") on an
+ * address no configured list names, so only a comparison with the control's page finds it.
+ *
+ * <p>Arguments: keystore, its password, the block-page address, the warning page's host name, the
+ * parking address, its keystore (same password), the unlisted block page's address.
  */
 public final class LabWeb {
 
   private LabWeb() {}
 
   /** What the lab's servers answer: a status, an optional Location, an HTML page. */
-  record Answer(int status, String location, String html) {}
+  record Answer(int status, String location, byte[] body) {
+    Answer(int status, String location, String html) {
+      this(status, location, html.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** The addresses that answer otherwise than a site: block pages and parking. */
+  record Roles(String blockPage, String warningHost, String parking, String unlisted) {}
+
+  /**
+   * Front pages by address and host name, built once: hundreds of connections a freeze or a
+   * throttle holds open share one copy of each page instead of holding one each.
+   */
+  private static final Map<String, byte[]> PAGES = new ConcurrentHashMap<>();
+
+  /** The longest a connection is served: a frozen client must not hold a thread for minutes. */
+  static final int CONNECTION_SECONDS = 15;
 
   public static void main(String[] args) throws Exception {
+    // The JDK's server closes an exchange whose answer is not sent within this (a frozen client).
+    System.setProperty("sun.net.httpserver.maxRspTime", String.valueOf(CONNECTION_SECONDS));
+    System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(CONNECTION_SECONDS));
     Path keystore = Path.of(args[0]);
     char[] password = args[1].toCharArray();
-    String blockPage = args[2];
-    String warningHost = args[3];
+    Roles roles = new Roles(args[2], args[3], args[4], args[6]);
+    SSLContext parkingTls = tls(Path.of(args[5]), password);
 
     HttpServer http = HttpServer.create(new InetSocketAddress(80), 512);
     http.createContext(
@@ -53,8 +86,7 @@ public final class LabWeb {
                     local,
                     exchange.getRequestHeaders().getFirst("Host"),
                     exchange.getRequestURI().toString(),
-                    blockPage,
-                    warningHost);
+                    roles);
             send(exchange, answer);
           }
         });
@@ -62,9 +94,9 @@ public final class LabWeb {
     http.start();
     // HTTPS is a plain TLS socket loop answering one request per connection: the JDK's
     // HttpsServer stalls seconds between keep-alive requests, which would look like a slow site.
-    SSLServerSocket tls =
-        (SSLServerSocket)
-            tls(keystore, password).getServerSocketFactory().createServerSocket(443, 512);
+    // TLS by hand after the TCP accept, so each address presents its own certificate.
+    SSLContext labTls = tls(keystore, password);
+    ServerSocket tls = new ServerSocket(443, 512);
     // A thread per connection: several Detours probing at once must never queue behind each other.
     ExecutorService workers = Executors.newCachedThreadPool();
     Thread acceptor =
@@ -72,9 +104,13 @@ public final class LabWeb {
             () -> {
               while (true) {
                 try {
-                  Socket socket = tls.accept();
-                  workers.execute(() -> serveTls(socket, blockPage, warningHost));
-                } catch (IOException e) {
+                  Socket plain = tls.accept();
+                  String local = plain.getLocalAddress().getHostAddress();
+                  SSLContext context = local.equals(roles.parking()) ? parkingTls : labTls;
+                  workers.execute(() -> serveTls(context, plain, roles));
+                  CLOSER.schedule(() -> close(plain), CONNECTION_SECONDS, TimeUnit.SECONDS);
+                } catch (IOException | RuntimeException | Error e) {
+                  // Never let the acceptor die: a lab without HTTPS reads as every site down.
                   System.err.println("accept: " + e);
                 }
               }
@@ -84,8 +120,31 @@ public final class LabWeb {
     System.out.println("serving http :80 and https :443");
   }
 
-  private static void serveTls(Socket socket, String blockPage, String warningHost) {
-    try (socket) {
+  private static final ScheduledExecutorService CLOSER =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "tls-deadline");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private static void close(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException closed) {
+      // Closed already.
+    }
+  }
+
+  private static void serveTls(SSLContext context, Socket plain, Roles roles) {
+    try (plain;
+        SSLSocket socket =
+            (SSLSocket)
+                context
+                    .getSocketFactory()
+                    .createSocket(
+                        plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true)) {
+      socket.setUseClientMode(false);
       socket.setSoTimeout(10_000);
       BufferedReader in =
           new BufferedReader(
@@ -104,9 +163,8 @@ public final class LabWeb {
       }
       String[] parts = requestLine.split(" ");
       String path = parts.length > 1 ? parts[1] : "/";
-      Answer answer =
-          answer(socket.getLocalAddress().getHostAddress(), host, path, blockPage, warningHost);
-      byte[] body = answer.html().getBytes(StandardCharsets.UTF_8);
+      Answer answer = answer(socket.getLocalAddress().getHostAddress(), host, path, roles);
+      byte[] body = answer.body();
       StringBuilder head =
           new StringBuilder("HTTP/1.1 ")
               .append(answer.status())
@@ -140,10 +198,10 @@ public final class LabWeb {
     return context;
   }
 
-  static Answer answer(
-      String local, String hostHeader, String path, String blockPage, String warningHost) {
+  static Answer answer(String local, String hostHeader, String path, Roles roles) {
     String host = hostHeader == null ? local : hostHeader.replaceFirst(":\\d+$", "");
-    if (local.equals(blockPage) && !host.equals(warningHost)) {
+    String warningHost = roles.warningHost();
+    if (local.equals(roles.blockPage()) && !host.equals(warningHost)) {
       String original = "http://" + host + path;
       String location =
           "http://"
@@ -154,7 +212,7 @@ public final class LabWeb {
               + URLEncoder.encode(original, StandardCharsets.UTF_8);
       return new Answer(302, location, "<html><head><title>302 Found</title></head></html>");
     }
-    if (local.equals(blockPage)) {
+    if (local.equals(roles.blockPage())) {
       return new Answer(
           200,
           null,
@@ -162,20 +220,70 @@ public final class LabWeb {
               + " ограничен</h1><p>Ресурс заблокирован по решению органов государственной"
               + " власти.</p></body></html>");
     }
-    return new Answer(
-        200,
-        null,
+    if (local.equals(roles.unlisted())) {
+      return new Answer(
+          200,
+          null,
+          "<html><head><title>Ресурс заблокирован</title></head><body><h1>Ресурс "
+              + host
+              + " заблокирован</h1><p>Страница недоступна по требованию Роскомнадзора"
+              + " (Федеральный закон № 149-ФЗ).</p></body></html>");
+    }
+    if (local.equals(roles.parking())) {
+      return new Answer(
+          200,
+          null,
+          "<html><head><title>This domain is parked</title></head><body><p>"
+              + host
+              + " may be for sale.</p></body></html>");
+    }
+    String head =
         "<html><head><title>"
             + host
             + " works</title></head><body><p>The lab's site "
             + host
             + " at "
             + local
-            + "</p></body></html>");
+            + "</p>";
+    if (!named(host)) {
+      // Asked for by address (the benchmarks' thousands of watches): a line, not kept.
+      return new Answer(200, null, head + "</body></html>");
+    }
+    return new Answer(
+        200,
+        null,
+        PAGES.computeIfAbsent(
+            local + " " + host,
+            k -> (head + filler(host) + "</body></html>").getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static boolean named(String host) {
+    return !host.isEmpty() && !Character.isDigit(host.charAt(host.length() - 1));
+  }
+
+  /**
+   * What makes a front page as big as a real one: about 200 KB for a site asked for by name, 8 KB
+   * for {@code small.*}, none for an address.
+   */
+  static String filler(String host) {
+    if (!named(host)) {
+      return "";
+    }
+    int size = host.startsWith("small.") ? 8 * 1024 : 200 * 1024;
+    StringBuilder s = new StringBuilder(size + 128);
+    int n = 0;
+    while (s.length() < size) {
+      s.append("<p>Paragraph ")
+          .append(n++)
+          .append(
+              " of the lab's front page: text as a page has"
+                  + " it, so that a freeze after the first kilobytes and a crawl both show.</p>\n");
+    }
+    return s.toString();
   }
 
   private static void send(HttpExchange exchange, Answer answer) throws IOException {
-    byte[] body = answer.html().getBytes(StandardCharsets.UTF_8);
+    byte[] body = answer.body();
     exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
     exchange.getResponseHeaders().set("Server", "detour-lab");
     if (answer.location() != null) {

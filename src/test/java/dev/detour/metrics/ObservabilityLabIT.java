@@ -45,7 +45,10 @@ class ObservabilityLabIT {
 
   @RegisterExtension static final Lab lab = Lab.perClass();
 
-  static final String TARGET = "198.18.0.60";
+  /** The watch: a host's name (so its page is fetched too), and the address it resolves to. */
+  static final String TARGET = "s60." + Lab.ZONE;
+
+  static final String ADDRESS = "198.18.0.60";
   static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
   static final ObjectMapper JSON = new ObjectMapper();
   static final List<String> WEB_CHANNELS =
@@ -101,7 +104,8 @@ class ObservabilityLabIT {
     c.put("quarkus.mailer.start-tls", "DISABLED");
     int port = 8191;
     detour = DetourProcess.start(home, root.resolve("detour"), port, c);
-    detour.post("/api/groups", "{\"name\":\"lab\",\"probes\":[\"icmp\",\"tcp_syn\"]}");
+    // Its page is fetched too (a transfer), for the dashboard's goodput panel.
+    detour.post("/api/groups", "{\"name\":\"lab\",\"probes\":[\"icmp\",\"tcp_syn\",\"transfer\"]}");
     detour.post("/api/watches", "{\"target\":\"" + TARGET + "\",\"group\":\"lab\",\"ports\":[80]}");
 
     prometheusPort = NetNs.call(home, DetourProcess::freePort);
@@ -276,7 +280,7 @@ class ObservabilityLabIT {
   @Order(1)
   void aBlockIsOneMessageOnEachChannelAndAFiringPrometheusAlert() throws Exception {
     until("the target is up", Duration.ofSeconds(120), () -> state().equals("up"));
-    lab.block("blackhole", TARGET, "80");
+    lab.block("blackhole", ADDRESS, "80");
     double blocked =
         until(
             "the target is blocked",
@@ -397,7 +401,7 @@ class ObservabilityLabIT {
   @Test
   @Order(3)
   void theClearIsToldOnEachChannel() throws Exception {
-    lab.unblock("blackhole", TARGET, "80");
+    lab.unblock("blackhole", ADDRESS, "80");
     double up =
         until("the target is up again", Duration.ofSeconds(180), () -> state().equals("up"));
     double told = until("one clear on each channel", Duration.ofSeconds(60), () -> oneEach(2));

@@ -39,22 +39,59 @@ class MonitoringLabIT {
   static final String TOKEN = "lab-agent-token-" + Long.toHexString(System.nanoTime());
   static final String MASS = "198.18.128.0/17";
 
-  /** The scenario per watch: s1 … s12.lab.test name 198.18.0.1 … .12 in the lab's DNS. */
-  static final Map<String, String[]> SCENARIOS = new LinkedHashMap<>();
+  /**
+   * The censor's doing per watch: s1 … s20.lab.test name 198.18.0.1 … .20 in the lab's DNS, w16 is
+   * s16's twin on the same address, small.lab.test (an 8 KB page) is 198.18.0.200.
+   */
+  static final Map<String, List<String[]>> SCENARIOS = new LinkedHashMap<>();
+
+  static void scenario(String watch, String[]... blocks) {
+    SCENARIOS.put(watch, List.of(blocks));
+  }
 
   static {
-    SCENARIOS.put("s1.lab.test", new String[] {"rst-seed", "198.18.0.1", "80"});
-    SCENARIOS.put("s2.lab.test", new String[] {"rst", "198.18.0.2", "80"});
-    SCENARIOS.put("s3.lab.test", new String[] {"blackhole", "198.18.0.3", "80"});
-    SCENARIOS.put("s4.lab.test", new String[] {"dpi-syn", "198.18.0.4", "80"});
-    SCENARIOS.put("s5.lab.test", new String[] {"blockpage", "198.18.0.5"});
-    SCENARIOS.put("s6.lab.test", new String[] {"http-tamper", "198.18.0.6", "s6.lab.test"});
-    SCENARIOS.put("s7.lab.test", new String[] {"sni", "198.18.0.7", "s7.lab.test"});
-    SCENARIOS.put("s8.lab.test", new String[] {"dns-spoof", "s8.lab.test"});
-    SCENARIOS.put("s9.lab.test", new String[] {"icmp-filter", "198.18.0.9"});
-    SCENARIOS.put("s10.lab.test", new String[] {"down", "198.18.0.10"});
-    SCENARIOS.put("s11.lab.test", new String[] {"closed", "198.18.0.11", "80"});
-    SCENARIOS.put("s12.lab.test", null);
+    scenario("s1.lab.test", new String[] {"rst-seed", "198.18.0.1", "80"});
+    scenario("s2.lab.test", new String[] {"rst", "198.18.0.2", "80"});
+    scenario("s3.lab.test", new String[] {"blackhole", "198.18.0.3", "80"});
+    scenario("s4.lab.test", new String[] {"dpi-syn", "198.18.0.4", "80"});
+    scenario("s5.lab.test", new String[] {"blockpage", "198.18.0.5"});
+    scenario("s6.lab.test", new String[] {"http-tamper", "198.18.0.6", "s6.lab.test"});
+    scenario("s7.lab.test", new String[] {"sni", "198.18.0.7", "s7.lab.test"});
+    scenario("s8.lab.test", new String[] {"dns-spoof", "s8.lab.test"});
+    scenario("s9.lab.test", new String[] {"icmp-filter", "198.18.0.9"});
+    scenario("s10.lab.test", new String[] {"down", "198.18.0.10"});
+    scenario("s11.lab.test", new String[] {"closed", "198.18.0.11", "80"});
+    scenario("s12.lab.test");
+    // Today's censor: a crawl at 128 kbit/s; a freeze after 16 KB over HTTPS, and over HTTP for a
+    // host that serves only 80; a freeze keyed on the name, its twin w16 spared.
+    scenario("s13.lab.test", new String[] {"throttle", "198.18.0.13", "128kbit"});
+    scenario("s14.lab.test", new String[] {"freeze", "198.18.0.14", "16384"});
+    scenario(
+        "s15.lab.test",
+        new String[] {"closed", "198.18.0.15", "443"},
+        new String[] {"freeze", "198.18.0.15", "16384"});
+    scenario("s16.lab.test", new String[] {"freeze", "198.18.0.16", "16384", "s16.lab.test"});
+    scenario("w16.lab.test");
+    // The seed's reset on 80 while 443 is closed everywhere: the closed port cancels nothing.
+    scenario(
+        "s17.lab.test",
+        new String[] {"rst-seed", "198.18.0.17", "80"},
+        new String[] {"closed", "198.18.0.17", "443"});
+    // The resolver answers with a public address no list knows (a parking page), and a block
+    // page no list knows: told apart from the site by comparison with the control's.
+    scenario("s18.lab.test", new String[] {"dns-spoof", "s18.lab.test", "203.0.113.15"});
+    scenario("s19.lab.test", new String[] {"divert", "198.18.0.19"});
+    // No false block: a site slow from everywhere, a page smaller than the freeze.
+    scenario("s20.lab.test", new String[] {"slow", "198.18.0.20", "128kbit"});
+    scenario("small.lab.test", new String[] {"freeze", "198.18.0.200", "16384"});
+  }
+
+  static void blockAll(String watch) {
+    SCENARIOS.get(watch).forEach(lab::block);
+  }
+
+  static void unblockAll(String watch) {
+    SCENARIOS.get(watch).forEach(lab::unblock);
   }
 
   /** What each watch must become with a control vantage (tunnel or agent). */
@@ -71,11 +108,23 @@ class MonitoringLabIT {
           Map.entry("s9.lab.test", "blocked/icmp_only_filtered"),
           Map.entry("s10.lab.test", "down"),
           Map.entry("s11.lab.test", "up"),
-          Map.entry("s12.lab.test", "up"));
+          Map.entry("s12.lab.test", "up"),
+          Map.entry("s13.lab.test", "blocked/throttled"),
+          Map.entry("s14.lab.test", "blocked/transfer_stalled"),
+          Map.entry("s15.lab.test", "blocked/transfer_stalled"),
+          Map.entry("s16.lab.test", "blocked/transfer_stalled"),
+          Map.entry("w16.lab.test", "up"),
+          Map.entry("s17.lab.test", "blocked/tcp_rst_injected"),
+          Map.entry("s18.lab.test", "blocked/dns_tampered"),
+          Map.entry("s19.lab.test", "blocked/http_blockpage"),
+          Map.entry("s20.lab.test", "up"),
+          Map.entry("small.lab.test", "up"));
 
   /**
    * Without a control only signatures count: a port that merely times out (s3; its other port
-   * answers) is up, a silent prefix is down, a filtered ping is nothing.
+   * answers) is up, a silent prefix is down, a filtered ping is nothing; a crawl, a freeze, a
+   * public address from the resolver or a page no list knows has nothing to be compared with, and
+   * is up.
    */
   static final Map<String, String> WITHOUT_CONTROL =
       Map.ofEntries(
@@ -90,7 +139,17 @@ class MonitoringLabIT {
           Map.entry("s9.lab.test", "up"),
           Map.entry("s10.lab.test", "down"),
           Map.entry("s11.lab.test", "up"),
-          Map.entry("s12.lab.test", "up"));
+          Map.entry("s12.lab.test", "up"),
+          Map.entry("s13.lab.test", "up"),
+          Map.entry("s14.lab.test", "up"),
+          Map.entry("s15.lab.test", "up"),
+          Map.entry("s16.lab.test", "up"),
+          Map.entry("w16.lab.test", "up"),
+          Map.entry("s17.lab.test", "blocked/tcp_rst_injected"),
+          Map.entry("s18.lab.test", "up"),
+          Map.entry("s19.lab.test", "up"),
+          Map.entry("s20.lab.test", "up"),
+          Map.entry("small.lab.test", "up"));
 
   static final List<String> MASS_WATCHES = new ArrayList<>();
 
@@ -115,6 +174,8 @@ class MonitoringLabIT {
     c.put("detour.verdict.mass-block.min-watches", "5");
     c.put("detour.probe.block-page.hosts", "warning.lab.test");
     c.put("detour.probe.block-page.addresses", Lab.BLOCK_PAGE);
+    // A crawl is timed for 4 s, not 10: rounds here are 5 s apart.
+    c.put("detour.probe.transfer.max-time", "4s");
     return c;
   }
 
@@ -305,22 +366,26 @@ class MonitoringLabIT {
     expected.put("agent", new TreeMap<>(WITH_CONTROL));
     expected.put("none", without);
 
-    for (String[] scenario : SCENARIOS.values()) {
-      if (scenario != null) {
-        lab.block(scenario);
-      }
-    }
+    SCENARIOS.keySet().forEach(MonitoringLabIT::blockAll);
     lab.block("mass", MASS);
     Map<String, Map<String, Double>> onset;
     Duration onsetPace;
     try {
       onset = await(BLOCK_AFTER + 6L, expected);
       onsetPace = rounds(BLOCK_AFTER + 5L);
-      // Verdicts stay put while the blocks hold.
-      Thread.sleep(2000L * INTERVAL);
-      for (var e : homes.entrySet()) {
-        assertThat(states(e.getValue())).as(e.getKey()).isEqualTo(expected.get(e.getKey()));
+      // Verdicts stay put while the blocks hold: a minute, no flapping.
+      long steady = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+      int checks = 0;
+      while (System.nanoTime() < steady) {
+        for (var e : homes.entrySet()) {
+          assertThat(states(e.getValue()))
+              .as("%s, %d s after every verdict came", e.getKey(), checks)
+              .isEqualTo(expected.get(e.getKey()));
+        }
+        Thread.sleep(1000);
+        checks++;
       }
+      report.add("every verdict held for a minute (" + checks + " checks per instance)");
       Map<String, String> tunnelled = states(homes.get("interface"));
       tunnelled.keySet().retainAll(SCENARIOS.keySet());
       assertThat(states(homes.get("agent")))
@@ -335,6 +400,15 @@ class MonitoringLabIT {
                   "detour_watch_block_method",
                   "group=lab,method=tcp_rst_injected,watch=s1.lab.test",
                   "1.0"),
+              series(
+                  "detour_watch_block_method",
+                  "group=lab,method=throttled,watch=s13.lab.test",
+                  "1.0"),
+              series(
+                  "detour_watch_block_method",
+                  "group=lab,method=transfer_stalled,watch=s14.lab.test",
+                  "1.0"),
+              "detour_probes_total{outcome=\"ok\",probe=\"transfer\"",
               series("detour_watch_state", "group=mass,state=blocked,watch=198.18.128.0/22", "1.0"),
               "detour_detection_latency_seconds_count",
               "detour_round_duration_seconds_count{group=\"lab\"",
@@ -342,11 +416,7 @@ class MonitoringLabIT {
               "detour_vantage_up 1.0",
               "detour_control_up 1.0");
     } finally {
-      for (String[] scenario : SCENARIOS.values()) {
-        if (scenario != null) {
-          lab.unblock(scenario);
-        }
-      }
+      SCENARIOS.keySet().forEach(MonitoringLabIT::unblockAll);
       lab.unblock("mass", MASS);
     }
     // A round that loses an answer under load starts the clear count again: clear-after rounds in
@@ -416,6 +486,15 @@ class MonitoringLabIT {
     assertThat(s1.get("evidence").get("addresses")).isNotEmpty();
     assertThat(s1.get("capture").asText()).isNotBlank();
     assertThat(homes.get("none").get("/api/incidents?kind=mass_block")).isEmpty();
+    // Today's censor in the words alerts carry: the rate and its share, the freeze's offset.
+    for (String mode : List.of("interface", "agent")) {
+      assertThat(incidentTo(homes.get(mode), "s13.lab.test", "blocked").get("summary").asText())
+          .as("%s: s13's alert text", mode)
+          .containsPattern("throttled to [0-9.]+ (kbit|Mbit)/s, [0-9.]+ % of the tunnel's speed");
+      assertThat(incidentTo(homes.get(mode), "s14.lab.test", "blocked").get("summary").asText())
+          .as("%s: s14's alert text", mode)
+          .containsPattern("froze after [0-9,]+ bytes; the control (fetched|got all) [0-9,]+");
+    }
   }
 
   @Test
@@ -500,8 +579,8 @@ class MonitoringLabIT {
           .isLessThan(rounds(3).toNanos());
       Thread.sleep(500);
     }
-    lab.block(SCENARIOS.get("s1.lab.test"));
-    lab.block(SCENARIOS.get("s3.lab.test"));
+    blockAll("s1.lab.test");
+    blockAll("s3.lab.test");
     try {
       long start = System.nanoTime();
       Map<String, String> now = states(viaAgent);
@@ -522,8 +601,8 @@ class MonitoringLabIT {
         Thread.sleep(500);
       }
     } finally {
-      lab.unblock(SCENARIOS.get("s1.lab.test"));
-      lab.unblock(SCENARIOS.get("s3.lab.test"));
+      unblockAll("s1.lab.test");
+      unblockAll("s3.lab.test");
     }
     report.add(
         "control agent gone: control_offline recorded, detour_control_up 0, s1 (injected RST)"
@@ -568,7 +647,7 @@ class MonitoringLabIT {
   }
 
   /**
-   * A clean stop while rounds run (every 5 s, 21 watches: one is always under way) tells nothing
+   * A clean stop while rounds run (every 5 s, 31 watches: one is always under way) tells nothing
    * alarming: probes cut short, verdicts that come too late and rounds that end early are a stop,
    * not a failure.
    */

@@ -123,6 +123,112 @@ class EvidenceViewTest {
         blocked);
   }
 
+  /** A page frozen here after 12,300 bytes that came whole through the tunnel. */
+  static RoundEvidence frozenRound() {
+    var here =
+        new dev.detour.probe.transfer.TransferEvidence(
+            "https://s14.lab.test:443/",
+            "198.18.0.14",
+            "s14.lab.test",
+            dev.detour.probe.http.HttpStage.RESPONSE,
+            "nothing came for 2000 ms",
+            null,
+            dev.detour.probe.transfer.TransferEvidence.End.STALLED,
+            12_300,
+            40,
+            2_100,
+            12_300,
+            -1,
+            100,
+            java.util.Collections.nCopies(21, 12_300L));
+    var there =
+        new dev.detour.probe.transfer.TransferEvidence(
+            "https://s14.lab.test:443/",
+            "198.18.0.14",
+            "s14.lab.test",
+            dev.detour.probe.http.HttpStage.RESPONSE,
+            null,
+            200,
+            dev.detour.probe.transfer.TransferEvidence.End.COMPLETE,
+            206_491,
+            4,
+            54,
+            -1,
+            165_192_800,
+            100,
+            List.of(206_491L));
+    Verdict frozen =
+        Verdict.blocked(
+            dev.detour.probe.transfer.TransferRule.TRANSFER_STALLED,
+            0.85,
+            List.of("https://s14.lab.test:443/ froze after 12,300 bytes"),
+            true);
+    ProbeService.Run local =
+        new ProbeService.Run(
+            "run-3",
+            "s14.lab.test",
+            "198.18.0.14",
+            "s14.lab.test",
+            null,
+            AT,
+            List.of(
+                new ProbeResult(
+                    dev.detour.probe.transfer.TransferProbe.KIND,
+                    ProbeResult.Status.OK,
+                    null,
+                    2_100,
+                    here,
+                    null)));
+    ProbeService.Run control =
+        new ProbeService.Run(
+            "run-4",
+            "s14.lab.test",
+            "198.18.0.14",
+            "s14.lab.test",
+            "vx0",
+            AT,
+            List.of(
+                new ProbeResult(
+                    dev.detour.probe.transfer.TransferProbe.KIND,
+                    ProbeResult.Status.OK,
+                    null,
+                    54,
+                    there,
+                    null)));
+    return new RoundEvidence(
+        AT,
+        2_200,
+        "interface",
+        null,
+        null,
+        List.of(new AddressEvidence("198.18.0.14", null, local, control, frozen)),
+        frozen);
+  }
+
+  @Test
+  void aTransferIsDrawnHereAndThroughTheControlOnOneScale() {
+    Probes probes =
+        new Probes(
+            List.<Probe<?>>of(
+                new dev.detour.probe.transfer.TransferProbe(
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(2),
+                    262_144,
+                    Duration.ofSeconds(10),
+                    10)));
+    EvidenceView v = EvidenceView.of(frozenRound(), probes);
+    List<Charts.Flow> charts = v.addresses().get(0).charts();
+    assertThat(charts).hasSize(1);
+    assertThat(charts.get(0).kind()).isEqualTo("transfer");
+    assertThat(charts.get(0).most()).isEqualTo("206,491");
+    assertThat(charts.get(0).here()).startsWith("M0 80.0 L");
+    // The control's whole page in 54 ms, on the 2.1 s scale of the freeze here.
+    assertThat(charts.get(0).control()).isEqualTo("M0 80.0 L7.7 0.0");
+    assertThat(charts.get(0).seconds()).isEqualTo("2.1 s");
+    assertThat(v.addresses().get(0).local().probes().get(0).outcome())
+        .isEqualTo("stalled after 12,300 bytes");
+  }
+
   static Probes probes() {
     return new Probes(
         List.<Probe<?>>of(
@@ -224,6 +330,26 @@ class EvidenceViewTest {
         .containsExactly("up", "up", "blocked", "blocked");
     assertThat(Charts.nice(0.7)).isEqualTo(1);
     assertThat(Charts.nice(130)).isEqualTo(200);
+  }
+
+  @Test
+  void aTransfersCurvesAreDrawnOnOneScaleHereAndThroughTheControl() {
+    // Frozen here after 16 KB (flat for two seconds); 200 KB in 0.1 s through the tunnel.
+    var here =
+        List.of(
+            new dev.detour.probe.Rendering.Point(100, 16_000),
+            new dev.detour.probe.Rendering.Point(1_100, 16_000),
+            new dev.detour.probe.Rendering.Point(2_100, 16_000));
+    var there = List.of(new dev.detour.probe.Rendering.Point(100, 200_000));
+    Charts.Flow f = Charts.flow("transfer", here, there);
+    assertThat(f.seconds()).isEqualTo("2.1 s");
+    assertThat(f.most()).isEqualTo("200,000");
+    // 16 KB of 200 KB is a twelfth of the height: y = 80 - 6.4.
+    assertThat(f.here()).isEqualTo("M0 80.0 L14.3 73.6 L157.1 73.6 L300.0 73.6");
+    assertThat(f.control()).isEqualTo("M0 80.0 L14.3 0.0");
+    assertThat(Charts.flow("transfer", here, List.of()).control())
+        .as("no control vantage: nothing drawn there")
+        .isEmpty();
   }
 
   private static Incident change(String from, String to, Instant at) {

@@ -361,6 +361,41 @@ class PagesTest {
     given().get("/incidents?kind=volcano").then().statusCode(400);
   }
 
+  @Test
+  void aFrozenTransferIsDrawnHereAndThroughTheControl() throws Exception {
+    long watch = create("s14.lab.test", "lab");
+    String round = json.writeValueAsString(EvidenceViewTest.frozenRound());
+    long id =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () -> {
+                  Incident i = new Incident();
+                  i.kind = Incident.Kind.STATE_CHANGE.name();
+                  i.watchId = watch;
+                  i.group = "lab";
+                  i.target = "s14.lab.test";
+                  i.fromState = "UP";
+                  i.toState = "BLOCKED";
+                  i.method = "TRANSFER_STALLED";
+                  i.confidence = 0.85;
+                  i.at = Instant.now();
+                  i.summary = "s14.lab.test: up → blocked (transfer_stalled)";
+                  i.evidence = round;
+                  i.persist();
+                  return i.id;
+                });
+    given()
+        .get("/incidents/" + id)
+        .then()
+        .statusCode(200)
+        .body(
+            allOf(
+                containsString("class=\"chart\""),
+                containsString("transfer here: bytes over 2.1 s, top 206,491"),
+                containsString("transfer through the control vantage, same scale"),
+                containsString("stalled after 12,300 bytes")));
+  }
+
   /** A trace that found the censor at hop 2, as the censor locator stores it. */
   static final String CENSOR =
       """

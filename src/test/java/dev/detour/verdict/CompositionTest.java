@@ -144,9 +144,13 @@ class CompositionTest {
             "tcp_rst_injected",
             "tls_sni_blocked",
             "http_tampered",
+            "transfer_stalled",
+            "throttled",
             "tcp_blackhole",
             "icmp_only_filtered");
     assertThat(BlockMethod.of("TCP_RST_INJECTED")).isSameAs(TcpRule.TCP_RST_INJECTED);
+    assertThat(BlockMethod.of("throttled").routable()).isTrue();
+    assertThat(BlockMethod.of("transfer_stalled").routable()).isTrue();
     assertThat(DnsRule.DNS_TAMPERED.routable()).isFalse();
     assertThat(TcpRule.TCP_BLACKHOLE.traceable()).isTrue();
   }

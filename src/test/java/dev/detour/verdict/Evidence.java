@@ -19,6 +19,8 @@ import dev.detour.probe.tcp.SynAnswer;
 import dev.detour.probe.tcp.SynEvidence;
 import dev.detour.probe.tcp.SynProbe;
 import dev.detour.probe.tcp.TcpSynEvidence;
+import dev.detour.probe.transfer.TransferEvidence;
+import dev.detour.probe.transfer.TransferProbe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -142,23 +144,64 @@ final class Evidence {
   // ------------------------------------------------------------------ HTTP, TLS
 
   Evidence page(int port, HttpStage stage, Integer status, String location, String blockPage) {
+    return page(port, stage, status, location, "s1.lab.test works", blockPage, 100);
+  }
+
+  Evidence page(
+      int port,
+      HttpStage stage,
+      Integer status,
+      String location,
+      String title,
+      String blockPage,
+      int bodyLength) {
+    boolean answered = stage == HttpStage.RESPONSE;
     pages.add(
         new HttpEvidence(
-            (port == 443 ? "https" : "http") + "://s1.lab.test:" + port + "/",
+            url(port),
             HOST,
             "s1.lab.test",
             stage,
-            stage == HttpStage.RESPONSE ? null : "reset",
+            answered ? null : "reset",
             status,
             location,
-            null,
-            status == null ? null : 100,
+            answered ? title : null,
+            status == null ? null : bodyLength,
             Map.of(),
             blockPage,
             1,
             -1,
-            1));
+            1,
+            answered ? (long) bodyLength + 200 : null,
+            answered ? 5 : -1));
     return this;
+  }
+
+  /** A page whose first {@code received} bytes came, then nothing. */
+  Evidence stalled(int port, long received) {
+    pages.add(
+        new HttpEvidence(
+            url(port),
+            HOST,
+            "s1.lab.test",
+            HttpStage.BODY_STALLED,
+            "SocketTimeoutException: Read timed out",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            1,
+            -1,
+            1,
+            received,
+            -1));
+    return this;
+  }
+
+  private static String url(int port) {
+    return (port == 443 ? "https" : "http") + "://s1.lab.test:" + port + "/";
   }
 
   Evidence ok(int port) {
@@ -166,11 +209,106 @@ final class Evidence {
   }
 
   Evidence tls(HttpStage target, HttpStage none, HttpStage decoy) {
-    handshakes.add(
-        new TlsEvidence(TlsEvidence.Sni.TARGET, "s1.lab.test", target, null, null, null, 5));
-    handshakes.add(new TlsEvidence(TlsEvidence.Sni.NONE, null, none, null, null, null, 5));
-    handshakes.add(
-        new TlsEvidence(TlsEvidence.Sni.DECOY, "www.example.com", decoy, null, null, null, 5));
+    return tls(target, none, decoy, "CN=lab.test", "1ab", true);
+  }
+
+  /**
+   * Handshakes whose certificate (when they complete) has this subject and SHA-256, and covers the
+   * target's name or not.
+   */
+  Evidence tls(
+      HttpStage target,
+      HttpStage none,
+      HttpStage decoy,
+      String subject,
+      String sha,
+      boolean covers) {
+    handshakes.add(handshake(TlsEvidence.Sni.TARGET, "s1.lab.test", target, subject, sha, covers));
+    handshakes.add(handshake(TlsEvidence.Sni.NONE, null, none, subject, sha, null));
+    handshakes.add(handshake(TlsEvidence.Sni.DECOY, "www.example.com", decoy, subject, sha, false));
+    return this;
+  }
+
+  private static TlsEvidence handshake(
+      TlsEvidence.Sni sni,
+      String name,
+      HttpStage stage,
+      String subject,
+      String sha,
+      Boolean covers) {
+    boolean done = stage == HttpStage.RESPONSE;
+    return new TlsEvidence(
+        sni,
+        name,
+        stage,
+        done ? null : "reset",
+        done ? "TLSv1.3" : null,
+        done ? subject : null,
+        5,
+        done ? sha : null,
+        done ? covers : null);
+  }
+
+  // ------------------------------------------------------------------ transfer
+
+  /**
+   * A transfer of {@code bytes} that ended so in {@code millis}, evenly: its curve a straight line
+   * to where it ended, flat after for a freeze.
+   */
+  Evidence transfer(TransferEvidence.End end, long bytes, long millis) {
+    int step = 100;
+    List<Long> curve = new ArrayList<>();
+    boolean stopped = end == TransferEvidence.End.STALLED || end == TransferEvidence.End.RESET;
+    long flowing = stopped ? Math.max(step, millis - 2000) : millis;
+    for (long t = step; t <= millis; t += step) {
+      curve.add(Math.min(bytes, bytes * t / flowing));
+    }
+    long goodput =
+        stopped || end == TransferEvidence.End.FAILED
+            ? -1
+            : (long) (bytes * 8 / (Math.max(millis, step) / 1000.0));
+    results.add(
+        ok(
+            TransferProbe.KIND,
+            new TransferEvidence(
+                "https://s1.lab.test:443/",
+                HOST,
+                "s1.lab.test",
+                bytes > 0 ? HttpStage.RESPONSE : HttpStage.CONNECT_TIMEOUT,
+                stopped ? "nothing came for 2000 ms" : null,
+                bytes > 0 ? 200 : null,
+                end,
+                bytes,
+                bytes > 0 ? 5 : -1,
+                millis,
+                stopped ? bytes : -1,
+                goodput,
+                step,
+                curve)));
+    return this;
+  }
+
+  /** A transfer with this very curve (bytes by the end of each 100 ms), which flowed to the end. */
+  Evidence transferCurve(TransferEvidence.End end, List<Long> curve, long goodput) {
+    long bytes = curve.isEmpty() ? 0 : curve.get(curve.size() - 1);
+    results.add(
+        ok(
+            TransferProbe.KIND,
+            new TransferEvidence(
+                "https://s1.lab.test:443/",
+                HOST,
+                "s1.lab.test",
+                HttpStage.RESPONSE,
+                null,
+                200,
+                end,
+                bytes,
+                5,
+                curve.size() * 100L,
+                -1,
+                goodput,
+                100,
+                List.copyOf(curve))));
     return this;
   }
 

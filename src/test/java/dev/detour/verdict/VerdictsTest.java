@@ -221,15 +221,23 @@ class VerdictsTest {
   void aResolverAnsweringWithTheBlockPageIsDnsTampering() {
     var local = Evidence.dns("NOERROR", List.of("203.0.113.250"), List.of("203.0.113.250"));
     var control = Evidence.dns("NOERROR", List.of("198.18.0.1"), List.of());
-    Verdict v = new DnsRule().name(local, control);
+    Verdict v = new DnsRule().name(new NameSight(local, control, List.of()));
     assertThat(v.method()).isEqualTo(DnsRule.DNS_TAMPERED);
     assertThat(v.reasons()).contains("control resolves it to [198.18.0.1]");
-    assertThat(new DnsRule().name(local, null).method()).isEqualTo(DnsRule.DNS_TAMPERED);
+    assertThat(new DnsRule().name(new NameSight(local, null, List.of())).method())
+        .isEqualTo(DnsRule.DNS_TAMPERED);
     var nx = Evidence.dns("NXDOMAIN", List.of(), List.of());
-    assertThat(new DnsRule().name(nx, control).method()).isEqualTo(DnsRule.DNS_TAMPERED);
-    assertThat(new DnsRule().name(nx, null)).as("NXDOMAIN alone could be true").isNull();
-    assertThat(new DnsRule().name(control, control)).isNull();
-    assertThat(new DnsRule().name(local, Evidence.dns("SERVFAIL", List.of(), List.of())))
+    assertThat(new DnsRule().name(new NameSight(nx, control, List.of())).method())
+        .isEqualTo(DnsRule.DNS_TAMPERED);
+    assertThat(new DnsRule().name(new NameSight(nx, null, List.of())))
+        .as("NXDOMAIN alone could be true")
+        .isNull();
+    assertThat(new DnsRule().name(new NameSight(control, control, List.of()))).isNull();
+    assertThat(
+            new DnsRule()
+                .name(
+                    new NameSight(
+                        local, Evidence.dns("SERVFAIL", List.of(), List.of()), List.of())))
         .as("no genuine answer from abroad either: nothing says it lies")
         .isNull();
   }

@@ -13,11 +13,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ConnectException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -29,12 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * HTTP and HTTPS over plain sockets, so every stage is seen on its own — connect, TLS handshake
@@ -46,22 +38,24 @@ public final class HttpProbe implements Probe<WebEvidence> {
 
   public static final ProbeKind KIND = ProbeKind.of("http");
 
-  private static final int MAX_BODY = 256 * 1024;
+  /**
+   * The most of an answer read, head and body: a block page, a title and a freeze after 16–20 KB
+   * all show within it, and every round reads it on each port from both vantages (docs/probes.md
+   * has the cost). A page longer than this is cut and compared as at least this long.
+   */
+  private static final int MAX_BODY = 32 * 1024;
+
   private static final List<String> KEPT_HEADERS =
       List.of("server", "content-type", "location", "content-length", "set-cookie");
   private static final Pattern TITLE =
       Pattern.compile("<title[^>]*>(.*?)</title>", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
-  private final Duration connectTimeout;
-  private final Duration readTimeout;
+  private final Connector connector;
   private final BlockPages blockPages;
-  private final SSLContext tls;
 
   public HttpProbe(Duration connectTimeout, Duration readTimeout, BlockPages blockPages) {
-    this.connectTimeout = connectTimeout;
-    this.readTimeout = readTimeout;
+    this.connector = new Connector(connectTimeout, readTimeout);
     this.blockPages = blockPages;
-    this.tls = observingContext();
   }
 
   @Inject
@@ -110,12 +104,18 @@ public final class HttpProbe implements Probe<WebEvidence> {
       if (p.title() != null) {
         s.append(" «").append(p.title()).append('»');
       }
+      if (p.received() != null) {
+        s.append(String.format(Locale.ROOT, " · %,d bytes", p.received()));
+      }
+      if (p.cut()) {
+        s.append(" (").append(p.error()).append(')');
+      }
       s.append(" · connect ")
           .append(p.connectMillis())
           .append(" ms, first byte ")
           .append(p.firstByteMillis())
           .append(" ms");
-      boolean bad = p.blockPage() != null || p.error() != null;
+      boolean bad = p.blockPage() != null || (p.error() != null && !p.cut());
       if (p.blockPage() != null) {
         s.append(" · block page: ").append(p.blockPage());
       }
@@ -164,11 +164,12 @@ public final class HttpProbe implements Probe<WebEvidence> {
     long start = System.nanoTime();
     // Each step's time, for a failure after it: connected, TLS done.
     long[] times = {-1, -1};
-    return connected(
+    return connector.connected(
         address,
         port,
         local,
-        (stage, e) -> failure(url, address, serverName, stage, e, times[0], times[1]),
+        connector.whole(),
+        (stage, e) -> failure(url, address, serverName, stage, e, times[0], times[1], null),
         (socket, deadline) -> {
           times[0] = millisSince(start);
           return exchange(socket, deadline, https, url, address, serverName, host, path, times);
@@ -188,14 +189,21 @@ public final class HttpProbe implements Probe<WebEvidence> {
       long[] times) {
     long connected = times[0];
     long tlsDone = -1;
-    Socket channel = socket;
+    CountedSocket wire;
+    try {
+      wire = new CountedSocket(socket);
+    } catch (IOException e) {
+      return failure(url, address, serverName, HttpStage.CONNECT_FAILED, e, connected, -1, null);
+    }
+    Socket channel = wire;
     if (https) {
       long tlsStart = System.nanoTime();
       try {
-        channel = handshake(socket, serverName);
+        channel = connector.handshake(wire, serverName);
       } catch (IOException e) {
         IOException told = deadline.explain(e);
-        return failure(url, address, serverName, tlsStage(told), told, connected, -1);
+        return failure(
+            url, address, serverName, Connector.tlsStage(told), told, connected, -1, null);
       }
       tlsDone = millisSince(tlsStart);
       times[1] = tlsDone;
@@ -210,8 +218,12 @@ public final class HttpProbe implements Probe<WebEvidence> {
     long sent = System.nanoTime();
     byte[] answer;
     long firstByte;
+    String cut = null;
+    long answered;
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
     try {
       OutputStream out = channel.getOutputStream();
+      wire.mark();
       out.write(request.getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
       InputStream in = channel.getInputStream();
@@ -224,10 +236,10 @@ public final class HttpProbe implements Probe<WebEvidence> {
             HttpStage.REQUEST_RESET,
             new IOException("closed without an answer"),
             connected,
-            tlsDone);
+            tlsDone,
+            null);
       }
       firstByte = millisSince(sent);
-      ByteArrayOutputStream all = new ByteArrayOutputStream();
       all.write(first);
       byte[] buffer = new byte[8192];
       int n;
@@ -235,36 +247,56 @@ public final class HttpProbe implements Probe<WebEvidence> {
         while (all.size() < MAX_BODY && (n = in.read(buffer)) > 0) {
           all.write(buffer, 0, n);
         }
+        cut = all.size() >= MAX_BODY ? HttpEvidence.CUT_AT_LIMIT : null;
       } catch (IOException e) {
         if (!deadline.passed()) {
           throw e;
         }
         // Still trickling at the deadline: what came is the answer (its head, at least).
+        cut = HttpEvidence.CUT_AT_DEADLINE;
       }
       answer = all.toByteArray();
+      answered = millisSince(sent);
     } catch (IOException e) {
       IOException told = deadline.explain(e);
+      boolean timeout = told instanceof SocketTimeoutException;
+      // Bytes came, then nothing: the answer froze (a censor letting the first kilobytes pass) —
+      // counted on the wire, as the censor counts, since a freeze inside TLS's first record
+      // decrypts nothing.
+      long came = wire.sinceMark();
       HttpStage stage =
-          told instanceof SocketTimeoutException
-              ? HttpStage.REQUEST_TIMEOUT
-              : HttpStage.REQUEST_RESET;
-      return failure(url, address, serverName, stage, told, connected, tlsDone);
+          timeout && came > 0
+              ? HttpStage.BODY_STALLED
+              : timeout ? HttpStage.REQUEST_TIMEOUT : HttpStage.REQUEST_RESET;
+      return failure(
+          url, address, serverName, stage, told, connected, tlsDone, came > 0 ? came : null);
     }
-    return parse(url, address, serverName, host, answer, connected, tlsDone, firstByte);
+    return parse(
+        url,
+        address,
+        serverName,
+        host,
+        answer,
+        wire.sinceMark(),
+        cut,
+        connected,
+        tlsDone,
+        new long[] {firstByte, answered});
   }
 
   /** A TLS handshake alone, with the chosen SNI. */
   public TlsEvidence handshake(
       InetAddress address, int port, TlsEvidence.Sni sni, String name, InetAddress local) {
     String sent = sni == TlsEvidence.Sni.NONE ? null : name;
-    return connected(
+    return connector.connected(
         address,
         port,
         local,
-        (stage, e) -> new TlsEvidence(sni, sent, stage, message(e), null, null, -1),
+        connector.whole(),
+        (stage, e) -> new TlsEvidence(sni, sent, stage, message(e), null, null, -1, null, null),
         (socket, deadline) -> {
           long start = System.nanoTime();
-          try (SSLSocket ssl = handshake(socket, sent)) {
+          try (SSLSocket ssl = connector.handshake(socket, sent)) {
             X509Certificate certificate =
                 (X509Certificate) ssl.getSession().getPeerCertificates()[0];
             return new TlsEvidence(
@@ -274,86 +306,23 @@ public final class HttpProbe implements Probe<WebEvidence> {
                 null,
                 ssl.getSession().getProtocol(),
                 certificate.getSubjectX500Principal().getName(),
-                millisSince(start));
+                millisSince(start),
+                Connector.fingerprint(ssl),
+                sent == null ? null : Connector.covers(certificate, sent));
           } catch (IOException e) {
             IOException told = deadline.explain(e);
             return new TlsEvidence(
-                sni, sent, tlsStage(told), message(told), null, null, millisSince(start));
+                sni,
+                sent,
+                Connector.tlsStage(told),
+                message(told),
+                null,
+                null,
+                millisSince(start),
+                null,
+                null);
           }
         });
-  }
-
-  /** What a failed step makes of its stage and error. */
-  private interface Failure<T> {
-    T at(HttpStage stage, IOException e);
-  }
-
-  /** What is done on a connected socket, under the exchange's whole deadline. */
-  private interface Exchange<T> {
-    T run(Socket socket, SocketDeadline deadline) throws IOException;
-  }
-
-  /**
-   * Connects (from {@code local}, within the connect timeout) and runs {@code exchange} on the
-   * socket, read timeout set, the whole exchange bounded by {@link #whole()}; a connect that fails,
-   * or an error the exchange lets out, is {@code failed}'s to say.
-   */
-  private <T> T connected(
-      InetAddress address, int port, InetAddress local, Failure<T> failed, Exchange<T> exchange) {
-    Socket socket = new Socket();
-    try (socket;
-        SocketDeadline deadline = SocketDeadline.closing(socket, whole())) {
-      try {
-        connect(socket, address, port, local);
-      } catch (IOException e) {
-        return failed.at(connectStage(e), e);
-      }
-      socket.setSoTimeout((int) readTimeout.toMillis());
-      return exchange.run(socket, deadline);
-    } catch (IOException e) {
-      return failed.at(HttpStage.CONNECT_FAILED, e);
-    }
-  }
-
-  /**
-   * The most one exchange may take, a slow peer's included: the connect, then twice the read
-   * timeout for the handshake, the request and the answer.
-   */
-  private Duration whole() {
-    return connectTimeout.plus(readTimeout.multipliedBy(2));
-  }
-
-  private void connect(Socket socket, InetAddress address, int port, InetAddress local)
-      throws IOException {
-    if (local != null) {
-      socket.bind(new InetSocketAddress(local, 0));
-    }
-    socket.connect(new InetSocketAddress(address, port), (int) connectTimeout.toMillis());
-  }
-
-  private SSLSocket handshake(Socket socket, String serverName) throws IOException {
-    SSLSocket ssl =
-        (SSLSocket)
-            tls.getSocketFactory()
-                .createSocket(
-                    socket,
-                    serverName != null ? serverName : socket.getInetAddress().getHostAddress(),
-                    socket.getPort(),
-                    false);
-    SSLParameters parameters = ssl.getSSLParameters();
-    parameters.setServerNames(
-        serverName == null || !isName(serverName)
-            ? List.of()
-            : List.of(new SNIHostName(serverName)));
-    ssl.setSSLParameters(parameters);
-    ssl.startHandshake();
-    return ssl;
-  }
-
-  private static boolean isName(String serverName) {
-    return !serverName.isEmpty()
-        && !Character.isDigit(serverName.charAt(serverName.length() - 1))
-        && serverName.indexOf(':') < 0;
   }
 
   private HttpEvidence parse(
@@ -362,9 +331,11 @@ public final class HttpProbe implements Probe<WebEvidence> {
       String serverName,
       String host,
       byte[] answer,
+      long received,
+      String cut,
       long connected,
       long tlsDone,
-      long firstByte) {
+      long[] answerTimes) {
     String text = new String(answer, StandardCharsets.UTF_8);
     int headEnd = text.indexOf("\r\n\r\n");
     String head = headEnd < 0 ? text : text.substring(0, headEnd);
@@ -398,7 +369,7 @@ public final class HttpProbe implements Probe<WebEvidence> {
         address.getHostAddress(),
         serverName,
         status == null ? HttpStage.REQUEST_RESET : HttpStage.RESPONSE,
-        status == null ? "the answer is not HTTP" : null,
+        status == null ? "the answer is not HTTP" : cut,
         status,
         location,
         titleText,
@@ -407,7 +378,9 @@ public final class HttpProbe implements Probe<WebEvidence> {
         blockPage,
         connected,
         tlsDone,
-        firstByte);
+        answerTimes[0],
+        received,
+        answerTimes[1]);
   }
 
   private static HttpEvidence failure(
@@ -417,7 +390,8 @@ public final class HttpProbe implements Probe<WebEvidence> {
       HttpStage stage,
       IOException e,
       long connected,
-      long tlsDone) {
+      long tlsDone,
+      Long received) {
     return new HttpEvidence(
         url,
         address.getHostAddress(),
@@ -432,65 +406,16 @@ public final class HttpProbe implements Probe<WebEvidence> {
         null,
         connected,
         tlsDone,
+        -1,
+        received,
         -1);
   }
 
-  private static HttpStage connectStage(IOException e) {
-    if (e instanceof SocketTimeoutException) {
-      return HttpStage.CONNECT_TIMEOUT;
-    }
-    if (e instanceof ConnectException && String.valueOf(e.getMessage()).contains("refused")) {
-      return HttpStage.CONNECT_REFUSED;
-    }
-    return HttpStage.CONNECT_FAILED;
-  }
-
-  private static HttpStage tlsStage(IOException e) {
-    if (e instanceof SocketTimeoutException) {
-      return HttpStage.TLS_TIMEOUT;
-    }
-    String text = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-    if (e instanceof SocketException
-        || text.contains("reset")
-        || text.contains("remote host terminated")
-        || text.contains("broken pipe")) {
-      return HttpStage.TLS_RESET;
-    }
-    return HttpStage.TLS_FAILED;
-  }
-
   private static String message(IOException e) {
-    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    return Connector.message(e);
   }
 
   private static long millisSince(long start) {
-    return (System.nanoTime() - start) / 1_000_000;
-  }
-
-  /** Accepts any certificate: the probe records what the server showed, it trusts nothing. */
-  private static SSLContext observingContext() {
-    try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(
-          null,
-          new TrustManager[] {
-            new X509TrustManager() {
-              @Override
-              public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-              @Override
-              public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-              @Override
-              public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-              }
-            }
-          },
-          null);
-      return context;
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException("no TLS in this JVM", e);
-    }
+    return Connector.millisSince(start);
   }
 }

@@ -4,6 +4,7 @@ import dev.detour.probe.ProbeKind;
 import dev.detour.probe.tcp.TcpRule;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.Observation;
+import dev.detour.verdict.PerPort;
 import dev.detour.verdict.Sight;
 import dev.detour.verdict.Verdict;
 import dev.detour.verdict.VerdictRule;
@@ -50,6 +51,7 @@ public final class HttpRule implements VerdictRule {
   public List<Check> checks() {
     return List.of(
         new Check(10, HttpRule::blockPage),
+        new Check(15, HttpRule::anotherPage),
         new Check(50, HttpRule::tampered),
         new Check(61, HttpRule::connectsVanish));
   }
@@ -76,6 +78,7 @@ public final class HttpRule implements VerdictRule {
   }
 
   private static Optional<Verdict> blockPage(Sight sight) {
+    PerPort found = new PerPort();
     for (HttpEvidence page : pages(sight.here().observation())) {
       if (page.blockPage() == null) {
         continue;
@@ -90,27 +93,33 @@ public final class HttpRule implements VerdictRule {
               + page.blockPage()
               + ")";
       if (!sight.withControl()) {
-        return Optional.of(
-            Verdict.blocked(HTTP_BLOCKPAGE, Verdicts.SIGNATURE_ONLY, List.of(reason), false));
+        found.port(true, List.of(reason), false);
+        continue;
       }
-      Optional<HttpEvidence> there = page(sight.there().observation(), port(page));
-      Verdict v =
-          Verdict.blocked(
-              HTTP_BLOCKPAGE,
-              Verdicts.CONFIRMED,
-              List.of(reason, "control: " + there.map(HttpRule::describe).orElse("not probed")),
-              false);
-      if (there.isPresent()
-          && there.get().stage() == HttpStage.RESPONSE
-          && there.get().blockPage() == null) {
-        return Optional.of(v);
-      }
-      return Optional.of(Verdicts.unconfirmed(v));
+      againstControl(sight, found, page, reason, false);
     }
-    return Optional.empty();
+    return found.verdict(
+        HTTP_BLOCKPAGE, sight.withControl() ? Verdicts.CONFIRMED : Verdicts.SIGNATURE_ONLY);
+  }
+
+  /**
+   * A port's signature, confirmed when the control gets that port's page, and it is no block page.
+   */
+  private static void againstControl(
+      Sight sight, PerPort found, HttpEvidence page, String reason, boolean timeouts) {
+    Optional<HttpEvidence> there = page(sight.there().observation(), port(page));
+    boolean ok =
+        there.isPresent()
+            && there.get().stage() == HttpStage.RESPONSE
+            && there.get().blockPage() == null;
+    found.port(
+        ok,
+        List.of(reason, "control: " + there.map(HttpRule::describe).orElse("not probed")),
+        timeouts);
   }
 
   private static Optional<Verdict> tampered(Sight sight) {
+    PerPort found = new PerPort();
     for (HttpEvidence page : pages(sight.here().observation())) {
       boolean reset = page.stage() == HttpStage.REQUEST_RESET;
       boolean stalled = page.stage() == HttpStage.REQUEST_TIMEOUT;
@@ -126,26 +135,103 @@ public final class HttpRule implements VerdictRule {
               + (page.error() != null ? " (" + page.error() + ")" : "");
       if (!sight.withControl()) {
         // A reset right after the request is a censor's signature; a stall alone is not.
-        if (!reset) {
-          continue;
+        if (reset) {
+          found.port(true, List.of(reason), false);
         }
-        return Optional.of(
-            Verdict.blocked(HTTP_TAMPERED, Verdicts.SIGNATURE_ONLY, List.of(reason), false));
+        continue;
       }
-      Optional<HttpEvidence> there = page(sight.there().observation(), port(page));
-      boolean ok =
-          there.isPresent()
-              && there.get().stage() == HttpStage.RESPONSE
-              && there.get().blockPage() == null;
-      Verdict v =
-          Verdict.blocked(
-              HTTP_TAMPERED,
-              reset ? Verdicts.CONFIRMED : Verdicts.COMPARED,
-              List.of(reason, "control: " + there.map(HttpRule::describe).orElse("not probed")),
-              stalled);
-      return Optional.of(ok ? v : Verdicts.unconfirmed(v));
+      againstControl(sight, found, page, reason, stalled);
     }
-    return Optional.empty();
+    return found.verdict(
+        HTTP_TAMPERED,
+        sight.withControl() ? Verdicts.CONFIRMED : Verdicts.SIGNATURE_ONLY,
+        Verdicts.COMPARED);
+  }
+
+  /**
+   * A page here that is not the page the control gets — another status, a redirect off the host the
+   * control does not get, or another body (its length off by more than 30 % and another title) — is
+   * a block page, even one no list knows.
+   */
+  private static Optional<Verdict> anotherPage(Sight sight) {
+    if (!sight.withControl()) {
+      return Optional.empty();
+    }
+    PerPort found = new PerPort();
+    for (HttpEvidence page : pages(sight.here().observation())) {
+      if (page.stage() != HttpStage.RESPONSE || page.blockPage() != null) {
+        continue;
+      }
+      Optional<HttpEvidence> there =
+          page(sight.there().observation(), port(page))
+              .filter(p -> p.stage() == HttpStage.RESPONSE && p.blockPage() == null);
+      if (there.isEmpty() || samePage(page, there.get())) {
+        continue;
+      }
+      found.port(
+          true,
+          List.of(
+              page.url() + " → " + shown(page) + " here",
+              "control: " + shown(there.get()) + " — not the same page"),
+          false);
+    }
+    return found.verdict(HTTP_BLOCKPAGE, Verdicts.COMPARED);
+  }
+
+  /**
+   * Whether two answers are the same page (the rule OONI's web connectivity test reads pages by):
+   * the same status, no redirect off the host on one side only, and the same title or a body of
+   * about the same length (the shorter at least 70 % of the longer). A body cut short (the probe's
+   * read limit, or the deadline on a slow page) is at least as long as what came: it differs from a
+   * whole one only when that is shorter than 70 % of what came of it; two cut bodies are told by
+   * their titles.
+   */
+  public static boolean samePage(HttpEvidence a, HttpEvidence b) {
+    if (!java.util.Objects.equals(a.status(), b.status())) {
+      return false;
+    }
+    if (offHost(a) != offHost(b)) {
+      return false;
+    }
+    if (a.title() != null && a.title().equalsIgnoreCase(String.valueOf(b.title()))) {
+      return true;
+    }
+    long x = a.bodyLength() == null ? 0 : a.bodyLength();
+    long y = b.bodyLength() == null ? 0 : b.bodyLength();
+    if (a.cut() && b.cut()) {
+      return a.title() == null || b.title() == null;
+    }
+    if (a.cut() || b.cut()) {
+      long whole = a.cut() ? y : x;
+      long atLeast = a.cut() ? x : y;
+      return whole >= 0.7 * atLeast;
+    }
+    return Math.max(x, y) == 0 || (double) Math.min(x, y) / Math.max(x, y) > 0.7;
+  }
+
+  /** Whether an answer sends the browser to another host than it asked. */
+  static boolean offHost(HttpEvidence page) {
+    if (page.location() == null) {
+      return false;
+    }
+    try {
+      String host = java.net.URI.create(page.location().strip()).getHost();
+      String asked = java.net.URI.create(page.url()).getHost();
+      return host != null && asked != null && !host.equalsIgnoreCase(asked);
+    } catch (IllegalArgumentException unreadable) {
+      return false;
+    }
+  }
+
+  /** A page in a few words: "302 Location: …", "200 «title» (48,210 bytes)". */
+  public static String shown(HttpEvidence page) {
+    return page.status()
+        + (page.location() != null ? " Location: " + page.location() : "")
+        + (page.title() != null ? " «" + page.title() + "»" : "")
+        + String.format(
+            java.util.Locale.ROOT,
+            " (%,d bytes)",
+            page.bodyLength() == null ? 0 : page.bodyLength());
   }
 
   /** Without TCP evidence, an HTTP connect that times out where the control connects. */
@@ -173,7 +259,8 @@ public final class HttpRule implements VerdictRule {
           + " → "
           + page.status()
           + (page.location() != null ? " Location: " + page.location() : "")
-          + (page.blockPage() != null ? " (block page " + page.blockPage() + ")" : "");
+          + (page.blockPage() != null ? " (block page " + page.blockPage() + ")" : "")
+          + (page.cut() ? " (" + page.error() + ")" : "");
     }
     return page.url() + " → " + page.stage().label();
   }

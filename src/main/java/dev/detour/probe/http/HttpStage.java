@@ -16,8 +16,15 @@ public enum HttpStage {
   TLS_FAILED,
   REQUEST_RESET,
   REQUEST_TIMEOUT,
-  /** A complete HTTP answer came back (any status). */
+  /** The answer began, then stopped coming (a freeze after the first kilobytes). */
+  BODY_STALLED,
+  /** An HTTP answer came back (any status), whole or cut short ({@link HttpEvidence#cut}). */
   RESPONSE;
+
+  /** It failed at the TCP connect: nothing of the site's came. */
+  public boolean connectFailure() {
+    return this == CONNECT_TIMEOUT || this == CONNECT_REFUSED || this == CONNECT_FAILED;
+  }
 
   @JsonValue
   public String label() {

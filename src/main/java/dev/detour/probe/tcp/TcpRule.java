@@ -7,6 +7,7 @@ import dev.detour.probe.packet.SynShape;
 import dev.detour.probe.tcp.TcpPorts.Fate;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.CommonReasons;
+import dev.detour.verdict.PerPort;
 import dev.detour.verdict.Sight;
 import dev.detour.verdict.Verdict;
 import dev.detour.verdict.VerdictRule;
@@ -102,15 +103,14 @@ public final class TcpRule implements VerdictRule {
     if (!here.raw()) {
       return Optional.empty();
     }
-    List<String> reasons = new ArrayList<>();
-    boolean timeoutsOnly = true;
-    boolean confirmed = true;
+    PerPort found = new PerPort();
     for (TcpPorts.Port p : here.ports()) {
       Fate bare = p.of(SynShape.BARE);
       Fate linux = p.of(SynShape.LINUX);
       if (bare != Fate.OPEN || linux == null || linux == Fate.OPEN || linux == Fate.CLOSED) {
         continue;
       }
+      List<String> reasons = new ArrayList<>();
       reasons.add(
           "port "
               + p.port()
@@ -119,52 +119,36 @@ public final class TcpRule implements VerdictRule {
                   ? "an injected reset"
                   : linux.name().toLowerCase(Locale.ROOT)));
       reasons.addAll(p.why());
-      timeoutsOnly &= linux != Fate.INJECTED;
+      boolean ok = true;
       if (sight.withControl()) {
         TcpPorts.Port abroad = ports(sight.there()).port(p.port());
-        boolean ok = abroad != null && abroad.of(SynShape.LINUX) == Fate.OPEN;
+        ok = abroad != null && abroad.of(SynShape.LINUX) == Fate.OPEN;
         reasons.add(
             "control: the Linux SYN to " + p.port() + (ok ? " gets SYN-ACK" : " fails too"));
-        confirmed &= ok;
       }
+      found.port(ok, reasons, linux != Fate.INJECTED);
     }
-    if (reasons.isEmpty()) {
-      return Optional.empty();
-    }
-    Verdict v =
-        Verdict.blocked(
-            DPI_SYN_SIGNATURE,
-            sight.withControl() ? Verdicts.CONFIRMED : Verdicts.SIGNATURE_ONLY,
-            reasons,
-            timeoutsOnly);
-    return Optional.of(confirmed ? v : Verdicts.unconfirmed(v));
+    return found.verdict(
+        DPI_SYN_SIGNATURE, sight.withControl() ? Verdicts.CONFIRMED : Verdicts.SIGNATURE_ONLY);
   }
 
   private static Optional<Verdict> injectedRst(Sight sight) {
-    List<String> reasons = new ArrayList<>();
-    boolean confirmed = true;
+    PerPort found = new PerPort();
     for (TcpPorts.Port p : ports(sight.here()).ports()) {
       if (!p.any(Fate.INJECTED) || p.any(Fate.OPEN)) {
         continue;
       }
-      reasons.addAll(p.why());
+      List<String> reasons = new ArrayList<>(p.why());
+      boolean ok = true;
       if (sight.withControl()) {
         TcpPorts.Port abroad = ports(sight.there()).port(p.port());
-        boolean ok = abroad != null && abroad.any(Fate.OPEN);
+        ok = abroad != null && abroad.any(Fate.OPEN);
         reasons.add("control: port " + p.port() + (ok ? " answers SYN-ACK" : " does not open"));
-        confirmed &= ok;
       }
+      found.port(ok, reasons, false);
     }
-    if (reasons.isEmpty()) {
-      return Optional.empty();
-    }
-    Verdict v =
-        Verdict.blocked(
-            TCP_RST_INJECTED,
-            sight.withControl() ? Verdicts.CONFIRMED : Verdicts.SIGNATURE_ONLY,
-            reasons,
-            false);
-    return Optional.of(confirmed ? v : Verdicts.unconfirmed(v));
+    return found.verdict(
+        TCP_RST_INJECTED, sight.withControl() ? Verdicts.CONFIRMED : Verdicts.SIGNATURE_ONLY);
   }
 
   /** Ports silent here that open from the control vantage. */

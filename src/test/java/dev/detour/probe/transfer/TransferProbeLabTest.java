@@ -101,7 +101,9 @@ class TransferProbeLabTest {
         Pair p =
             fetch("frozen-" + (https ? "https" : "http"), "198.18.0.32", https, "s32.lab.test");
         assertThat(p.here().end()).as("https " + https).isEqualTo(TransferEvidence.End.STALLED);
-        assertThat(p.here().stoppedAfter()).isBetween(12_000L, 16_384L);
+        // 16 KB counted by the censor, its handshake and headers included: less of it after the
+        // request.
+        assertThat(p.here().stoppedAfter()).isBetween(8_000L, 16_384L);
         assertThat(p.there().end()).isEqualTo(TransferEvidence.End.COMPLETE);
         Verdict v = p.verdict();
         assertThat(v.method()).as(v.reasons().toString()).isEqualTo(TransferRule.TRANSFER_STALLED);

@@ -47,7 +47,9 @@ class IncidentAlerts {
     Incident.Kind kind = Incident.Kind.valueOf(i.kind);
     return switch (kind) {
       case STATE_CHANGE -> stateChange(i, massClears);
-      case MASS_BLOCK -> massBlock(i);
+      case MASS_BLOCK -> i.parentId != null ? null : massBlock(i);
+      case ALLOWLIST_MODE -> allowlist(i);
+      case ALLOWLIST_LIFTED -> allowlistLifted(i);
       case VANTAGE_OFFLINE -> overUnlessEnded(i, AlertKind.VANTAGE_OFFLINE, "vantage", kind);
       case VANTAGE_ONLINE -> event(i, AlertKind.VANTAGE_ONLINE, "vantage");
       case CONTROL_OFFLINE -> overUnlessEnded(i, AlertKind.CONTROL_OFFLINE, "control", kind);
@@ -74,6 +76,10 @@ class IncidentAlerts {
     if (fromBlocked && !toBlocked) {
       Incident block = incidents.lastChangeTo(i.watchId, blocked, i.id).orElse(null);
       if (block != null && block.parentId != null) {
+        if (underAllowlist(block.parentId)) {
+          // The allowlist mode's lift tells it, in one message.
+          return null;
+        }
         massClears.computeIfAbsent(block.parentId, k -> new ArrayList<>()).add(i);
         return null;
       }
@@ -81,6 +87,77 @@ class IncidentAlerts {
     }
     // Up and down, or one block method for another: nothing a user is waiting to hear.
     return null;
+  }
+
+  private boolean underAllowlist(long parentId) {
+    return incidents
+        .get(parentId)
+        .map(p -> Incident.Kind.ALLOWLIST_MODE.name().equals(p.kind))
+        .orElse(false);
+  }
+
+  /** The ISP's allowlist mode: one message for every watch it cut. */
+  private Alert allowlist(Incident i) {
+    List<String> targets = incidents.memberTargets(i.id, MASS_MEMBERS_SHOWN);
+    int members = i.members == null ? targets.size() : i.members;
+    return new Alert(
+        AlertKind.ALLOWLIST_MODE,
+        "allowlist",
+        true,
+        false,
+        i.at,
+        i.firstBadAt != null ? i.firstBadAt : i.at,
+        null,
+        null,
+        WatchState.BLOCKED.label(),
+        BlockMethod.ALLOWLIST.label(),
+        BlockMethod.ALLOWLIST.describe(),
+        i.summary,
+        String.join(", ", targets)
+            + (members > targets.size() ? " and " + (members - targets.size()) + " more" : ""),
+        members,
+        null,
+        i.id,
+        link(i.id),
+        AlertKind.ALLOWLIST_MODE.severity());
+  }
+
+  private Alert allowlistLifted(Incident i) {
+    Incident mode =
+        incidents
+            .find(
+                new Incidents.Query(
+                    null, java.util.Set.of(Incident.Kind.ALLOWLIST_MODE), null, null, false),
+                0,
+                1)
+            .items()
+            .stream()
+            .findFirst()
+            .orElse(null);
+    long still = 0;
+    if (mode != null) {
+      problems.catchUp();
+      still = problems.stillBlocked(mode.id);
+    }
+    return new Alert(
+        AlertKind.ALLOWLIST_LIFTED,
+        "allowlist",
+        false,
+        false,
+        i.at,
+        mode == null ? i.at : mode.at,
+        null,
+        null,
+        null,
+        null,
+        null,
+        i.summary,
+        null,
+        mode == null || mode.members == null ? null : mode.members,
+        (int) still,
+        i.id,
+        link(i.id),
+        AlertKind.ALLOWLIST_LIFTED.severity());
   }
 
   /** A block cleared again within the wait: neither is told. */

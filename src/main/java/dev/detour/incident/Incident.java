@@ -13,7 +13,8 @@ import java.time.Instant;
 
 /**
  * A change worth telling: a watch changing state (with the round's evidence and its pcap), many
- * watches blocked together (one mass-block incident, the watches' own changes its members), or this
+ * watches blocked together (one mass-block incident, the watches' own changes its members), the
+ * ISP's allowlist mode (most of everything cut at once; its watches' changes its members), or this
  * vantage, the control, a router's sync or its tunnel failing and coming back.
  */
 @Entity
@@ -31,7 +32,9 @@ public class Incident extends PanacheEntityBase {
     ROUTER_SYNC_FAILED,
     ROUTER_SYNC_OK,
     TUNNEL_DOWN,
-    TUNNEL_UP
+    TUNNEL_UP,
+    ALLOWLIST_MODE,
+    ALLOWLIST_LIFTED
   }
 
   @Id

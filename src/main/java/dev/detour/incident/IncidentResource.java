@@ -42,7 +42,7 @@ public class IncidentResource {
   @Operation(
       summary = "Incidents, newest first",
       description =
-          "Filters: watch (id), kind (state_change, mass_block, vantage_offline, …), since"
+          "Filters: watch (id), kind (state_change, mass_block, allowlist_mode, allowlist_lifted, vantage_offline, …), since"
               + " (ISO instant). Members of a mass block are left out unless members=true."
               + " The total is in X-Total-Count.")
   public Response list(
@@ -80,7 +80,7 @@ public class IncidentResource {
     Incident incident =
         incidents.get(id).orElseThrow(() -> ProblemException.notFound("no incident " + id));
     List<IncidentView> members =
-        Incident.Kind.MASS_BLOCK.name().equals(incident.kind)
+        Incidents.grouping(incident)
             ? incidents.members(id).stream().map(IncidentView::of).toList()
             : null;
     return IncidentView.of(incident, json, members);

@@ -46,6 +46,12 @@ public class Incidents {
       String evidence,
       String capture) {}
 
+  /** Whether an incident groups others (a mass block, an allowlist mode): it has members. */
+  public static boolean grouping(Incident i) {
+    return Incident.Kind.MASS_BLOCK.name().equals(i.kind)
+        || Incident.Kind.ALLOWLIST_MODE.name().equals(i.kind);
+  }
+
   /** The newest incident's id (null without any): a new one means something to show. */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public Long newest() {
@@ -299,6 +305,88 @@ public class Incidents {
     if (mass != null) {
       attach(mass, label, members);
     }
+  }
+
+  /**
+   * Opens an allowlist-mode incident over these watches: each one's latest change, when it is to
+   * blocked at or after {@code since}, becomes its member, and so does the mass block that change
+   * had joined (one message for all of it). Older blocks of the same watches stay as they were.
+   */
+  @Transactional
+  public long allowlist(String summary, List<Long> watches, Instant since) {
+    Incident mode = new Incident();
+    mode.kind = Incident.Kind.ALLOWLIST_MODE.name();
+    mode.method = "ALLOWLIST";
+    mode.toState = "BLOCKED";
+    mode.at = Instant.now();
+    mode.firstBadAt = since;
+    mode.summary = truncate(summary);
+    mode.persist();
+    var em = Incident.getEntityManager();
+    for (int from = 0; from < watches.size(); from += 1000) {
+      List<Long> chunk = watches.subList(from, Math.min(watches.size(), from + 1000));
+      List<Long> latest =
+          em.createQuery(
+                  "select max(i.id) from Incident i where i.watchId in :w and i.kind = :k"
+                      + " group by i.watchId",
+                  Long.class)
+              .setParameter("w", chunk)
+              .setParameter("k", Incident.Kind.STATE_CHANGE.name())
+              .getResultList();
+      List<Long> blocks =
+          latest.isEmpty()
+              ? List.of()
+              : em.createQuery(
+                      "select i.id from Incident i where i.id in :ids and i.toState = 'BLOCKED'"
+                          + " and i.at >= :since",
+                      Long.class)
+                  .setParameter("ids", latest)
+                  .setParameter("since", since)
+                  .getResultList();
+      if (blocks.isEmpty()) {
+        continue;
+      }
+      List<Long> masses =
+          em.createQuery(
+                  "select distinct i.parentId from Incident i where i.id in :ids"
+                      + " and i.parentId is not null",
+                  Long.class)
+              .setParameter("ids", blocks)
+              .getResultList();
+      if (!masses.isEmpty()) {
+        Incident.update(
+            "parentId = ?1 where id in ?2 and kind = ?3",
+            mode.id,
+            masses,
+            Incident.Kind.MASS_BLOCK.name());
+      }
+      Incident.update("parentId = ?1 where id in ?2", mode.id, blocks);
+    }
+    mode.members = watches.size();
+    return mode.id;
+  }
+
+  /** A watch's change to blocked joins an open allowlist-mode incident. */
+  @Transactional
+  public void joinAllowlist(long modeId, long incident) {
+    Incident mode = Incident.findById(modeId);
+    if (mode != null) {
+      Incident.update("parentId = ?1 where id = ?2", modeId, incident);
+      mode.members = (mode.members == null ? 0 : mode.members) + 1;
+    }
+  }
+
+  /** The open allowlist-mode incident (one not lifted since), if any. */
+  @Transactional
+  public Optional<Incident> openAllowlist() {
+    Optional<Incident> mode =
+        Incident.<Incident>find(
+                "kind", Sort.descending("at", "id"), Incident.Kind.ALLOWLIST_MODE.name())
+            .firstResultOptional();
+    return mode.filter(
+        m ->
+            Incident.count("kind = ?1 and id > ?2", Incident.Kind.ALLOWLIST_LIFTED.name(), m.id)
+                == 0);
   }
 
   /** Records where the censor sits (JSON) on the incident of a block. */

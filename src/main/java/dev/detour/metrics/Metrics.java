@@ -60,6 +60,9 @@ public final class Metrics {
   /** Gauge: 1 while the control vantage answers, 0 while it does not (or there is none). */
   public static final String CONTROL_UP = "detour.control.up";
 
+  /** Gauge: 1 while the ISP's allowlist mode is on (everything abroad cut but a list), else 0. */
+  public static final String ALLOWLIST_MODE = "detour.allowlist.mode";
+
   /** Gauge per router and state (desired, applied, failed): routes as of the latest sync. */
   public static final String ROUTES = "detour.routes";
 

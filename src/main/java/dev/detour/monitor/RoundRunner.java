@@ -165,12 +165,22 @@ public class RoundRunner {
         // (checked times, a watch's first "up") goes with the periodic flush, as on one node.
         states.roundEnded(plan.id(), begun.id());
         rounds.finish(begun.id(), probed);
+        lookForAllowlist();
       } catch (RuntimeException e) {
         if (!stopping) {
           throw e;
         }
         LOG.debugf("Group %s: the round's end is not written while stopping: %s", plan.name(), e);
       }
+    }
+  }
+
+  /** Allowlist mode is looked for after each round; a failure there never fails the round. */
+  private void lookForAllowlist() {
+    try {
+      states.lookForAllowlist(vantages.controlOnline());
+    } catch (RuntimeException e) {
+      LOG.warnf(e, "Could not look for the ISP's allowlist mode; looking again next round");
     }
   }
 

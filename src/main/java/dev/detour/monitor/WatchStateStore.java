@@ -57,6 +57,7 @@ public class WatchStateStore {
   private final MonitoredWatches watches;
   private final VerdictConfig verdict;
   private final MassBlocks mass;
+  private final AllowlistMode allowlist;
   private final Event<WatchStateChanged> changed;
   private final MeterRegistry registry;
   private final Rounds rounds;
@@ -81,6 +82,7 @@ public class WatchStateStore {
       VerdictConfig verdict,
       MonitorConfig monitor,
       MassBlocks mass,
+      AllowlistMode allowlist,
       Event<WatchStateChanged> changed,
       MeterRegistry registry,
       Rounds rounds,
@@ -90,6 +92,7 @@ public class WatchStateStore {
     this.watches = watches;
     this.verdict = verdict;
     this.mass = mass;
+    this.allowlist = allowlist;
     this.changed = changed;
     this.registry = registry;
     this.rounds = rounds;
@@ -251,6 +254,11 @@ public class WatchStateStore {
             });
   }
 
+  /** A round ended: is the ISP in allowlist mode, or out of it again? */
+  void lookForAllowlist(boolean controlOnline) {
+    allowlist.look(runtimes.values(), controlOnline, Instant.now());
+  }
+
   /** Writes the latest rounds of watches whose state did not change. */
   void flush() {
     flush(rt -> true);
@@ -296,6 +304,10 @@ public class WatchStateStore {
       boolean prefix) {
     int blockAfter = prefix ? 1 : this.verdict.blockAfter();
     int clearAfter = prefix ? 1 : this.verdict.clearAfter();
+    verdict = allowlist.relabel(rt, verdict);
+    if (verdict.method() == BlockMethod.ALLOWLIST) {
+      methods = Set.of(BlockMethod.ALLOWLIST);
+    }
     Tracker before = rt.tracker();
     Tracker.Step step = before.step(verdict, at, blockAfter, clearAfter);
     rt.tracker(step.tracker());
@@ -366,7 +378,7 @@ public class WatchStateStore {
           .serviceLevelObjectives(DETECTION_BUCKETS)
           .register(registry)
           .record(Duration.between(t.firstBadAt(), at));
-      if (incident != null) {
+      if (incident != null && !allowlist.joined(rt, incident)) {
         mass.blocked(t.to().method(), incident, at);
       }
     }

@@ -19,7 +19,7 @@ public interface ProbeConfig {
   Duration interval();
 
   /** Probes that run on a watch whose group names none. */
-  @WithDefault("icmp,tcp_syn,http,tls,dns,transfer")
+  @WithDefault("icmp,tcp_syn,http,tls,dns,transfer,quic")
   @NotEmpty
   Set<ProbeKind> kinds();
 

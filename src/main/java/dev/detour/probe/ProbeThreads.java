@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The threads the parts of one probe run on at once: the SYNs of every port and shape, the HTTP
- * request of every port, the three TLS handshakes. Each part mostly waits (for an answer or a
+ * request of every port, the TLS probe's hellos. Each part mostly waits (for an answer or a
  * timeout), so running them side by side makes a blocked target cost one timeout, not one per part.
  * The pool grows with demand; the monitor's own concurrency bounds it.
  *

@@ -136,13 +136,13 @@ public class RouteClaims {
     }
     if (w.kind == TargetKind.HOST) {
       for (Part p : s.parts()) {
-        if (p.state() == WatchState.BLOCKED && routable(p.method())) {
+        if (p.state() == WatchState.BLOCKED && routable(p.method(), w)) {
           all.put(Prefixes.normalise(p.part()), why(w.target + " " + p.part(), p.method()));
         }
       }
       return all;
     }
-    if (!routable(s.method())) {
+    if (!routable(s.method(), w)) {
       return all;
     }
     String reason = why(w.target, s.method());
@@ -164,8 +164,10 @@ public class RouteClaims {
     return all;
   }
 
-  private static boolean routable(BlockMethod method) {
-    return method != null && method.routable();
+  /** A method a route gets around, or one the watch's group asked to route (QUIC-only blocks). */
+  private static boolean routable(BlockMethod method, Watch w) {
+    return method != null
+        && (method.routable() || (method.routableOnRequest() && w.group.routeQuicBlocks));
   }
 
   private static String why(String what, BlockMethod method) {

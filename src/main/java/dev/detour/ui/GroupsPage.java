@@ -131,12 +131,20 @@ public class GroupsPage {
     @FormParam("routeWithdraw")
     String routeWithdraw;
 
+    @FormParam("routeQuicBlocks")
+    String routeQuicBlocks;
+
     Map<String, String> fields(String name) {
-      return form(name, description, interval, routeBlocked, routeWithdraw);
+      Map<String, String> m = form(name, description, interval, routeBlocked, routeWithdraw);
+      if (routeQuicBlocks != null) {
+        m.put("routeQuicBlocks", "on");
+      }
+      return m;
     }
 
     GroupInput input(String name) {
-      return GroupsPage.input(name, description, interval, probes, routeBlocked, routeWithdraw);
+      return GroupsPage.input(
+          name, description, interval, probes, routeBlocked, routeWithdraw, routeQuicBlocks);
     }
   }
 
@@ -159,7 +167,8 @@ public class GroupsPage {
       String interval,
       List<String> probes,
       String routeBlocked,
-      String routeWithdraw) {
+      String routeWithdraw,
+      String routeQuicBlocks) {
     Integer seconds = null;
     if (interval != null && !interval.isBlank()) {
       try {
@@ -178,6 +187,7 @@ public class GroupsPage {
         seconds,
         kinds,
         routeBlocked != null,
-        routeWithdraw);
+        routeWithdraw,
+        routeQuicBlocks != null);
   }
 }

@@ -37,6 +37,8 @@ public class IncidentsPage {
       List.of(
           "state_change",
           "mass_block",
+          "allowlist_mode",
+          "allowlist_lifted",
           "vantage_offline",
           "vantage_online",
           "control_offline",
@@ -108,7 +110,7 @@ public class IncidentsPage {
     Incident i =
         incidents.get(id).orElseThrow(() -> ProblemException.notFound("no incident " + id));
     List<IncidentView> members =
-        Incident.Kind.MASS_BLOCK.name().equals(i.kind)
+        Incidents.grouping(i)
             ? incidents.members(i.id).stream().map(IncidentView::of).toList()
             : List.of();
     IncidentView parent =

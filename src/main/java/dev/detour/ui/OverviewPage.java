@@ -123,8 +123,15 @@ public class OverviewPage {
   }
 
   private MassBlock mass() {
+    // The ISP's allowlist mode, while it is on, before any mass block.
     Incident latest =
-        incidents.latest(Incident.Kind.MASS_BLOCK, Instant.now().minus(MASS_BANNER)).orElse(null);
+        incidents
+            .openAllowlist()
+            .orElseGet(
+                () ->
+                    incidents
+                        .latest(Incident.Kind.MASS_BLOCK, Instant.now().minus(MASS_BANNER))
+                        .orElse(null));
     if (latest == null) {
       return null;
     }

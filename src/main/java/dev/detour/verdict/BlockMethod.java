@@ -23,10 +23,19 @@ public final class BlockMethod implements Comparable<BlockMethod> {
 
   private static final Map<String, BlockMethod> DEFINED = new ConcurrentHashMap<>();
 
+  /**
+   * Allowlist mode: the ISP cuts everything abroad but a list of what it keeps, and no probe kind
+   * tells this apart; the watches that fell together are marked so (see {@code AllowlistMode}).
+   * Routable: the tunnel gets around it while the tunnel itself still works.
+   */
+  public static final BlockMethod ALLOWLIST =
+      spec("allowlist", 95, "allowlist mode (everything abroad cut but an allowlist)").define();
+
   private final String label;
   private final int rank;
   private final String words;
   private final boolean routable;
+  private final boolean routableOnRequest;
   private final boolean traceable;
   private final Set<ProbeKind> restsOn;
 
@@ -35,6 +44,7 @@ public final class BlockMethod implements Comparable<BlockMethod> {
     this.rank = spec.rank;
     this.words = spec.words;
     this.routable = spec.routable;
+    this.routableOnRequest = spec.routableOnRequest;
     this.traceable = spec.traceable;
     this.restsOn = Set.copyOf(spec.restsOn);
   }
@@ -53,6 +63,7 @@ public final class BlockMethod implements Comparable<BlockMethod> {
     private final int rank;
     private final String words;
     private boolean routable = true;
+    private boolean routableOnRequest;
     private boolean traceable;
     private Set<ProbeKind> restsOn = Set.of();
 
@@ -65,6 +76,16 @@ public final class BlockMethod implements Comparable<BlockMethod> {
     /** Routing the target through the tunnel does not get around it (a lying resolver). */
     public Spec notRoutable() {
       routable = false;
+      return this;
+    }
+
+    /**
+     * Routed only for a group that asks for it ({@code routeQuicBlocks}): the block hurts, but the
+     * client has a way around it without the tunnel (QUIC blocked, TCP working).
+     */
+    public Spec routableOnRequest() {
+      routable = false;
+      routableOnRequest = true;
       return this;
     }
 
@@ -149,6 +170,14 @@ public final class BlockMethod implements Comparable<BlockMethod> {
    */
   public boolean routable() {
     return routable;
+  }
+
+  /**
+   * Whether routing gets around this block and the user routes blocks of this kind when asked
+   * ({@link Spec#routableOnRequest()}): a group's {@code routeQuicBlocks}.
+   */
+  public boolean routableOnRequest() {
+    return routableOnRequest;
   }
 
   /** Whether a TCP trace can place the censor on the path. */

@@ -52,6 +52,41 @@ public interface VerdictConfig {
   /** When a slow transfer here is throttling, not a slow site. */
   Throttle throttle();
 
+  /** When many watches blocked at once are the ISP's allowlist mode rather than many blocks. */
+  Allowlist allowlist();
+
+  /**
+   * Allowlist mode: within {@code window}, at least {@code min-share} of the watches that were up
+   * turned blocked, at least {@code min-watches} of them, across two groups or more, while the
+   * canaries (hosts the ISP keeps reachable) answer here and the control works.
+   */
+  interface Allowlist {
+    /** The share (0.1 to 1) of the watches up before that must turn blocked together. */
+    @WithName("min-share")
+    @WithDefault("0.8")
+    @DecimalMin("0.1")
+    @DecimalMax("1")
+    double minShare();
+
+    /** At least this many watches. */
+    @WithName("min-watches")
+    @WithDefault("5")
+    @Min(2)
+    int minWatches();
+
+    /** How close together their blocks must come. */
+    @WithDefault("10m")
+    Duration window();
+
+    /**
+     * Hosts (name or address, with {@code :port}; 443 when omitted) the ISP keeps reachable in
+     * allowlist mode: its own site, large domestic ones. At least half must answer here. {@code
+     * none} turns the detection off.
+     */
+    @WithDefault("ya.ru,vk.com,gosuslugi.ru")
+    java.util.List<String> canaries();
+  }
+
   /** Both must hold: slower than this share of the control's speed, and than this rate. */
   interface Throttle {
     /** A transfer here slower than this share of the control's goodput (0.01 to 1). */

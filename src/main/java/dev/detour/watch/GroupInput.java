@@ -15,4 +15,17 @@ public record GroupInput(
     Integer intervalSeconds,
     Set<ProbeKind> probes,
     Boolean routeBlocked,
-    String routeWithdraw) {}
+    String routeWithdraw,
+    Boolean routeQuicBlocks) {
+
+  /** Without a say on QUIC blocks (not routed). */
+  public GroupInput(
+      String name,
+      String description,
+      Integer intervalSeconds,
+      Set<ProbeKind> probes,
+      Boolean routeBlocked,
+      String routeWithdraw) {
+    this(name, description, intervalSeconds, probes, routeBlocked, routeWithdraw, null);
+  }
+}

@@ -143,6 +143,7 @@ public class GroupService {
     group.probes = rules.probes(input.probes(), "probes", errors);
     group.routeBlocked = input.routeBlocked() == null || input.routeBlocked();
     group.routeWithdraw = routeWithdraw(input.routeWithdraw(), errors);
+    group.routeQuicBlocks = Boolean.TRUE.equals(input.routeQuicBlocks());
   }
 
   /** Stored form of a withdrawal setting: {@code keep}, seconds, or null for the default. */
@@ -209,6 +210,7 @@ public class GroupService {
         effectiveRouteWithdraw(group) == null
             ? "keep"
             : effectiveRouteWithdraw(group).toSeconds() + "s",
+        group.routeQuicBlocks,
         watchCount,
         group.createdAt,
         group.updatedAt);

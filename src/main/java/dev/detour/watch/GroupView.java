@@ -16,6 +16,7 @@ public record GroupView(
     boolean routeBlocked,
     @JsonInclude(JsonInclude.Include.ALWAYS) String routeWithdraw,
     String effectiveRouteWithdraw,
+    boolean routeQuicBlocks,
     long watchCount,
     Instant createdAt,
     Instant updatedAt) {}

@@ -48,6 +48,13 @@ public class WatchGroup extends PanacheEntityBase {
   public boolean routeBlocked = true;
 
   /**
+   * Whether a block that only QUIC shows (TCP still works, so browsers fall back to it) is routed
+   * too; off unless the user asks for it.
+   */
+  @Column(name = "route_quic_blocks", nullable = false)
+  public boolean routeQuicBlocks;
+
+  /**
    * How long routes stay after a watch clears: seconds as text, {@code keep} (never withdrawn), or
    * null for the service default ({@code detour.routes.withdraw-grace}).
    */

@@ -357,6 +357,66 @@ class AlertsTest {
     assertThat(Receivers.at("/hook")).hasSize(3);
   }
 
+  @Test
+  void allowlistModeIsOneMessageOverItsWatchesAndTheirMassBlockAndOneWhenItLifts()
+      throws Exception {
+    List<Long> watches = new ArrayList<>();
+    List<Long> blackholes = new ArrayList<>();
+    for (int i = 1; i <= 12; i++) {
+      watches.add(watch("198.18.128." + i, i <= 6 ? "mass" : "other"));
+    }
+    // An earlier block of one of them, over before (a flap: not told), and left so.
+    long earlier =
+        fixtures.blocked(
+            watches.get(0), "198.18.128.1", "mass", TcpRule.TCP_RST_INJECTED, Instant.now());
+    fixtures.cleared(watches.get(0), "198.18.128.1", "mass", Instant.now());
+    untilSettled();
+    Receivers.hooks.clear();
+    Instant at = Instant.now();
+    for (int i = 1; i <= 12; i++) {
+      String group = i <= 6 ? "mass" : "other";
+      blackholes.add(
+          fixtures.blocked(
+              watches.get(i - 1), "198.18.128." + i, group, TcpRule.TCP_BLACKHOLE, at));
+    }
+    // The blocks had formed a mass block before allowlist mode was recognised.
+    fixtures.mass(TcpRule.TCP_BLACKHOLE, blackholes);
+    long mode =
+        fixtures.allowlist(
+            "Allowlist mode: 12 of 12 watches (100 %) in 2 groups", watches, at.minusSeconds(600));
+    assertThat(
+            QuarkusTransaction.requiringNew()
+                .call(() -> Incident.<Incident>findById(earlier).parentId))
+        .as("a block over before is no member")
+        .isNull();
+    assertThat(
+            QuarkusTransaction.requiringNew()
+                .call(() -> Incident.<Incident>findById(blackholes.get(0)).parentId))
+        .isEqualTo(mode);
+    until("allowlist mode was told", () -> Receivers.at("/hook").size() >= 1);
+    untilSettled();
+    assertThat(Receivers.at("/hook")).as("one message for twelve blocks").hasSize(1);
+    JsonNode told = body(Receivers.at("/hook").get(0));
+    assertThat(told.get("kind").asText()).isEqualTo("allowlist_mode");
+    assertThat(told.get("status").asText()).isEqualTo("firing");
+    assertThat(told.get("title").asText())
+        .isEqualTo("Allowlist mode: 12 watches cut at once, all but the ISP's allowlist abroad");
+    assertThat(told.get("alert").get("method").asText()).isEqualTo("allowlist");
+    assertThat(told.get("text").asText()).contains("Allowlist mode: 12 of 12 watches");
+    JsonNode am = body(Receivers.at("/am/api/v2/alerts").get(0)).get(0);
+    assertThat(am.get("labels").get("alertname").asText()).isEqualTo("DetourAllowlistMode");
+
+    clear(watches, 0, 12);
+    fixtures.event(Incident.Kind.ALLOWLIST_LIFTED, "Allowlist mode lifted: 12 of 12 reachable");
+    until("the lift was told", () -> Receivers.at("/hook").size() >= 2);
+    untilSettled();
+    assertThat(Receivers.at("/hook")).as("the clears are not told one by one").hasSize(2);
+    JsonNode lifted = body(Receivers.at("/hook").get(1));
+    assertThat(lifted.get("kind").asText()).isEqualTo("allowlist_lifted");
+    assertThat(lifted.get("status").asText()).isEqualTo("resolved");
+    assertThat(lifted.get("title").asText()).isEqualTo("Allowlist mode lifted");
+  }
+
   /** Watches {@code from} to {@code to} (exclusive) of the mass block clear in one round. */
   void clear(List<Long> watches, int from, int to) {
     Instant at = Instant.now();

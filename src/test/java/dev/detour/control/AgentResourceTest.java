@@ -103,7 +103,7 @@ class AgentResourceTest {
         .body("errors.field", hasItems("address", "name", "ports[0]", "ports[1]", "probes"))
         .body(
             "errors.find { it.field == 'probes' }.message",
-            equalTo("the agent runs only icmp, tcp_syn, tcp_connect, http, transfer, tls"));
+            equalTo("the agent runs only icmp, tcp_syn, tcp_connect, http, transfer, quic, tls"));
   }
 
   @Test

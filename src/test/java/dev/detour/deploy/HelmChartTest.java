@@ -175,7 +175,7 @@ class HelmChartTest {
         YAML.readTree(Path.of("grafana", "prometheus", "detour.rules.yml").toFile())
             .at("/groups/0/rules");
     assertThat(rules).isEqualTo(grafana);
-    assertThat(rules).hasSize(8);
+    assertThat(rules).hasSize(9);
   }
 
   @Test

@@ -477,6 +477,121 @@ class LabSelfTest {
         .isEqualTo("200");
   }
 
+  /**
+   * ngtcp2's example client (not Detour's QUIC): a full HTTP/3 request, or the handshake's timeout.
+   */
+  static String quic(String host, String address, String name) {
+    return lab.run(
+            host,
+            SHORT,
+            "timeout",
+            "10",
+            "gtlsclient",
+            "--exit-on-all-streams-close",
+            "--handshake-timeout=3s",
+            "--sni=" + name,
+            address,
+            "443",
+            "https://" + name + "/")
+        .output();
+  }
+
+  static final String QUIC_OK = "QUIC handshake has completed";
+  static final String QUIC_TIMEOUT = "ERR_HANDSHAKE_TIMEOUT";
+
+  /** A ClientHello of one shape from hello.py (not Detour's), and what came back. */
+  static String hello(String host, String address, String name, String shape) {
+    String script = java.nio.file.Path.of("src/test/lab/hello.py").toAbsolutePath().toString();
+    return lab.run(host, SHORT, "python3", script, address, name, shape).output().strip();
+  }
+
+  @Test
+  void aQuicBlockDropsUdp443WhileTcpAndTheTunnelWork() {
+    String address = "198.18.0.60";
+    String name = "s60." + Lab.ZONE;
+    assertThat(quic("home", address, name)).contains(QUIC_OK).contains(":status: 200");
+    during(
+        List.of("quic-block", address),
+        () -> {
+          assertThat(quic("home", address, name)).contains(QUIC_TIMEOUT).doesNotContain(QUIC_OK);
+          assertThat(quic("vps", address, name)).contains(QUIC_OK);
+          assertThat(httpStatus("-k", "https://" + name + "/")).isEqualTo("200");
+        });
+    // A host that serves no QUIC: silent from everywhere, TCP fine.
+    during(
+        List.of("no-quic", address),
+        () -> {
+          assertThat(quic("home", address, name)).contains(QUIC_TIMEOUT);
+          assertThat(quic("vps", address, name)).contains(QUIC_TIMEOUT);
+          assertThat(httpStatus("-k", "https://" + name + "/")).isEqualTo("200");
+        });
+  }
+
+  @Test
+  void anEchBlockDropsOnlyTheHelloCarryingEch() {
+    String address = "198.18.0.61";
+    String name = "s61." + Lab.ZONE;
+    assertThat(hello("home", address, name, "ech")).isEqualTo("server_hello");
+    during(
+        List.of("ech", address),
+        () -> {
+          assertThat(hello("home", address, name, "ech")).isEqualTo("silent");
+          assertThat(hello("home", address, name, "browser")).isEqualTo("server_hello");
+          assertThat(hello("home", address, name, "plain")).isEqualTo("server_hello");
+          assertThat(hello("vps", address, name, "ech")).isEqualTo("server_hello");
+          assertThat(httpStatus("-k", "https://" + name + "/")).isEqualTo("200");
+        });
+    // The host itself refusing ECH resets it for everyone, the tunnel too: not censorship.
+    during(
+        List.of("ech-reject", address),
+        () -> {
+          assertThat(hello("home", address, name, "ech")).isEqualTo("reset");
+          assertThat(hello("vps", address, name, "ech")).isEqualTo("reset");
+          assertThat(hello("home", address, name, "browser")).isEqualTo("server_hello");
+        });
+  }
+
+  @Test
+  void aFingerprintFilterFreezesTheBrowserShapedHelloButNotOpenssl() {
+    String address = "198.18.0.62";
+    String name = "s62." + Lab.ZONE;
+    during(
+        List.of("fingerprint", address),
+        () -> {
+          assertThat(hello("home", address, name, "browser")).isEqualTo("silent");
+          assertThat(hello("home", address, name, "plain")).isEqualTo("server_hello");
+          assertThat(hello("vps", address, name, "browser")).isEqualTo("server_hello");
+          // curl's and openssl's hellos carry no GREASE: they pass.
+          assertThat(httpStatus("-k", "https://" + name + "/")).isEqualTo("200");
+          assertThat(
+                  home(
+                          "sh",
+                          "-c",
+                          "echo | timeout 5 openssl s_client -connect "
+                              + address
+                              + ":443 -servername "
+                              + name
+                              + " 2>&1")
+                      .output())
+              .contains("TLSv1.3");
+        });
+  }
+
+  @Test
+  void allowlistModeCutsEverythingAbroadButTheKeptHostsAndTheTunnel() {
+    during(
+        List.of("allowlist", Lab.BLOCK_PAGE),
+        () -> {
+          assertThat(curl("-m", "2", "http://" + Lab.WEB1 + "/").exit()).isEqualTo(CURL_TIMEOUT);
+          assertThat(curl("-m", "2", "http://198.18.0.64/").exit()).isEqualTo(CURL_TIMEOUT);
+          assertThat(httpStatus("http://" + Lab.BLOCK_PAGE + "/")).isEqualTo("302");
+          assertThat(httpStatus("--interface", "vx0", "http://" + Lab.WEB1 + "/")).isEqualTo("200");
+          assertThat(home("dig", "+short", "+time=2", "+tries=1", "www." + Lab.ZONE).output())
+              .contains(Lab.WEB1);
+        });
+    assertThat(httpStatus("http://" + Lab.WEB1 + "/")).isEqualTo("200");
+  }
+
   @Test
   void aMassBlockDropsAWholePrefixThatOneNamespaceAnswersFor() {
     List<String> sample = List.of("198.18.0.1", "198.18.77.200", "198.18.255.254");

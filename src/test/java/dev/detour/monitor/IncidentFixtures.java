@@ -70,6 +70,11 @@ public class IncidentFixtures {
         method.name(), method.label(), members, Instant.now().minusSeconds(30));
   }
 
+  /** Allowlist mode over these watches' blocks since {@code since}, as the monitor opens it. */
+  public long allowlist(String summary, List<Long> watches, Instant since) {
+    return incidents.allowlist(summary, watches, since);
+  }
+
   public long event(Incident.Kind kind, String summary) {
     return incidents.event(kind, summary);
   }

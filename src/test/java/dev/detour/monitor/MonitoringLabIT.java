@@ -84,6 +84,14 @@ class MonitoringLabIT {
     // No false block: a site slow from everywhere, a page smaller than the freeze.
     scenario("s20.lab.test", new String[] {"slow", "198.18.0.20", "128kbit"});
     scenario("small.lab.test", new String[] {"freeze", "198.18.0.200", "16384"});
+    // Today's censor at the handshake: QUIC dropped (TCP fine), ECH dropped, a browser's
+    // fingerprint frozen while Java's hello passes. No false block: a host without QUIC, a host
+    // that refuses ECH itself.
+    scenario("s21.lab.test", new String[] {"quic-block", "198.18.0.21"});
+    scenario("s22.lab.test", new String[] {"ech", "198.18.0.22"});
+    scenario("s23.lab.test", new String[] {"fingerprint", "198.18.0.23"});
+    scenario("s24.lab.test", new String[] {"no-quic", "198.18.0.24"});
+    scenario("s25.lab.test", new String[] {"ech-reject", "198.18.0.25"});
   }
 
   static void blockAll(String watch) {
@@ -118,13 +126,19 @@ class MonitoringLabIT {
           Map.entry("s18.lab.test", "blocked/dns_tampered"),
           Map.entry("s19.lab.test", "blocked/http_blockpage"),
           Map.entry("s20.lab.test", "up"),
+          Map.entry("s21.lab.test", "blocked/quic_blocked"),
+          Map.entry("s22.lab.test", "blocked/ech_blocked"),
+          Map.entry("s23.lab.test", "blocked/tls_fingerprint_blocked"),
+          Map.entry("s24.lab.test", "up"),
+          Map.entry("s25.lab.test", "up"),
           Map.entry("small.lab.test", "up"));
 
   /**
    * Without a control only signatures count: a port that merely times out (s3; its other port
    * answers) is up, a silent prefix is down, a filtered ping is nothing; a crawl, a freeze, a
    * public address from the resolver or a page no list knows has nothing to be compared with, and
-   * is up.
+   * is up; so is a silent QUIC or a hello of one shape that goes unanswered (the site's own doing,
+   * for all this vantage can tell).
    */
   static final Map<String, String> WITHOUT_CONTROL =
       Map.ofEntries(
@@ -149,6 +163,11 @@ class MonitoringLabIT {
           Map.entry("s18.lab.test", "up"),
           Map.entry("s19.lab.test", "up"),
           Map.entry("s20.lab.test", "up"),
+          Map.entry("s21.lab.test", "up"),
+          Map.entry("s22.lab.test", "up"),
+          Map.entry("s23.lab.test", "up"),
+          Map.entry("s24.lab.test", "up"),
+          Map.entry("s25.lab.test", "up"),
           Map.entry("small.lab.test", "up"));
 
   static final List<String> MASS_WATCHES = new ArrayList<>();
@@ -160,6 +179,10 @@ class MonitoringLabIT {
     MASS_WATCHES.add("198.18.128.0/22");
   }
 
+  /** The port of the webhook receiver in home: it takes every message and answers 204. */
+  static final int ALERTS = 9099;
+
+  static Process receiver;
   static DetourProcess agent;
   static final Map<String, DetourProcess> homes = new LinkedHashMap<>();
   static final List<String> report = new ArrayList<>();
@@ -176,12 +199,34 @@ class MonitoringLabIT {
     c.put("detour.probe.block-page.addresses", Lab.BLOCK_PAGE);
     // A crawl is timed for 4 s, not 10: rounds here are 5 s apart.
     c.put("detour.probe.transfer.max-time", "4s");
+    // Allowlist mode: the ISP keeps its own site (the block page's host). Every scenario at once
+    // blocks three watches in four: allowlist mode needs nine in ten.
+    c.put("detour.verdict.allowlist.canaries", Lab.BLOCK_PAGE + ":80");
+    c.put("detour.verdict.allowlist.min-share", "0.9");
+    // Messages go to a receiver in home (ALERTS), after the default group wait (30 s).
+    c.put("detour.alerts.channels.lab.type", "webhook");
+    c.put("detour.alerts.channels.lab.url", "http://127.0.0.1:" + ALERTS + "/");
     return c;
   }
 
   @BeforeAll
   static void startDetours() throws Exception {
     Path root = Files.createTempDirectory("detour-monitoring-");
+    receiver =
+        lab.start(
+            "home",
+            root.resolve("receiver.log"),
+            "python3",
+            "-c",
+            "import http.server as h\n"
+                + "class R(h.BaseHTTPRequestHandler):\n"
+                + "  def do_POST(s):\n"
+                + "    s.rfile.read(int(s.headers.get('Content-Length') or 0))\n"
+                + "    s.send_response(204); s.end_headers()\n"
+                + "  def log_message(s, *a): pass\n"
+                + "h.HTTPServer(('127.0.0.1', "
+                + ALERTS
+                + "), R).serve_forever()\n");
     Map<String, String> agentConfig = common();
     agentConfig.put("detour.monitor.enabled", "false");
     agentConfig.put("detour.agent.enabled", "true");
@@ -225,6 +270,9 @@ class MonitoringLabIT {
     }
     if (agent != null) {
       agent.stop();
+    }
+    if (receiver != null) {
+      receiver.destroy();
     }
     Path out = Path.of("target", "monitoring-lab.txt");
     Files.createDirectories(out.getParent());
@@ -494,6 +542,26 @@ class MonitoringLabIT {
       assertThat(incidentTo(homes.get(mode), "s14.lab.test", "blocked").get("summary").asText())
           .as("%s: s14's alert text", mode)
           .containsPattern("froze after [0-9,]+ bytes; the control (fetched|got all) [0-9,]+");
+      // The handshake's blocks name the shape that failed and how, then what the control saw.
+      JsonNode s21 = incidentTo(homes.get(mode), "s21.lab.test", "blocked");
+      assertThat(s21.get("summary").asText())
+          .as("%s: s21's alert text", mode)
+          .containsPattern(
+              "QUIC to 198.18.0.21:443 \\(SNI s21.lab.test\\): \\d Initials, no answer here");
+      assertThat(s21.get("evidence").toString()).contains("control: handshake in");
+      JsonNode s22 = incidentTo(homes.get(mode), "s22.lab.test", "blocked");
+      assertThat(s22.get("summary").asText())
+          .as("%s: s22's alert text", mode)
+          .contains(
+              "a Chrome-like hello with ECH for s22.lab.test: silence (no answer); without ECH the"
+                  + " server answers");
+      assertThat(s22.get("evidence").toString()).contains("control: every shape passes");
+      JsonNode s23 = incidentTo(homes.get(mode), "s23.lab.test", "blocked");
+      assertThat(s23.get("summary").asText())
+          .as("%s: s23's alert text", mode)
+          .contains(
+              "a Chrome-like hello for s23.lab.test: silence (no answer); the JDK's hello passes");
+      assertThat(s23.get("evidence").toString()).contains("control: every shape passes");
     }
   }
 
@@ -547,8 +615,179 @@ class MonitoringLabIT {
    * control does (docs/verdicts.md) — a signature (s1's injected resets) still blocks, a black hole
    * (s3) alone never does.
    */
+  /**
+   * The ISP's allowlist mode: everything abroad cut but the hosts it keeps (here its own site, the
+   * canary) and the tunnel. With a control, one allowlist_mode incident and one message instead of
+   * a flood; every watch blocked by "allowlist"; one allowlist_lifted incident and one message when
+   * it ends. Without a control it cannot be told apart, and is never raised.
+   */
   @Test
   @Order(5)
+  void allowlistModeIsOneIncidentAndOneMessageRaisedAndClearedOnce() throws Exception {
+    await(CLEAR_AFTER + 10L, everywhere("up"));
+    // A second group, so the cut spans groups on the agent's instance too.
+    List<String> abroad = List.of(Lab.WEB1, Lab.WEB2, Lab.WEB3);
+    for (String mode : List.of("agent", "none")) {
+      DetourProcess d = homes.get(mode);
+      d.post("/api/groups", "{\"name\":\"abroad\"}");
+      for (String w : abroad) {
+        d.post("/api/watches", "{\"target\":\"" + w + "\",\"group\":\"abroad\",\"ports\":[80]}");
+      }
+    }
+    try {
+      Map<String, Map<String, String>> up = everywhere("up");
+      for (String mode : List.of("agent", "none")) {
+        abroad.forEach(w -> up.get(mode).put(w, "up"));
+      }
+      await(CLEAR_AFTER + 10L, up);
+      Map<String, Integer> sentBefore = new TreeMap<>();
+      for (String mode : List.of("interface", "agent")) {
+        sentBefore.put(mode, homes.get(mode).get("/api/alerts/deliveries?size=1000").size());
+      }
+      Map<String, Map<String, String>> cut = new TreeMap<>();
+      for (String mode : List.of("interface", "agent")) {
+        Map<String, String> all = new TreeMap<>();
+        up.get(mode).keySet().forEach(w -> all.put(w, "blocked/allowlist"));
+        cut.put(mode, all);
+      }
+      Map<String, Map<String, Double>> onset;
+      lab.block("allowlist", Lab.BLOCK_PAGE);
+      try {
+        onset = awaitSome(BLOCK_AFTER + 6L, cut);
+        for (String mode : List.of("interface", "agent")) {
+          DetourProcess d = homes.get(mode);
+          JsonNode modes = d.get("/api/incidents?kind=allowlist_mode");
+          assertThat(modes).as("%s: one allowlist_mode incident", mode).hasSize(1);
+          assertThat(modes.get(0).get("summary").asText())
+              .as("%s: what it says", mode)
+              .containsPattern(
+                  "Allowlist mode: \\d+ of \\d+ watches \\((9\\d|100) %\\) in 2 groups")
+              .contains(Lab.BLOCK_PAGE + ":80 still answers and the control works");
+          assertThat(modes.get(0).get("members").asInt())
+              .as("%s: every watch cut is a member", mode)
+              .isEqualTo(cut.get(mode).size());
+          assertThat(d.call("GET", "/q/metrics", null).body())
+              .contains("detour_allowlist_mode 1.0");
+        }
+        // The instance without a control cannot tell it from its own uplink's trouble.
+        assertThat(homes.get("none").get("/api/incidents?kind=allowlist_mode")).isEmpty();
+        // One message, after the group wait; none of the watches' own.
+        awaitMessages(sentBefore, "allowlist_mode")
+            .forEach(
+                (mode, kinds) ->
+                    assertThat(kinds)
+                        .as("%s: the messages of the cut", mode)
+                        .containsExactly("allowlist_mode"));
+      } finally {
+        lab.unblock("allowlist", Lab.BLOCK_PAGE);
+      }
+      await(CLEAR_AFTER + 10L, up);
+      Map<String, List<String>> told = null;
+      for (String mode : List.of("interface", "agent")) {
+        DetourProcess d = homes.get(mode);
+        long start = System.nanoTime();
+        while (d.get("/api/incidents?kind=allowlist_lifted").isEmpty()) {
+          assertThat(System.nanoTime() - start)
+              .as("%s: allowlist_lifted once the watches are up", mode)
+              .isLessThan(rounds(3).toNanos());
+          Thread.sleep(500);
+        }
+        JsonNode lifted = d.get("/api/incidents?kind=allowlist_lifted");
+        assertThat(lifted).hasSize(1);
+        assertThat(lifted.get(0).get("summary").asText())
+            .startsWith("Allowlist mode lifted: ")
+            .contains("watches reachable again");
+        if (told == null) {
+          told = awaitMessages(sentBefore, "allowlist_lifted");
+        }
+        assertThat(told.get(mode))
+            .as("%s: one message when it came, one when it went", mode)
+            .containsExactly("allowlist_mode", "allowlist_lifted");
+        assertThat(d.call("GET", "/q/metrics", null).body()).contains("detour_allowlist_mode 0.0");
+        report.add(
+            String.format(
+                "allowlist mode (%s): every watch blocked/allowlist within %.1f s, one"
+                    + " allowlist_mode incident and message, one allowlist_lifted after",
+                mode,
+                onset.get(mode).values().stream()
+                    .mapToDouble(Double::doubleValue)
+                    .max()
+                    .orElse(0)));
+      }
+    } finally {
+      // The other tests know only the scenarios' watches.
+      for (String mode : List.of("agent", "none")) {
+        DetourProcess d = homes.get(mode);
+        assertThat(d.call("DELETE", "/api/groups/abroad?cascade=true", null).status())
+            .isEqualTo(204);
+      }
+    }
+  }
+
+  /** Polls until the instances named in {@code expected} show it (the others are not looked at). */
+  static Map<String, Map<String, Double>> awaitSome(
+      long n, Map<String, Map<String, String>> expected) throws Exception {
+    long start = System.nanoTime();
+    Map<String, Map<String, Double>> reached = new TreeMap<>();
+    Map<String, String> last = new TreeMap<>();
+    while (System.nanoTime() - start < rounds(n).toNanos()) {
+      boolean all = true;
+      for (var e : expected.entrySet()) {
+        Map<String, String> now = states(homes.get(e.getKey()));
+        Map<String, Double> times = reached.computeIfAbsent(e.getKey(), k -> new TreeMap<>());
+        for (var want : e.getValue().entrySet()) {
+          if (want.getValue().equals(now.get(want.getKey()))) {
+            times.putIfAbsent(want.getKey(), (System.nanoTime() - start) / 1e9);
+          } else {
+            all = false;
+            last.put(e.getKey() + " " + want.getKey(), now.get(want.getKey()));
+          }
+        }
+      }
+      if (all) {
+        return reached;
+      }
+      last.clear();
+      Thread.sleep(500);
+    }
+    throw new AssertionError("not every verdict came within " + n + " rounds: " + expected);
+  }
+
+  /** The kinds of the messages an instance made after its first {@code before}, oldest first. */
+  static List<String> messages(DetourProcess d, int before) throws Exception {
+    List<String> kinds = new ArrayList<>();
+    JsonNode all = d.get("/api/alerts/deliveries?size=1000");
+    for (int i = all.size() - before - 1; i >= 0; i--) {
+      kinds.add(all.get(i).get("kind").asText());
+    }
+    return kinds;
+  }
+
+  /**
+   * Per instance, the kinds of the messages made since {@code before}, once each has made one of
+   * {@code kind} and the group wait (30 s) has passed again: what else would come, has.
+   */
+  static Map<String, List<String>> awaitMessages(Map<String, Integer> before, String kind)
+      throws Exception {
+    long start = System.nanoTime();
+    for (var e : before.entrySet()) {
+      while (!messages(homes.get(e.getKey()), e.getValue()).contains(kind)) {
+        assertThat(System.nanoTime() - start)
+            .as("%s: a %s message within 90 s", e.getKey(), kind)
+            .isLessThan(Duration.ofSeconds(90).toNanos());
+        Thread.sleep(500);
+      }
+    }
+    Thread.sleep(35_000);
+    Map<String, List<String>> all = new TreeMap<>();
+    for (var e : before.entrySet()) {
+      all.put(e.getKey(), messages(homes.get(e.getKey()), e.getValue()));
+    }
+    return all;
+  }
+
+  @Test
+  @Order(6)
   void aSilentResolverChangesNothingAndALostAgentFallsBackToSignatures() throws Exception {
     await(CLEAR_AFTER + 10L, everywhere("up"));
     lab.block("resolver-down");
@@ -652,7 +891,7 @@ class MonitoringLabIT {
    * not a failure.
    */
   @Test
-  @Order(6)
+  @Order(7)
   void aStopWhileRoundsRunLogsNoWarningOrError() throws Exception {
     DetourProcess tunnelled = homes.get("interface");
     // Mid-round: watches are being probed right now.

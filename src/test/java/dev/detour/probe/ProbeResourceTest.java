@@ -53,7 +53,9 @@ class ProbeResourceTest {
         .hasSize(2);
     assertThat(run.getString("results[2].evidence.pages[0].title")).isEqualTo("peer");
     assertThat(run.getList("results[3].evidence.handshakes.sni", String.class))
-        .containsExactly("target", "none", "decoy");
+        .containsExactly("target", "target", "target", "none", "decoy");
+    assertThat(run.getList("results[3].evidence.handshakes.shape", String.class))
+        .containsExactly("java", "browser", "browser_ech", "java", "java");
     assertThat(run.getList("results[4].evidence.traces.offending", String.class))
         .containsExactly("syn-linux", "http-request");
     assertThat(run.getList("results[4].evidence.traces.hostHop", Integer.class))

@@ -88,4 +88,25 @@ class RouteClaimsTest {
                 new Standing(1, WatchState.UP, null, List.of(), true)))
         .isEmpty();
   }
+
+  @Test
+  void aQuicOnlyBlockIsRoutedWhereItsGroupAsks() {
+    Watch w = watch("youtube.example", TargetKind.HOST);
+    w.group = new dev.detour.watch.WatchGroup();
+    Standing quic =
+        blocked(
+            dev.detour.probe.quic.QuicRule.QUIC_BLOCKED,
+            part("198.18.0.21", WatchState.BLOCKED, dev.detour.probe.quic.QuicRule.QUIC_BLOCKED));
+    assertThat(RouteClaims.wanted(w, quic)).as("TCP still works: not by default").isEmpty();
+    w.group.routeQuicBlocks = true;
+    assertThat(RouteClaims.wanted(w, quic)).containsOnlyKeys("198.18.0.21/32");
+  }
+
+  @Test
+  void allowlistModeIsRouted() {
+    assertThat(
+            RouteClaims.wanted(
+                watch("198.18.0.9", TargetKind.ADDRESS), blocked(BlockMethod.ALLOWLIST)))
+        .containsOnlyKeys("198.18.0.9/32");
+  }
 }

@@ -143,11 +143,18 @@ class CompositionTest {
             "dpi_syn_signature",
             "tcp_rst_injected",
             "tls_sni_blocked",
+            "ech_blocked",
+            "tls_fingerprint_blocked",
             "http_tampered",
             "transfer_stalled",
             "throttled",
             "tcp_blackhole",
-            "icmp_only_filtered");
+            "quic_blocked",
+            "icmp_only_filtered",
+            "allowlist");
+    assertThat(BlockMethod.of("quic_blocked").routable()).isFalse();
+    assertThat(BlockMethod.of("quic_blocked").routableOnRequest()).isTrue();
+    assertThat(BlockMethod.ALLOWLIST.routable()).isTrue();
     assertThat(BlockMethod.of("TCP_RST_INJECTED")).isSameAs(TcpRule.TCP_RST_INJECTED);
     assertThat(BlockMethod.of("throttled").routable()).isTrue();
     assertThat(BlockMethod.of("transfer_stalled").routable()).isTrue();

@@ -229,6 +229,52 @@ final class Evidence {
     return this;
   }
 
+  /**
+   * The browser-shaped hellos naming the target: without ECH and with it, each passing or failing
+   * at {@code stage} ({@code TLS_TIMEOUT}: silence, {@code TLS_RESET}: a reset).
+   */
+  Evidence shapes(HttpStage browser, HttpStage ech) {
+    handshakes.add(shaped(TlsEvidence.Shape.BROWSER, browser));
+    handshakes.add(shaped(TlsEvidence.Shape.BROWSER_ECH, ech));
+    return this;
+  }
+
+  private static TlsEvidence shaped(TlsEvidence.Shape shape, HttpStage stage) {
+    boolean done = stage == HttpStage.RESPONSE;
+    return new TlsEvidence(
+        TlsEvidence.Sni.TARGET,
+        "s1.lab.test",
+        stage,
+        done ? null : stage == HttpStage.TLS_RESET ? "reset" : "no answer",
+        null,
+        null,
+        5,
+        null,
+        null,
+        shape);
+  }
+
+  /** A QUIC handshake to the target that ended so. */
+  Evidence quic(dev.detour.probe.quic.QuicEvidence.Outcome outcome) {
+    boolean reached =
+        outcome == dev.detour.probe.quic.QuicEvidence.Outcome.HANDSHAKE
+            || outcome == dev.detour.probe.quic.QuicEvidence.Outcome.ANSWERED;
+    results.add(
+        ok(
+            dev.detour.probe.quic.QuicProbe.KIND,
+            new dev.detour.probe.quic.QuicEvidence(
+                "198.18.0.1",
+                443,
+                "s1.lab.test",
+                outcome,
+                reached ? 2 : 3,
+                reached ? 4 : 0,
+                reached ? 3 : -1,
+                outcome == dev.detour.probe.quic.QuicEvidence.Outcome.HANDSHAKE ? 7 : -1,
+                reached ? null : "no answer")));
+    return this;
+  }
+
   private static TlsEvidence handshake(
       TlsEvidence.Sni sni,
       String name,

@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.detour.probe.dns.DnsRule;
 import dev.detour.probe.http.HttpRule;
 import dev.detour.probe.http.HttpStage;
+import dev.detour.probe.http.TlsRule;
+import dev.detour.probe.quic.QuicEvidence;
+import dev.detour.probe.quic.QuicRule;
 import dev.detour.probe.tcp.SynAnswer;
 import dev.detour.probe.tcp.TcpRule;
 import dev.detour.probe.transfer.TransferEvidence.End;
@@ -369,5 +372,101 @@ class TodaysCensorTest {
             null,
             List.of(new NameSight.Address(PARKED, working().observation(), null)));
     assertThat(new DnsRule().name(alone)).isNull();
+  }
+
+  // ------------------------------------------------------------------ the handshake's shape
+
+  @Test
+  void onlyTheHelloWithEchFailingHereIsAnEchBlock() {
+    Verdict v =
+        judge(
+            working().shapes(HttpStage.RESPONSE, HttpStage.TLS_TIMEOUT),
+            working().shapes(HttpStage.RESPONSE, HttpStage.RESPONSE));
+    assertThat(v.state()).isEqualTo(WatchState.BLOCKED);
+    assertThat(v.method()).isEqualTo(TlsRule.ECH_BLOCKED);
+    assertThat(reasons(v))
+        .contains("a Chrome-like hello with ECH for s1.lab.test: silence (no answer)")
+        .contains("without ECH the server answers")
+        .contains("control: every shape passes");
+    assertThat(v.timeoutsOnly()).isTrue();
+  }
+
+  @Test
+  void aServerThatRefusesEchItselfIsNoBlock() {
+    // Reset with ECH here and through the control alike: the site's own doing.
+    Verdict v =
+        judge(
+            working().shapes(HttpStage.RESPONSE, HttpStage.TLS_RESET),
+            working().shapes(HttpStage.RESPONSE, HttpStage.TLS_RESET));
+    assertThat(v.state()).isEqualTo(WatchState.UP);
+    // Without a control nothing tells the two apart: never a block.
+    assertThat(judge(working().shapes(HttpStage.RESPONSE, HttpStage.TLS_TIMEOUT), null).state())
+        .isEqualTo(WatchState.UP);
+  }
+
+  @Test
+  void aBrowsersHelloFrozenWhileJavasPassesIsAFingerprintBlock() {
+    Verdict v =
+        judge(
+            working().shapes(HttpStage.TLS_TIMEOUT, HttpStage.TLS_TIMEOUT),
+            working().shapes(HttpStage.RESPONSE, HttpStage.RESPONSE));
+    assertThat(v.method()).isEqualTo(TlsRule.TLS_FINGERPRINT_BLOCKED);
+    assertThat(reasons(v))
+        .startsWith(
+            "a Chrome-like hello for s1.lab.test: silence (no answer); the JDK's hello passes")
+        .contains("a Chrome-like hello with ECH: silence (no answer)");
+    // The same failure through the control: not a block.
+    assertThat(
+            judge(
+                    working().shapes(HttpStage.TLS_TIMEOUT, HttpStage.TLS_TIMEOUT),
+                    working().shapes(HttpStage.TLS_TIMEOUT, HttpStage.TLS_TIMEOUT))
+                .state())
+        .isNotEqualTo(WatchState.BLOCKED);
+  }
+
+  // ------------------------------------------------------------------ QUIC
+
+  @Test
+  void quicSilentHereAndAnsweredThroughTheControlIsAQuicBlock() {
+    Verdict v =
+        judge(
+            working().quic(QuicEvidence.Outcome.SILENT),
+            working().quic(QuicEvidence.Outcome.HANDSHAKE));
+    assertThat(v.state()).isEqualTo(WatchState.BLOCKED);
+    assertThat(v.method()).isEqualTo(QuicRule.QUIC_BLOCKED);
+    assertThat(reasons(v)).contains("3 Initials, no answer here").contains("handshake in 7 ms");
+    assertThat(v.timeoutsOnly()).isTrue();
+    // Refused by an ICMP port unreachable here: confirmed, not a timeout.
+    Verdict refused =
+        judge(
+            working().quic(QuicEvidence.Outcome.UNREACHABLE),
+            working().quic(QuicEvidence.Outcome.ANSWERED));
+    assertThat(refused.method()).isEqualTo(QuicRule.QUIC_BLOCKED);
+    assertThat(refused.timeoutsOnly()).isFalse();
+  }
+
+  @Test
+  void noQuicAnywhereOrNoControlIsNoQuicBlock() {
+    assertThat(
+            judge(
+                    working().quic(QuicEvidence.Outcome.SILENT),
+                    working().quic(QuicEvidence.Outcome.SILENT))
+                .state())
+        .isEqualTo(WatchState.UP);
+    assertThat(judge(working().quic(QuicEvidence.Outcome.SILENT), null).state())
+        .isEqualTo(WatchState.UP);
+  }
+
+  @Test
+  void aTcpBlockOutranksQuics() {
+    Verdict v =
+        judge(
+            Evidence.of()
+                .port(80, SynAnswer.RST, seedReset(80, 58))
+                .port(443, SynAnswer.RST, seedReset(443, 58))
+                .echo(61)
+                .quic(QuicEvidence.Outcome.SILENT),
+            working().quic(QuicEvidence.Outcome.HANDSHAKE));
+    assertThat(v.method()).isEqualTo(TcpRule.TCP_RST_INJECTED);
   }
 }

@@ -45,7 +45,7 @@ class GroupResourceTest {
         .body("effectiveIntervalSeconds", equalTo(30))
         .body("probes", contains("icmp", "tcp_syn"))
         .body("routeBlocked", equalTo(true));
-    createGroup("{\"name\": \"linkedin\", \"routeBlocked\": false}");
+    createGroup("{\"name\": \"linkedin\", \"routeBlocked\": false, \"routeQuicBlocks\": true}");
     createGroup("{\"name\": \"rutracker\"}");
 
     given()
@@ -55,7 +55,9 @@ class GroupResourceTest {
         .body("name", contains("linkedin", "rutracker", "telegram"))
         .body("find { it.name == 'rutracker' }.intervalSeconds", nullValue())
         .body("find { it.name == 'rutracker' }.effectiveIntervalSeconds", equalTo(60))
-        .body("find { it.name == 'linkedin' }.routeBlocked", equalTo(false));
+        .body("find { it.name == 'linkedin' }.routeBlocked", equalTo(false))
+        .body("find { it.name == 'linkedin' }.routeQuicBlocks", equalTo(true))
+        .body("find { it.name == 'rutracker' }.routeQuicBlocks", equalTo(false));
   }
 
   @Test

@@ -83,6 +83,14 @@ public record Alert(
           remaining != null && remaining > 0
               ? "Mass block easing: " + count + " cleared, " + remaining + " still blocked"
               : "Mass block over: " + count + " watches cleared";
+      case ALLOWLIST_MODE ->
+          "Allowlist mode: "
+              + count
+              + " watches cut at once, all but the ISP's allowlist abroad"
+              + again;
+      case ALLOWLIST_LIFTED ->
+          "Allowlist mode lifted"
+              + (remaining != null && remaining > 0 ? ": " + remaining + " still blocked" : "");
       case ROUTER_SYNC_FAILED -> "Router " + what + ": route sync failing" + again;
       case ROUTER_SYNC_OK -> "Router " + what + ": route sync works again";
       case TUNNEL_DOWN -> "Router " + what + ": tunnel down" + again;

@@ -15,6 +15,8 @@ public enum AlertKind {
   CLEARED(false, "warning"),
   MASS_BLOCK(true, "critical"),
   MASS_CLEARED(false, "critical"),
+  ALLOWLIST_MODE(true, "critical"),
+  ALLOWLIST_LIFTED(false, "critical"),
   ROUTER_SYNC_FAILED(true, "warning"),
   ROUTER_SYNC_OK(false, "warning"),
   TUNNEL_DOWN(true, "critical"),
@@ -54,6 +56,7 @@ public enum AlertKind {
     return switch (this) {
       case CLEARED -> BLOCKED;
       case MASS_CLEARED -> MASS_BLOCK;
+      case ALLOWLIST_LIFTED -> ALLOWLIST_MODE;
       case ROUTER_SYNC_OK -> ROUTER_SYNC_FAILED;
       case TUNNEL_UP -> TUNNEL_DOWN;
       case VANTAGE_ONLINE -> VANTAGE_OFFLINE;

@@ -5,7 +5,7 @@ import dev.detour.probe.http.HttpEvidence;
 import dev.detour.probe.http.HttpRule;
 import dev.detour.probe.http.HttpStage;
 import dev.detour.probe.http.TlsEvidence;
-import dev.detour.probe.http.TlsHandshakes;
+import dev.detour.probe.http.TlsRule;
 import dev.detour.probe.http.WebEvidence;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.NameSight;
@@ -171,10 +171,7 @@ public final class DnsRule implements VerdictRule {
   }
 
   private static Optional<TlsEvidence> handshake(Observation o) {
-    return o.evidence(TlsHandshakes.class)
-        .flatMap(
-            t ->
-                t.handshakes().stream().filter(h -> h.sni() == TlsEvidence.Sni.TARGET).findFirst());
+    return TlsRule.handshake(o, TlsEvidence.Sni.TARGET);
   }
 
   /**

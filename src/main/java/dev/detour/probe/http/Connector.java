@@ -169,7 +169,7 @@ public final class Connector {
     return false;
   }
 
-  private static boolean isName(String serverName) {
+  static boolean isName(String serverName) {
     return !serverName.isEmpty()
         && !Character.isDigit(serverName.charAt(serverName.length() - 1))
         && serverName.indexOf(':') < 0;

@@ -284,6 +284,11 @@ public final class HttpProbe implements Probe<WebEvidence> {
         new long[] {firstByte, answered});
   }
 
+  /** How this probe connects: its timeouts, for the TLS probe's hellos. */
+  Connector connector() {
+    return connector;
+  }
+
   /** A TLS handshake alone, with the chosen SNI. */
   public TlsEvidence handshake(
       InetAddress address, int port, TlsEvidence.Sni sni, String name, InetAddress local) {

@@ -379,7 +379,7 @@ class ObservabilityLabIT {
         rules++;
       }
     }
-    assertThat(rules).isEqualTo(8);
+    assertThat(rules).isEqualTo(9);
     report.add(
         checked.size()
             + " dashboard queries and "

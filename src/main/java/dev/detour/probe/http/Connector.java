@@ -207,27 +207,29 @@ public final class Connector {
     return (System.nanoTime() - start) / 1_000_000;
   }
 
+  /**
+   * Takes every certificate: a probe records what the server showed (or, over QUIC, whether it
+   * answered at all); it trusts nothing.
+   */
+  public static final X509TrustManager ANY_CERTIFICATE =
+      new X509TrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+          return new X509Certificate[0];
+        }
+      };
+
   /** Accepts any certificate: the probe records what the server showed, it trusts nothing. */
   private static SSLContext observingContext() {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(
-          null,
-          new TrustManager[] {
-            new X509TrustManager() {
-              @Override
-              public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-              @Override
-              public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-              @Override
-              public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-              }
-            }
-          },
-          null);
+      context.init(null, new TrustManager[] {ANY_CERTIFICATE}, null);
       return context;
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException("no TLS in this JVM", e);

@@ -5,15 +5,14 @@ import dev.detour.probe.ProbeConfig;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeRequest;
 import dev.detour.probe.Rendering;
+import dev.detour.probe.http.Connector;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import javax.net.ssl.X509TrustManager;
 import tech.kwik.core.QuicClientConnection;
 import tech.kwik.core.log.NullLogger;
 
@@ -30,21 +29,6 @@ public final class QuicProbe implements Probe<QuicEvidence> {
   public static final ProbeKind KIND = ProbeKind.of("quic");
 
   static final int PORT = 443;
-
-  /** Takes every certificate: a reachability probe, not a client that trusts what it reads. */
-  private static final X509TrustManager ANY_CERTIFICATE =
-      new X509TrustManager() {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-          return new X509Certificate[0];
-        }
-      };
 
   private final Duration timeout;
 
@@ -119,7 +103,7 @@ public final class QuicProbe implements Probe<QuicEvidence> {
             // Whether QUIC gets through is the question, not whose certificate comes back (a
             // certificate is the TLS probe's business); kwik's noServerCertificateCheck() would
             // print a warning on standard out for every handshake.
-            .customTrustManager(ANY_CERTIFICATE)
+            .customTrustManager(Connector.ANY_CERTIFICATE)
             .connectTimeout(timeout)
             .logger(new NullLogger())
             .socketFactory(destination -> socket[0] = new CountingDatagramSocket(local, server))

@@ -199,8 +199,18 @@ class CrashRecoveryIT {
     assertThat(total(detour, "kept")).as("what was stored stays readable").isEqualTo(5000);
 
     Files.delete(filler);
-    assertThat(post(detour, "/api/watches/import?group=late", lines(5000, 1000)).status())
-        .as("with room again, changes are taken without a restart")
+    // With room again, changes are taken without a restart: within seconds (in a loaded CI run
+    // the first import right after the delete was still refused with 507 once; nothing of a
+    // refused import is stored, so it is simply sent again).
+    DetourProcess.Answer taken = post(detour, "/api/watches/import?group=late", lines(5000, 1000));
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+    while (taken.status() == 507 && System.nanoTime() < deadline) {
+      assertThat(total(detour, "late")).as("nothing of a refused import is stored").isZero();
+      Thread.sleep(1000);
+      taken = post(detour, "/api/watches/import?group=late", lines(5000, 1000));
+    }
+    assertThat(taken.status())
+        .as("with room again, changes are taken without a restart: %s", taken.body())
         .isEqualTo(200);
     detour.kill9();
     detour = DetourProcess.start(null, dataDir, port, c);

@@ -10,7 +10,7 @@ import dev.detour.probe.dns.DnsAnswers;
 import dev.detour.probe.dns.DnsEvidence;
 import dev.detour.probe.dns.DnsProbe;
 import dev.detour.probe.packet.RawPacketAccess;
-import dev.detour.target.Ports;
+import dev.detour.targets.Ports;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

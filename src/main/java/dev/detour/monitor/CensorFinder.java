@@ -5,7 +5,7 @@ import dev.detour.probe.trace.CensorLocation;
 import dev.detour.probe.trace.CensorLocator;
 import dev.detour.probe.trace.CensorTraces;
 import dev.detour.state.AddressEvidence;
-import dev.detour.target.TargetKind;
+import dev.detour.targets.TargetKind;
 import dev.detour.verdict.WatchState;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.detour.monitor;
 
 import dev.detour.probe.ProbeKind;
-import dev.detour.target.TargetKind;
+import dev.detour.targets.TargetKind;
 import dev.detour.watch.GroupService;
 import dev.detour.watch.Watch;
 import dev.detour.watch.WatchGroup;

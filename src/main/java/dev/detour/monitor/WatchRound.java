@@ -10,7 +10,7 @@ import dev.detour.probe.dns.DnsProbe;
 import dev.detour.probe.transfer.TransferEvidence;
 import dev.detour.state.AddressEvidence;
 import dev.detour.state.RoundEvidence;
-import dev.detour.target.TargetKind;
+import dev.detour.targets.TargetKind;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.HostVerdicts;
 import dev.detour.verdict.NameSight;

@@ -2,8 +2,8 @@ package dev.detour.probe;
 
 import dev.detour.api.FieldError;
 import dev.detour.api.ProblemException;
-import dev.detour.target.Ports;
-import dev.detour.target.TargetConfig;
+import dev.detour.targets.Ports;
+import dev.detour.targets.TargetConfig;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;

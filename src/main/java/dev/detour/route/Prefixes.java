@@ -1,6 +1,6 @@
 package dev.detour.route;
 
-import dev.detour.target.TargetParser;
+import dev.detour.targets.TargetParser;
 import inet.ipaddr.AddressStringException;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;

@@ -2,7 +2,7 @@ package dev.detour.route;
 
 import dev.detour.state.Standing;
 import dev.detour.state.WatchStates;
-import dev.detour.target.TargetKind;
+import dev.detour.targets.TargetKind;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.Part;
 import dev.detour.verdict.WatchState;

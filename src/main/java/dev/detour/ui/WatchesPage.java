@@ -5,7 +5,7 @@ import dev.detour.probe.ProbeKind;
 import dev.detour.probe.Probes;
 import dev.detour.state.WatchRuntimeView;
 import dev.detour.state.WatchStates;
-import dev.detour.target.TargetKind;
+import dev.detour.targets.TargetKind;
 import dev.detour.verdict.WatchState;
 import dev.detour.watch.GroupService;
 import dev.detour.watch.GroupView;

@@ -1,8 +1,8 @@
 package dev.detour.watch;
 
 import dev.detour.probe.ProbeKind;
-import dev.detour.target.Target;
-import dev.detour.target.TargetKind;
+import dev.detour.targets.Target;
+import dev.detour.targets.TargetKind;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;

@@ -2,7 +2,7 @@ package dev.detour.watch;
 
 import dev.detour.api.FieldError;
 import dev.detour.api.ProblemException;
-import dev.detour.target.TargetKind;
+import dev.detour.targets.TargetKind;
 import dev.detour.watch.io.ExportFormat;
 import dev.detour.watch.io.ListFormat;
 import jakarta.ws.rs.Consumes;

@@ -2,10 +2,10 @@ package dev.detour.watch;
 
 import dev.detour.api.FieldError;
 import dev.detour.api.ProblemException;
-import dev.detour.target.InvalidTargetException;
-import dev.detour.target.ParsedTarget;
-import dev.detour.target.TargetKind;
-import dev.detour.target.TargetParser;
+import dev.detour.targets.InvalidTargetException;
+import dev.detour.targets.ParsedTarget;
+import dev.detour.targets.TargetKind;
+import dev.detour.targets.TargetParser;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.TypedQuery;

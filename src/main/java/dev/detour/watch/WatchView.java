@@ -2,7 +2,7 @@ package dev.detour.watch;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.detour.probe.ProbeKind;
-import dev.detour.target.TargetKind;
+import dev.detour.targets.TargetKind;
 import dev.detour.watch.io.ExportedWatch;
 import java.time.Instant;
 import java.util.List;

@@ -2,9 +2,9 @@ package dev.detour.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.detour.target.InvalidTargetException;
-import dev.detour.target.ParsedTarget;
-import dev.detour.target.TargetParser;
+import dev.detour.targets.InvalidTargetException;
+import dev.detour.targets.ParsedTarget;
+import dev.detour.targets.TargetParser;
 import inet.ipaddr.IPAddress;
 import java.math.BigInteger;
 import java.util.List;

@@ -7,7 +7,7 @@ import dev.detour.probe.http.TlsRule;
 import dev.detour.probe.icmp.IcmpRule;
 import dev.detour.probe.tcp.TcpRule;
 import dev.detour.state.Standing;
-import dev.detour.target.TargetKind;
+import dev.detour.targets.TargetKind;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.Part;
 import dev.detour.verdict.WatchState;

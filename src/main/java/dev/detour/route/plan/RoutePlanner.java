@@ -1,6 +1,6 @@
 package dev.detour.route.plan;
 
-import dev.detour.target.TargetParser;
+import dev.detour.targets.TargetParser;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import inet.ipaddr.IPAddressStringParameters;

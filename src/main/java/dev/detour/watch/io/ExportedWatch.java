@@ -1,6 +1,6 @@
 package dev.detour.watch.io;
 
-import dev.detour.target.TargetKind;
+import dev.detour.targets.TargetKind;
 
 /**
  * What a list writer needs of a watch. The JSON format writes the whole object as the API shows it;

@@ -1,6 +1,6 @@
 package dev.detour.watch.io;
 
-import dev.detour.target.TargetKind;
+import dev.detour.targets.TargetKind;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;

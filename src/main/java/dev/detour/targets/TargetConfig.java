@@ -1,4 +1,4 @@
-package dev.detour.target;
+package dev.detour.targets;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

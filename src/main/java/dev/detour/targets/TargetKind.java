@@ -1,4 +1,4 @@
-package dev.detour.target;
+package dev.detour.targets;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;

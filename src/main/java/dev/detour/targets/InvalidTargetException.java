@@ -1,4 +1,4 @@
-package dev.detour.target;
+package dev.detour.targets;
 
 /**
  * A target a user wrote that cannot be watched; the message says what is wrong and how to fix it.

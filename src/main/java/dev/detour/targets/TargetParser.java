@@ -1,4 +1,4 @@
-package dev.detour.target;
+package dev.detour.targets;
 
 import inet.ipaddr.AddressStringException;
 import inet.ipaddr.IPAddress;

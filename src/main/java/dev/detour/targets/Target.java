@@ -1,4 +1,4 @@
-package dev.detour.target;
+package dev.detour.targets;
 
 /**
  * A normalised watch target: a lower-case ASCII (punycode) host name, a canonical address, or a

@@ -1,4 +1,4 @@
-package dev.detour.target;
+package dev.detour.targets;
 
 import dev.detour.api.FieldError;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.detour.target;
+package dev.detour.targets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -8,7 +8,6 @@ import dev.detour.probe.icmp.IcmpEvidence;
 import dev.detour.probe.icmp.IcmpProbe;
 import dev.detour.probe.packet.Route;
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -65,8 +64,7 @@ final class TunnelControl implements ControlVantage {
       if (route.gateway() == null) {
         return new Health(true, "tunnel " + device + " is " + state + " (no gateway to ping)");
       }
-      IcmpEvidence echo =
-          icmp.probe((Inet4Address) InetAddress.getByName(route.gateway()), device, null);
+      IcmpEvidence echo = icmp.probe(InetAddress.getByName(route.gateway()), device, null);
       if (echo.replies().isEmpty()) {
         return new Health(
             false, "the tunnel's far end " + route.gateway() + " does not answer ping");

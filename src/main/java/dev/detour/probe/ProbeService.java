@@ -265,9 +265,6 @@ public class ProbeService {
     if (!status.canProbe()) {
       return "unavailable: needs CAP_NET_RAW and libpcap — " + String.join("; ", status.problems());
     }
-    if (!(request.address() instanceof Inet4Address)) {
-      return "raw probes speak IPv4 only so far";
-    }
     return null;
   }
 

@@ -15,7 +15,6 @@ import dev.detour.probe.packet.SharedCapture;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,10 +107,10 @@ public final class IcmpProbe implements Probe<IcmpEvidence> {
 
   @Override
   public CompletableFuture<IcmpEvidence> start(ProbeRequest request) {
-    return start((Inet4Address) request.address(), request.device(), request.capture("icmp.pcap"));
+    return start(request.address(), request.device(), request.capture("icmp.pcap"));
   }
 
-  public IcmpEvidence probe(Inet4Address target, String device, Path pcap) throws IOException {
+  public IcmpEvidence probe(InetAddress target, String device, Path pcap) throws IOException {
     return ProbeClock.await(start(target, device, pcap));
   }
 
@@ -120,7 +119,7 @@ public final class IcmpProbe implements Probe<IcmpEvidence> {
    * sent from the calling thread and then the probe clock, answered on the capture's reader thread,
    * so no thread waits for them.
    */
-  public CompletableFuture<IcmpEvidence> start(Inet4Address target, String device, Path pcap) {
+  public CompletableFuture<IcmpEvidence> start(InetAddress target, String device, Path pcap) {
     Exchange exchange;
     try {
       exchange = new Exchange(target, device, pcap);
@@ -133,9 +132,9 @@ public final class IcmpProbe implements Probe<IcmpEvidence> {
 
   /** One target's echo requests from the first to the evidence. */
   private final class Exchange {
-    final Inet4Address target;
+    final InetAddress target;
     final String address;
-    final Inet4Address source;
+    final InetAddress source;
     final Path pcap;
     // Distinct for probes under way at once: the shared capture tells their replies apart by it.
     final int identifier = 1 + Math.floorMod(NEXT_ID.getAndIncrement(), 65535);
@@ -146,12 +145,12 @@ public final class IcmpProbe implements Probe<IcmpEvidence> {
     int replies;
     boolean over;
 
-    Exchange(Inet4Address target, String device, Path pcap) throws IOException {
+    Exchange(InetAddress target, String device, Path pcap) throws IOException {
       this.target = target;
-      this.address = target.getHostAddress();
+      this.address = PacketView.text(target);
       this.pcap = pcap;
       Route route = Route.lookup(target, device);
-      this.source = (Inet4Address) InetAddress.getByName(route.source());
+      this.source = InetAddress.getByName(route.source());
       this.channel =
           SharedCapture.open(
               route, List.of(SharedCapture.Key.echo(address, identifier)), this::answer);
@@ -192,7 +191,7 @@ public final class IcmpProbe implements Probe<IcmpEvidence> {
       }
       PacketView p = frame.view();
       seen.add(p);
-      if (p.icmp().type() == PacketView.Icmp.ECHO_REPLY
+      if (p.echoReply()
           && p.icmp().identifier() == identifier
           && p.source().equals(address)
           && ++replies >= count
@@ -211,7 +210,7 @@ public final class IcmpProbe implements Probe<IcmpEvidence> {
         over = true;
         for (PacketView p : seen) {
           PacketView.Icmp icmp = p.icmp();
-          if (icmp.type() == PacketView.Icmp.ECHO_REPLY
+          if (p.echoReply()
               && icmp.identifier() == identifier
               && p.source().equals(address)
               && sent.containsKey(icmp.sequence())) {

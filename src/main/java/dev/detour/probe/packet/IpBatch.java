@@ -27,6 +27,7 @@ public final class IpBatch {
   private static final String MARK = "detour-mark";
   private static final Map<String, IpBatch> BY_NAMESPACE = new ConcurrentHashMap<>();
 
+  private final String key;
   private final Process process;
   private final BufferedReader out;
   private final Writer in;
@@ -35,10 +36,11 @@ public final class IpBatch {
   private final ConcurrentLinkedQueue<CompletableFuture<String>> waiting =
       new ConcurrentLinkedQueue<>();
 
-  private IpBatch() throws IOException {
+  private IpBatch(String key, String family) throws IOException {
+    this.key = key;
     // Started from the calling thread, so it lives in that thread's network namespace.
     this.process =
-        new ProcessBuilder("ip", "-4", "-o", "-force", "-batch", "-")
+        new ProcessBuilder("ip", family, "-o", "-force", "-batch", "-")
             .redirectErrorStream(true)
             .start();
     this.out =
@@ -50,28 +52,31 @@ public final class IpBatch {
   }
 
   /**
-   * Asks {@code ip} (without the leading {@code ip -4 -o}) in the calling thread's namespace; the
-   * output, with error lines as the command would print them.
+   * Asks {@code ip} (without the leading {@code ip -4 -o}, or {@code -6} when {@code v6}) in the
+   * calling thread's namespace; the output, with error lines as the command would print them. Each
+   * family has a process of its own: an IPv6 address given to {@code ip -4} ends the batch.
    */
-  static String ask(String command) throws IOException {
+  static String ask(boolean v6, String command) throws IOException {
     if (command.indexOf('\n') >= 0) {
       throw new IllegalArgumentException("one command at a time: " + command);
     }
+    String family = v6 ? "-6" : "-4";
     IpBatch batch;
     try {
-      batch = of(Route.namespace());
+      batch = of(Route.namespace() + family, family);
     } catch (IOException e) {
       // No ip batch (an odd iproute2): one process per question still works.
-      return Commands.run(List.of(("ip -4 -o " + command).split(" ")), 5, TimeUnit.SECONDS);
+      return Commands.run(
+          List.of(("ip " + family + " -o " + command).split(" ")), 5, TimeUnit.SECONDS);
     }
     return batch.run(command);
   }
 
-  private static synchronized IpBatch of(String namespace) throws IOException {
-    IpBatch batch = BY_NAMESPACE.get(namespace);
+  private static synchronized IpBatch of(String key, String family) throws IOException {
+    IpBatch batch = BY_NAMESPACE.get(key);
     if (batch == null || !batch.process.isAlive()) {
-      batch = new IpBatch();
-      BY_NAMESPACE.put(namespace, batch);
+      batch = new IpBatch(key, family);
+      BY_NAMESPACE.put(key, batch);
     }
     return batch;
   }
@@ -146,7 +151,7 @@ public final class IpBatch {
   /** The process is of no more use: every question waiting fails, the next starts a new one. */
   private void end(IOException why) {
     process.destroyForcibly();
-    BY_NAMESPACE.values().remove(this);
+    BY_NAMESPACE.remove(key, this);
     for (CompletableFuture<String> w = waiting.poll(); w != null; w = waiting.poll()) {
       w.completeExceptionally(why);
     }

@@ -1,7 +1,6 @@
 package dev.detour.probe.packet;
 
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -15,11 +14,11 @@ import org.pcap4j.core.Pcaps;
 import org.pcap4j.packet.namednumber.DataLinkType;
 
 /**
- * One probe's exchange of raw packets: it sends crafted IPv4 packets and captures the answers that
- * concern it, keeping every frame sent and received so the exchange can be shown as tcpdump lines
- * and saved as a pcap file. Either a capture of its own with a BPF filter ({@link RawChannel}: the
- * trace), or a share of the interface's one capture, matched by the probe's keys ({@link
- * SharedCapture}: SYN and echo probes, thousands at once).
+ * One probe's exchange of raw packets: it sends crafted IPv4 and IPv6 packets and captures the
+ * answers that concern it, keeping every frame sent and received so the exchange can be shown as
+ * tcpdump lines and saved as a pcap file. Either a capture of its own with a BPF filter ({@link
+ * RawChannel}: the trace), or a share of the interface's one capture, matched by the probe's keys
+ * ({@link SharedCapture}: SYN and echo probes, thousands at once).
  */
 public interface PacketChannel extends AutoCloseable {
 
@@ -31,11 +30,11 @@ public interface PacketChannel extends AutoCloseable {
 
   Route route();
 
-  default Inet4Address source() throws IOException {
-    return (Inet4Address) InetAddress.getByName(route().source());
+  default InetAddress source() throws IOException {
+    return InetAddress.getByName(route().source());
   }
 
-  /** Sends one IPv4 packet (paced by the packet budget); returns what was sent. */
+  /** Sends one IP packet (paced by the packet budget); returns what was sent. */
   PacketView send(byte[] ip) throws IOException;
 
   /** Every frame sent and captured, in order. */

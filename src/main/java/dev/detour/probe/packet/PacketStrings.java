@@ -44,6 +44,44 @@ final class PacketStrings {
 
   private PacketStrings() {}
 
+  /** The IPv6 address at {@code at} as RFC 5952 writes it (what {@code ip} and tcpdump print). */
+  static String address6(byte[] b, int at) {
+    int[] groups = new int[8];
+    for (int g = 0; g < 8; g++) {
+      groups[g] = ((b[at + 2 * g] & 0xff) << 8) | (b[at + 2 * g + 1] & 0xff);
+    }
+    // The longest run of two or more zero groups (the first of equals) becomes "::".
+    int bestStart = -1;
+    int bestLength = 1;
+    for (int g = 0; g < 8; ) {
+      if (groups[g] != 0) {
+        g++;
+        continue;
+      }
+      int start = g;
+      while (g < 8 && groups[g] == 0) {
+        g++;
+      }
+      if (g - start > bestLength) {
+        bestStart = start;
+        bestLength = g - start;
+      }
+    }
+    StringBuilder s = new StringBuilder(39);
+    for (int g = 0; g < 8; g++) {
+      if (g == bestStart) {
+        s.append("::");
+        g += bestLength - 1;
+        continue;
+      }
+      if (s.length() > 0 && s.charAt(s.length() - 1) != ':') {
+        s.append(':');
+      }
+      s.append(Integer.toHexString(groups[g]));
+    }
+    return s.toString();
+  }
+
   /** The dotted IPv4 address at {@code at}. */
   static String address(byte[] b, int at) {
     return (b[at] & 0xff)

@@ -4,10 +4,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /**
- * What a captured (or sent) IPv4 packet says, in the terms an engineer reads off tcpdump: the IP
- * header's TTL, IP-ID, DF and length, and the TCP flags, sequence numbers, window and options, or
- * the ICMP type. {@code quoted} is the packet an ICMP error carries back (for time-exceeded: the
- * probe that expired), so an answer can be matched to what drew it.
+ * What a captured (or sent) IPv4 or IPv6 packet says, in the terms an engineer reads off tcpdump:
+ * the IP header's TTL (IPv6: hop limit), IP-ID (IPv6: flow label), DF (always set for IPv6, which
+ * routers never fragment) and length, and the TCP flags, sequence numbers, window and options, or
+ * the ICMP (ICMPv6) type. {@code quoted} is the packet an ICMP error carries back (for
+ * time-exceeded: the probe that expired), so an answer can be matched to what drew it. IPv6
+ * addresses are written as RFC 5952 does ({@link #text}).
  *
  * @param nanos capture time, nanoseconds since the epoch
  */
@@ -49,12 +51,56 @@ public record PacketView(
     }
   }
 
-  /** The ICMP part: type and code, and for echo messages their identifier and sequence. */
+  /**
+   * The ICMP part: type and code as on the wire (ICMPv6's own numbers for an IPv6 packet), and for
+   * echo messages their identifier and sequence. Ask the packet ({@link #echoReply()} …) rather
+   * than compare types: the numbers differ per family.
+   */
   public record Icmp(int type, int code, int identifier, int sequence) {
     public static final int ECHO_REPLY = 0;
     public static final int UNREACHABLE = 3;
     public static final int ECHO_REQUEST = 8;
     public static final int TIME_EXCEEDED = 11;
+    public static final int V6_UNREACHABLE = 1;
+    public static final int V6_TOO_BIG = 2;
+    public static final int V6_TIME_EXCEEDED = 3;
+    public static final int V6_ECHO_REQUEST = 128;
+    public static final int V6_ECHO_REPLY = 129;
+  }
+
+  /** 6 for an IPv6 packet, else 4. */
+  public int version() {
+    return source.indexOf(':') >= 0 ? 6 : 4;
+  }
+
+  /** An echo reply of either family. */
+  public boolean echoReply() {
+    return icmpType(Icmp.ECHO_REPLY, Icmp.V6_ECHO_REPLY);
+  }
+
+  /** An echo request of either family. */
+  public boolean echoRequest() {
+    return icmpType(Icmp.ECHO_REQUEST, Icmp.V6_ECHO_REQUEST);
+  }
+
+  /** Time (TTL, hop limit) exceeded in transit, of either family. */
+  public boolean timeExceeded() {
+    return icmpType(Icmp.TIME_EXCEEDED, Icmp.V6_TIME_EXCEEDED);
+  }
+
+  /** Destination unreachable, of either family. */
+  public boolean unreachable() {
+    return icmpType(Icmp.UNREACHABLE, Icmp.V6_UNREACHABLE);
+  }
+
+  private boolean icmpType(int v4, int v6) {
+    return icmp != null && icmp.type() == (version() == 6 ? v6 : v4);
+  }
+
+  /** An address as packets' views write it: dotted IPv4, RFC 5952 IPv6. */
+  public static String text(java.net.InetAddress address) {
+    byte[] b = address.getAddress();
+    return b.length == 16 ? PacketStrings.address6(b, 0) : PacketStrings.address(b, 0);
   }
 
   /** The packet as {@code tcpdump -nn -v} prints it, for people reading the evidence. */
@@ -63,20 +109,20 @@ public record PacketView(
     return Tcpdump.line(this);
   }
 
-  /** Reads an Ethernet frame (VLAN-tagged or not); null when it is not IPv4. */
+  /** Reads an Ethernet frame (VLAN-tagged or not); null when it is neither IPv4 nor IPv6. */
   public static PacketView ofEthernet(byte[] frame, long nanos) {
     int at = 12;
     // 802.1Q and 802.1ad tags: four bytes each before the real EtherType.
     while (frame.length >= at + 2 && (u16(frame, at) == 0x8100 || u16(frame, at) == 0x88a8)) {
       at += 4;
     }
-    if (frame.length < at + 2 || u16(frame, at) != 0x0800) {
+    if (frame.length < at + 2 || (u16(frame, at) != 0x0800 && u16(frame, at) != 0x86dd)) {
       return null;
     }
     return ofIp(frame, at + 2, frame.length - at - 2, nanos);
   }
 
-  /** Reads a bare IPv4 packet (a tunnel without link layer, or one quoted in an ICMP error). */
+  /** Reads a bare IP packet (a tunnel without link layer, or one quoted in an ICMP error). */
   public static PacketView ofIp(byte[] packet, long nanos) {
     return ofIp(packet, 0, packet.length, nanos);
   }
@@ -88,6 +134,9 @@ public record PacketView(
    * objects per answer were a tenth of a probe round's CPU.
    */
   static PacketView ofIp(byte[] b, int at, int length, long nanos) {
+    if (length >= 40 && (b[at] & 0xf0) == 0x60) {
+      return ofIp6(b, at, length, nanos);
+    }
     if (length < 20 || (b[at] & 0xf0) != 0x40) {
       return null;
     }
@@ -132,6 +181,76 @@ public record PacketView(
         b[at + 1] & 0xff,
         total,
         protocol,
+        tcp,
+        icmp,
+        quoted);
+  }
+
+  /**
+   * Reads the IPv6 packet in {@code length} bytes from {@code at}, past its extension headers
+   * (hop-by-hop, routing, destination options, fragment): null when the payload length exceeds the
+   * bytes or a header runs past them. A later fragment has no TCP or ICMPv6 part to read.
+   */
+  private static PacketView ofIp6(byte[] b, int at, int length, long nanos) {
+    int payload = u16(b, at + 4);
+    int end = at + Math.min(length, 40 + payload);
+    int next = b[at + 6] & 0xff;
+    int l4 = at + 40;
+    boolean firstFragment = true;
+    for (int headers = 0; headers < 8; headers++) {
+      if (next == 0 || next == 43 || next == 60) {
+        if (l4 + 8 > end) {
+          return null;
+        }
+        int size = ((b[l4 + 1] & 0xff) + 1) * 8;
+        next = b[l4] & 0xff;
+        l4 += size;
+      } else if (next == 44) {
+        if (l4 + 8 > end) {
+          return null;
+        }
+        firstFragment = (u16(b, l4 + 2) & 0xfff8) == 0;
+        next = b[l4] & 0xff;
+        l4 += 8;
+      } else {
+        break;
+      }
+    }
+    if (l4 > end) {
+      return null;
+    }
+    Tcp tcp = null;
+    Icmp icmp = null;
+    PacketView quoted = null;
+    if (next == 6 && firstFragment) {
+      tcp = tcp(b, l4, end);
+    } else if (next == 58 && firstFragment && end - l4 >= 4) {
+      int type = b[l4] & 0xff;
+      int code = b[l4 + 1] & 0xff;
+      int id = 0;
+      int seq = 0;
+      if (type == Icmp.V6_ECHO_REPLY || type == Icmp.V6_ECHO_REQUEST) {
+        if (end - l4 >= 8) {
+          id = u16(b, l4 + 4);
+          seq = u16(b, l4 + 6);
+        }
+      } else if (type < 128 && end - l4 > 8) {
+        // Errors quote as much of the packet that drew them as fits, after a 4-byte word.
+        quoted = quotedHeaderOnly(java.util.Arrays.copyOfRange(b, l4 + 8, end));
+      }
+      icmp = new Icmp(type, code, id, seq);
+    }
+    int flowLabel = ((b[at + 1] & 0x0f) << 16) | u16(b, at + 2);
+    return new PacketView(
+        nanos,
+        PacketStrings.address6(b, at + 8),
+        PacketStrings.address6(b, at + 24),
+        b[at + 7] & 0xff,
+        flowLabel,
+        true,
+        ((b[at] & 0x0f) << 4) | ((b[at + 1] & 0xf0) >> 4),
+        40 + payload,
+        next,
         tcp,
         icmp,
         quoted);
@@ -207,6 +326,28 @@ public record PacketView(
 
   /** An IP header plus 8 bytes of TCP, as routers quote: enough for ports and sequence. */
   static PacketView quotedHeaderOnly(byte[] raw) {
+    if (raw.length >= 48 && (raw[0] & 0xf0) == 0x60) {
+      // IPv6 routers quote as much as fits in 1,280 bytes: the whole probe, readable as such.
+      PacketView v = ofIp6(raw, 0, raw.length, 0);
+      if (v != null && v.tcp() == null && v.protocol() == 6) {
+        int sport = u16(raw, 40);
+        int dport = u16(raw, 42);
+        return new PacketView(
+            0,
+            v.source(),
+            v.destination(),
+            v.ttl(),
+            v.ipId(),
+            true,
+            v.tos(),
+            v.length(),
+            6,
+            new Tcp(sport, dport, "?", u32(raw, 44), 0, 0, List.of(), 0),
+            null,
+            null);
+      }
+      return v;
+    }
     if (raw.length < 20 || (raw[0] >> 4) != 4) {
       return null;
     }

@@ -200,7 +200,7 @@ public final class RawChannel extends ChannelBase {
     return got;
   }
 
-  /** The IPv4 packet as it goes on the link: in an Ethernet frame to the next hop, or bare. */
+  /** The IP packet as it goes on the link: in an Ethernet frame to the next hop, or bare. */
   static byte[] frame(boolean ethernet, MacAddress own, MacAddress next, byte[] ip) {
     return ethernet ? Frames.ethernet(own.getAddress(), next.getAddress(), ip) : ip;
   }
@@ -232,7 +232,11 @@ public final class RawChannel extends ChannelBase {
     }
   }
 
-  /** Learns a next hop's MAC address from the kernel's neighbour table. */
+  /**
+   * Learns a next hop's MAC address from the kernel's neighbour table, which ARP fills for IPv4 and
+   * neighbour discovery (RFC 4861) for IPv6 — an IPv6 next hop is often link-local ({@code
+   * fe80::1}), which the table names with its device.
+   */
   static final class Neighbors {
     private Neighbors() {}
 
@@ -262,7 +266,8 @@ public final class RawChannel extends ChannelBase {
     private static MacAddress ask(Route route) throws IOException {
       String hop = route.nextHop();
       for (int attempt = 0; attempt < 40; attempt++) {
-        String output = IpBatch.ask("neigh show to " + hop + " dev " + route.device());
+        String output =
+            IpBatch.ask(hop.indexOf(':') >= 0, "neigh show to " + hop + " dev " + route.device());
         int at = output.indexOf("lladdr ");
         if (at >= 0) {
           return MacAddress.getByName(output.substring(at + 7).split("\\s+")[0]);
@@ -288,7 +293,13 @@ public final class RawChannel extends ChannelBase {
         }
       }
       throw new IOException(
-          "the next hop " + hop + " on " + route.device() + " does not answer ARP");
+          "the next hop "
+              + hop
+              + " on "
+              + route.device()
+              + (hop.indexOf(':') >= 0
+                  ? " does not answer neighbour discovery"
+                  : " does not answer ARP"));
     }
   }
 }

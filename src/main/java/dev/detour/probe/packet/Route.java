@@ -38,7 +38,7 @@ public record Route(String destination, String device, String gateway, String so
             ? now - k.at() < UNWATCHED_NANOS
             : k.generation() == generation && now - k.at() < WATCHED_NANOS)) {
       return new Route(
-          destination.getHostAddress(), k.via().device(), k.via().gateway(), k.via().source());
+          PacketView.text(destination), k.via().device(), k.via().gateway(), k.via().source());
     }
     Route route = ask(destination, device);
     if (known.size() >= MAX_KNOWN) {
@@ -79,7 +79,7 @@ public record Route(String destination, String device, String gateway, String so
               ((b[0] & 0xffL) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff),
               null,
               device)
-          : new Key(-1, destination.getHostAddress(), device);
+          : new Key(-1, PacketView.text(destination), device);
     }
   }
 
@@ -107,8 +107,9 @@ public record Route(String destination, String device, String gateway, String so
     ASKED.incrementAndGet();
     String output =
         IpBatch.ask(
-            "route get " + destination.getHostAddress() + (device != null ? " oif " + device : ""));
-    return parse(destination.getHostAddress(), output);
+            destination.getAddress().length == 16,
+            "route get " + PacketView.text(destination) + (device != null ? " oif " + device : ""));
+    return parse(PacketView.text(destination), output);
   }
 
   /** The IPv4 default gateway of the main table, or null when there is none. */

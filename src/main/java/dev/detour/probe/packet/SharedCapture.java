@@ -33,11 +33,15 @@ public final class SharedCapture {
 
   private static final Logger LOG = Logger.getLogger(SharedCapture.class);
 
-  /** What the shared capture lets through: answers to probe ports, echo replies, ICMP errors. */
+  /**
+   * What the shared capture lets through: answers to probe ports, echo replies, ICMP errors, of
+   * both families (ICMPv6's type read at a fixed offset: its messages carry no extension header).
+   */
   static final String FILTER =
       "(tcp and dst portrange "
           + ProbePorts.range()
-          + ") or (icmp and (icmp[0] == 0 or icmp[0] == 3 or icmp[0] == 11))";
+          + ") or (icmp and (icmp[0] == 0 or icmp[0] == 3 or icmp[0] == 11))"
+          + " or (icmp6 and (ip6[40] == 129 or ip6[40] == 1 or ip6[40] == 3))";
 
   private static final long IDLE_NANOS = TimeUnit.MINUTES.toNanos(5);
 
@@ -76,7 +80,7 @@ public final class SharedCapture {
       if (icmp == null) {
         return null;
       }
-      if (icmp.type() == PacketView.Icmp.ECHO_REPLY) {
+      if (p.echoReply()) {
         return echo(p.source(), icmp.identifier());
       }
       PacketView q = p.quoted();

@@ -16,7 +16,6 @@ import dev.detour.probe.packet.SynShape;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -153,21 +152,20 @@ public final class SynProbe implements Probe<TcpSynEvidence> {
         syns.add(new Syn(port, shape, pcap == null ? null : withShape(pcap, shape)));
       }
     }
-    return start((Inet4Address) request.address(), request.device(), syns)
-        .thenApply(TcpSynEvidence::new);
+    return start(request.address(), request.device(), syns).thenApply(TcpSynEvidence::new);
   }
 
   /**
    * Both shapes at once, in random order; {@code device} forces an interface (a tunnel), or null.
    */
-  public List<SynEvidence> probe(Inet4Address target, int port, String device, Path pcap)
+  public List<SynEvidence> probe(InetAddress target, int port, String device, Path pcap)
       throws IOException {
     return ProbeClock.await(start(target, port, device, pcap));
   }
 
-  /** {@link #probe(Inet4Address, int, String, Path)} without a thread waiting for the answers. */
+  /** {@link #probe(InetAddress, int, String, Path)} without a thread waiting for the answers. */
   public CompletableFuture<List<SynEvidence>> start(
-      Inet4Address target, int port, String device, Path pcap) {
+      InetAddress target, int port, String device, Path pcap) {
     List<Syn> syns = new ArrayList<>();
     for (SynShape shape : shuffled()) {
       syns.add(new Syn(port, shape, pcap == null ? null : withShape(pcap, shape)));
@@ -175,7 +173,7 @@ public final class SynProbe implements Probe<TcpSynEvidence> {
     return start(target, device, syns);
   }
 
-  public SynEvidence probe(Inet4Address target, int port, SynShape shape, String device, Path pcap)
+  public SynEvidence probe(InetAddress target, int port, SynShape shape, String device, Path pcap)
       throws IOException {
     return ProbeClock.await(start(target, device, List.of(new Syn(port, shape, pcap)))).get(0);
   }
@@ -220,7 +218,7 @@ public final class SynProbe implements Probe<TcpSynEvidence> {
    * targets a minute, and capped how many could be under way at once.
    */
   private CompletableFuture<List<SynEvidence>> start(
-      Inet4Address target, String device, List<Syn> syns) {
+      InetAddress target, String device, List<Syn> syns) {
     Exchange exchange;
     try {
       exchange = new Exchange(target, device, syns);
@@ -233,8 +231,8 @@ public final class SynProbe implements Probe<TcpSynEvidence> {
 
   /** One target's SYNs from the first send to the evidence. */
   private final class Exchange {
-    final Inet4Address target;
-    final Inet4Address source;
+    final InetAddress target;
+    final InetAddress source;
     final List<Sent> sent = new ArrayList<>();
     final PacketChannel channel;
     final CompletableFuture<List<SynEvidence>> result = new CompletableFuture<>();
@@ -243,15 +241,15 @@ public final class SynProbe implements Probe<TcpSynEvidence> {
     boolean over;
     ScheduledFuture<?> deadline;
 
-    Exchange(Inet4Address target, String device, List<Syn> syns) throws IOException {
+    Exchange(InetAddress target, String device, List<Syn> syns) throws IOException {
       this.target = target;
       Route route = Route.lookup(target, device);
-      this.source = (Inet4Address) InetAddress.getByName(route.source());
+      this.source = InetAddress.getByName(route.source());
       List<SharedCapture.Key> keys = new ArrayList<>();
       for (Syn syn : syns) {
         int sourcePort = ProbePorts.next();
         long seq = ThreadLocalRandom.current().nextLong(1, 1L << 32);
-        keys.add(SharedCapture.Key.tcp(target.getHostAddress(), syn.port(), sourcePort));
+        keys.add(SharedCapture.Key.tcp(PacketView.text(target), syn.port(), sourcePort));
         sent.add(
             new Sent(
                 syn,

@@ -157,7 +157,9 @@ final class TcpPorts {
       return null;
     }
     String seen =
-        "RST ttl " + rst.ttl() + ", id " + rst.ipId() + ", seq " + rst.tcp().seq() + " — ";
+        rst.version() == 6
+            ? "RST hlim " + rst.ttl() + ", seq " + rst.tcp().seq() + " — "
+            : "RST ttl " + rst.ttl() + ", id " + rst.ipId() + ", seq " + rst.tcp().seq() + " — ";
     if (!rst.tcp().ackFlag()) {
       return seen + "no ACK, which a host refusing a SYN always sets";
     }

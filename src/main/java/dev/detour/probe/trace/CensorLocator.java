@@ -16,7 +16,7 @@ import dev.detour.probe.packet.SynShape;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,7 +117,7 @@ public final class CensorLocator implements Probe<CensorTraces> {
    */
   @Override
   public CensorTraces run(ProbeRequest request) throws IOException {
-    Inet4Address target = (Inet4Address) request.address();
+    InetAddress target = request.address();
     List<CensorLocation> traces = new ArrayList<>();
     traces.add(
         locate(
@@ -126,7 +126,7 @@ public final class CensorLocator implements Probe<CensorTraces> {
             SynShape.LINUX,
             request.device(),
             request.capture("trace-syn.pcap")));
-    String name = request.name() != null ? request.name() : target.getHostAddress();
+    String name = request.name() != null ? request.name() : PacketView.text(target);
     if (guard != null && guard.installed()) {
       if (request.ports().contains(80)) {
         locateRequestIfOpen(
@@ -158,7 +158,7 @@ public final class CensorLocator implements Probe<CensorTraces> {
    */
   private void locateRequestIfOpen(
       List<CensorLocation> traces,
-      Inet4Address target,
+      InetAddress target,
       int port,
       String offending,
       byte[] payload,
@@ -180,13 +180,13 @@ public final class CensorLocator implements Probe<CensorTraces> {
   }
 
   public CensorLocation locate(
-      Inet4Address target, int port, SynShape shape, String device, Path pcap) throws IOException {
+      InetAddress target, int port, SynShape shape, String device, Path pcap) throws IOException {
     Route route = Route.lookup(target, device);
     // TTL t leaves from base + t: the answer's port says which TTL drew it.
     int base = firstPort();
     String filter = filter(target, port, base);
     try (RawChannel channel = RawChannel.open(route, filter)) {
-      Inet4Address source = channel.source();
+      InetAddress source = channel.source();
       long seq = ThreadLocalRandom.current().nextLong(1, 1L << 32);
       List<PacketView> seen = new ArrayList<>();
       for (int ttl = 1; ttl <= maxHops; ttl++) {
@@ -194,7 +194,7 @@ public final class CensorLocator implements Probe<CensorTraces> {
         seen.addAll(channel.capture(System.nanoTime() + spacing.toNanos(), got -> false));
       }
       seen.addAll(channel.capture(System.nanoTime() + wait.toNanos(), got -> false));
-      List<TraceHop> hops = hops(seen, target.getHostAddress(), base, maxHops);
+      List<TraceHop> hops = hops(seen, PacketView.text(target), base, maxHops);
       for (TraceHop hop : hops) {
         if (hop.synAck()) {
           channel.send(Frames.rst(source, target, base + hop.ttl(), port, seq + 1));
@@ -203,7 +203,7 @@ public final class CensorLocator implements Probe<CensorTraces> {
       if (pcap != null) {
         channel.writePcap(pcap);
       }
-      return summarise(target.getHostAddress(), port, "syn-" + shape.label(), hops);
+      return summarise(PacketView.text(target), port, "syn-" + shape.label(), hops);
     }
   }
 
@@ -212,16 +212,17 @@ public final class CensorLocator implements Probe<CensorTraces> {
   }
 
   /** Answers from the target to any of the trace's ports, and every time-exceeded. */
-  private String filter(Inet4Address target, int port, int base) {
+  private String filter(InetAddress target, int port, int base) {
     return "(tcp and src host "
-        + target.getHostAddress()
+        + PacketView.text(target)
         + " and src port "
         + port
         + " and dst portrange "
         + (base + 1)
         + "-"
         + (base + maxHops)
-        + ") or (icmp and (icmp[0] == 11 or icmp[0] == 3))";
+        + ") or (icmp and (icmp[0] == 11 or icmp[0] == 3))"
+        + " or (icmp6 and (ip6[40] == 3 or ip6[40] == 1))";
   }
 
   /** Sorts what came back by the TTL that drew it: TTL t left from source port base + t. */
@@ -237,7 +238,7 @@ public final class CensorLocator implements Probe<CensorTraces> {
             && p.tcp().destinationPort() == sourcePort) {
           answers.add(p);
         } else if (p.icmp() != null
-            && p.icmp().type() == PacketView.Icmp.TIME_EXCEEDED
+            && p.timeExceeded()
             && p.quoted() != null
             && p.quoted().tcp() != null
             && p.quoted().tcp().sourcePort() == sourcePort
@@ -287,13 +288,13 @@ public final class CensorLocator implements Probe<CensorTraces> {
    * TTL. Needs the kernel kept from resetting the raw handshake ({@code KernelGuard}).
    */
   public CensorLocation locateRequest(
-      Inet4Address target, int port, String offending, byte[] payload, String device, Path pcap)
+      InetAddress target, int port, String offending, byte[] payload, String device, Path pcap)
       throws IOException {
     Route route = Route.lookup(target, device);
     int base = firstPort();
     String filter = filter(target, port, base);
     try (RawChannel channel = RawChannel.open(route, filter)) {
-      Inet4Address source = channel.source();
+      InetAddress source = channel.source();
       List<PacketView> seen = new ArrayList<>();
       int handshakes = 0;
       for (int ttl = 1; ttl <= maxHops; ttl++) {
@@ -327,13 +328,13 @@ public final class CensorLocator implements Probe<CensorTraces> {
       seen.removeIf(p -> p.tcp() != null && p.tcp().syn());
       if (handshakes == 0) {
         throw new NoHandshakeException(
-            target.getHostAddress() + ":" + port + " completed no handshake: nothing to locate");
+            PacketView.text(target) + ":" + port + " completed no handshake: nothing to locate");
       }
       return summarise(
-          target.getHostAddress(),
+          PacketView.text(target),
           port,
           offending,
-          hops(seen, target.getHostAddress(), base, maxHops));
+          hops(seen, PacketView.text(target), base, maxHops));
     }
   }
 
@@ -345,7 +346,7 @@ public final class CensorLocator implements Probe<CensorTraces> {
   }
 
   /** A reset, the host's data, or the time-exceeded of the request sent from this port. */
-  private static boolean answers(PacketView p, int sourcePort, Inet4Address target) {
+  private static boolean answers(PacketView p, int sourcePort, InetAddress target) {
     if (p.tcp() != null) {
       return p.tcp().destinationPort() == sourcePort
           && (p.tcp().rst() || p.tcp().payloadLength() > 0);
@@ -353,6 +354,6 @@ public final class CensorLocator implements Probe<CensorTraces> {
     return p.quoted() != null
         && p.quoted().tcp() != null
         && p.quoted().tcp().sourcePort() == sourcePort
-        && p.quoted().destination().equals(target.getHostAddress());
+        && p.quoted().destination().equals(PacketView.text(target));
   }
 }

@@ -31,6 +31,16 @@ public interface MonitorConfig {
   @Min(0)
   int watchSeriesMax();
 
+  /**
+   * The address families watches are probed over unless their group says: {@code both} (a name's A
+   * and AAAA addresses), {@code v4} or {@code v6}.
+   */
+  @WithDefault("both")
+  @jakarta.validation.constraints.Pattern(
+      regexp = "(?i)both|v4|v6",
+      message = "must be both, v4 or v6")
+  String families();
+
   /** Addresses of one host name probed each round at most. */
   @WithName("max-addresses")
   @WithDefault("4")

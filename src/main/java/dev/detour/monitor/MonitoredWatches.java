@@ -2,6 +2,7 @@ package dev.detour.monitor;
 
 import dev.detour.probe.ProbeKind;
 import dev.detour.targets.TargetKind;
+import dev.detour.watch.Families;
 import dev.detour.watch.GroupService;
 import dev.detour.watch.Watch;
 import dev.detour.watch.WatchGroup;
@@ -50,6 +51,7 @@ public class MonitoredWatches {
       return null;
     }
     Set<ProbeKind> inherited = Set.copyOf(groups.effectiveProbes(group));
+    Families families = groups.effectiveFamilies(group);
     Set<ProbeKind> prefixes = Set.copyOf(config.prefixProbes());
     // Columns, not entities: a round of 100,000 watches loaded as managed entities (with their
     // tag sets and Hibernate's copies for dirty checking) was ~70 MB at once, every round.
@@ -81,7 +83,8 @@ public class MonitoredWatches {
               group.id,
               group.name,
               once(shared, List.copyOf(ports)),
-              once(shared, probes)));
+              once(shared, probes),
+              families));
     }
     return all;
   }

@@ -23,6 +23,7 @@ import dev.detour.verdict.VerdictConfig;
 import dev.detour.verdict.VerdictRule;
 import dev.detour.verdict.VerdictRules;
 import dev.detour.verdict.WatchState;
+import dev.detour.watch.Families;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -139,6 +140,25 @@ public class WatchRound {
     Instant at = Instant.now();
     Look look = new Look(at, vantages.spell(), System.nanoTime(), health);
     Set<ProbeKind> kinds = kinds(w, rt, recheck);
+    if (w.kind() != TargetKind.HOST && !w.families().allows(w.target())) {
+      // An address or prefix of a family the group does not probe: said, never guessed at.
+      conclude(
+          w,
+          rt,
+          look,
+          null,
+          null,
+          List.of(),
+          Verdict.unknown(
+              (w.target().indexOf(':') >= 0 ? "IPv6" : "IPv4")
+                  + " is not probed in group "
+                  + w.group()
+                  + " (families: "
+                  + w.families().label()
+                  + ")"),
+          Set.of());
+      return CompletableFuture.completedFuture(null);
+    }
     if (w.kind() == TargetKind.PREFIX) {
       List<AddressEvidence> evidence = prefixes.run(w, rt, kinds, look.withControl(), at);
       List<Part> parts = rt.parts;
@@ -166,7 +186,7 @@ public class WatchRound {
           LOG.debugf("Control cannot resolve %s: %s", name, e.getMessage());
         }
       }
-      addresses = addresses(here, there);
+      addresses = addresses(here, there, w.families());
     } else {
       addresses = List.of(w.target());
     }
@@ -201,6 +221,10 @@ public class WatchRound {
                       ? HostVerdicts.noAddress(
                           nameVerdict, !localDns.anyAnswered(), controlDns != null, name)
                       : HostVerdicts.combine(nameVerdict, found);
+              String families = HostVerdicts.families(addresses, found);
+              if (families != null) {
+                v = v.because(families);
+              }
               // A host's addresses each have their part; an address watch's one is itself.
               rt.parts =
                   name == null
@@ -352,27 +376,52 @@ public class WatchRound {
   }
 
   /**
-   * The addresses to probe for a name: the control's genuine answers first (they are what the site
-   * really is), then this host's genuine ones — one of those that only this host's resolver gives
-   * always among them, since what it serves tells whether the resolver lies; IPv4 before IPv6 (raw
-   * probes speak IPv4).
+   * The addresses to probe for a name, of the families the group probes: the control's genuine
+   * answers first (they are what the site really is), then this host's genuine ones — one of those
+   * that only this host's resolver gives always among them, since what it serves tells whether the
+   * resolver lies. With both families, each that the name has is among them (a block on one family
+   * only is common), IPv4 first.
    */
-  private List<String> addresses(DnsAnswers here, DnsAnswers there) {
-    List<String> real = there == null ? List.of() : v4First(there.genuine());
-    List<String> mine = here == null ? List.of() : v4First(here.genuine());
+  static List<String> addresses(DnsAnswers here, DnsAnswers there, Families families, int max) {
+    List<String> real = there == null ? List.of() : ordered(there.genuine(), families);
+    List<String> mine = here == null ? List.of() : ordered(here.genuine(), families);
     String onlyMine = mine.stream().filter(a -> !real.contains(a)).findFirst().orElse(null);
-    int max = monitor.maxAddresses();
     Set<String> all = new LinkedHashSet<>();
     real.stream().limit(onlyMine == null || max == 1 ? max : max - 1).forEach(all::add);
     if (onlyMine != null) {
       all.add(onlyMine);
     }
     mine.forEach(all::add);
-    return all.stream().limit(max).toList();
+    List<String> chosen = new ArrayList<>(all.stream().limit(max).toList());
+    Set<String> candidates = new LinkedHashSet<>(real);
+    candidates.addAll(mine);
+    // The first of a family left out takes the place of the last of the other (not the one only
+    // this host's resolver gives).
+    for (boolean v6 : new boolean[] {false, true}) {
+      if (chosen.size() > 1 && chosen.stream().noneMatch(a -> (a.indexOf(':') >= 0) == v6)) {
+        String in =
+            candidates.stream().filter(a -> (a.indexOf(':') >= 0) == v6).findFirst().orElse(null);
+        int out = chosen.size() - 1;
+        if (chosen.get(out).equals(onlyMine)) {
+          out--;
+        }
+        if (in != null) {
+          chosen.set(out, in);
+        }
+      }
+    }
+    return List.copyOf(chosen);
   }
 
-  private static List<String> v4First(Set<String> addresses) {
-    return addresses.stream().sorted(Comparator.comparing((String a) -> a.contains(":"))).toList();
+  private List<String> addresses(DnsAnswers here, DnsAnswers there, Families families) {
+    return addresses(here, there, families, monitor.maxAddresses());
+  }
+
+  private static List<String> ordered(Set<String> addresses, Families families) {
+    return addresses.stream()
+        .filter(families::allows)
+        .sorted(Comparator.comparing((String a) -> a.contains(":")))
+        .toList();
   }
 
   /** The round's verdict becomes the watch's state, unless the uplink went meanwhile. */

@@ -2,6 +2,7 @@ package dev.detour.monitor;
 
 import dev.detour.probe.ProbeKind;
 import dev.detour.targets.TargetKind;
+import dev.detour.watch.Families;
 import java.util.List;
 import java.util.Set;
 
@@ -13,4 +14,5 @@ record WatchSnapshot(
     long groupId,
     String group,
     List<Integer> ports,
-    Set<ProbeKind> probes) {}
+    Set<ProbeKind> probes,
+    Families families) {}

@@ -134,17 +134,31 @@ public class GroupsPage {
     @FormParam("routeQuicBlocks")
     String routeQuicBlocks;
 
+    @FormParam("families")
+    String families;
+
     Map<String, String> fields(String name) {
       Map<String, String> m = form(name, description, interval, routeBlocked, routeWithdraw);
       if (routeQuicBlocks != null) {
         m.put("routeQuicBlocks", "on");
       }
+      m.put("families", Forms.nz(families));
       return m;
     }
 
     GroupInput input(String name) {
-      return GroupsPage.input(
-          name, description, interval, probes, routeBlocked, routeWithdraw, routeQuicBlocks);
+      GroupInput in =
+          GroupsPage.input(
+              name, description, interval, probes, routeBlocked, routeWithdraw, routeQuicBlocks);
+      return new GroupInput(
+          in.name(),
+          in.description(),
+          in.intervalSeconds(),
+          in.probes(),
+          in.routeBlocked(),
+          in.routeWithdraw(),
+          in.routeQuicBlocks(),
+          families == null || families.isBlank() ? null : families);
     }
   }
 

@@ -33,6 +33,47 @@ public final class HostVerdicts {
     return best == null ? Verdict.unknown("no address to probe") : best;
   }
 
+  /**
+   * Which family is blocked, when a name's addresses span both and the families fare differently
+   * (the censor's lists or boxes often lag on one): {@code "IPv4 blocked (rst_injected:
+   * 203.0.113.5); IPv6 up (2001:db8::5)"}; null when they fare alike or one family is all there is.
+   *
+   * @param addresses the addresses probed, in the order of {@code verdicts}
+   */
+  public static String families(List<String> addresses, List<Verdict> verdicts) {
+    List<String> v4 = new ArrayList<>();
+    List<String> v6 = new ArrayList<>();
+    Verdict best4 = null;
+    Verdict best6 = null;
+    for (int i = 0; i < addresses.size() && i < verdicts.size(); i++) {
+      Verdict v = verdicts.get(i);
+      if (addresses.get(i).indexOf(':') >= 0) {
+        v6.add(addresses.get(i));
+        best6 = best6 == null || rank(v) < rank(best6) ? v : best6;
+      } else {
+        v4.add(addresses.get(i));
+        best4 = best4 == null || rank(v) < rank(best4) ? v : best4;
+      }
+    }
+    if (best4 == null
+        || best6 == null
+        || (best4.state() == best6.state() && best4.method() == best6.method())) {
+      return null;
+    }
+    return family("IPv4", best4, addresses, verdicts, v4)
+        + "; "
+        + family("IPv6", best6, addresses, verdicts, v6);
+  }
+
+  private static String family(
+      String name, Verdict best, List<String> addresses, List<Verdict> all, List<String> mine) {
+    List<String> which =
+        mine.stream().filter(a -> all.get(addresses.indexOf(a)).state() == best.state()).toList();
+    String state = best.state().name().toLowerCase(java.util.Locale.ROOT);
+    String method = best.method() == null ? "" : best.method().label() + ": ";
+    return name + " " + state + " (" + method + String.join(", ", which) + ")";
+  }
+
   private static int rank(Verdict v) {
     return switch (v.state()) {
       case BLOCKED -> v.method().rank();

@@ -7,7 +7,8 @@ import java.util.Set;
  * A group as a client writes it. Omitted interval and probes follow the service defaults ({@code
  * detour.probe.interval}, {@code detour.probe.kinds}); {@code routeBlocked} defaults to true;
  * {@code routeWithdraw} is how long routes stay after a watch clears ({@code "10m"}, {@code "0s"})
- * or {@code "keep"}, and follows {@code detour.routes.withdraw-grace} when omitted.
+ * or {@code "keep"}, and follows {@code detour.routes.withdraw-grace} when omitted; {@code
+ * families} ({@code both}, {@code v4}, {@code v6}) follows {@code detour.monitor.families}.
  */
 public record GroupInput(
     String name,
@@ -16,7 +17,28 @@ public record GroupInput(
     Set<ProbeKind> probes,
     Boolean routeBlocked,
     String routeWithdraw,
-    Boolean routeQuicBlocks) {
+    Boolean routeQuicBlocks,
+    String families) {
+
+  /** Without a say on families (the default). */
+  public GroupInput(
+      String name,
+      String description,
+      Integer intervalSeconds,
+      Set<ProbeKind> probes,
+      Boolean routeBlocked,
+      String routeWithdraw,
+      Boolean routeQuicBlocks) {
+    this(
+        name,
+        description,
+        intervalSeconds,
+        probes,
+        routeBlocked,
+        routeWithdraw,
+        routeQuicBlocks,
+        null);
+  }
 
   /** Without a say on QUIC blocks (not routed). */
   public GroupInput(

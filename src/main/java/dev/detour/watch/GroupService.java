@@ -22,17 +22,22 @@ public class GroupService {
   private final WatchRules rules;
   private final ProbeConfig config;
   private final Duration withdrawGrace;
+  private final Families families;
 
   /**
    * @param withdrawGrace the routes' default grace, by its key: the route feature's own setting,
    *     shown here as a group's default
+   * @param families the address families' default, by its key (the monitor's setting, checked at
+   *     start by {@code MonitorConfig})
    */
   public GroupService(
       WatchRules rules,
       ProbeConfig config,
       @ConfigProperty(name = "detour.routes.withdraw-grace", defaultValue = "10m")
-          Duration withdrawGrace) {
+          Duration withdrawGrace,
+      @ConfigProperty(name = "detour.monitor.families", defaultValue = "both") String families) {
     this.withdrawGrace = withdrawGrace;
+    this.families = java.util.Objects.requireNonNullElse(Families.parse(families), Families.BOTH);
     this.rules = rules;
     this.config = config;
   }
@@ -144,6 +149,32 @@ public class GroupService {
     group.routeBlocked = input.routeBlocked() == null || input.routeBlocked();
     group.routeWithdraw = routeWithdraw(input.routeWithdraw(), errors);
     group.routeQuicBlocks = Boolean.TRUE.equals(input.routeQuicBlocks());
+    group.families = families(input.families(), errors);
+  }
+
+  /** Stored form of a families setting: its label, or null for the default. */
+  private static String families(String text, List<FieldError> errors) {
+    if (text == null || text.isBlank()) {
+      return null;
+    }
+    Families f = Families.parse(text);
+    if (f == null) {
+      errors.add(
+          FieldError.field(
+              "families",
+              "the address families to probe: "
+                  + Families.WORDS
+                  + " (or leave it out for the default), not "
+                  + text));
+      return null;
+    }
+    return f.label();
+  }
+
+  /** The address families a group's watches are probed over. */
+  public Families effectiveFamilies(WatchGroup group) {
+    Families own = Families.parse(group.families);
+    return own != null ? own : families;
   }
 
   /** Stored form of a withdrawal setting: {@code keep}, seconds, or null for the default. */
@@ -211,6 +242,8 @@ public class GroupService {
             ? "keep"
             : effectiveRouteWithdraw(group).toSeconds() + "s",
         group.routeQuicBlocks,
+        Families.parse(group.families),
+        effectiveFamilies(group),
         watchCount,
         group.createdAt,
         group.updatedAt);

@@ -17,6 +17,8 @@ public record GroupView(
     @JsonInclude(JsonInclude.Include.ALWAYS) String routeWithdraw,
     String effectiveRouteWithdraw,
     boolean routeQuicBlocks,
+    @JsonInclude(JsonInclude.Include.ALWAYS) Families families,
+    Families effectiveFamilies,
     long watchCount,
     Instant createdAt,
     Instant updatedAt) {}

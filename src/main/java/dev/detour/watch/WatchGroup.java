@@ -55,6 +55,13 @@ public class WatchGroup extends PanacheEntityBase {
   public boolean routeQuicBlocks;
 
   /**
+   * The address families its watches are probed over ({@link Families}' label), or null for the
+   * service default ({@code detour.monitor.families}).
+   */
+  @Column(length = 8)
+  public String families;
+
+  /**
    * How long routes stay after a watch clears: seconds as text, {@code keep} (never withdrawn), or
    * null for the service default ({@code detour.routes.withdraw-grace}).
    */

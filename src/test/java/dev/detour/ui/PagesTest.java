@@ -278,6 +278,7 @@ class PagesTest {
         .formParam("interval", "120")
         .formParam("probes", "tcp_syn")
         .formParam("routeWithdraw", "keep")
+        .formParam("families", "v4")
         .post("/watches/groups")
         .then()
         .statusCode(303);
@@ -287,7 +288,15 @@ class PagesTest {
         .body(
             allOf(
                 containsString("\"intervalSeconds\":120"),
-                containsString("\"routeBlocked\":false")));
+                containsString("\"routeBlocked\":false"),
+                containsString("\"families\":\"v4\"")));
+    form()
+        .formParam("interval", "120")
+        .formParam("families", "ipv5")
+        .post("/watches/groups/linkedin")
+        .then()
+        .statusCode(400)
+        .body(containsString("both, v4 or v6"));
     form()
         .formParam("interval", "")
         .formParam("routeBlocked", "on")
@@ -301,7 +310,11 @@ class PagesTest {
         .get("/watches/groups")
         .then()
         .statusCode(200)
-        .body(allOf(containsString("every 120 s"), containsString("never (kept)")));
+        .body(
+            allOf(
+                containsString("every 120 s"),
+                containsString("never (kept)"),
+                containsString("IPv4 only")));
   }
 
   @Test

@@ -61,6 +61,30 @@ class GroupResourceTest {
   }
 
   @Test
+  void aGroupProbesTheFamiliesItSaysAndRefusesOthersByName() {
+    createGroup("{\"name\": \"v6home\", \"families\": \"V6\"}");
+    createGroup("{\"name\": \"plain\"}");
+    given()
+        .get("/api/groups")
+        .then()
+        .statusCode(200)
+        .body("find { it.name == 'v6home' }.families", equalTo("v6"))
+        .body("find { it.name == 'v6home' }.effectiveFamilies", equalTo("v6"))
+        .body("find { it.name == 'plain' }.families", nullValue())
+        .body("find { it.name == 'plain' }.effectiveFamilies", equalTo("both"));
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"name\": \"odd\", \"families\": \"ipv7\"}")
+        .post("/api/groups")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body(containsString("families"))
+        .body(containsString("both, v4 or v6"));
+    given().get("/api/groups/odd").then().statusCode(404);
+  }
+
+  @Test
   void refusesADuplicateName() {
     createGroup("{\"name\": \"telegram\"}");
     given()

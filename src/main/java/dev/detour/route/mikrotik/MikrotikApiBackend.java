@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A RouterOS 6 router over its API protocol ({@code api} on port 8728, {@code api-ssl} on 8729 with
- * {@code tls}; the api-ssl service needs a certificate, as Java has no anonymous TLS). Routes are
- * in the table of their {@code routing-mark}, none for the main table.
+ * A RouterOS router over its API protocol ({@code api} on port 8728, {@code api-ssl} on 8729 with
+ * {@code tls}; the api-ssl service needs a certificate, as Java has no anonymous TLS). RouterOS 6
+ * and 7 both speak it, but name a route's table differently ({@link #routerOs6}): the major version
+ * is read from {@code /system/resource} once per connection, as an upgrade reboots the router.
  *
  * <p>One connection, made and logged into on the first call and kept; a failure that leaves it in
  * doubt (a timeout, the router closing it, a malformed reply) drops it and the next call connects
@@ -19,8 +20,19 @@ public final class MikrotikApiBackend extends RouterOsBackend {
 
   private ApiConnection connection;
 
+  /** The major version of the router behind {@link #connection}, once asked. */
+  private Integer major;
+
   public MikrotikApiBackend(RouterSettings settings) {
-    super(settings, true);
+    super(settings);
+  }
+
+  @Override
+  boolean routerOs6() throws RouterException {
+    if (major == null) {
+      major = major(release(resource()));
+    }
+    return major < 7;
   }
 
   @Override
@@ -66,6 +78,7 @@ public final class MikrotikApiBackend extends RouterOsBackend {
       throws RouterException {
     if (connection == null) {
       connection = ApiConnection.open(settings);
+      major = null;
     }
     try {
       return connection.command(sentence, cap, rows);

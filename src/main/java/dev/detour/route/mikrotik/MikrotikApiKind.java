@@ -6,7 +6,10 @@ import dev.detour.route.RoutersConfig;
 import jakarta.inject.Singleton;
 import java.util.Set;
 
-/** {@code mikrotik-api}: RouterOS 6 over its API protocol ({@link MikrotikApiBackend}). */
+/**
+ * {@code mikrotik-api}: RouterOS over its API protocol ({@link MikrotikApiBackend}), the way to
+ * RouterOS 6, which has no REST; RouterOS 7 speaks it too.
+ */
 @Singleton
 public final class MikrotikApiKind extends RouterOsKind {
 

@@ -59,7 +59,7 @@ public final class MikrotikRestBackend extends RouterOsBackend {
   private HttpClient client;
 
   public MikrotikRestBackend(RouterSettings settings) {
-    super(settings, false);
+    super(settings);
     this.base = URI.create(settings.url() + "/rest/");
     this.authorization =
         "Basic "
@@ -67,6 +67,12 @@ public final class MikrotikRestBackend extends RouterOsBackend {
                 .encodeToString(
                     (settings.username() + ":" + settings.password())
                         .getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** REST came with RouterOS 7. */
+  @Override
+  boolean routerOs6() {
+    return false;
   }
 
   @Override

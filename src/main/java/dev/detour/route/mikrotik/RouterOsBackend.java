@@ -16,9 +16,9 @@ import java.util.Map;
 /**
  * What RouterOS means to Detour, whichever way it is spoken to: the menus it writes ({@code
  * /ip/route} or {@code /ip/firewall/address-list}, their {@code /ipv6} twins for IPv6 prefixes),
- * how an entry becomes a {@link RouterRoute}, where fences come from. A subclass only carries
- * print, add and remove over its transport; both speak in RouterOS's own terms, every value a
- * string.
+ * which table a route is in, how an entry becomes a {@link RouterRoute}, where fences come from. A
+ * subclass only carries print, add and remove over its transport and says whether the router is
+ * RouterOS 6; both speak in RouterOS's own terms, every value a string.
  *
  * <p>One sync at a time: every call holds this object's lock.
  */
@@ -43,18 +43,17 @@ abstract class RouterOsBackend implements RouterBackend {
   }
 
   final RouterSettings settings;
-  private final String tableAttribute;
-  private final boolean mainNamed;
+
+  RouterOsBackend(RouterSettings settings) {
+    this.settings = settings;
+  }
 
   /**
-   * @param routingMark RouterOS 6: the table is {@code routing-mark}, absent for the main table;
-   *     otherwise RouterOS 7's {@code routing-table}, always named
+   * Whether the router runs RouterOS 6: its {@code /ip/route} names a table by {@code routing-mark}
+   * (none for the main table) and its {@code /ipv6/route} has no tables at all, where RouterOS 7
+   * names every route's {@code routing-table}.
    */
-  RouterOsBackend(RouterSettings settings, boolean routingMark) {
-    this.settings = settings;
-    this.tableAttribute = routingMark ? "routing-mark" : "routing-table";
-    this.mainNamed = !routingMark;
-  }
+  abstract boolean routerOs6() throws RouterException;
 
   /**
    * Hands every entry of {@code menu} that matches {@code query} (equality on each attribute) to
@@ -80,38 +79,61 @@ abstract class RouterOsBackend implements RouterBackend {
 
   @Override
   public synchronized String describe() throws RouterException {
+    Map<String, String> resource = resource();
+    return "RouterOS "
+        + release(resource)
+        + " ("
+        + resource.getOrDefault("board-name", "unknown board")
+        + ")";
+  }
+
+  /** {@code /system/resource}'s version and board. */
+  Map<String, String> resource() throws RouterException {
     List<Map<String, String>> rows =
         rows("system/resource", List.of("version", "board-name"), Map.of());
-    String version = rows.isEmpty() ? null : rows.get(0).get("version");
-    if (version == null || version.isBlank()) {
+    if (rows.isEmpty() || rows.get(0).getOrDefault("version", "").isBlank()) {
       throw protocol("/system/resource has no version");
     }
-    String board = rows.get(0).getOrDefault("board-name", "unknown board");
-    // "7.16 (stable)": the release channel is left out.
-    return "RouterOS " + version.strip().split(" ")[0] + " (" + board + ")";
+    return rows.get(0);
+  }
+
+  /** The release, e.g. {@code 7.16} of {@code 7.16 (stable)}: the channel left out. */
+  static String release(Map<String, String> resource) {
+    return resource.get("version").strip().split(" ")[0];
+  }
+
+  /** The major version of a release, e.g. 6 of {@code 6.49.10}. */
+  int major(String release) throws RouterException {
+    try {
+      return Integer.parseInt(release.split("\\.")[0]);
+    } catch (NumberFormatException e) {
+      throw protocol("/system/resource has a version without a number: " + release);
+    }
   }
 
   @Override
   public synchronized List<RouterRoute> list() throws RouterException {
     List<RouterRoute> entries = new ArrayList<>();
+    boolean routerOs6 = routes() && routerOs6();
     for (boolean ipv6 : new boolean[] {false, true}) {
       try {
         if (routes()) {
+          Table table = table(routerOs6, ipv6);
           print(
               menu(ipv6),
-              List.of(
-                  ".id",
-                  "dst-address",
-                  "gateway",
-                  "comment",
-                  "dynamic",
-                  tableAttribute,
-                  "distance",
-                  "disabled"),
+              table.withAttribute(
+                  List.of(
+                      ".id",
+                      "dst-address",
+                      "gateway",
+                      "comment",
+                      "dynamic",
+                      "distance",
+                      "disabled")),
               Map.of(),
               LIST_CAP,
               row -> {
-                if (table(row).equals(settings.routingTable())) {
+                if (table.holds(row)) {
                   entries.add(route(row));
                 }
               });
@@ -158,9 +180,7 @@ abstract class RouterOsBackend implements RouterBackend {
       attributes.put("dst-address", normalised);
       attributes.put("gateway", settings.gateway());
       attributes.put("distance", Integer.toString(settings.distance()));
-      if (mainNamed || !settings.routingTable().equals(MAIN)) {
-        attributes.put(tableAttribute, settings.routingTable());
-      }
+      table(routerOs6(), address.isIPv6()).writeInto(attributes);
     } else {
       attributes.put("list", settings.addressList());
       attributes.put("address", normalised);
@@ -205,17 +225,24 @@ abstract class RouterOsBackend implements RouterBackend {
           RouterException.Kind.REJECTED,
           "router " + settings.name() + ": " + route.prefix() + " is not Detour's to remove");
     }
-    String menu = menu(Prefixes.parse(route.prefix()).isIPv6());
+    boolean ipv6 = Prefixes.parse(route.prefix()).isIPv6();
+    String menu = menu(ipv6);
     String key = routes() ? "dst-address" : "address";
+    Table table = routes() ? table(routerOs6(), ipv6) : null;
     Map<String, String> entry =
-        entry(menu, route.id(), List.of(key, "comment", routes() ? tableAttribute : "list"));
+        entry(
+            menu,
+            route.id(),
+            table == null
+                ? List.of(key, "comment", "list")
+                : table.withAttribute(List.of(key, "comment")));
     if (entry == null
         || entry.get(key) == null
         || !prefix(entry.get(key)).equals(route.prefix())
         || !settings.owns(entry.get("comment"))
-        || !(routes()
-            ? table(entry).equals(settings.routingTable())
-            : settings.addressList().equals(entry.get("list")))) {
+        || !(table == null
+            ? settings.addressList().equals(entry.get("list"))
+            : table.holds(entry))) {
       throw new RouterException(
           RouterException.Kind.NOT_FOUND,
           "router "
@@ -305,9 +332,49 @@ abstract class RouterOsBackend implements RouterBackend {
     return (ipv6 ? "ipv6" : "ip") + (routes() ? "/route" : "/firewall/address-list");
   }
 
-  private String table(Map<String, String> row) {
-    String table = row.get(tableAttribute);
-    return table == null || table.isEmpty() ? MAIN : table;
+  /**
+   * Where Detour's routes of one family are: RouterOS 7 names the table of every route ({@code
+   * routing-table}), RouterOS 6 names any but the main one ({@code routing-mark}) in {@code
+   * /ip/route} and none in {@code /ipv6/route}, which has no policy routing: there Detour's IPv6
+   * routes are in the main table, whatever table its IPv4 ones are in.
+   */
+  private Table table(boolean routerOs6, boolean ipv6) {
+    if (!routerOs6) {
+      return new Table("routing-table", settings.routingTable(), true);
+    }
+    return ipv6
+        ? new Table(null, MAIN, false)
+        : new Table("routing-mark", settings.routingTable(), false);
+  }
+
+  /**
+   * A menu's table attribute (null where it has none) and the table Detour's routes are in there.
+   *
+   * @param mainNamed whether a route in the main table names it too
+   */
+  private record Table(String attribute, String table, boolean mainNamed) {
+
+    /** The attributes to print: {@code proplist} and the table's. */
+    List<String> withAttribute(List<String> proplist) {
+      List<String> all = new ArrayList<>(proplist);
+      if (attribute != null) {
+        all.add(attribute);
+      }
+      return all;
+    }
+
+    /** Whether the route {@code row} is in this table: no attribute or an empty one is main. */
+    boolean holds(Map<String, String> row) {
+      String value = attribute == null ? null : row.get(attribute);
+      return (value == null || value.isEmpty() ? MAIN : value).equals(table);
+    }
+
+    /** Names the table in a new route's attributes, where RouterOS takes it. */
+    void writeInto(Map<String, String> attributes) {
+      if (attribute != null && (mainNamed || !table.equals(MAIN))) {
+        attributes.put(attribute, table);
+      }
+    }
   }
 
   private RouterRoute route(Map<String, String> row) throws RouterException {

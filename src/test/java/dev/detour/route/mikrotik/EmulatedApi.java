@@ -26,11 +26,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLSocket;
 
 /**
- * The emulated router's API protocol as RouterOS 6 speaks it: {@code /login} (name and password, or
- * the MD5 challenge before 6.43), then {@code print} (with {@code =.proplist=} and {@code
- * ?name=value} queries), {@code add} ({@code !done =ret=*id}), {@code set}, {@code remove}; a
- * refusal is {@code !trap =message=...} and then {@code !done}. Routes have a {@code routing-mark}
- * instead of RouterOS 7's {@code routing-table}, none in the main table; there is no WireGuard.
+ * The emulated router's API protocol: {@code /login} (name and password, or the MD5 challenge
+ * before 6.43), then {@code print} (with {@code =.proplist=} and {@code ?name=value} queries),
+ * {@code add} ({@code !done =ret=*id}), {@code set}, {@code remove}; a refusal is {@code !trap
+ * =message=...} and then {@code !done}. As RouterOS 7 it names a route's table as REST does. As
+ * RouterOS 6 (the router's version says which) routes have a {@code routing-mark} instead of
+ * RouterOS 7's {@code routing-table}, none in the main table; {@code /ipv6/route} has no table at
+ * all (the v6 manual lists no {@code routing-mark} there: IPv6 policy routing came with RouterOS
+ * 7), and there is no WireGuard.
  *
  * <p>Its word codec is its own, not the one under test.
  */
@@ -228,15 +231,17 @@ final class EmulatedApi implements AutoCloseable {
       int slash = command.lastIndexOf('/');
       String menu = command.substring(1, Math.max(1, slash));
       String verb = command.substring(slash + 1);
-      if (menu.startsWith("interface/wireguard")) {
+      boolean six = router.routerOs6();
+      if (six && menu.startsWith("interface/wireguard")) {
         throw new RouterOsEmulator.Refusal(false, "no such command prefix");
       }
-      boolean routes = menu.endsWith("/route");
+      // RouterOS 7 speaks of routing-table itself: only RouterOS 6's routes are translated.
+      boolean routes = six && menu.endsWith("/route");
       switch (verb) {
         case "print", "getall" -> {
           String proplist = attributes.get(".proplist");
           for (Map<String, String> entry : router.print(menu, toSeven(routes, query))) {
-            Map<String, String> shown = routes ? toSix(entry) : entry;
+            Map<String, String> shown = routes ? toSix(menu, entry) : entry;
             List<String> words = new ArrayList<>(List.of("!re"));
             for (Map.Entry<String, String> e : shown.entrySet()) {
               if (proplist == null || List.of(proplist.split(",")).contains(e.getKey())) {
@@ -248,13 +253,12 @@ final class EmulatedApi implements AutoCloseable {
           reply(out, "!done");
         }
         case "add" -> {
-          if (routes && attributes.containsKey("routing-table")) {
-            throw new RouterOsEmulator.Refusal(false, "unknown parameter routing-table");
-          }
+          refuseUnknown(menu, routes, attributes);
           String id = router.add(menu, toSeven(routes, attributes)).get(".id");
           reply(out, "!done", "=ret=" + id);
         }
         case "set" -> {
+          refuseUnknown(menu, routes, attributes);
           String id = attributes.remove(".id");
           router.set(menu, id == null ? "" : id, toSeven(routes, attributes));
           reply(out, "!done");
@@ -268,6 +272,21 @@ final class EmulatedApi implements AutoCloseable {
     }
   }
 
+  /**
+   * Refuses what RouterOS 6 has no such argument for: {@code routing-table} on a route, {@code
+   * routing-mark} on an IPv6 one. The wording is RouterOS's answer as a client library's user
+   * reported it ({@code unknown parameter}); whether RouterOS 6 adds the argument's name or a
+   * {@code =category=} word is not documented, so neither is sent.
+   */
+  private static void refuseUnknown(String menu, boolean routes, Map<String, String> attributes)
+      throws RouterOsEmulator.Refusal {
+    if (routes
+        && (attributes.containsKey("routing-table")
+            || (menu.startsWith("ipv6/") && attributes.containsKey("routing-mark")))) {
+      throw new RouterOsEmulator.Refusal(false, "unknown parameter");
+    }
+  }
+
   /** RouterOS 6's {@code routing-mark} as the emulator's {@code routing-table}. */
   private static Map<String, String> toSeven(boolean routes, Map<String, String> attributes) {
     if (!routes || !attributes.containsKey("routing-mark")) {
@@ -278,11 +297,14 @@ final class EmulatedApi implements AutoCloseable {
     return seven;
   }
 
-  /** A route as RouterOS 6 shows it: {@code routing-mark}, none for the main table. */
-  private static Map<String, String> toSix(Map<String, String> entry) {
+  /**
+   * A route as RouterOS 6 shows it: {@code routing-mark}, none for the main table, none at all in
+   * {@code /ipv6/route}.
+   */
+  private static Map<String, String> toSix(String menu, Map<String, String> entry) {
     Map<String, String> six = new LinkedHashMap<>(entry);
     String table = six.remove("routing-table");
-    if (table != null && !table.equals("main")) {
+    if (table != null && !table.equals("main") && !menu.startsWith("ipv6/")) {
       six.put("routing-mark", table);
     }
     return six;

@@ -1,15 +1,38 @@
 package dev.detour.route.mikrotik;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.detour.route.RouterBackend;
+import dev.detour.route.RouterException;
 import dev.detour.route.RouterException.Kind;
+import dev.detour.route.RouterRoute;
 import dev.detour.route.RouterSettings;
 import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The API protocol backend (RouterOS 6) against the emulated router's API. */
+/**
+ * The API protocol backend against the emulated router's API as RouterOS 6, which has no REST;
+ * {@link MikrotikApiRouterOs7Test} runs the same against RouterOS 7.
+ */
 class MikrotikApiBackendTest extends RouterOsBackendContract {
+
+  /** What {@code /system/resource} says. */
+  String version() {
+    return "6.49.10 (long-term)";
+  }
+
+  @BeforeEach
+  void routerOs() {
+    router.resource(version(), "RB951Ui-2HnD");
+  }
+
+  @Override
+  boolean routerOs6() {
+    return version().startsWith("6.");
+  }
 
   @Override
   TestSettings plain() {
@@ -85,6 +108,49 @@ class MikrotikApiBackendTest extends RouterOsBackendContract {
     try (RouterBackend second = backend(plain().build())) {
       assertThat(failure(second::describe).kind()).isEqualTo(Kind.BUSY);
     }
+  }
+
+  @Test
+  void onRouterOs6Ipv6RoutesAreInTheMainTableWithoutRoutingMark() throws Exception {
+    assumeTrue(routerOs6(), "RouterOS 7 has IPv6 routing tables");
+    router.routingTable("detour");
+    RouterBackend backend = connect(plain().routingTable("detour"));
+
+    RouterRoute v4 = backend.add("6.6.6.0/24", "detour");
+    RouterRoute v6 = backend.add("2001:db8:1::/48", "detour");
+
+    assertThat(router.route("6.6.6.0/24")).containsEntry("routing-table", "detour");
+    assertThat(router.route("2001:db8:1::/48")).containsEntry("routing-table", "main");
+    List<RouterRoute> listed = backend.list();
+    assertThat(find(listed, "2001:db8:1::/48")).isEqualTo(v6);
+    assertThat(find(listed, "2001:db8::/64").owned()).as("the router's own, in main").isFalse();
+    assertThat(find(listed, "0.0.0.0/0")).as("IPv4 main stays out").isNull();
+    backend.remove(v6);
+    backend.remove(v4);
+    assertThat(router.route("2001:db8:1::/48")).isNull();
+    assertThat(router.route("6.6.6.0/24")).isNull();
+  }
+
+  @Test
+  void routerOs6RefusesARoutingMarkOnAnIpv6Route() throws Exception {
+    assumeTrue(routerOs6(), "RouterOS 7 takes routing-table there");
+    router.routingTable("detour");
+    try (ApiConnection api = ApiConnection.open(plain().build())) {
+      RouterException e =
+          failure(
+              () ->
+                  api.command(
+                      List.of(
+                          "/ipv6/route/add",
+                          "=dst-address=2001:db8:1::/48",
+                          "=gateway=gre-tunnel1",
+                          "=routing-mark=detour"),
+                      RouterOsBackend.ANSWER_CAP,
+                      row -> {}));
+      assertThat(e.kind()).isEqualTo(Kind.REJECTED);
+      assertThat(e.getMessage()).contains("unknown parameter");
+    }
+    assertThat(router.route("2001:db8:1::/48")).isNull();
   }
 
   @Test

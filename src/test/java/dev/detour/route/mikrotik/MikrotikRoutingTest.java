@@ -32,10 +32,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The service's route sync against two emulated MikroTiks, one over REST (RouterOS 7) and one over
- * the API protocol (RouterOS 6): a blocked watch's claims become routes with Detour's comment, the
- * tunnel going down holds new routes back, a router failing half-way is mended by the next sync,
- * and the claims going (the block lifted and its grace passed) withdraw the routes — the user's and
- * the router's own routes untouched all along.
+ * the API protocol (RouterOS 6.49): a blocked watch's claims become routes with Detour's comment,
+ * the tunnel going down holds new routes back, a router failing half-way is mended by the next
+ * sync, and the claims going (the block lifted and its grace passed) withdraw the routes — the
+ * user's and the router's own routes untouched all along.
  */
 @QuarkusTest
 @TestSecurity(user = "admin", roles = "admin")
@@ -43,7 +43,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MikrotikRoutingTest {
 
   static final RouterOsEmulator REST = new RouterOsEmulator();
-  static final RouterOsEmulator API = new RouterOsEmulator();
+  static final RouterOsEmulator API =
+      new RouterOsEmulator().resource("6.49.10 (long-term)", "RB951Ui-2HnD");
 
   /** Two routers, one per protocol, each an emulator of its own. */
   public static class TwoRouters implements QuarkusTestProfile {
@@ -211,7 +212,7 @@ class MikrotikRoutingTest {
         .post("/api/routes/routers/" + name + "/test")
         .then()
         .statusCode(200)
-        .body("answer", containsString("RouterOS 7.16"));
+        .body("answer", containsString(name.equals("rest") ? "RouterOS 7.16" : "RouterOS 6.49"));
 
     // The block lifted and its grace passed: the claims go, and so do the routes.
     claim();

@@ -2,6 +2,7 @@ package dev.detour.route.mikrotik;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.detour.route.RouterBackend;
 import dev.detour.route.RouterException;
@@ -37,6 +38,11 @@ abstract class RouterOsBackendContract {
   abstract TestSettings at(int port);
 
   abstract RouterBackend backend(RouterSettings settings);
+
+  /** Whether the emulated router is RouterOS 6, whose {@code /ipv6/route} has no tables. */
+  boolean routerOs6() {
+    return false;
+  }
 
   /** The backend, closed after the test. */
   RouterBackend connect(TestSettings settings) {
@@ -232,6 +238,27 @@ abstract class RouterOsBackendContract {
     assertThat(find(backend.list(), "2001:db8::/64").dynamic()).isTrue();
     backend.remove(route);
     assertThat(router.route("2001:db8:1::/48")).isNull();
+  }
+
+  @Test
+  void ipv6RoutesAreInTheirRoutingTableBesideTheIpv4Ones() throws Exception {
+    assumeFalse(routerOs6(), "RouterOS 6 has no IPv6 routing tables");
+    router.routingTable("detour");
+    RouterBackend backend = connect(plain().routingTable("detour"));
+
+    RouterRoute v4 = backend.add("6.6.6.0/24", "detour");
+    RouterRoute v6 = backend.add("2001:db8:1::/48", "detour");
+
+    assertThat(router.route("2001:db8:1::/48"))
+        .containsEntry("routing-table", "detour")
+        .containsEntry("gateway", "gre-tunnel1");
+    List<RouterRoute> listed = backend.list();
+    assertThat(find(listed, "2001:db8:1::/48")).isEqualTo(v6);
+    assertThat(find(listed, "6.6.6.0/24")).isEqualTo(v4);
+    assertThat(find(listed, "2001:db8::/64")).as("main's routes stay out").isNull();
+    backend.remove(v6);
+    assertThat(router.route("2001:db8:1::/48")).isNull();
+    assertThat(find(backend.list(), "6.6.6.0/24")).isEqualTo(v4);
   }
 
   @Test

@@ -13,8 +13,10 @@ import javax.net.ssl.SSLContext;
 
 /**
  * An in-memory RouterOS router for tests, served over REST ({@link #restUrl}, {@link #restTlsUrl}:
- * RouterOS 7, {@code routing-table}) and the API protocol ({@link #apiPort}, {@link #apiTlsPort}:
- * RouterOS 6, {@code routing-mark}), all on 127.0.0.1 and started on first use.
+ * RouterOS 7, {@code routing-table}) and the API protocol ({@link #apiPort}, {@link #apiTlsPort}),
+ * all on 127.0.0.1 and started on first use. Over the API it speaks as the major version of its
+ * {@link #resource} (7.16 unless set): RouterOS 6 names a route's table by {@code routing-mark} and
+ * has no tables in {@code /ipv6/route}, RouterOS 7 names it by {@code routing-table}.
  *
  * <p>It starts as a small home router: ether1 (WAN, 203.0.113.7/24), bridge (LAN, 192.168.88.1/24
  * and fe80::1/64), ether1 also 2001:db8::1/64, a GRE tunnel {@code gre-tunnel1} from 203.0.113.7 to
@@ -292,7 +294,7 @@ public final class RouterOsEmulator implements AutoCloseable {
     return this;
   }
 
-  /** {@code /system/resource}'s version and board name. */
+  /** {@code /system/resource}'s version and board name; the version says how the API speaks. */
   synchronized RouterOsEmulator resource(String version, String board) {
     resource.put("version", version);
     resource.put("board-name", board);
@@ -385,6 +387,11 @@ public final class RouterOsEmulator implements AutoCloseable {
 
   synchronized int sessionLimit() {
     return sessionLimit;
+  }
+
+  /** Whether {@code /system/resource} says RouterOS 6 (or older). */
+  synchronized boolean routerOs6() {
+    return Integer.parseInt(resource.get("version").split("\\.")[0]) < 7;
   }
 
   synchronized boolean legacy() {

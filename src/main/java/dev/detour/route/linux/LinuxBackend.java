@@ -13,6 +13,7 @@ import inet.ipaddr.IPAddressString;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,8 +23,11 @@ import java.util.Set;
  * own probes still see the direct path and notice when a block lifts. Detour's routes carry its
  * protocol number ({@code linux-protocol}, 211), which is how they are told from the others.
  *
- * <p>{@code gateway} is the tunnel device ({@code gre1}, {@code wg0}), the next hop's address, or
- * both as {@code 192.0.2.1%vx0} (an Ethernet-like tunnel such as vxlan needs the next hop).
+ * <p>IPv6 routes go to the same table as IPv4 ones, and the same rule is kept for both families.
+ * {@code gateway} is the tunnel device ({@code gre1}, {@code wg0}), the next hop's address, or both
+ * as {@code 192.0.2.1%vx0} (an Ethernet-like tunnel such as vxlan needs the next hop), with one
+ * next hop per family if need be ({@link LinuxGateway}); a family without its own goes by the
+ * device.
  */
 public final class LinuxBackend implements RouterBackend {
 
@@ -35,42 +39,25 @@ public final class LinuxBackend implements RouterBackend {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final RouterSettings settings;
-  private final String device;
-  private final String via;
+  private final LinuxGateway gateway;
   private final String protocol;
   private boolean ruleChecked;
 
   public LinuxBackend(RouterSettings settings) {
     this.settings = settings;
-    String gateway = settings.gateway().strip();
-    int zone = gateway.indexOf('%');
-    if (zone > 0) {
-      via = gateway.substring(0, zone);
-      device = gateway.substring(zone + 1);
-    } else if (new IPAddressString(gateway).isIPAddress()) {
-      via = gateway;
-      device = null;
-    } else {
-      via = null;
-      device = gateway;
-    }
-    if (device != null && !device.matches("[A-Za-z0-9._@-]{1,15}")) {
-      throw new IllegalArgumentException(
-          "detour.routers." + settings.name() + ".gateway: an interface name, e.g. gre1 or wg0");
-    }
+    this.gateway = LinuxGateway.parse(settings.name(), settings.gateway());
     protocol = Integer.toString(settings.linuxProtocol());
   }
 
   @Override
   public synchronized String describe() throws RouterException {
     IpCommand.Result r = IpCommand.run(List.of("uname", "-sr"), settings.timeout());
-    String tunnel = device == null ? "via " + via : device;
     Boolean up = gatewayUp();
     return r.output()
         + ", table "
         + settings.routingTable()
         + ", "
-        + tunnel
+        + gateway.describe()
         + (up == null ? "" : up ? " (up)" : " (down)");
   }
 
@@ -116,17 +103,23 @@ public final class LinuxBackend implements RouterBackend {
     IPAddress p = Prefixes.parse(prefix);
     List<String> command = new ArrayList<>(List.of(p.isIPv4() ? "-4" : "-6", "route", "add"));
     command.add(p.toCanonicalString());
-    // An IPv6 route cannot take an IPv4 next hop: it goes by the device alone.
-    boolean viaFits = via != null && new IPAddressString(via).getAddress().isIPv4() == p.isIPv4();
-    if (viaFits) {
-      command.addAll(List.of("via", via));
-    } else if (device == null) {
+    // A route cannot take a next hop of the other family: without its own it goes by the device.
+    Optional<String> via = gateway.via(p.isIPv4());
+    if (via.isPresent()) {
+      command.addAll(List.of("via", via.get()));
+    } else if (gateway.device() == null) {
       throw new RouterException(
           RouterException.Kind.REJECTED,
-          "adding " + prefix + ": the gateway " + via + " is of the other address family");
+          "adding "
+              + prefix
+              + ": the gateway "
+              + settings.gateway()
+              + " has no IPv"
+              + (p.isIPv4() ? "4" : "6")
+              + " next hop and no device");
     }
-    if (device != null) {
-      command.addAll(List.of("dev", device));
+    if (gateway.device() != null) {
+      command.addAll(List.of("dev", gateway.device()));
     }
     command.addAll(
         List.of(
@@ -165,9 +158,13 @@ public final class LinuxBackend implements RouterBackend {
   @Override
   public synchronized List<Fence> fences() throws RouterException {
     List<Fence> all = new ArrayList<>();
-    if (via != null) {
-      all.add(new Fence(Prefixes.normalise(via), "the tunnel's next hop " + via));
+    for (boolean ipv4 : new boolean[] {true, false}) {
+      gateway
+          .via(ipv4)
+          .ifPresent(
+              via -> all.add(new Fence(Prefixes.normalise(via), "the tunnel's next hop " + via)));
     }
+    String device = gateway.device();
     if (device != null) {
       IpCommand.Result r = ip("-j", "-d", "link", "show", "dev", device);
       if (r.status() == 0) {
@@ -189,10 +186,10 @@ public final class LinuxBackend implements RouterBackend {
 
   @Override
   public synchronized Boolean gatewayUp() throws RouterException {
-    if (device == null) {
+    if (gateway.device() == null) {
       return null;
     }
-    IpCommand.Result r = ip("-j", "link", "show", "dev", device);
+    IpCommand.Result r = ip("-j", "link", "show", "dev", gateway.device());
     if (r.status() != 0) {
       return false;
     }

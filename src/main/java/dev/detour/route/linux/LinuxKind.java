@@ -51,11 +51,7 @@ public final class LinuxKind implements RouterKind {
   /** The gateway's device: {@code gre1}, or {@code vx0} of {@code 192.0.2.1%vx0}. */
   @Override
   public Optional<String> tunnelDevice(RouterSettings settings) {
-    String g = settings.gateway();
-    int zone = g.indexOf('%');
-    return zone > 0
-        ? Optional.of(g.substring(zone + 1))
-        : g.matches("[A-Za-z][A-Za-z0-9._@-]*") ? Optional.of(g) : Optional.empty();
+    return Optional.ofNullable(LinuxGateway.parse(settings.name(), settings.gateway()).device());
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.detour.route.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.detour.lab.NetNs;
 import dev.detour.route.Reconciler;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Linux backend against a real kernel, in a namespace of its own: a tunnel-like veth, Detour's
- * table with its rule, a user's route and a kernel route beside Detour's. Needs root.
+ * table with its rule for each family, a user's route and a kernel route beside Detour's, IPv4 and
+ * IPv6. Needs root; only documentation and benchmarking ranges are used.
  */
 class LinuxBackendTest {
 
@@ -113,6 +115,78 @@ class LinuxBackendTest {
     assertThat(sh("ip", "-n", ns, "rule", "show").split("lookup 1001", -1))
         .as("the rule is added once")
         .hasSize(2);
+  }
+
+  @Test
+  void ipv6GoesViaItsOwnNextHopInTheSameTableAndRule() throws Exception {
+    sh("ip", "-n", ns, "addr", "add", "2001:db8:ffff::2/64", "dev", "tun0", "nodad");
+    // The user's own IPv6 route in Detour's table.
+    sh("ip", "-n", ns, "-6", "route", "add", "2001:db8:7::/48", "dev", "tun0", "table", "1001");
+    String gateway = "192.0.2.1%tun0,2001:db8:ffff::1%tun0";
+    List<String> wanted =
+        List.of("198.18.0.40/32", "2001:db8:1::/48", "2001:db8:2::5/128", "2001:db8:7::/48");
+    inNs(
+        () -> {
+          LinuxBackend b = new LinuxBackend(settings(gateway));
+          Reconciler.Diff diff = Reconciler.diff(wanted, b.list());
+          assertThat(diff.foreign()).containsExactly("2001:db8:7::/48");
+          Reconciler.Outcome o = Reconciler.apply(b, diff, Map.of(), 0, change -> {});
+          assertThat(o.error()).isNull();
+          assertThat(o.added()).isEqualTo(3);
+          assertThat(b.list())
+              .filteredOn(RouterRoute::owned)
+              .extracting(RouterRoute::prefix, RouterRoute::gateway)
+              .containsExactlyInAnyOrder(
+                  tuple("198.18.0.40/32", "192.0.2.1%tun0"),
+                  tuple("2001:db8:1::/48", "2001:db8:ffff::1%tun0"),
+                  tuple("2001:db8:2::5/128", "2001:db8:ffff::1%tun0"));
+          assertThat(b.fences())
+              .extracting(Fence::prefix)
+              .contains("192.0.2.1/32", "2001:db8:ffff::1/128");
+          return null;
+        });
+    assertThat(sh("ip", "-n", ns, "-6", "route", "show", "table", "1001"))
+        .contains("2001:db8:1::/48 via 2001:db8:ffff::1 dev tun0 proto 211 metric 5")
+        .contains("2001:db8:2::5 via 2001:db8:ffff::1 dev tun0 proto 211 metric 5");
+    assertThat(
+            sh("ip", "-n", ns, "-6", "rule", "show").split("not from all iif lo lookup 1001", -1))
+        .as("the IPv6 rule beside the IPv4 one, once")
+        .hasSize(2);
+    assertThat(
+            sh("ip", "-n", ns, "-4", "rule", "show").split("not from all iif lo lookup 1001", -1))
+        .hasSize(2);
+    inNs(
+        () -> {
+          LinuxBackend b = new LinuxBackend(settings(gateway));
+          Reconciler.Outcome o =
+              Reconciler.apply(b, Reconciler.diff(List.of(), b.list()), Map.of(), 0, c -> {});
+          assertThat(o.removed()).isEqualTo(3);
+          return null;
+        });
+    assertThat(sh("ip", "-n", ns, "-6", "route", "show", "table", "1001"))
+        .doesNotContain("2001:db8:1::")
+        .doesNotContain("2001:db8:2::5")
+        .contains("2001:db8:7::/48 dev tun0");
+  }
+
+  @Test
+  void anIpv6NextHopLeavesIpv4ToTheDevice() throws Exception {
+    sh("ip", "-n", ns, "addr", "add", "2001:db8:ffff::2/64", "dev", "tun0", "nodad");
+    inNs(
+        () -> {
+          LinuxBackend b = new LinuxBackend(settings("2001:db8:ffff::1%tun0"));
+          b.add("198.18.0.42/32", "detour");
+          b.add("2001:db8:3::/48", "detour");
+          LinuxBackend nextHopOnly = new LinuxBackend(settings("192.0.2.1"));
+          assertThatThrownBy(() -> nextHopOnly.add("2001:db8:4::/48", "detour"))
+              .isInstanceOf(RouterException.class)
+              .hasMessageContaining("no IPv6 next hop and no device");
+          return null;
+        });
+    assertThat(sh("ip", "-n", ns, "-4", "route", "show", "table", "1001"))
+        .contains("198.18.0.42 dev tun0 proto 211");
+    assertThat(sh("ip", "-n", ns, "-6", "route", "show", "table", "1001"))
+        .contains("2001:db8:3::/48 via 2001:db8:ffff::1 dev tun0 proto 211");
   }
 
   @Test

@@ -47,9 +47,12 @@ public class GuardRails {
           new Fence("::ffff:0:0/96", "bogon: IPv4-mapped"),
           new Fence("64:ff9b::/96", "bogon: NAT64"),
           new Fence("100::/64", "bogon: discard"),
+          new Fence("2001:2::/48", "bogon: benchmarking"),
           new Fence("2001:db8::/32", "bogon: documentation"),
+          new Fence("3fff::/20", "bogon: documentation"),
           new Fence("fc00::/7", "bogon: unique local"),
           new Fence("fe80::/10", "bogon: link-local"),
+          new Fence("fec0::/10", "bogon: site-local (deprecated)"),
           new Fence("ff00::/8", "multicast"));
 
   private final RoutesConfig config;
@@ -89,7 +92,10 @@ public class GuardRails {
     return all;
   }
 
-  /** The bogon fences, less what {@code detour.routes.allow-reserved} lets through. */
+  /**
+   * The bogon fences, less what {@code detour.routes.allow-reserved} lets through (of either
+   * family: a lab's 198.18.0.0/15 or 2001:db8::/32).
+   */
   List<Fence> bogons() {
     List<String> allowed = config.allowReserved().orElse(List.of());
     if (allowed.isEmpty()) {

@@ -60,8 +60,8 @@ public interface RoutesConfig {
   Optional<List<String>> pins();
 
   /**
-   * Reserved ranges that may be routed after all (they are fenced as bogons otherwise), e.g. a
-   * lab's 203.0.113.0/24.
+   * Reserved ranges that may be routed after all (they are fenced as bogons otherwise), IPv4 or
+   * IPv6, e.g. a lab's 198.18.0.0/15 and 2001:db8::/32.
    */
   @WithName("allow-reserved")
   Optional<List<String>> allowReserved();

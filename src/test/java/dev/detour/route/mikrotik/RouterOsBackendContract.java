@@ -416,6 +416,27 @@ abstract class RouterOsBackendContract {
   }
 
   @Test
+  void anIpv6TunnelsFarEndIsFenced() throws Exception {
+    router.put(
+        "interface/gre6",
+        "name",
+        "gre6-tunnel1",
+        "local-address",
+        "2001:db8::1",
+        "remote-address",
+        "2001:db8:5::9",
+        "disabled",
+        "false");
+
+    assertThat(connect(plain().gateway("gre6-tunnel1")).fences())
+        .filteredOn(f -> f.prefix().equals("2001:db8:5::9/128"))
+        .extracting(Fence::reason)
+        .singleElement()
+        .asString()
+        .contains("remote-address", "gre6-tunnel1");
+  }
+
+  @Test
   void aGatewayThatIsNoTunnelFencesOnlyTheRoutersAddresses() throws Exception {
     assertThat(connect(plain().gateway("ether1")).fences())
         .extracting(Fence::prefix)

@@ -1,11 +1,13 @@
 package dev.detour.route.plan;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The exact IPv4 planner: the fewest collateral addresses under a route budget, by a tree DP over
- * the compressed binary trie of the wanted blocks.
+ * The exact planner of one address family (IPv4 or IPv6, by its bit width): the fewest collateral
+ * addresses under a route budget, by a tree DP over the compressed binary trie of the wanted
+ * blocks, so its cost grows with the wanted prefixes, never with the address space.
  *
  * <p>Only a trie node is worth routing: any route can shrink to the smallest prefix holding the
  * same wanted addresses, which is a leaf or a branching node, and a node of a unary chain holds
@@ -14,7 +16,8 @@ import java.util.List;
  * address; cost = its addresses that are not wanted), or the best split of k between the two
  * children (a min-plus convolution, {@link MinPlus}), or no route (every wanted address uncovered).
  * An uncovered address costs {@code penalty}, more than all collateral can, so covering always
- * wins.
+ * wins. IPv4 costs fit a long; IPv6 ones (up to 2^128 addresses times a penalty as large) are
+ * BigIntegers ({@link Costs}).
  *
  * <p>The leaves are the fewest prefixes that make up the wanted addresses, so covering a subtree
  * with no collateral takes exactly its leaves (a leaf shorter than the minimum prefix: its pieces),
@@ -24,29 +27,31 @@ import java.util.List;
  */
 final class Aggregator {
 
-  /** An IPv4 prefix: its first address and its length. */
-  record Block(long start, int length) {}
+  /** A prefix: its first address and its length. */
+  record Block(BigInteger start, int length) {}
 
-  /** The routes chosen and what they cost. */
-  record Result(List<Block> routes, long collateral, long uncovered) {}
+  /** The routes chosen and what they cost, in addresses. */
+  record Result(List<Block> routes, BigInteger collateral, BigInteger uncovered) {}
 
+  private final int bits;
   private final int minPrefix;
-  private final long[] fenceStart;
-  private final long[] fenceEnd;
-  private final long penalty;
+  private final BigInteger[] fenceStart;
+  private final BigInteger[] fenceEnd;
+  private final BigInteger penalty;
 
   // The trie: leaves are the wanted blocks, internal nodes the branching points.
   private final int[] depth;
-  private final long[] start;
+  private final BigInteger[] start;
   private final int[] left;
   private final int[] right;
-  private final long[] wanted;
-  private final long[] routesToCover; // zero-collateral routes: the leaves' pieces
+  private final BigInteger[] wanted;
+  private final long[] routesToCover; // zero-collateral routes (the leaves' pieces), saturating
   private final int[] postOrder;
   private final int root;
-  private long[][] cost;
+  private Costs cost;
 
   /**
+   * @param bits the family's address width, 32 or 128
    * @param starts the wanted blocks' first addresses, ascending, the blocks disjoint and none
    *     holding a forbidden address
    * @param lengths their prefix lengths; a block shorter than {@code minPrefix} is routed as its
@@ -54,56 +59,135 @@ final class Aggregator {
    * @param fenceStarts the forbidden ranges' first addresses, ascending and disjoint
    * @param fenceEnds the forbidden ranges' ends (exclusive)
    */
-  Aggregator(long[] starts, int[] lengths, long[] fenceStarts, long[] fenceEnds, int minPrefix) {
+  Aggregator(
+      int bits,
+      BigInteger[] starts,
+      int[] lengths,
+      BigInteger[] fenceStarts,
+      BigInteger[] fenceEnds,
+      int minPrefix) {
+    this.bits = bits;
     this.minPrefix = minPrefix;
     this.fenceStart = fenceStarts;
     this.fenceEnd = fenceEnds;
     int leaves = starts.length;
     int nodes = Math.max(0, 2 * leaves - 1);
     depth = new int[nodes];
-    start = new long[nodes];
+    start = new BigInteger[nodes];
     left = new int[nodes];
     right = new int[nodes];
-    wanted = new long[nodes];
+    wanted = new BigInteger[nodes];
     routesToCover = new long[nodes];
     postOrder = new int[nodes];
     root = build(starts, lengths);
-    long total = leaves == 0 ? 0 : wanted[root];
-    // More than any collateral: there are only 2^32 - total addresses that are not wanted.
-    penalty = (1L << 32) - total + 1;
+    // More than any collateral: there are only 2^bits - total addresses that are not wanted.
+    penalty = BigInteger.ONE.shiftLeft(bits).subtract(wanted()).add(BigInteger.ONE);
   }
 
-  Result solve(int budget) {
+  /** The wanted addresses. */
+  BigInteger wanted() {
+    return root < 0 ? BigInteger.ZERO : wanted[root];
+  }
+
+  /** The routes that cover every wanted address with no collateral (at most Long.MAX_VALUE). */
+  long routesToCover() {
+    return root < 0 ? 0 : routesToCover[root];
+  }
+
+  /** What an uncovered address costs: more than all collateral together. */
+  BigInteger penalty() {
+    return penalty;
+  }
+
+  /**
+   * Runs the DP for at most {@code budget} routes; afterwards {@link #cost} holds the optimum for
+   * every route count up to {@link #last}.
+   */
+  void solve(int budget) {
+    if (root < 0) {
+      return;
+    }
+    cost = Costs.upTo(wanted[root].multiply(penalty), depth.length);
+    for (int v : postOrder) {
+      costs(v, budget);
+    }
+  }
+
+  /** The highest route count the solved curve holds: beyond it nothing gets cheaper. */
+  int last() {
+    return root < 0 ? 0 : cost.last(root);
+  }
+
+  /** The least cost with at most k routes: uncovered addresses times the penalty + collateral. */
+  BigInteger cost(int k) {
+    return root < 0 ? BigInteger.ZERO : cost.get(root, k);
+  }
+
+  /**
+   * The optimum with at most k routes: after {@link #solve}, or without it when k covers every
+   * wanted address with no collateral.
+   */
+  Result routes(int k) {
     List<Block> routes = new ArrayList<>();
     if (root < 0) {
-      return new Result(routes, 0, 0);
+      return new Result(routes, BigInteger.ZERO, BigInteger.ZERO);
     }
-    if (budget >= routesToCover[root]) {
+    if (k >= routesToCover[root]) {
       // Every leaf as it is: nothing to trade.
       for (int v : postOrder) {
         if (left[v] < 0) {
           emit(v, routesToCover[v], routes);
         }
       }
-      return new Result(routes, 0, 0);
+      return new Result(routes, BigInteger.ZERO, BigInteger.ZERO);
     }
-    cost = new long[depth.length][];
-    for (int v : postOrder) {
-      cost[v] = costs(v, budget);
-    }
-    long[] f = cost[root];
-    int k = f.length - 1;
-    while (k > 0 && f[k - 1] == f[k]) {
-      k--; // the same optimum with fewer routes
-    }
-    long uncovered = choose(root, k, routes);
-    long collateral = f[k] - uncovered * penalty;
+    BigInteger[] collateral = {BigInteger.ZERO};
+    BigInteger uncovered = choose(root, k, routes, collateral);
     cost = null;
-    return new Result(routes, collateral, uncovered);
+    return new Result(routes, collateral[0], uncovered);
   }
 
-  private int build(long[] starts, int[] lengths) {
-    int[] stack = new int[40]; // the rightmost path: depths strictly increase, at most 33 nodes
+  /**
+   * How two families share a budget: the route counts for each that together minimise the sum of
+   * their costs, uncovered addresses first and then collateral, an address of one family counting
+   * as much as one of the other. Solves the families as needed.
+   */
+  static int[] share(Aggregator a, Aggregator b, int budget) {
+    long na = a.routesToCover();
+    long nb = b.routesToCover();
+    if (na + nb <= budget && na + nb >= 0) {
+      return new int[] {(int) na, (int) nb};
+    }
+    a.solve(budget);
+    b.solve(budget);
+    if (nb == 0 || na == 0) {
+      return new int[] {a.fewest(), b.fewest()};
+    }
+    // One penalty above both families' collateral, each curve split back into its two parts.
+    BigInteger penalty = a.penalty.add(b.penalty).subtract(BigInteger.ONE);
+    Costs both = Costs.of(a.rescaled(penalty), b.rescaled(penalty));
+    int cap = (int) Math.min(budget, (long) a.last() + b.last());
+    MinPlus.convolve(both, 0, 1, 2, cap);
+    int k = both.fewest(2);
+    int i = both.split(2, k, 0, 1);
+    return new int[] {i, k - i};
+  }
+
+  private int fewest() {
+    return root < 0 ? 0 : cost.fewest(root);
+  }
+
+  private BigInteger[] rescaled(BigInteger common) {
+    BigInteger[] f = new BigInteger[last() + 1];
+    for (int k = 0; k < f.length; k++) {
+      BigInteger[] uncoveredAndCollateral = cost(k).divideAndRemainder(penalty);
+      f[k] = uncoveredAndCollateral[0].multiply(common).add(uncoveredAndCollateral[1]);
+    }
+    return f;
+  }
+
+  private int build(BigInteger[] starts, int[] lengths) {
+    int[] stack = new int[bits + 8]; // the rightmost path: depths strictly increase
     int sp = 0;
     int next = 0;
     int done = 0;
@@ -113,14 +197,15 @@ final class Aggregator {
       start[leaf] = starts[i];
       left[leaf] = -1;
       right[leaf] = -1;
-      wanted[leaf] = 1L << (32 - lengths[i]);
-      routesToCover[leaf] = 1L << Math.max(0, minPrefix - lengths[i]);
+      wanted[leaf] = BigInteger.ONE.shiftLeft(bits - lengths[i]);
+      int split = Math.max(0, minPrefix - lengths[i]);
+      routesToCover[leaf] = split >= 63 ? Long.MAX_VALUE : 1L << split;
       postOrder[done++] = leaf;
       if (sp == 0) {
         stack[sp++] = leaf;
         continue;
       }
-      int common = Long.numberOfLeadingZeros(starts[i - 1] ^ starts[i]) - 32;
+      int common = bits - starts[i - 1].xor(starts[i]).bitLength();
       int last = stack[--sp];
       while (sp > 0 && depth[stack[sp - 1]] > common) {
         int parent = stack[--sp];
@@ -129,7 +214,7 @@ final class Aggregator {
       }
       int node = next++;
       depth[node] = common;
-      start[node] = starts[i] & ~((1L << (32 - common)) - 1);
+      start[node] = starts[i].shiftRight(bits - common).shiftLeft(bits - common);
       left[node] = last;
       stack[sp++] = node;
       stack[sp++] = leaf;
@@ -148,69 +233,73 @@ final class Aggregator {
 
   private int finish(int node, int rightChild, int done) {
     right[node] = rightChild;
-    wanted[node] = wanted[left[node]] + wanted[rightChild];
-    routesToCover[node] = routesToCover[left[node]] + routesToCover[rightChild];
+    wanted[node] = wanted[left[node]].add(wanted[rightChild]);
+    long sum = routesToCover[left[node]] + routesToCover[rightChild];
+    routesToCover[node] = sum < 0 ? Long.MAX_VALUE : sum;
     postOrder[done] = node;
     return done + 1;
   }
 
-  private long[] costs(int v, int budget) {
+  private void costs(int v, int budget) {
     int cap = (int) Math.min(budget, routesToCover[v]);
     if (left[v] < 0) {
-      long pieces = routesToCover[v];
-      long pieceSize = wanted[v] / pieces;
-      long[] f = new long[cap + 1];
+      BigInteger pieceSize = pieceSize(v);
+      cost.allocate(v, cap);
+      BigInteger uncovered = wanted[v];
       for (int k = 0; k <= cap; k++) {
-        f[k] = penalty * pieceSize * (pieces - k);
+        cost.put(v, k, uncovered.multiply(penalty));
+        uncovered = uncovered.subtract(pieceSize);
       }
-      return f;
+      return;
     }
-    long[] f = MinPlus.convolve(cost[left[v]], cost[right[v]], cap);
+    MinPlus.convolve(cost, left[v], right[v], v, cap);
     if (routable(v)) {
-      long alone = size(v) - wanted[v];
-      for (int k = 1; k <= cap; k++) {
-        f[k] = Math.min(f[k], alone);
-      }
+      cost.atMost(v, size(v).subtract(wanted[v]));
     }
-    return f;
   }
 
-  /** Adds the routes of v's optimum with at most k routes; returns the addresses left uncovered. */
-  private long choose(int v, int k, List<Block> routes) {
+  /**
+   * Adds the routes of v's optimum with at most k routes and their collateral; returns the
+   * addresses left uncovered.
+   */
+  private BigInteger choose(int v, int k, List<Block> routes, BigInteger[] collateral) {
     if (left[v] < 0) {
       return emit(v, k, routes);
     }
     if (k == 0) {
       return wanted[v];
     }
-    long target = cost[v][k];
-    if (routable(v) && size(v) - wanted[v] == target) {
-      routes.add(new Block(start[v], depth[v]));
-      return 0;
+    if (routable(v)) {
+      BigInteger alone = size(v).subtract(wanted[v]);
+      if (cost.get(v, k).equals(alone)) {
+        routes.add(new Block(start[v], depth[v]));
+        collateral[0] = collateral[0].add(alone);
+        return BigInteger.ZERO;
+      }
     }
-    long[] a = cost[left[v]];
-    long[] b = cost[right[v]];
-    int i = Math.max(0, k - (b.length - 1));
-    while (a[i] + b[k - i] != target) {
-      i++;
-    }
-    return choose(left[v], i, routes) + choose(right[v], k - i, routes);
+    int i = cost.split(v, k, left[v], right[v]);
+    return choose(left[v], i, routes, collateral).add(choose(right[v], k - i, routes, collateral));
   }
 
   /** Routes up to k of leaf v's pieces; returns the addresses left uncovered. */
-  private long emit(int v, long k, List<Block> routes) {
-    long pieces = routesToCover[v];
-    long pieceSize = wanted[v] / pieces;
+  private BigInteger emit(int v, long k, List<Block> routes) {
+    BigInteger pieceSize = pieceSize(v);
     int pieceLength = Math.max(depth[v], minPrefix);
-    long used = Math.min(k, pieces);
+    long used = Math.min(k, routesToCover[v]);
+    BigInteger at = start[v];
     for (long p = 0; p < used; p++) {
-      routes.add(new Block(start[v] + p * pieceSize, pieceLength));
+      routes.add(new Block(at, pieceLength));
+      at = at.add(pieceSize);
     }
-    return (pieces - used) * pieceSize;
+    return wanted[v].subtract(pieceSize.multiply(BigInteger.valueOf(used)));
   }
 
-  private long size(int v) {
-    return 1L << (32 - depth[v]);
+  private BigInteger pieceSize(int v) {
+    return BigInteger.ONE.shiftLeft(bits - Math.max(depth[v], minPrefix));
+  }
+
+  private BigInteger size(int v) {
+    return BigInteger.ONE.shiftLeft(bits - depth[v]);
   }
 
   /** Whether v's own prefix may be a route: long enough and clear of every forbidden range. */
@@ -218,18 +307,18 @@ final class Aggregator {
     if (depth[v] < minPrefix) {
       return false;
     }
-    long end = start[v] + size(v);
+    BigInteger end = start[v].add(size(v));
     // The last forbidden range starting before the end must also end before v's start.
     int lo = 0;
     int hi = fenceStart.length;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (fenceStart[mid] < end) {
+      if (fenceStart[mid].compareTo(end) < 0) {
         lo = mid + 1;
       } else {
         hi = mid;
       }
     }
-    return lo == 0 || fenceEnd[lo - 1] <= start[v];
+    return lo == 0 || fenceEnd[lo - 1].compareTo(start[v]) <= 0;
   }
 }

@@ -7,93 +7,76 @@ package dev.detour.route.plan;
  * is convex in the split point with its minimum where a merge of the hulls' slopes puts it. So each
  * output value starts at that split and walks outwards only while the hull bound is still no more
  * than the best sum found: past that point no split can do better. A convex curve is its own hull
- * and costs one step per output; each non-convex stretch costs what its dent is deep. Integer
- * arithmetic throughout, with 128-bit products where slopes are compared.
+ * and costs one step per output; each non-convex stretch costs what its dent is deep. The numbers
+ * are the {@link Costs} table's, exact either way (longs with 128-bit products where slopes are
+ * compared, or BigIntegers).
  */
 final class MinPlus {
 
   private MinPlus() {}
 
   /**
-   * {@code c[k] = min(a[i] + b[k - i])} over the splits in range, for {@code k} in {@code 0..cap};
-   * {@code cap} is at most {@code a.length + b.length - 2}. Every sum must fit in a long.
+   * {@code out[k] = min(a[i] + b[k - i])} over the splits in range, for {@code k} in {@code
+   * 0..cap}; {@code cap} is at most {@code last(a) + last(b)}.
    */
-  static long[] convolve(long[] a, long[] b, int cap) {
-    int na = a.length - 1;
-    int nb = b.length - 1;
-    Hull ha = new Hull(a);
-    Hull hb = new Hull(b);
-    long[] la = ha.floor;
-    long[] lb = hb.floor;
-    long[] c = new long[cap + 1];
+  static void convolve(Costs t, int a, int b, int out, int cap) {
+    int na = t.last(a);
+    int nb = t.last(b);
+    Hull ha = new Hull(t, a, 0);
+    Hull hb = new Hull(t, b, 1);
+    t.allocate(out, cap);
     int i = 0;
     for (int k = 0; k <= cap; k++) {
       if (k > 0) {
         // The k-th cheapest hull step comes from a or from b.
         int j = k - 1 - i;
-        if (i < na && (j >= nb || ha.compareStep(i, hb, j) <= 0)) {
+        if (i < na
+            && (j >= nb
+                || t.compareSlopes(a, ha.from[i], ha.to[i], b, hb.from[j], hb.to[j]) <= 0)) {
           i++;
         }
       }
       int lo = Math.max(0, k - nb);
       int hi = Math.min(k, na);
-      long best = a[i] + b[k - i];
-      for (int x = i + 1; x <= hi && la[x] + lb[k - x] <= best; x++) {
-        best = Math.min(best, a[x] + b[k - x]);
+      t.best(a, i, b, k - i);
+      for (int x = i + 1; x <= hi && t.floorsAtMostBest(x, k - x); x++) {
+        t.tryBest(a, x, b, k - x);
       }
-      for (int x = i - 1; x >= lo && la[x] + lb[k - x] <= best; x--) {
-        best = Math.min(best, a[x] + b[k - x]);
+      for (int x = i - 1; x >= lo && t.floorsAtMostBest(x, k - x); x--) {
+        t.tryBest(a, x, b, k - x);
       }
-      c[k] = best;
+      t.putBest(out, k);
     }
-    return c;
   }
 
   /**
-   * The lower convex hull of a curve: per step {@code i -> i+1} the slope of the hull segment over
-   * it (a fraction), and per point the hull's value rounded down, which is never above the curve.
+   * The lower convex hull of a curve: per step {@code i -> i+1} the hull segment over it, from
+   * vertex {@code from[i]} to vertex {@code to[i]}; its floors (per point the hull's value rounded
+   * down, never above the curve) go to the table.
    */
   private static final class Hull {
-    final long[] floor;
-    final long[] rise;
-    final int[] run;
+    final int[] from;
+    final int[] to;
 
-    Hull(long[] x) {
-      int n = x.length;
+    Hull(Costs t, int slot, int which) {
+      int n = t.last(slot) + 1;
       int[] v = new int[n];
       int m = 0;
       for (int i = 0; i < n; i++) {
-        while (m >= 2 && !strictlyBelow(x, v[m - 2], v[m - 1], i)) {
+        while (m >= 2 && !t.strictlyBelow(slot, v[m - 2], v[m - 1], i)) {
           m--;
         }
         v[m++] = i;
       }
-      floor = new long[n];
-      rise = new long[n];
-      run = new int[n];
-      floor[n - 1] = x[n - 1];
+      from = new int[n];
+      to = new int[n];
       for (int s = 0; s + 1 < m; s++) {
-        int p = v[s];
-        int len = v[s + 1] - p;
-        long dx = x[v[s + 1]] - x[p];
-        long whole = Math.floorDiv(dx, len);
-        long part = dx - whole * len;
-        for (int t = 0; t < len; t++) {
-          floor[p + t] = x[p] + whole * t + part * t / len;
-          rise[p + t] = dx;
-          run[p + t] = len;
+        for (int p = v[s]; p < v[s + 1]; p++) {
+          from[p] = v[s];
+          to[p] = v[s + 1];
         }
       }
-    }
-
-    /** Compares this hull's slope at step {@code i} with {@code other}'s at step {@code j}. */
-    int compareStep(int i, Hull other, int j) {
-      return compareProducts(rise[i], other.run[j], other.rise[j], run[i]);
-    }
-
-    /** Whether point q lies strictly below the chord from p to r. */
-    private static boolean strictlyBelow(long[] x, int p, int q, int r) {
-      return compareProducts(x[q] - x[p], r - p, x[r] - x[p], q - p) < 0;
+      t.floors(slot, which, v, m);
     }
   }
 

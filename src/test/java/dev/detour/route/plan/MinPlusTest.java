@@ -16,12 +16,33 @@ import net.jqwik.api.constraints.IntRange;
 class MinPlusTest {
 
   @Property(tries = 3000)
-  void equalsTheQuadraticConvolution(
+  void equalsTheQuadraticConvolutionInLongs(
       @ForAll("curves") long[] a,
       @ForAll("curves") long[] b,
       @ForAll @IntRange(max = 100) int cut) {
     int cap = (a.length + b.length - 2) * cut / 100;
-    assertThat(MinPlus.convolve(a, b, cap)).containsExactly(naive(a, b, cap));
+    Costs t = Costs.upTo(BigInteger.valueOf(Long.MAX_VALUE), 3);
+    assertThat(t).isInstanceOf(Costs.Longs.class);
+    load(t, 0, big(a));
+    load(t, 1, big(b));
+    MinPlus.convolve(t, 0, 1, 2, cap);
+    assertThat(values(t, 2)).containsExactly(naive(big(a), big(b), cap));
+  }
+
+  @Property(tries = 2000)
+  void equalsTheQuadraticConvolutionInBigIntegers(
+      @ForAll("curves") long[] a,
+      @ForAll("curves") long[] b,
+      @ForAll @IntRange(max = 100) int cut,
+      @ForAll @IntRange(max = 140) int shift) {
+    // Scaled past a long, with an odd offset so that the low bits still matter.
+    BigInteger[] x =
+        Arrays.stream(big(a)).map(v -> v.shiftLeft(shift).add(v)).toArray(BigInteger[]::new);
+    BigInteger[] y = Arrays.stream(big(b)).map(v -> v.shiftLeft(shift)).toArray(BigInteger[]::new);
+    int cap = (a.length + b.length - 2) * cut / 100;
+    Costs t = Costs.of(x, y);
+    MinPlus.convolve(t, 0, 1, 2, cap);
+    assertThat(values(t, 2)).containsExactly(naive(x, y, cap));
   }
 
   @Property(tries = 1000)
@@ -59,12 +80,29 @@ class MinPlusTest {
     return steps.stream().mapToLong(Long::longValue).toArray();
   }
 
-  private static long[] naive(long[] a, long[] b, int cap) {
-    long[] c = new long[cap + 1];
-    Arrays.fill(c, Long.MAX_VALUE);
+  private static BigInteger[] big(long[] v) {
+    return Arrays.stream(v).mapToObj(BigInteger::valueOf).toArray(BigInteger[]::new);
+  }
+
+  private static void load(Costs t, int slot, BigInteger[] v) {
+    t.allocate(slot, v.length - 1);
+    for (int k = 0; k < v.length; k++) {
+      t.put(slot, k, v[k]);
+    }
+  }
+
+  private static BigInteger[] values(Costs t, int slot) {
+    BigInteger[] v = new BigInteger[t.last(slot) + 1];
+    Arrays.setAll(v, k -> t.get(slot, k));
+    return v;
+  }
+
+  private static BigInteger[] naive(BigInteger[] a, BigInteger[] b, int cap) {
+    BigInteger[] c = new BigInteger[cap + 1];
     for (int i = 0; i < a.length; i++) {
       for (int j = 0; j < b.length && i + j <= cap; j++) {
-        c[i + j] = Math.min(c[i + j], a[i] + b[j]);
+        BigInteger sum = a[i].add(b[j]);
+        c[i + j] = c[i + j] == null ? sum : c[i + j].min(sum);
       }
     }
     return c;

@@ -3,11 +3,15 @@ package dev.detour.route.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class RoutePlannerTest {
+
+  private static final BigInteger TWO = BigInteger.TWO;
+  private static final BigInteger THREE = BigInteger.valueOf(3);
 
   private static Plan plan(List<String> wanted, List<Fence> forbidden, int min, int budget) {
     return RoutePlanner.plan(new PlanInput(wanted, forbidden, min, 16, budget));
@@ -180,11 +184,11 @@ class RoutePlannerTest {
 
     assertThat(plan.routes()).isEmpty();
     assertThat(plan.uncoveredAddresses()).isEqualTo(1);
-    assertThat(plan.uncoveredV6Routes()).isEqualTo(1);
+    assertThat(plan.uncoveredAddressesV6()).isEqualTo(BigInteger.TWO.pow(96));
   }
 
   @Test
-  void ipv6IsCleanedUpButNotAggregated() {
+  void ipv6DuplicatesOverlapsAndSiblingsAreOneRoute() {
     Plan plan =
         plan(
             List.of(
@@ -202,7 +206,17 @@ class RoutePlannerTest {
     assertThat(plan.routes())
         .containsExactly("1.2.3.4/32", "2001:db8::/32", "2001:db9::5/128", "2001:db9::9/128");
     assertThat(plan.fenced()).containsExactly(new Fence("2001:db9::1/128", "tunnel endpoint"));
-    assertThat(plan.uncoveredV6Routes()).isZero();
+    assertThat(plan.wantedAddressesV6()).isEqualTo(BigInteger.TWO.pow(96).add(BigInteger.TWO));
+    assertThat(plan.uncoveredAddressesV6()).isZero();
+    assertThat(plan.collateralAddressesV6()).isZero();
+  }
+
+  @Test
+  void ipv6IsAggregatedIntoTheSmallestCommonPrefix() {
+    Plan plan = plan(List.of("2001:db8::1", "2001:db8:0:ffff::1"), List.of(), 8, 1);
+
+    assertThat(plan.routes()).containsExactly("2001:db8::/48");
+    assertThat(plan.collateralAddressesV6()).isEqualTo(BigInteger.TWO.pow(80).subtract(TWO));
   }
 
   @Test
@@ -215,17 +229,75 @@ class RoutePlannerTest {
         .startsWith("2001:db8::/48", "2001:db8:2::/47", "2001:db8:4::/46")
         .endsWith("2001:db8:8000::/33");
     assertThat(plan.fenced()).containsExactly(new Fence("2001:db8:1::/48", "tunnel"));
+
+    // Fewer routes than pieces: the widest pieces are routed, never the fence around them.
+    Plan short2 =
+        plan(List.of("2001:db8::/32"), List.of(new Fence("2001:db8:1::/48", "tunnel")), 8, 2);
+    assertThat(short2.routes()).containsExactly("2001:db8:4000::/34", "2001:db8:8000::/33");
+    assertThat(short2.collateralAddressesV6()).isZero();
+    assertThat(short2.uncoveredAddressesV6())
+        .isEqualTo(BigInteger.TWO.pow(94).subtract(BigInteger.TWO.pow(80)));
   }
 
   @Test
-  void ipv6ComesFirstInTheBudgetAndIsSplitToTheMinimumPrefix() {
-    Plan plan =
-        RoutePlanner.plan(
-            new PlanInput(List.of("2400::1", "2000::/15", "10.0.0.1"), List.of(), 8, 16, 2));
+  void aForbiddenIpv6AddressBetweenTwoWantedOnesForcesTwoRoutes() {
+    List<String> wanted = List.of("2001:db8::1", "2001:db8::6");
+    List<Fence> endpoint = List.of(new Fence("2001:db8::4", "tunnel endpoint"));
 
+    assertThat(plan(wanted, List.of(), 8, 1).routes()).containsExactly("2001:db8::/125");
+    assertThat(plan(wanted, endpoint, 8, 2).routes())
+        .containsExactly("2001:db8::1/128", "2001:db8::6/128");
+    Plan one = plan(wanted, endpoint, 8, 1);
+    assertThat(one.routes()).hasSize(1);
+    assertThat(one.uncoveredAddressesV6()).isEqualTo(BigInteger.ONE);
+    assertThat(one.collateralAddressesV6()).isZero();
+  }
+
+  @Test
+  void theMinimumIpv6PrefixSplitsWidePrefixesAndStopsAggregation() {
+    Plan plan =
+        RoutePlanner.plan(new PlanInput(List.of("2400::1", "2000::/15"), List.of(), 8, 16, 2));
     assertThat(plan.routes()).containsExactly("2000::/16", "2001::/16");
-    assertThat(plan.uncoveredV6Routes()).isEqualTo(1);
-    assertThat(plan.uncoveredAddresses()).isEqualTo(1);
+    assertThat(plan.uncoveredAddressesV6()).isEqualTo(BigInteger.ONE);
+
+    Plan apart =
+        RoutePlanner.plan(
+            new PlanInput(List.of("2001:db8::1", "2001:db9::1"), List.of(), 8, 32, 1));
+    assertThat(apart.routes()).hasSize(1);
+    assertThat(apart.uncoveredAddressesV6()).isEqualTo(BigInteger.ONE);
+    assertThat(apart.collateralAddressesV6()).isZero();
+  }
+
+  @Test
+  void theWholeIpv6InternetStaysWithinTheBudget() {
+    // Watches and pins refuse it (TargetParser, RouteRules); the planner alone must still cope.
+    Plan plan = RoutePlanner.plan(new PlanInput(List.of("::/0"), List.of(), 8, 128, 3));
+
+    assertThat(plan.routes()).containsExactly("::/128", "::1/128", "::2/128");
+    assertThat(plan.uncoveredAddressesV6()).isEqualTo(BigInteger.TWO.pow(128).subtract(THREE));
+    Plan wide = RoutePlanner.plan(new PlanInput(List.of("::/0", "10.0.0.1"), List.of(), 8, 16, 3));
+    assertThat(wide.routes()).containsExactly("::/16", "1::/16", "2::/16");
+    assertThat(wide.uncoveredAddresses()).isEqualTo(1);
+  }
+
+  @Test
+  void bothFamiliesShareTheBudgetWhereItSavesTheMostAddresses() {
+    List<String> near6 = List.of("10.0.0.1", "10.0.0.6", "2001:db8::1", "2001:db8::2");
+    // Three routes for four addresses: one pair shares a route, the one with less collateral.
+    Plan plan = plan(near6, List.of(), 8, 3);
+    assertThat(plan.routes()).containsExactly("10.0.0.1/32", "10.0.0.6/32", "2001:db8::/126");
+    assertThat(plan.collateralAddressesV6()).isEqualTo(TWO);
+    assertThat(plan.collateralAddresses()).isZero();
+
+    List<String> far6 = List.of("10.0.0.1", "10.0.0.6", "2001:db8::1", "2001:db8::1:2");
+    Plan far = plan(far6, List.of(), 8, 3);
+    assertThat(far.routes()).containsExactly("10.0.0.0/29", "2001:db8::1/128", "2001:db8::1:2/128");
+    assertThat(far.collateralAddresses()).isEqualTo(6);
+
+    // One route: the family with more wanted addresses is covered.
+    Plan one = plan(List.of("10.0.0.0/24", "2001:db8::1"), List.of(), 8, 1);
+    assertThat(one.routes()).containsExactly("10.0.0.0/24");
+    assertThat(one.uncoveredAddressesV6()).isEqualTo(BigInteger.ONE);
   }
 
   @Test

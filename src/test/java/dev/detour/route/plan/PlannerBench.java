@@ -1,17 +1,21 @@
 package dev.detour.route.plan;
 
+import inet.ipaddr.ipv6.IPv6Address;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import java.util.stream.Stream;
 
 /**
  * Plans the Re:filter list at several budgets and prints a Markdown table (median time of 5 runs
  * after 2 warm-ups), then compares Re:filter's own summary list with Detour's plan at the same
- * budget. Run by {@code bench/planner}; the argument is the data directory (default {@code
- * src/test/resources/data}).
+ * budget, and plans a made-up IPv6 set of 20,000 entries. Run by {@code bench/planner}; the
+ * argument is the data directory (default {@code src/test/resources/data}).
  */
 public final class PlannerBench {
 
@@ -97,6 +101,55 @@ public final class PlannerBench {
             "Re:filter's summary %s and routes %,.0f times Detour's collateral at the same budget.\n",
             missed == 0 ? "covers every blocked address" : "misses blocked addresses",
             (double) collateral / detour.collateralAddresses()));
+    ipv6(out);
     return out.toString();
+  }
+
+  private static final int[] BUDGETS_V6 = {20_000, 10_000, 2_000};
+
+  /**
+   * IPv6 has no public list as large: 20,000 made-up entries (seeded), 16,000 addresses in 2,000
+   * /48s and 4,000 other /48s, all in 2a00::/12, planned with the default shortest route (/16).
+   */
+  private static void ipv6(StringBuilder out) {
+    Random random = new Random(24);
+    BigInteger base = new BigInteger("2a00", 16).shiftLeft(112);
+    BigInteger[] networks = new BigInteger[2_000];
+    for (int n = 0; n < networks.length; n++) {
+      networks[n] = base.add(new BigInteger(36, random).shiftLeft(80));
+    }
+    List<String> wanted = new ArrayList<>();
+    for (int i = 0; i < 16_000; i++) {
+      BigInteger host = networks[random.nextInt(networks.length)].add(new BigInteger(80, random));
+      wanted.add(new IPv6Address(host).toCanonicalString());
+    }
+    for (int i = 0; i < 4_000; i++) {
+      wanted.add(
+          new IPv6Address(base.add(new BigInteger(36, random).shiftLeft(80)), 48).toString());
+    }
+    out.append("\nIPv6, made up: 16,000 addresses in 2,000 /48s and 4,000 other /48s\n\n");
+    out.append("| budget | routes | collateral addresses | uncovered | ms |\n");
+    out.append("|---:|---:|---:|---:|---:|\n");
+    for (int budget : BUDGETS_V6) {
+      PlanInput in = new PlanInput(wanted, List.of(), budget);
+      Plan plan = null;
+      long[] nanos = new long[3];
+      for (int run = -1; run < nanos.length; run++) {
+        plan = RoutePlanner.plan(in);
+        if (run >= 0) {
+          nanos[run] = plan.nanos();
+        }
+      }
+      Arrays.sort(nanos);
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "| %,d | %,d | %.3g | %.3g | %.1f |\n",
+              budget,
+              plan.routes().size(),
+              plan.collateralAddressesV6().doubleValue(),
+              plan.uncoveredAddressesV6().doubleValue(),
+              nanos[1] / 1e6));
+    }
   }
 }

@@ -27,6 +27,28 @@ DNS_IP=203.0.113.53       BLOCKPAGE_IP=203.0.113.250
 UNLISTED_BLOCKPAGE_IP=203.0.113.251  # another ISP's block page, which no configured list names
 ISP_RESOLVER=$ISP_ACCESS
 MASS_PREFIX=198.18.0.0/16
+
+# IPv6, inside the documentation prefix 2001:db8::/32 only: a /64 per link, 2001:db8:0:LINK::/64,
+# each host keeping the last number of its IPv4 address (written as is: .14 is ::14); inet's
+# service addresses 203.0.113.x are 2001:db8:113::x and the mass-block space 198.18.x.y is
+# 2001:db8:1800::/40 (198.18.0.n is 2001:db8:1800::n). The tunnel's outer packets stay IPv4.
+HOME_IP6=2001:db8:0:1::2       ACCESS_HOME6=2001:db8:0:1::1
+ACCESS_ISP6=2001:db8:0:2::5    ISP_ACCESS6=2001:db8:0:2::6
+ISP_TRANSIT6=2001:db8:0:3::9   TRANSIT_ISP6=2001:db8:0:3::10
+TRANSIT_INET6=2001:db8:0:4::13 INET_IP6=2001:db8:0:4::14
+TRANSIT_VPS6=2001:db8:0:5::17  VPS_IP6=2001:db8:0:5::18
+TUN_VPS6=2001:db8:0:6::1       TUN_HOME6=2001:db8:0:6::2     TUN_NET6=2001:db8:0:6::/64
+LAN_HOME6=2001:db8:0:7::65     LAN_IP6=2001:db8:0:7::66      LAN_NET6=2001:db8:0:7::/64
+WEB1_6=2001:db8:113::10 WEB2_6=2001:db8:113::11 WEB3_6=2001:db8:113::12 WEB4_6=2001:db8:113::13
+WEB5_6=2001:db8:113::14
+PARKING_IP6=2001:db8:113::15   DNS_IP6=2001:db8:113::53       BLOCKPAGE_IP6=2001:db8:113::250
+UNLISTED_BLOCKPAGE_IP6=2001:db8:113::251
+ISP_RESOLVER6=$ISP_ACCESS6
+SERVICE_NET6=2001:db8:113::/48
+MASS_PREFIX6=2001:db8:1800::/40
+# Names: NAME.lab.test has its IPv4 address only, as always; NAME.v6.lab.test its IPv6 address
+# only; NAME.ds.lab.test both (dual stack).
+ZONE6=v6.lab.test ZONE_DS=ds.lab.test
 ZONE=lab.test
 HOSTS=(lan home access isp transit inet vps)
 
@@ -98,3 +120,9 @@ nft_delete_tagged() {
 
 # The dynamic set of a per-connection policer (throttle, slow), named after the scenario's words.
 policer_set() { echo "policer_$(printf '%s' "$1" | md5sum | cut -c1-10)"; }
+
+# An address's family as nftables spells its match: "ip" or "ip6" (an IPv6 address has a colon).
+is_ip6() { [[ $1 == *:* ]]; }
+nft_family() { if is_ip6 "$1"; then echo ip6; else echo ip; fi; }
+# iptables for IPv4 addresses, ip6tables for IPv6 ones.
+xtables() { if is_ip6 "$1"; then echo ip6tables; else echo iptables; fi; }

@@ -7,10 +7,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +41,12 @@ import javax.net.ssl.SSLSocket;
  * <p>The unlisted block page is another ISP's: a page of its own (200, "Ресурс заблокирован") on an
  * address no configured list names, so only a comparison with the control's page finds it.
  *
+ * <p>Every role has an IPv6 address too (the servers listen on both families); the IPv6 block page
+ * sends to the warning page's IPv6-only name.
+ *
  * <p>Arguments: keystore, its password, the block-page address, the warning page's host name, the
- * parking address, its keystore (same password), the unlisted block page's address.
+ * parking address, its keystore (same password), the unlisted block page's address; then the IPv6
+ * block-page address, the IPv6 warning host name, the IPv6 parking and unlisted addresses.
  */
 public final class LabWeb {
 
@@ -53,8 +59,33 @@ public final class LabWeb {
     }
   }
 
-  /** The addresses that answer otherwise than a site: block pages and parking. */
-  record Roles(String blockPage, String warningHost, String parking, String unlisted) {}
+  /**
+   * The addresses that answer otherwise than a site: block pages and parking, of one family, as
+   * {@link #canonical} spells them.
+   */
+  record Roles(String blockPage, String warningHost, String parking, String unlisted) {
+    Roles {
+      blockPage = canonical(blockPage);
+      parking = canonical(parking);
+      unlisted = canonical(unlisted);
+    }
+  }
+
+  /** An address literal as the JDK prints a socket's address (IPv6 uncompressed, no scope). */
+  static String canonical(String literal) {
+    try {
+      String a = InetAddress.getByName(literal).getHostAddress();
+      int scope = a.indexOf('%');
+      return scope < 0 ? a : a.substring(0, scope);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("not an address: " + literal, e);
+    }
+  }
+
+  /** The roles of the local address's family. */
+  static Roles roles(String local, Roles v4, Roles v6) {
+    return local.indexOf(':') >= 0 ? v6 : v4;
+  }
 
   /**
    * Front pages by address and host name, built once: hundreds of connections a freeze or a
@@ -71,7 +102,8 @@ public final class LabWeb {
     System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(CONNECTION_SECONDS));
     Path keystore = Path.of(args[0]);
     char[] password = args[1].toCharArray();
-    Roles roles = new Roles(args[2], args[3], args[4], args[6]);
+    Roles roles4 = new Roles(args[2], args[3], args[4], args[6]);
+    Roles roles6 = new Roles(args[7], args[8], args[9], args[10]);
     SSLContext parkingTls = tls(Path.of(args[5]), password);
 
     HttpServer http = HttpServer.create(new InetSocketAddress(80), 512);
@@ -80,13 +112,13 @@ public final class LabWeb {
         exchange -> {
           try (exchange) {
             exchange.getRequestBody().readAllBytes();
-            String local = exchange.getLocalAddress().getAddress().getHostAddress();
+            String local = canonical(exchange.getLocalAddress().getAddress().getHostAddress());
             Answer answer =
                 answer(
                     local,
                     exchange.getRequestHeaders().getFirst("Host"),
                     exchange.getRequestURI().toString(),
-                    roles);
+                    roles(local, roles4, roles6));
             send(exchange, answer);
           }
         });
@@ -105,9 +137,10 @@ public final class LabWeb {
               while (true) {
                 try {
                   Socket plain = tls.accept();
-                  String local = plain.getLocalAddress().getHostAddress();
+                  String local = canonical(plain.getLocalAddress().getHostAddress());
+                  Roles roles = roles(local, roles4, roles6);
                   SSLContext context = local.equals(roles.parking()) ? parkingTls : labTls;
-                  workers.execute(() -> serveTls(context, plain, roles));
+                  workers.execute(() -> serveTls(context, plain, local, roles));
                   CLOSER.schedule(() -> close(plain), CONNECTION_SECONDS, TimeUnit.SECONDS);
                 } catch (IOException | RuntimeException | Error e) {
                   // Never let the acceptor die: a lab without HTTPS reads as every site down.
@@ -136,7 +169,7 @@ public final class LabWeb {
     }
   }
 
-  private static void serveTls(SSLContext context, Socket plain, Roles roles) {
+  private static void serveTls(SSLContext context, Socket plain, String local, Roles roles) {
     try (plain;
         SSLSocket socket =
             (SSLSocket)
@@ -163,7 +196,7 @@ public final class LabWeb {
       }
       String[] parts = requestLine.split(" ");
       String path = parts.length > 1 ? parts[1] : "/";
-      Answer answer = answer(socket.getLocalAddress().getHostAddress(), host, path, roles);
+      Answer answer = answer(local, host, path, roles);
       byte[] body = answer.body();
       StringBuilder head =
           new StringBuilder("HTTP/1.1 ")
@@ -258,7 +291,11 @@ public final class LabWeb {
   }
 
   private static boolean named(String host) {
-    return !host.isEmpty() && !Character.isDigit(host.charAt(host.length() - 1));
+    // An IPv6 address comes bracketed in a Host header ("[2001:db8::a]") and bare as a local one.
+    return !host.isEmpty()
+        && !Character.isDigit(host.charAt(host.length() - 1))
+        && !host.startsWith("[")
+        && host.indexOf(':') < 0;
   }
 
   /**

@@ -39,6 +39,32 @@ public final class Lab implements AutoCloseable, BeforeAllCallback, AfterAllCall
   public static final String MASS_PREFIX = "198.18.0.0/16";
   public static final String ZONE = "lab.test";
 
+  // IPv6 (docs/lab.md): a /64 per link, inet's services at 2001:db8:113::x for 203.0.113.x.
+  public static final String HOME_IP6 = "2001:db8:0:1::2";
+  public static final String ACCESS_HOME6 = "2001:db8:0:1::1";
+  public static final String ISP_RESOLVER6 = "2001:db8:0:2::6";
+  public static final String TUNNEL_HOME6 = "2001:db8:0:6::2";
+  public static final String TUNNEL_VPS6 = "2001:db8:0:6::1";
+  public static final String WEB1_6 = "2001:db8:113::10";
+  public static final String WEB2_6 = "2001:db8:113::11";
+  public static final String WEB3_6 = "2001:db8:113::12";
+  public static final String WEB4_6 = "2001:db8:113::13";
+  public static final String WEB5_6 = "2001:db8:113::14";
+  public static final String PARKING6 = "2001:db8:113::15";
+  public static final String DNS6 = "2001:db8:113::53";
+  public static final String BLOCK_PAGE6 = "2001:db8:113::250";
+
+  /** inet answers for all of it; 198.18.0.n is 2001:db8:1800::n. */
+  public static final String MASS_PREFIX6 = "2001:db8:1800::/40";
+
+  /**
+   * Names with an AAAA record only ({@code www.v6.lab.test}); those of {@link #ZONE} have A only.
+   */
+  public static final String ZONE6 = "v6.lab.test";
+
+  /** Names with both records, dual stack ({@code blocked.ds.lab.test}). */
+  public static final String ZONE_DS = "ds.lab.test";
+
   private static final Path SCRIPTS = Path.of("src/test/lab").toAbsolutePath();
   private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(120);
 

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Shows, with standard tools (curl, hping3, dig, ping, tcpdump), that every scenario of the lab
- * does what docs/lab.md says. Each test switches its scenario on and off again.
+ * does what docs/lab.md says, over IPv4 and again over IPv6 (curl -6, ping -6, the lab's syn6.py
+ * for hping3). Each test switches its scenario on and off again.
  */
 class LabSelfTest {
 
@@ -606,6 +607,545 @@ class LabSelfTest {
             assertThat(httpStatus("--interface", "vx0", "http://" + address + "/"))
                 .isEqualTo("200");
           }
+        });
+  }
+
+  // ---- IPv6: every scenario again, given an IPv6 address, proved with curl -6, ping -6 and
+  // tcpdump. hping3 has no IPv6: the lab's syn6.py sends its bare SYN.
+
+  static String v6url(String scheme, String address) {
+    return scheme + "://[" + address + "]/";
+  }
+
+  static Lab.Result curl6(String... args) {
+    String[] all = new String[args.length + 1];
+    all[0] = "-6";
+    System.arraycopy(args, 0, all, 1, args.length);
+    return curl(all);
+  }
+
+  static String httpStatus6(String... args) {
+    String[] all = new String[args.length + 1];
+    all[0] = "-6";
+    System.arraycopy(args, 0, all, 1, args.length);
+    return httpStatus(all);
+  }
+
+  static int ping6(String... args) {
+    List<String> command = new ArrayList<>(List.of("ping", "-6", "-c", "1", "-W", "2"));
+    command.addAll(List.of(args));
+    return home(command.toArray(String[]::new)).exit();
+  }
+
+  /** One bare MSS-only SYN (64 bytes) from home: "syn_ack hlim N", "rst hlim N" or "silent". */
+  static String syn6(String address, int port) {
+    String script = Path.of("src/test/lab/syn6.py").toAbsolutePath().toString();
+    return home("python3", script, address, String.valueOf(port)).output().strip();
+  }
+
+  static String dig6(String... args) {
+    List<String> command = new ArrayList<>(List.of("dig", "+short", "AAAA"));
+    command.addAll(List.of(args));
+    return home(command.toArray(String[]::new)).output().strip();
+  }
+
+  /** What tcpdump saw at home while curl -6 to {@code address} ended so. */
+  static String captureWhileCurling6(String filter, int packets, String address, int curlExit) {
+    try {
+      return capture(
+          filter,
+          packets,
+          () -> assertThat(curl6(v6url("http", address)).exit()).isEqualTo(curlExit));
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** RSTs from {@code address} (BPF's tcp[] does not reach into IPv6: byte 13 of TCP is 53). */
+  static String resetsFrom6(String address, int curlExit) {
+    return captureWhileCurling6(
+        "ip6 and src host " + address + " and ip6[53] & 4 != 0", 1, address, curlExit);
+  }
+
+  @Test
+  void overIpv6RealHostsAnswerFromThreeRoutersAwayAndThroughTheTunnel() {
+    assertThat(httpStatus6("http://www." + Lab.ZONE6 + "/")).isEqualTo("200");
+    assertThat(syn6(Lab.WEB1_6, 80)).isEqualTo("syn_ack hlim 61");
+    assertThat(httpStatus6("--interface", "vx0", v6url("http", Lab.WEB1_6))).isEqualTo("200");
+    assertThat(ping6("-I", Lab.TUNNEL_HOME6, Lab.WEB1_6)).isZero();
+    assertThat(ping6(Lab.WEB1_6)).isZero();
+    // The PC behind home reaches IPv6 too, through home's NAT66.
+    assertThat(
+            lab.run("lan", SHORT, "curl", "-6", "-s", "-m", "3", v6url("http", Lab.WEB1_6))
+                .output())
+        .contains("works");
+    // Names: v6.lab.test has AAAA only, ds.lab.test both, and lab.test's stay IPv4 only.
+    assertThat(dig6("www." + Lab.ZONE6)).isEqualTo(Lab.WEB1_6);
+    assertThat(dig6("www." + Lab.ZONE_DS)).isEqualTo(Lab.WEB1_6);
+    assertThat(home("dig", "+short", "www." + Lab.ZONE_DS).output().strip()).isEqualTo(Lab.WEB1);
+    assertThat(dig6("www." + Lab.ZONE)).isEmpty();
+    assertThat(dig6("s7." + Lab.ZONE6)).isEqualTo("2001:db8:1800::7");
+  }
+
+  @Test
+  void overIpv6TheSeedRstIsForgedWithoutAckSeqZeroAndAForeignHopLimit() {
+    during(
+        List.of("rst-seed", Lab.WEB2_6, "80"),
+        () -> {
+          String packets = resetsFrom6(Lab.WEB2_6, CURL_TIMEOUT);
+          // The real host's packets arrive with hop limit 61 and a flow label; the forged
+          // one with 58 and none.
+          assertThat(packets)
+              .contains("IP6 (hlim 58, next-header TCP (6) payload length: 20)")
+              .contains("Flags [R], cksum")
+              .contains(", seq 0, win");
+          assertThat(httpStatus6("--interface", "vx0", v6url("http", Lab.WEB2_6))).isEqualTo("200");
+        });
+    assertThat(httpStatus6(v6url("http", Lab.WEB2_6))).isEqualTo("200");
+  }
+
+  @Test
+  void overIpv6AWellFormedRstRefusesWithAHopLimitNotTheHosts() {
+    during(
+        List.of("rst", Lab.WEB2_6, "80"),
+        () -> {
+          assertThat(resetsFrom6(Lab.WEB2_6, CURL_REFUSED))
+              .contains("hlim 58,")
+              .contains("Flags [R.]");
+          // The host's own answers: hop limit 61.
+          assertThat(syn6(Lab.WEB2_6, 443)).isEqualTo("syn_ack hlim 61");
+        });
+    during(
+        List.of("closed", Lab.WEB2_6, "80"),
+        () ->
+            assertThat(resetsFrom6(Lab.WEB2_6, CURL_REFUSED))
+                .contains("hlim 61,")
+                .contains("Flags [R.]"));
+  }
+
+  @Test
+  void overIpv6ABlackHoleDropsSynsButAnswersPing() {
+    during(
+        List.of("blackhole", Lab.WEB2_6, "80"),
+        () -> {
+          assertThat(curl6(v6url("http", Lab.WEB2_6)).exit()).isEqualTo(CURL_TIMEOUT);
+          assertThat(ping6(Lab.WEB2_6)).isZero();
+          assertThat(syn6(Lab.WEB2_6, 443)).isEqualTo("syn_ack hlim 61");
+          // IPv4 to the same host is untouched.
+          assertThat(httpStatus("http://" + Lab.WEB2 + "/")).isEqualTo("200");
+        });
+  }
+
+  @Test
+  void overIpv6TheDpiResetsTheEightyByteSynAndPassesTheSixtyFourByteOne() {
+    during(
+        List.of("dpi-syn", Lab.WEB2_6, "80"),
+        () -> {
+          assertThat(syn6(Lab.WEB2_6, 80)).isEqualTo("syn_ack hlim 61");
+          String packets =
+              captureWhileCurling6(
+                  "ip6 and tcp and host " + Lab.WEB2_6, 2, Lab.WEB2_6, CURL_TIMEOUT);
+          // Linux's SYN is 40 bytes of TCP after the 40-byte header: 80; the answer has hop limit
+          // 8.
+          assertThat(packets)
+              .contains("payload length: 40)")
+              .contains("IP6 (hlim 8, next-header TCP (6) payload length: 20)")
+              .contains("Flags [R]");
+        });
+  }
+
+  @Test
+  void overIpv6TheBlockPageRedirectsToTheWarningPage() {
+    String blocked = "blocked." + Lab.ZONE6;
+    during(
+        List.of("blockpage", Lab.WEB3_6),
+        () -> {
+          Lab.Result head =
+              curl6(
+                  "-i",
+                  "--resolve",
+                  blocked + ":80:[" + Lab.WEB3_6 + "]",
+                  "http://" + blocked + "/forum/index.php");
+          assertThat(head.output())
+              .startsWith("HTTP/1.1 302")
+              .contains(
+                  "Location: http://warning."
+                      + Lab.ZONE6
+                      + "/?id=9&st=0&dt="
+                      + blocked
+                      + "&rs=http%3A%2F%2F"
+                      + blocked
+                      + "%2Fforum%2Findex.php");
+          assertThat(curl6("-L", v6url("http", Lab.WEB3_6)).output()).contains("Доступ ограничен");
+        });
+    assertThat(curl6(v6url("http", Lab.WEB3_6)).output()).contains(" works");
+  }
+
+  @Test
+  void overIpv6HttpTamperingResetsOnlyTheBlockedHost() {
+    String blocked = "tampered." + Lab.ZONE6;
+    during(
+        List.of("http-tamper", Lab.WEB4_6, blocked),
+        () -> {
+          assertThat(curl6("-H", "Host: " + blocked, v6url("http", Lab.WEB4_6)).exit())
+              .isEqualTo(CURL_RESET);
+          assertThat(httpStatus6("-H", "Host: www." + Lab.ZONE6, v6url("http", Lab.WEB4_6)))
+              .isEqualTo("200");
+          assertThat(syn6(Lab.WEB4_6, 80)).isEqualTo("syn_ack hlim 61");
+        });
+  }
+
+  @Test
+  void overIpv6TheSniFilterResetsTheClientHelloNamingTheBlockedHost() {
+    String blocked = "sni." + Lab.ZONE6;
+    String at = ":443:[" + Lab.WEB5_6 + "]";
+    during(
+        List.of("sni", Lab.WEB5_6, blocked),
+        () -> {
+          assertThat(curl6("-k", "--resolve", blocked + at, "https://" + blocked + "/").exit())
+              .isIn(CURL_TLS_FAILED, CURL_RESET);
+          String other = "www." + Lab.ZONE6;
+          assertThat(httpStatus6("-k", "--resolve", other + at, "https://" + other + "/"))
+              .isEqualTo("200");
+          assertThat(
+                  httpStatus6(
+                      "-k",
+                      "--interface",
+                      "vx0",
+                      "--resolve",
+                      blocked + at,
+                      "https://" + blocked + "/"))
+              .isEqualTo("200");
+        });
+  }
+
+  @Test
+  void overIpv6TheIspResolverLiesAboutAaaaButTheTunnelGetsTheTruth() {
+    String name = "blocked." + Lab.ZONE6;
+    during(
+        List.of("dns-spoof", name),
+        () -> {
+          assertThat(dig6(name)).isEqualTo(Lab.BLOCK_PAGE6);
+          // Asked over IPv6 of another server: intercepted too.
+          assertThat(dig6("-6", "@" + Lab.DNS6, name)).isEqualTo(Lab.BLOCK_PAGE6);
+          // The name has no A record, and the lie adds none.
+          assertThat(home("dig", "+short", name).output().strip()).isEmpty();
+          assertThat(dig6("-b", Lab.TUNNEL_HOME6, "@" + Lab.DNS6, name)).isEqualTo(Lab.WEB2_6);
+        });
+    // A dual-stack name is lied about in both families.
+    String both = "blocked." + Lab.ZONE_DS;
+    during(
+        List.of("dns-spoof", both),
+        () -> {
+          assertThat(dig6(both)).isEqualTo(Lab.BLOCK_PAGE6);
+          assertThat(home("dig", "+short", both).output().strip()).isEqualTo(Lab.BLOCK_PAGE);
+        });
+    during(
+        List.of("dns-spoof", name, "nxdomain"),
+        () ->
+            assertThat(home("dig", "-6", "AAAA", "@" + Lab.DNS6, name).output())
+                .contains("status: NXDOMAIN"));
+    assertThat(dig6(name)).isEqualTo(Lab.WEB2_6);
+  }
+
+  @Test
+  void overIpv6ASilentResolverTimesOutButTheTunnelResolves() {
+    String name = "www." + Lab.ZONE6;
+    during(
+        List.of("resolver-down"),
+        () -> {
+          assertThat(
+                  home("dig", "-6", "+time=1", "+tries=1", "AAAA", "@" + Lab.ISP_RESOLVER6, name)
+                      .output())
+              .contains("timed out");
+          assertThat(dig6("-b", Lab.TUNNEL_HOME6, "@" + Lab.DNS6, name)).isEqualTo(Lab.WEB1_6);
+        });
+    assertThat(dig6("-6", "@" + Lab.ISP_RESOLVER6, name)).isEqualTo(Lab.WEB1_6);
+  }
+
+  @Test
+  void overIpv6AnIcmpOnlyFilterLeavesTcpAlone() {
+    during(
+        List.of("icmp-filter", Lab.WEB1_6),
+        () -> {
+          assertThat(ping6(Lab.WEB1_6)).isNotZero();
+          assertThat(home("ping", "-c", "1", "-W", "2", Lab.WEB1).exit()).isZero();
+          assertThat(httpStatus6(v6url("http", Lab.WEB1_6))).isEqualTo("200");
+        });
+  }
+
+  @Test
+  void overIpv6AHostThatIsDownIsSilentThroughTheTunnelToo() {
+    during(
+        List.of("down", Lab.WEB5_6),
+        () -> {
+          assertThat(curl6(v6url("http", Lab.WEB5_6)).exit()).isEqualTo(CURL_TIMEOUT);
+          assertThat(curl6("--interface", "vx0", v6url("http", Lab.WEB5_6)).exit())
+              .isEqualTo(CURL_TIMEOUT);
+          assertThat(ping6("-W", "1", Lab.WEB5_6)).isNotZero();
+        });
+  }
+
+  @Test
+  void overIpv6ALossyLinkLosesSomePacketsButNeverEverything() {
+    during(
+        List.of("lossy", "10"),
+        () -> {
+          String ping =
+              home("ping", "-6", "-q", "-c", "100", "-i", "0.01", "-W", "1", Lab.WEB1_6).output();
+          int loss = Integer.parseInt(ping.replaceAll("(?s).* (\\d+)% packet loss.*", "$1"));
+          assertThat(loss).isBetween(2, 60);
+          for (int i = 0; i < 3; i++) {
+            assertThat(
+                    httpStatus6(
+                        "-m",
+                        "10",
+                        "--retry",
+                        "3",
+                        "--connect-timeout",
+                        "2",
+                        v6url("http", Lab.WEB1_6)))
+                .isEqualTo("200");
+          }
+        });
+  }
+
+  @Test
+  void overIpv6AThrottleCrawlsHereAndNotThroughTheTunnel() {
+    String address = "2001:db8:1800::40";
+    String site = "https://s40." + Lab.ZONE6 + "/";
+    during(
+        List.of("throttle", address, "128kbit"),
+        () -> {
+          Fetched here = fetch(25, "-6", site);
+          assertThat(here.exit()).isZero();
+          assertThat(here.bytes()).isGreaterThan(200_000);
+          assertThat(here.seconds()).as("200 KB at 128 kbit/s").isBetween(6.0, 20.0);
+          Fetched tunnel = fetch(5, "-6", "--interface", "vx0", site);
+          assertThat(tunnel.bytes()).isEqualTo(here.bytes());
+          assertThat(tunnel.seconds()).isLessThan(1.0);
+          // The IPv4 address of the same name is not throttled.
+          assertThat(fetch(5, "https://s40." + Lab.ZONE + "/").seconds()).isLessThan(1.0);
+        });
+    during(
+        List.of("throttle", address, "128kbit", "s40." + Lab.ZONE6),
+        () -> {
+          assertThat(fetch(3, "-6", site).exit()).isEqualTo(CURL_TIMEOUT);
+          Fetched twin = fetch(3, "-6", "https://w40." + Lab.ZONE6 + "/");
+          assertThat(twin.exit()).isZero();
+          assertThat(twin.seconds()).isLessThan(1.0);
+        });
+  }
+
+  @Test
+  void overIpv6AFreezeStopsTheAnswerAfterSixteenKilobytes() {
+    String address = "2001:db8:1800::41";
+    during(
+        List.of("freeze", address, "16384"),
+        () -> {
+          Fetched http = fetch(3, "-6", "http://s41." + Lab.ZONE6 + "/");
+          assertThat(http.exit()).isEqualTo(CURL_TIMEOUT);
+          assertThat(http.bytes()).isBetween(8_000L, 16_384L);
+          Fetched https = fetch(3, "-6", "https://s41." + Lab.ZONE6 + "/");
+          assertThat(https.exit()).isEqualTo(CURL_TIMEOUT);
+          assertThat(https.bytes()).isZero();
+          Fetched tunnel = fetch(5, "-6", "--interface", "vx0", "https://s41." + Lab.ZONE6 + "/");
+          assertThat(tunnel.bytes()).isGreaterThan(200_000);
+          Fetched small =
+              fetch(
+                  3,
+                  "-6",
+                  "--resolve",
+                  "small." + Lab.ZONE6 + ":443:[" + address + "]",
+                  "https://small." + Lab.ZONE6 + "/");
+          assertThat(small.exit()).isZero();
+          assertThat(small.bytes()).isBetween(8_000L, 9_000L);
+        });
+    during(
+        List.of("freeze", address, "16384", "s41." + Lab.ZONE6),
+        () -> {
+          assertThat(fetch(3, "-6", "https://s41." + Lab.ZONE6 + "/").exit())
+              .isEqualTo(CURL_TIMEOUT);
+          assertThat(fetch(3, "-6", "https://w41." + Lab.ZONE6 + "/").bytes())
+              .isGreaterThan(200_000);
+        });
+  }
+
+  @Test
+  void overIpv6ADivertedPageIsAnotherIspsBlockPageAndASlowSiteIsSlowEverywhere() {
+    during(
+        List.of("divert", "2001:db8:1800::43"),
+        () -> {
+          assertThat(curl6("http://s43." + Lab.ZONE6 + "/").output())
+              .contains("Ресурс заблокирован");
+          assertThat(curl6("--interface", "vx0", "http://s43." + Lab.ZONE6 + "/").output())
+              .contains("s43." + Lab.ZONE6 + " works");
+        });
+    during(
+        List.of("slow", "2001:db8:1800::44", "128kbit"),
+        () -> {
+          String site = "https://s44." + Lab.ZONE6 + "/";
+          for (Fetched f :
+              List.of(fetch(3, "-6", site), fetch(3, "-6", "--interface", "vx0", site))) {
+            assertThat(f.exit()).isEqualTo(CURL_TIMEOUT);
+            assertThat(f.bytes()).isBetween(8_000L, 120_000L);
+          }
+        });
+  }
+
+  @Test
+  void overIpv6TheResolverCanAnswerWithTheParkingPage() {
+    String name = "s45." + Lab.ZONE6;
+    during(
+        List.of("dns-spoof", name, Lab.PARKING6),
+        () -> {
+          assertThat(dig6(name)).isEqualTo(Lab.PARKING6);
+          assertThat(
+                  home("curl", "-6", "-s", "-k", "-v", "-m", "3", "https://" + name + "/").output())
+              .contains("This domain is parked")
+              .contains("subject: CN=parking.example");
+        });
+  }
+
+  @Test
+  void overIpv6ACutUplinkTakesEverythingDownTunnelIncluded() {
+    during(
+        List.of("uplink-down"),
+        () -> {
+          assertThat(ping6("-W", "1", Lab.ACCESS_HOME6)).isNotZero();
+          assertThat(curl6("-m", "2", v6url("http", Lab.WEB1_6)).exit()).isNotZero();
+          assertThat(curl6("-m", "2", "--interface", "vx0", v6url("http", Lab.WEB1_6)).exit())
+              .isNotZero();
+        });
+    assertThat(httpStatus6("--retry", "3", "--retry-connrefused", v6url("http", Lab.WEB1_6)))
+        .isEqualTo("200");
+  }
+
+  @Test
+  void overIpv6AQuicBlockDropsUdp443WhileTcpAndTheTunnelWork() {
+    String address = "2001:db8:1800::60";
+    String name = "s60." + Lab.ZONE6;
+    assertThat(quic("home", address, name)).contains(QUIC_OK).contains(":status: 200");
+    during(
+        List.of("quic-block", address),
+        () -> {
+          assertThat(quic("home", address, name)).contains(QUIC_TIMEOUT).doesNotContain(QUIC_OK);
+          assertThat(quic("vps", address, name)).contains(QUIC_OK);
+          assertThat(httpStatus6("-k", "https://" + name + "/")).isEqualTo("200");
+        });
+    during(
+        List.of("no-quic", address),
+        () -> {
+          assertThat(quic("home", address, name)).contains(QUIC_TIMEOUT);
+          assertThat(quic("vps", address, name)).contains(QUIC_TIMEOUT);
+          assertThat(httpStatus6("-k", "https://" + name + "/")).isEqualTo("200");
+        });
+  }
+
+  @Test
+  void overIpv6AnEchBlockDropsOnlyTheHelloCarryingEch() {
+    String address = "2001:db8:1800::61";
+    String name = "s61." + Lab.ZONE6;
+    assertThat(hello("home", address, name, "ech")).isEqualTo("server_hello");
+    during(
+        List.of("ech", address),
+        () -> {
+          assertThat(hello("home", address, name, "ech")).isEqualTo("silent");
+          assertThat(hello("home", address, name, "browser")).isEqualTo("server_hello");
+          assertThat(hello("home", address, name, "plain")).isEqualTo("server_hello");
+          assertThat(hello("vps", address, name, "ech")).isEqualTo("server_hello");
+          assertThat(httpStatus6("-k", "https://" + name + "/")).isEqualTo("200");
+        });
+    during(
+        List.of("ech-reject", address),
+        () -> {
+          assertThat(hello("home", address, name, "ech")).isEqualTo("reset");
+          assertThat(hello("vps", address, name, "ech")).isEqualTo("reset");
+          assertThat(hello("home", address, name, "browser")).isEqualTo("server_hello");
+        });
+  }
+
+  @Test
+  void overIpv6AFingerprintFilterFreezesTheBrowserShapedHelloButNotOpenssl() {
+    String address = "2001:db8:1800::62";
+    String name = "s62." + Lab.ZONE6;
+    during(
+        List.of("fingerprint", address),
+        () -> {
+          assertThat(hello("home", address, name, "browser")).isEqualTo("silent");
+          assertThat(hello("home", address, name, "plain")).isEqualTo("server_hello");
+          assertThat(hello("vps", address, name, "browser")).isEqualTo("server_hello");
+          assertThat(httpStatus6("-k", "https://" + name + "/")).isEqualTo("200");
+          assertThat(
+                  home(
+                          "sh",
+                          "-c",
+                          "echo | timeout 5 openssl s_client -connect ["
+                              + address
+                              + "]:443 -servername "
+                              + name
+                              + " 2>&1")
+                      .output())
+              .contains("TLSv1.3");
+        });
+  }
+
+  @Test
+  void overIpv6AllowlistModeCutsEverythingButTheKeptHostsAndTheTunnel() {
+    during(
+        List.of("allowlist", Lab.BLOCK_PAGE, Lab.BLOCK_PAGE6),
+        () -> {
+          assertThat(curl6("-m", "2", v6url("http", Lab.WEB1_6)).exit()).isEqualTo(CURL_TIMEOUT);
+          assertThat(curl6("-m", "2", v6url("http", "2001:db8:1800::64")).exit())
+              .isEqualTo(CURL_TIMEOUT);
+          assertThat(httpStatus6(v6url("http", Lab.BLOCK_PAGE6))).isEqualTo("302");
+          assertThat(httpStatus6("--interface", "vx0", v6url("http", Lab.WEB1_6))).isEqualTo("200");
+          assertThat(dig6("+time=2", "+tries=1", "www." + Lab.ZONE6)).isEqualTo(Lab.WEB1_6);
+        });
+    // Kept only IPv4 hosts: all of IPv6 is cut.
+    during(
+        List.of("allowlist", Lab.BLOCK_PAGE),
+        () ->
+            assertThat(curl6("-m", "2", v6url("http", Lab.BLOCK_PAGE6)).exit())
+                .isEqualTo(CURL_TIMEOUT));
+    assertThat(httpStatus6(v6url("http", Lab.WEB1_6))).isEqualTo("200");
+  }
+
+  @Test
+  void overIpv6AMassBlockDropsA48InsideThePrefixInetAnswersFor() {
+    List<String> sample =
+        List.of(
+            "2001:db8:1842::1", "2001:db8:1842:77::200", "2001:db8:1842:ffff:ffff:ffff:ffff:fffe");
+    for (String address : sample) {
+      assertThat(httpStatus6(v6url("http", address))).isEqualTo("200");
+    }
+    during(
+        List.of("mass", "2001:db8:1842::/48"),
+        () -> {
+          for (String address : sample) {
+            assertThat(curl6("-m", "2", v6url("http", address)).exit()).isEqualTo(CURL_TIMEOUT);
+            assertThat(httpStatus6("--interface", "vx0", v6url("http", address))).isEqualTo("200");
+          }
+          assertThat(ping6(sample.get(0))).isNotZero();
+          // The /48 next door, in the same /40, answers.
+          assertThat(httpStatus6(v6url("http", "2001:db8:1843::1"))).isEqualTo("200");
+        });
+  }
+
+  @Test
+  void aDualStackNameCanBeBlockedInOneFamilyOnly() {
+    String name = "http://blocked." + Lab.ZONE_DS + "/";
+    during(
+        List.of("rst", Lab.WEB2, "80"),
+        () -> {
+          assertThat(curl("-4", name).exit()).isEqualTo(CURL_REFUSED);
+          assertThat(httpStatus6(name)).isEqualTo("200");
+        });
+    during(
+        List.of("blackhole", Lab.WEB2_6, "80"),
+        () -> {
+          assertThat(curl6(name).exit()).isEqualTo(CURL_TIMEOUT);
+          assertThat(httpStatus("-4", name)).isEqualTo("200");
         });
   }
 

@@ -7,7 +7,6 @@ import dev.detour.probe.icmp.IcmpProbe;
 import dev.detour.probe.packet.PacketBudget;
 import dev.detour.probe.tcp.SynAnswer;
 import dev.detour.probe.tcp.SynProbe;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -25,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Detour's side of the probe-rate benchmark, run as its own process so that its CPU time and peak
  * memory are its own: the production probes (the ones a round runs for each watch) against {@code
- * count} consecutive addresses from {@code first}, {@code concurrency} at a time, as the monitor's
- * workers do. Prints one line: {@code probes answered seconds class=n...}.
+ * count} consecutive addresses from {@code first} (IPv4 or IPv6), {@code concurrency} at a time, as
+ * the monitor's workers do. Prints one line: {@code probes answered seconds class=n...}.
  *
  * <p>Usage: {@code ProbeRun syn|icmp|http <first address> <count> <port> <concurrency>
  * <packets-per-second>}
@@ -37,7 +36,7 @@ public final class ProbeRun {
 
   public static void main(String[] args) throws Exception {
     String kind = args[0];
-    int first = toInt(InetAddress.getByName(args[1]));
+    InetAddress first = InetAddress.getByName(args[1]);
     int count = Integer.parseInt(args[2]);
     int port = Integer.parseInt(args[3]);
     int concurrency = Integer.parseInt(args[4]);
@@ -59,7 +58,7 @@ public final class ProbeRun {
       Semaphore places = new Semaphore(concurrency);
       CountDownLatch left = new CountDownLatch(count);
       for (int i = 0; i < count; i++) {
-        Inet4Address target = toAddress(first + i);
+        InetAddress target = plus(first, i);
         pool.execute(
             () -> {
               places.acquireUninterruptibly();
@@ -105,7 +104,7 @@ public final class ProbeRun {
     }
     int threaded = timed ? 0 : count;
     for (int i = 0; i < threaded; i++) {
-      Inet4Address target = toAddress(first + i);
+      InetAddress target = plus(first, i);
       pool.execute(
           () -> {
             try {
@@ -159,18 +158,17 @@ public final class ProbeRun {
     classes.computeIfAbsent(name, k -> new AtomicLong()).incrementAndGet();
   }
 
-  static int toInt(InetAddress address) {
-    byte[] b = address.getAddress();
-    return (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
-  }
-
-  static Inet4Address toAddress(int value) {
+  /** The address {@code n} after {@code first}, of the same family. */
+  static InetAddress plus(InetAddress first, long n) {
+    byte[] b = first.getAddress();
+    long carry = n;
+    for (int i = b.length - 1; i >= 0 && carry != 0; i--) {
+      long sum = (b[i] & 0xff) + (carry & 0xff);
+      b[i] = (byte) sum;
+      carry = (carry >>> 8) + (sum >>> 8);
+    }
     try {
-      return (Inet4Address)
-          InetAddress.getByAddress(
-              new byte[] {
-                (byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value
-              });
+      return InetAddress.getByAddress(b);
     } catch (java.net.UnknownHostException e) {
       throw new IllegalStateException(e);
     }

@@ -1,6 +1,7 @@
 package dev.detour.bench;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
@@ -22,9 +23,17 @@ import java.util.regex.Pattern;
  * (masscan's rate, fping's interval, blackbox's concurrency) is the best of a calibration pass.
  *
  * <p>Usage: {@code Bench [--runs 3] [--scale-runs N] [--latency-runs N] [--only
- * syn,icmp,http,scale,latency,planner] [--out docs/benchmarks.md] [--update] [--quick]}
+ * syn,icmp,syn6,icmp6,http,scale,latency,planner] [--out docs/benchmarks.md] [--update] [--quick]}
  */
 public final class Bench {
+
+  /** The probe-rate targets: 65,534 addresses from here, answered by {@link BenchLab}'s far end. */
+  static final String FIRST_TARGET = "198.18.0.1";
+
+  static final String FIRST_TARGET6 = "2001:db8:1800::1";
+
+  /** The /16's worth of {@link BenchLab#TARGETS6} that masscan scans, as it does 198.18.0.0/16. */
+  static final String MASSCAN_TARGETS6 = "2001:db8:1800::/112";
 
   /** One tool's run: what it did, in how long, at what cost. */
   record Sample(long probes, long answered, double seconds, double cpuSeconds, long peakRssKb) {
@@ -73,7 +82,8 @@ public final class Bench {
     int runs = 3;
     boolean quick = false;
     Set<String> only =
-        new LinkedHashSet<>(List.of("syn", "icmp", "http", "scale", "latency", "planner"));
+        new LinkedHashSet<>(
+            List.of("syn", "icmp", "syn6", "icmp6", "http", "scale", "latency", "planner"));
     Path out = Path.of("docs", "benchmarks.md");
     boolean update = false;
     Integer scaleRuns = null;
@@ -97,13 +107,19 @@ public final class Bench {
     if (latencyRuns != null) {
       bench.latencyRuns = latencyRuns;
     }
-    if (only.stream().anyMatch(s -> List.of("syn", "icmp", "http").contains(s))) {
+    if (only.stream().anyMatch(s -> List.of("syn", "icmp", "syn6", "icmp6", "http").contains(s))) {
       try (BenchLab lab = new BenchLab(bench.classpath, 16)) {
         if (only.contains("syn")) {
           bench.syn(lab);
         }
         if (only.contains("icmp")) {
           bench.icmp();
+        }
+        if (only.contains("syn6")) {
+          bench.syn6(lab);
+        }
+        if (only.contains("icmp6")) {
+          bench.icmp6();
         }
         if (only.contains("http")) {
           bench.http();
@@ -133,30 +149,63 @@ public final class Bench {
   // ------------------------------------------------------------------------------ sections
 
   void syn(BenchLab lab) throws IOException {
-    rawProbes("TCP SYN", "syn");
-    int ports = lab.webPorts();
-    long targets = 65536L * ports;
-    String best =
-        calibrate(
-            quick
-                ? List.of("50000", "200000")
-                : List.of("25000", "50000", "100000", "250000", "500000"),
-            rate -> masscan(rate, ports, targets));
-    measure("TCP SYN", "masscan", "--rate " + best, false, rate -> masscan(best, ports, targets));
-    blackbox("TCP SYN", "tcp_connect", 65535, ports);
+    rawProbes("TCP SYN", "syn", FIRST_TARGET);
+    masscan(
+        "TCP SYN",
+        lab.webPorts(),
+        List.of(
+            "198.18.0.0/16",
+            "--adapter-ip",
+            BenchLab.PROBE_ADDRESS,
+            "--router-ip",
+            BenchLab.FAR_ADDRESS));
+    blackbox("TCP SYN", "tcp_connect", 65535, lab.webPorts());
   }
 
   void icmp() throws IOException {
-    rawProbes("ICMP echo", "icmp");
-    String best =
-        calibrate(quick ? List.of("1", "0.1") : List.of("1", "0.1", "0.01"), i -> fping(i));
-    measure("ICMP echo", "fping", "-i " + best, false, i -> fping(best));
+    rawProbes("ICMP echo", "icmp", FIRST_TARGET);
+    fping("ICMP echo", List.of("-g", "198.18.0.1", "198.18.255.254"));
     blackbox("ICMP echo", "icmp", 65535, 1);
+  }
+
+  /**
+   * The same as {@link #syn} over IPv6: masscan scans a /112 of the targets' /40 (65,536 addresses,
+   * as the /16 over IPv4) from the link's IPv6 address; blackbox_exporter is left out.
+   */
+  void syn6(BenchLab lab) throws IOException {
+    rawProbes("TCP SYN, IPv6", "syn", FIRST_TARGET6);
+    masscan(
+        "TCP SYN, IPv6",
+        lab.webPorts(),
+        List.of(
+            MASSCAN_TARGETS6,
+            "--adapter-ip",
+            BenchLab.PROBE_ADDRESS6,
+            "--router-mac-ipv6",
+            BenchLab.farMac()));
+  }
+
+  /** The same as {@link #icmp} over IPv6, with {@code fping -6}; blackbox_exporter is left out. */
+  void icmp6() throws IOException {
+    rawProbes("ICMPv6 echo", "icmp", FIRST_TARGET6);
+    // fping's -g takes IPv4 only ("-g works only with IPv4 addresses"): the targets from a file.
+    Path targets = Files.createTempFile("fping6", ".txt");
+    try {
+      InetAddress first = InetAddress.getByName(FIRST_TARGET6);
+      StringBuilder list = new StringBuilder();
+      for (int i = 0; i < 65534; i++) {
+        list.append(ProbeRun.plus(first, i).getHostAddress()).append('\n');
+      }
+      Files.writeString(targets, list);
+      fping("ICMPv6 echo", List.of("-6", "-f", targets.toString()));
+    } finally {
+      Files.deleteIfExists(targets);
+    }
   }
 
   void http() throws IOException {
     int count = quick ? 1000 : 4000;
-    detour("HTTP GET", "http", count, quick ? List.of("64") : List.of("64", "256"));
+    detour("HTTP GET", "http", FIRST_TARGET, count, quick ? List.of("64") : List.of("64", "256"));
     blackbox("HTTP GET", "http_2xx", 65535, 1);
   }
 
@@ -226,27 +275,30 @@ public final class Bench {
    * Detour's raw probes (SYN, echo) at their best concurrency: 65,534 targets, enough that the
    * JVM's start is not most of the CPU (a SYN target counts two probes, one per shape).
    */
-  private void rawProbes(String section, String kind) throws IOException {
+  private void rawProbes(String section, String kind, String first) throws IOException {
     detour(
         section,
         kind,
+        first,
         quick ? 4000 : 65534,
         quick ? List.of("1024", "8192") : List.of("1024", "4096", "16384"));
   }
 
-  private void detour(String section, String kind, int count, List<String> concurrencies)
+  private void detour(
+      String section, String kind, String first, int count, List<String> concurrencies)
       throws IOException {
     String best =
-        calibrate(concurrencies, c -> detour(kind, Math.max(500, count / 4), Integer.parseInt(c)));
+        calibrate(
+            concurrencies, c -> detour(kind, first, Math.max(500, count / 4), Integer.parseInt(c)));
     measure(
         section,
         "Detour",
         best + " at once",
         true,
-        c -> detour(kind, count, Integer.parseInt(best)));
+        c -> detour(kind, first, count, Integer.parseInt(best)));
   }
 
-  private Sample detour(String kind, int count, int concurrency) throws IOException {
+  private Sample detour(String kind, String first, int count, int concurrency) throws IOException {
     Tools.Run run =
         Tools.timed(
             BenchLab.PROBE,
@@ -258,7 +310,7 @@ public final class Bench {
                 classpath,
                 ProbeRun.class.getName(),
                 kind,
-                "198.18.0.1",
+                first,
                 String.valueOf(count),
                 String.valueOf(BenchLab.FIRST_PORT),
                 String.valueOf(concurrency),
@@ -268,35 +320,64 @@ public final class Bench {
     long probes = Long.parseLong(f[0]);
     long answered = Long.parseLong(f[1]);
     if (answered < probes * 9 / 10) {
-      notes.add("Detour " + kind + ": only " + answered + " of " + probes + " answered: " + line);
+      notes.add(
+          "Detour "
+              + kind
+              + " from "
+              + first
+              + ": only "
+              + answered
+              + " of "
+              + probes
+              + " answered: "
+              + line);
     }
     return new Sample(
         probes, answered, Double.parseDouble(f[2]), run.cpuSeconds(), run.peakRssKb());
   }
 
-  private Sample masscan(String rate, int ports, long targets) throws IOException {
+  /**
+   * masscan at its best {@code --rate} on {@code ports} of each of 65,536 addresses; {@code where}
+   * is the range and the addresses it sends from and through.
+   */
+  private void masscan(String section, int ports, List<String> where) throws IOException {
+    long targets = 65536L * ports;
+    String best =
+        calibrate(
+            quick
+                ? List.of("50000", "200000")
+                : List.of("25000", "50000", "100000", "250000", "500000"),
+            rate -> masscanRun(rate, ports, targets, where));
+    measure(
+        section,
+        "masscan",
+        "--rate " + best,
+        false,
+        rate -> masscanRun(best, ports, targets, where));
+  }
+
+  private Sample masscanRun(String rate, int ports, long targets, List<String> where)
+      throws IOException {
     Path list = Files.createTempFile("masscan", ".txt");
     try {
+      List<String> command = new ArrayList<>(List.of("masscan"));
+      command.addAll(where);
+      command.addAll(
+          List.of(
+              "-p" + BenchLab.FIRST_PORT + "-" + (BenchLab.FIRST_PORT + ports - 1),
+              "--rate",
+              rate,
+              "--wait",
+              "1",
+              "--adapter",
+              BenchLab.DEVICE,
+              "-oL",
+              list.toString()));
       Tools.Run run =
           Tools.timedUntil(
               BenchLab.PROBE,
               600,
-              List.of(
-                  "masscan",
-                  "198.18.0.0/16",
-                  "-p" + BenchLab.FIRST_PORT + "-" + (BenchLab.FIRST_PORT + ports - 1),
-                  "--rate",
-                  rate,
-                  "--wait",
-                  "1",
-                  "--adapter",
-                  BenchLab.DEVICE,
-                  "--adapter-ip",
-                  BenchLab.PROBE_ADDRESS,
-                  "--router-ip",
-                  BenchLab.FAR_ADDRESS,
-                  "-oL",
-                  list.toString()),
+              command,
               // Done and waited: masscan sometimes hangs from here on (its issue #144).
               status ->
                   status.contains("100.00% done") && status.matches(".*waiting (0|-\\d+)-secs.*"));
@@ -307,7 +388,15 @@ public final class Bench {
     }
   }
 
-  private Sample fping(String interval) throws IOException {
+  /** fping at its best interval on 65,534 targets, which {@code targets} names. */
+  private void fping(String section, List<String> targets) throws IOException {
+    String best =
+        calibrate(
+            quick ? List.of("1", "0.1") : List.of("1", "0.1", "0.01"), i -> fpingRun(i, targets));
+    measure(section, "fping", "-i " + best, false, i -> fpingRun(best, targets));
+  }
+
+  private Sample fpingRun(String interval, List<String> targets) throws IOException {
     Tools.Run run =
         Tools.timed(
             BenchLab.PROBE,
@@ -315,7 +404,9 @@ public final class Bench {
             List.of(
                 "sh",
                 "-c",
-                "fping -g 198.18.0.1 198.18.255.254 -a -q -r 0 -t 1000 -i "
+                "fping "
+                    + String.join(" ", targets)
+                    + " -a -q -r 0 -t 1000 -i "
                     + interval
                     + " | wc -l; true"));
     long alive = Long.parseLong(run.output().strip());
@@ -462,7 +553,12 @@ public final class Bench {
         .append(runs)
         .append(" runs")
         .append(quick ? " (quick mode: smaller runs)" : "")
-        .append(". Peers and Detour probe the same targets in the same run: 198.18.0.0/16,")
+        .append(". Peers and Detour probe the same targets in the same run: 198.18.0.0/16")
+        .append(
+            rows.stream().anyMatch(r -> r.section().contains("IPv6"))
+                ? " (over IPv6: " + MASSCAN_TARGETS6 + ")"
+                : "")
+        .append(",")
         .append(" answered by one network namespace through a local route, over a veth pair.\n\n");
     if (!rows.isEmpty()) {
       md.append("## Probe rates and cost\n\n");
@@ -498,10 +594,19 @@ public final class Bench {
                 (long) row.median(s -> s.peakRssKb() / 1024.0)));
       }
       md.append(
-          "\nDetour's TCP SYN probe sends both SYN shapes (44 and 60 bytes) to each target, so it"
-              + " counts two probes per target; masscan and blackbox count one. Detour's CPU and"
-              + " RSS include its JVM's start; blackbox_exporter's are its own process's while"
-              + " wrk drives it (wrk's are not counted, as Prometheus's would not be).\n");
+          "\nDetour's TCP SYN probe sends both SYN shapes (44 and 60 bytes; 64 and 80 over IPv6)"
+              + " to each target, so it counts two probes per target; masscan and blackbox count"
+              + " one. Detour's CPU and RSS include its JVM's start; blackbox_exporter's are its"
+              + " own process's while wrk drives it (wrk's are not counted, as Prometheus's would"
+              + " not be).");
+      if (rows.stream().anyMatch(r -> r.section().contains("IPv6"))) {
+        md.append(
+            " Over IPv6, fping -6 reads the targets from a file (its -g takes IPv4 only) and"
+                + " masscan is given the far end's MAC (it finds an IPv6 router by its"
+                + " advertisement, and nothing advertises one here); blackbox_exporter is not"
+                + " measured.");
+      }
+      md.append('\n');
     }
     if (!scale.isEmpty()) {
       md.append("\n## Watch-list scale\n\n");

@@ -191,7 +191,7 @@ public class ProbeService {
                 new Run(
                     keepCaptures ? id : null,
                     target,
-                    address.getHostAddress(),
+                    dev.detour.probe.packet.PacketView.text(address),
                     name,
                     device,
                     Instant.now(),

@@ -145,19 +145,33 @@ public final class Lab implements AutoCloseable, BeforeAllCallback, AfterAllCall
   }
 
   /**
-   * Detour's routes (protocol 211) in a routing table of a host: destination, with {@code /32} for
-   * a host route, → the line {@code ip} prints.
+   * Detour's routes (protocol 211) of both families in a routing table of a host: destination, with
+   * {@code /32} or {@code /128} for a host route, → the line {@code ip} prints.
    */
   public Map<String, String> detourRoutes(String host, String table) {
     Map<String, String> all = new java.util.TreeMap<>();
-    String out =
-        run(host, Duration.ofSeconds(5), "ip", "route", "show", "table", table, "proto", "211")
-            .output();
-    for (String line : out.split("\n")) {
-      // An empty table prints "Dump terminated" (or nothing).
-      if (!line.isBlank() && Character.isDigit(line.charAt(0))) {
-        String dst = line.strip().split("\\s+")[0];
-        all.put(dst.contains("/") ? dst : dst + "/32", line.strip());
+    for (String family : List.of("-4", "-6")) {
+      String out =
+          run(
+                  host,
+                  Duration.ofSeconds(5),
+                  "ip",
+                  family,
+                  "route",
+                  "show",
+                  "table",
+                  table,
+                  "proto",
+                  "211")
+              .output();
+      for (String line : out.split("\n")) {
+        // An empty table prints "Dump terminated", one not made yet an error: a route starts
+        // with its destination.
+        if (line.matches("[0-9a-f:.]+(/\\d+)?\\s.*")) {
+          String dst = line.strip().split("\\s+")[0];
+          all.put(
+              dst.contains("/") ? dst : dst + (family.equals("-6") ? "/128" : "/32"), line.strip());
+        }
       }
     }
     return all;

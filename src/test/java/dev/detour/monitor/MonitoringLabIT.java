@@ -38,6 +38,7 @@ class MonitoringLabIT {
   static final int CLEAR_AFTER = 2;
   static final String TOKEN = "lab-agent-token-" + Long.toHexString(System.nanoTime());
   static final String MASS = "198.18.128.0/17";
+  static final String MASS6 = "2001:db8:1842::/48";
 
   /**
    * The censor's doing per watch: s1 … s20.lab.test name 198.18.0.1 … .20 in the lab's DNS, w16 is
@@ -92,6 +93,10 @@ class MonitoringLabIT {
     scenario("s23.lab.test", new String[] {"fingerprint", "198.18.0.23"});
     scenario("s24.lab.test", new String[] {"no-quic", "198.18.0.24"});
     scenario("s25.lab.test", new String[] {"ech-reject", "198.18.0.25"});
+    // IPv6: a name with only an AAAA record reset the seed's way over IPv6; a dual-stack name whose
+    // IPv4 address is reset while its IPv6 one works (the censor's boxes lag on one family).
+    scenario("s26.v6.lab.test", new String[] {"rst-seed", "2001:db8:1800::26", "80"});
+    scenario("s27.ds.lab.test", new String[] {"rst-seed", "198.18.0.27", "80"});
   }
 
   static void blockAll(String watch) {
@@ -131,6 +136,8 @@ class MonitoringLabIT {
           Map.entry("s23.lab.test", "blocked/tls_fingerprint_blocked"),
           Map.entry("s24.lab.test", "up"),
           Map.entry("s25.lab.test", "up"),
+          Map.entry("s26.v6.lab.test", "blocked/tcp_rst_injected"),
+          Map.entry("s27.ds.lab.test", "blocked/tcp_rst_injected"),
           Map.entry("small.lab.test", "up"));
 
   /**
@@ -168,6 +175,8 @@ class MonitoringLabIT {
           Map.entry("s23.lab.test", "up"),
           Map.entry("s24.lab.test", "up"),
           Map.entry("s25.lab.test", "up"),
+          Map.entry("s26.v6.lab.test", "blocked/tcp_rst_injected"),
+          Map.entry("s27.ds.lab.test", "blocked/tcp_rst_injected"),
           Map.entry("small.lab.test", "up"));
 
   static final List<String> MASS_WATCHES = new ArrayList<>();
@@ -177,6 +186,12 @@ class MonitoringLabIT {
       MASS_WATCHES.add("198.18.128." + i);
     }
     MASS_WATCHES.add("198.18.128.0/22");
+    // An IPv6 /48 black-holed at the same time: its addresses and the /48 itself as a prefix
+    // watch (sampled at its low subnets and host ids) join the one mass block.
+    for (int i = 1; i <= 4; i++) {
+      MASS_WATCHES.add("2001:db8:1842::" + i);
+    }
+    MASS_WATCHES.add(MASS6);
   }
 
   /** The port of the webhook receiver in home: it takes every message and answers 204. */
@@ -194,7 +209,9 @@ class MonitoringLabIT {
     c.put("detour.probe.syn-wait", "1s");
     c.put("detour.verdict.block-after", String.valueOf(BLOCK_AFTER));
     c.put("detour.verdict.clear-after", String.valueOf(CLEAR_AFTER));
-    c.put("detour.verdict.mass-block.min-watches", "5");
+    // Six: the five watches the seed's reset blocks (s1, s2, s17, s26, s27) are scenarios of
+    // their own, not a mass block; the black-holed prefixes' watches are (fourteen).
+    c.put("detour.verdict.mass-block.min-watches", "6");
     c.put("detour.probe.block-page.hosts", "warning.lab.test");
     c.put("detour.probe.block-page.addresses", Lab.BLOCK_PAGE);
     // A crawl is timed for 4 s, not 10: rounds here are 5 s apart.
@@ -231,7 +248,7 @@ class MonitoringLabIT {
     agentConfig.put("detour.monitor.enabled", "false");
     agentConfig.put("detour.agent.enabled", "true");
     agentConfig.put("detour.agent.token", TOKEN);
-    agentConfig.put("detour.agent.allow", "203.0.113.0/24,198.18.0.0/15");
+    agentConfig.put("detour.agent.allow", "203.0.113.0/24,198.18.0.0/15,2001:db8::/32");
     agent = DetourProcess.start(lab.namespace("vps"), root.resolve("agent"), 8443, agentConfig);
 
     Map<String, String> tunnel = common();
@@ -281,6 +298,20 @@ class MonitoringLabIT {
   }
 
   /** Every watch's "state" or "state/method", read from /api/status. */
+  /** A watch's latest reasons, one a line (the list leaves them out: the watch's own status). */
+  static String reasons(DetourProcess d, String target) throws Exception {
+    for (JsonNode row : d.get("/api/status?size=1000")) {
+      if (row.get("target").asText().equals(target)) {
+        List<String> all = new ArrayList<>();
+        d.get("/api/watches/" + row.get("id").asLong() + "/status")
+            .path("reasons")
+            .forEach(r -> all.add(r.asText()));
+        return String.join("\n", all);
+      }
+    }
+    return "(no status for " + target + ")";
+  }
+
   static Map<String, String> states(DetourProcess d) throws Exception {
     Map<String, String> all = new TreeMap<>();
     for (JsonNode row : d.get("/api/status?size=1000")) {
@@ -416,6 +447,7 @@ class MonitoringLabIT {
 
     SCENARIOS.keySet().forEach(MonitoringLabIT::blockAll);
     lab.block("mass", MASS);
+    lab.block("mass", MASS6);
     Map<String, Map<String, Double>> onset;
     Duration onsetPace;
     try {
@@ -434,6 +466,15 @@ class MonitoringLabIT {
         checks++;
       }
       report.add("every verdict held for a minute (" + checks + " checks per instance)");
+      for (var e : homes.entrySet()) {
+        assertThat(reasons(e.getValue(), "s26.v6.lab.test"))
+            .as("%s: the seed's reset over IPv6, told by its hop limit and missing ACK", e.getKey())
+            .contains("RST hlim 58, seq 0")
+            .contains("no ACK");
+        assertThat(reasons(e.getValue(), "s27.ds.lab.test"))
+            .as("%s: the dual-stack name says which family is blocked", e.getKey())
+            .contains("IPv4 blocked (tcp_rst_injected: 198.18.0.27); IPv6 up (2001:db8:1800::27)");
+      }
       Map<String, String> tunnelled = states(homes.get("interface"));
       tunnelled.keySet().retainAll(SCENARIOS.keySet());
       assertThat(states(homes.get("agent")))
@@ -466,6 +507,7 @@ class MonitoringLabIT {
     } finally {
       SCENARIOS.keySet().forEach(MonitoringLabIT::unblockAll);
       lab.unblock("mass", MASS);
+      lab.unblock("mass", MASS6);
     }
     // A round that loses an answer under load starts the clear count again: clear-after rounds in
     // a row may take a few more.

@@ -39,6 +39,10 @@ class RoutingLabIT {
   static final String PREFIX = "198.18.41.0/24";
   static final String IN_PREFIX = "198.18.41.7";
   static final String PIN = "198.18.50.0/24";
+
+  /** An IPv6 target of the same black hole, routed through the tunnel's IPv6 next hop. */
+  static final String TARGET6 = "2001:db8:1800::40";
+
   static final String TABLE = "1001";
 
   static DetourProcess detour;
@@ -49,8 +53,8 @@ class RoutingLabIT {
   static void startDetour() throws Exception {
     Map<String, String> c = DetourProcess.quickHome(INTERVAL);
     c.put("detour.routers.home.type", "linux");
-    c.put("detour.routers.home.gateway", Lab.TUNNEL_VPS + "%vx0");
-    c.put("detour.routes.allow-reserved", "198.18.0.0/15");
+    c.put("detour.routers.home.gateway", Lab.TUNNEL_VPS + "%vx0," + Lab.TUNNEL_VPS6 + "%vx0");
+    c.put("detour.routes.allow-reserved", "198.18.0.0/15,2001:db8:1800::/40");
     c.put("detour.routes.withdraw-grace", "0s");
     c.put("detour.routes.sync-every", "5s");
     Path root = Files.createTempDirectory("detour-routing-");
@@ -58,6 +62,8 @@ class RoutingLabIT {
     detour.post("/api/groups", "{\"name\":\"lab\",\"probes\":[\"icmp\",\"tcp_syn\"]}");
     detour.post("/api/watches", "{\"target\":\"" + TARGET + "\",\"group\":\"lab\",\"ports\":[80]}");
     detour.post("/api/watches", "{\"target\":\"" + PREFIX + "\",\"group\":\"lab\",\"ports\":[80]}");
+    detour.post(
+        "/api/watches", "{\"target\":\"" + TARGET6 + "\",\"group\":\"lab\",\"ports\":[80]}");
   }
 
   @AfterAll
@@ -89,7 +95,7 @@ class RoutingLabIT {
             "/dev/null",
             "-w",
             "%{http_code}",
-            "http://" + address + "/")
+            "http://" + (address.contains(":") ? "[" + address + "]" : address) + "/")
         .output()
         .strip()
         .equals("200");
@@ -154,6 +160,7 @@ class RoutingLabIT {
   void upTargetsAreNotRouted() throws Exception {
     await("both watches up", Duration.ofSeconds(60), state(TARGET, "up"));
     await("the prefix up", Duration.ofSeconds(30), state(PREFIX, "up"));
+    await("the IPv6 target up", Duration.ofSeconds(30), state(TARGET6, "up"));
     Instant up = Instant.now();
     await("a sync after both were up", Duration.ofSeconds(30), () -> syncedAfter(up));
     assertThat(routes()).isEmpty();
@@ -168,13 +175,14 @@ class RoutingLabIT {
   void blockedTargetsAreRoutedAndReachableFromTheLan() throws Exception {
     lab.block("blackhole", TARGET, "80");
     lab.block("mass", PREFIX);
+    lab.block("blackhole", TARGET6, "80");
     blockedAt = System.nanoTime();
     assertThat(reaches("lan", TARGET)).as("the censor's black hole, before Detour acts").isFalse();
     double routed =
         await(
             "routes for the blocked target and prefix",
             Duration.ofSeconds(60),
-            () -> routes().keySet().containsAll(List.of(TARGET + "/32", PREFIX)));
+            () -> routes().keySet().containsAll(List.of(TARGET + "/32", PREFIX, TARGET6 + "/128")));
     report.add(
         String.format(
             "block onset → routes applied: %.1f s (interval %d s, block-after 2)",
@@ -184,6 +192,11 @@ class RoutingLabIT {
     assertThat(reaches("lan", TARGET)).as("the PC reaches the target through the tunnel").isTrue();
     assertThat(reaches("lan", IN_PREFIX)).as("and an address of the blocked /24").isTrue();
     assertThat(reaches("home", TARGET)).as("Detour's host itself keeps the direct path").isFalse();
+    assertThat(state(TARGET6)).isEqualTo("blocked/tcp_blackhole");
+    assertThat(routes().get(TARGET6 + "/128")).contains("via " + Lab.TUNNEL_VPS6 + " dev vx0");
+    assertThat(reaches("lan", TARGET6))
+        .as("the PC reaches the IPv6 target through the tunnel")
+        .isTrue();
   }
 
   @Test
@@ -258,6 +271,7 @@ class RoutingLabIT {
   void aLiftedBlockIsWithdrawn() throws Exception {
     lab.unblock("blackhole", TARGET, "80");
     lab.unblock("mass", PREFIX);
+    lab.unblock("blackhole", TARGET6, "80");
     double gone =
         await(
             "the routes withdrawn after the blocks lifted",
@@ -266,7 +280,9 @@ class RoutingLabIT {
     report.add(
         String.format("block lifted → routes withdrawn: %.1f s (clear-after 2, grace 0 s)", gone));
     assertThat(state(TARGET)).isEqualTo("up");
+    assertThat(state(TARGET6)).isEqualTo("up");
     assertThat(reaches("lan", TARGET)).as("directly again").isTrue();
+    assertThat(reaches("lan", TARGET6)).as("and over IPv6").isTrue();
     JsonNode audit = detour.get("/api/routes/audit?router=home");
     assertThat(audit.toString()).contains("\"action\":\"remove\"", "no longer wanted");
   }

@@ -245,7 +245,9 @@ public final class DnsProbe implements Probe<DnsAnswers> {
     List<String> addresses = new ArrayList<>();
     for (Record record : answer.getSection(Section.ANSWER)) {
       if (record.getType() == Type.A || record.getType() == Type.AAAA) {
-        addresses.add(record.rdataToString());
+        // IPv6 as RFC 5952 writes it, as packets and routes write it (dnsjava writes every group).
+        IPAddress a = new IPAddressString(record.rdataToString()).getAddress();
+        addresses.add(a == null ? record.rdataToString() : a.toCanonicalString());
       }
     }
     List<String> bogons = addresses.stream().filter(DnsProbe::isBogon).toList();

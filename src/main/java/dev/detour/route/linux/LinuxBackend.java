@@ -120,6 +120,13 @@ public final class LinuxBackend implements RouterBackend {
     }
     if (gateway.device() != null) {
       command.addAll(List.of("dev", gateway.device()));
+      if (via.isPresent() && !p.isIPv4()) {
+        // The next hop is on the tunnel's link by configuration. IPv6 checks a next hop by a
+        // policy lookup out of the device, and a rule that sends the device's traffic to another
+        // table (the tunnel's own, "oif vx0 lookup 100", where the far end is a gateway route)
+        // makes the kernel refuse it: "No route to host" (the censorship lab's home has one).
+        command.add("onlink");
+      }
     }
     command.addAll(
         List.of(

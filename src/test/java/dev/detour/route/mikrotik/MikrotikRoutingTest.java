@@ -229,6 +229,48 @@ class MikrotikRoutingTest {
   }
 
   /**
+   * A block of an IPv6 prefix beside an IPv4 one: each goes to its own menu ({@code /ipv6/route}),
+   * without RouterOS 7's table words on the RouterOS 6 router, and both go when the block lifts.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"rest", "api"})
+  void ipv6BlocksGetIpv6RoutesThatGoWhenTheBlockLifts(String name) {
+    RouterOsEmulator r = router(name);
+    List<Map<String, String>> theirs6 = others6(r);
+    claim("149.154.164.0/22", "2001:67c:4e8::/48");
+    JsonPath s = sync(name);
+    assertThat(s.getString("error")).isNull();
+    assertThat(ours(r)).containsExactly("149.154.164.0/22");
+    assertThat(ours6(r)).containsExactly("2001:67c:4e8::/48");
+    Map<String, String> route = r.route("2001:67c:4e8::/48");
+    assertThat(route)
+        .containsEntry("gateway", "gre-tunnel1")
+        .containsEntry("comment", "detour 149.154.164.0/22 blocked (injected TCP RST)")
+        .doesNotContainKey("routing-mark");
+
+    claim();
+    s = sync(name);
+    assertThat(s.getString("error")).isNull();
+    assertThat(ours6(r)).isEmpty();
+    assertThat(ours(r)).isEmpty();
+    assertThat(others6(r)).as("the router's own IPv6 routes").isEqualTo(theirs6);
+  }
+
+  static List<String> ours6(RouterOsEmulator r) {
+    return r.entries("ipv6/route").stream()
+        .filter(e -> e.getOrDefault("comment", "").startsWith("detour "))
+        .map(e -> e.get("dst-address"))
+        .sorted()
+        .toList();
+  }
+
+  static List<Map<String, String>> others6(RouterOsEmulator r) {
+    return r.entries("ipv6/route").stream()
+        .filter(e -> !e.getOrDefault("comment", "").startsWith("detour "))
+        .toList();
+  }
+
+  /**
    * The guard rails the configuration names — the tunnel's far end, the router's WAN address, a
    * resolver in use, an exclusion — are cut out of what a block claims, and the status says why.
    */

@@ -17,7 +17,9 @@ import java.util.List;
  * children (a min-plus convolution, {@link MinPlus}), or no route (every wanted address uncovered).
  * An uncovered address costs {@code penalty}, more than all collateral can, so covering always
  * wins. IPv4 costs fit a long; IPv6 ones (up to 2^128 addresses times a penalty as large) are
- * BigIntegers ({@link Costs}).
+ * BigIntegers ({@link Costs}). Addresses and the trie's counts are {@link U128}s, which hold either
+ * family without allocating per digit; a node's count is of its addresses that are not wanted,
+ * which is always below 2^128 (a wanted /0 holds 2^128).
  *
  * <p>The leaves are the fewest prefixes that make up the wanted addresses, so covering a subtree
  * with no collateral takes exactly its leaves (a leaf shorter than the minimum prefix: its pieces),
@@ -28,23 +30,24 @@ import java.util.List;
 final class Aggregator {
 
   /** A prefix: its first address and its length. */
-  record Block(BigInteger start, int length) {}
+  record Block(U128 start, int length) {}
 
   /** The routes chosen and what they cost, in addresses. */
   record Result(List<Block> routes, BigInteger collateral, BigInteger uncovered) {}
 
   private final int bits;
   private final int minPrefix;
-  private final BigInteger[] fenceStart;
-  private final BigInteger[] fenceEnd;
+  private final U128[] fenceFirst;
+  private final U128[] fenceLast;
+  private final BigInteger total;
   private final BigInteger penalty;
 
   // The trie: leaves are the wanted blocks, internal nodes the branching points.
   private final int[] depth;
-  private final BigInteger[] start;
+  private final U128[] start;
   private final int[] left;
   private final int[] right;
-  private final BigInteger[] wanted;
+  private final U128[] unwanted; // the node's addresses that are not wanted
   private final long[] routesToCover; // zero-collateral routes (the leaves' pieces), saturating
   private final int[] postOrder;
   private final int root;
@@ -56,37 +59,41 @@ final class Aggregator {
    *     holding a forbidden address
    * @param lengths their prefix lengths; a block shorter than {@code minPrefix} is routed as its
    *     pieces of length {@code minPrefix}
-   * @param fenceStarts the forbidden ranges' first addresses, ascending and disjoint
-   * @param fenceEnds the forbidden ranges' ends (exclusive)
+   * @param fenceFirsts the forbidden ranges' first addresses, ascending and disjoint
+   * @param fenceLasts the forbidden ranges' last addresses
    */
   Aggregator(
       int bits,
-      BigInteger[] starts,
+      U128[] starts,
       int[] lengths,
-      BigInteger[] fenceStarts,
-      BigInteger[] fenceEnds,
+      U128[] fenceFirsts,
+      U128[] fenceLasts,
       int minPrefix) {
     this.bits = bits;
     this.minPrefix = minPrefix;
-    this.fenceStart = fenceStarts;
-    this.fenceEnd = fenceEnds;
+    this.fenceFirst = fenceFirsts;
+    this.fenceLast = fenceLasts;
     int leaves = starts.length;
     int nodes = Math.max(0, 2 * leaves - 1);
     depth = new int[nodes];
-    start = new BigInteger[nodes];
+    start = new U128[nodes];
     left = new int[nodes];
     right = new int[nodes];
-    wanted = new BigInteger[nodes];
+    unwanted = new U128[nodes];
     routesToCover = new long[nodes];
     postOrder = new int[nodes];
     root = build(starts, lengths);
+    total =
+        root < 0
+            ? BigInteger.ZERO
+            : BigInteger.ONE.shiftLeft(bits - depth[root]).subtract(unwanted[root].big());
     // More than any collateral: there are only 2^bits - total addresses that are not wanted.
     penalty = BigInteger.ONE.shiftLeft(bits).subtract(wanted()).add(BigInteger.ONE);
   }
 
   /** The wanted addresses. */
   BigInteger wanted() {
-    return root < 0 ? BigInteger.ZERO : wanted[root];
+    return total;
   }
 
   /** The routes that cover every wanted address with no collateral (at most Long.MAX_VALUE). */
@@ -107,7 +114,7 @@ final class Aggregator {
     if (root < 0) {
       return;
     }
-    cost = Costs.upTo(wanted[root].multiply(penalty), depth.length);
+    cost = Costs.upTo(total.multiply(penalty), depth.length);
     for (int v : postOrder) {
       costs(v, budget);
     }
@@ -141,10 +148,11 @@ final class Aggregator {
       }
       return new Result(routes, BigInteger.ZERO, BigInteger.ZERO);
     }
-    BigInteger[] collateral = {BigInteger.ZERO};
-    BigInteger uncovered = choose(root, k, routes, collateral);
+    choose(root, k, routes);
+    // The routes chosen cost exactly the optimum: uncovered times the penalty, plus collateral.
+    BigInteger[] uncoveredAndCollateral = cost(k).divideAndRemainder(penalty);
     cost = null;
-    return new Result(routes, collateral[0], uncovered);
+    return new Result(routes, uncoveredAndCollateral[1], uncoveredAndCollateral[0]);
   }
 
   /**
@@ -186,7 +194,7 @@ final class Aggregator {
     return f;
   }
 
-  private int build(BigInteger[] starts, int[] lengths) {
+  private int build(U128[] starts, int[] lengths) {
     int[] stack = new int[bits + 8]; // the rightmost path: depths strictly increase
     int sp = 0;
     int next = 0;
@@ -197,7 +205,7 @@ final class Aggregator {
       start[leaf] = starts[i];
       left[leaf] = -1;
       right[leaf] = -1;
-      wanted[leaf] = BigInteger.ONE.shiftLeft(bits - lengths[i]);
+      unwanted[leaf] = U128.ZERO;
       int split = Math.max(0, minPrefix - lengths[i]);
       routesToCover[leaf] = split >= 63 ? Long.MAX_VALUE : 1L << split;
       postOrder[done++] = leaf;
@@ -205,7 +213,7 @@ final class Aggregator {
         stack[sp++] = leaf;
         continue;
       }
-      int common = bits - starts[i - 1].xor(starts[i]).bitLength();
+      int common = starts[i - 1].commonPrefix(starts[i]) - (128 - bits);
       int last = stack[--sp];
       while (sp > 0 && depth[stack[sp - 1]] > common) {
         int parent = stack[--sp];
@@ -214,7 +222,7 @@ final class Aggregator {
       }
       int node = next++;
       depth[node] = common;
-      start[node] = starts[i].shiftRight(bits - common).shiftLeft(bits - common);
+      start[node] = starts[i].clearLow(bits - common);
       left[node] = last;
       stack[sp++] = node;
       stack[sp++] = leaf;
@@ -233,7 +241,13 @@ final class Aggregator {
 
   private int finish(int node, int rightChild, int done) {
     right[node] = rightChild;
-    wanted[node] = wanted[left[node]].add(wanted[rightChild]);
+    // Modulo 2^128 (a /0 has 2^128 addresses): the result is below it, so exact.
+    unwanted[node] =
+        size(node)
+            .subtract(size(left[node]))
+            .subtract(size(rightChild))
+            .add(unwanted[left[node]])
+            .add(unwanted[rightChild]);
     long sum = routesToCover[left[node]] + routesToCover[rightChild];
     routesToCover[node] = sum < 0 ? Long.MAX_VALUE : sum;
     postOrder[done] = node;
@@ -243,63 +257,43 @@ final class Aggregator {
   private void costs(int v, int budget) {
     int cap = (int) Math.min(budget, routesToCover[v]);
     if (left[v] < 0) {
-      BigInteger pieceSize = pieceSize(v);
-      cost.allocate(v, cap);
-      BigInteger uncovered = wanted[v];
-      for (int k = 0; k <= cap; k++) {
-        cost.put(v, k, uncovered.multiply(penalty));
-        uncovered = uncovered.subtract(pieceSize);
-      }
+      cost.leaf(v, cap, bits - depth[v], bits - Math.max(depth[v], minPrefix), penalty);
       return;
     }
     MinPlus.convolve(cost, left[v], right[v], v, cap);
     if (routable(v)) {
-      cost.atMost(v, size(v).subtract(wanted[v]));
+      cost.atMost(v, unwanted[v]);
     }
   }
 
-  /**
-   * Adds the routes of v's optimum with at most k routes and their collateral; returns the
-   * addresses left uncovered.
-   */
-  private BigInteger choose(int v, int k, List<Block> routes, BigInteger[] collateral) {
+  /** Adds the routes of v's optimum with at most k routes. */
+  private void choose(int v, int k, List<Block> routes) {
     if (left[v] < 0) {
-      return emit(v, k, routes);
+      emit(v, k, routes);
+    } else if (k > 0 && routable(v) && cost.is(v, k, unwanted[v])) {
+      routes.add(new Block(start[v], depth[v]));
+    } else if (k > 0) {
+      int i = cost.split(v, k, left[v], right[v]);
+      choose(left[v], i, routes);
+      choose(right[v], k - i, routes);
     }
-    if (k == 0) {
-      return wanted[v];
-    }
-    if (routable(v)) {
-      BigInteger alone = size(v).subtract(wanted[v]);
-      if (cost.get(v, k).equals(alone)) {
-        routes.add(new Block(start[v], depth[v]));
-        collateral[0] = collateral[0].add(alone);
-        return BigInteger.ZERO;
-      }
-    }
-    int i = cost.split(v, k, left[v], right[v]);
-    return choose(left[v], i, routes, collateral).add(choose(right[v], k - i, routes, collateral));
   }
 
-  /** Routes up to k of leaf v's pieces; returns the addresses left uncovered. */
-  private BigInteger emit(int v, long k, List<Block> routes) {
-    BigInteger pieceSize = pieceSize(v);
+  /** Routes up to k of leaf v's pieces. */
+  private void emit(int v, long k, List<Block> routes) {
     int pieceLength = Math.max(depth[v], minPrefix);
+    U128 pieceSize = U128.pow2(bits - pieceLength);
     long used = Math.min(k, routesToCover[v]);
-    BigInteger at = start[v];
+    U128 at = start[v];
     for (long p = 0; p < used; p++) {
       routes.add(new Block(at, pieceLength));
       at = at.add(pieceSize);
     }
-    return wanted[v].subtract(pieceSize.multiply(BigInteger.valueOf(used)));
   }
 
-  private BigInteger pieceSize(int v) {
-    return BigInteger.ONE.shiftLeft(bits - Math.max(depth[v], minPrefix));
-  }
-
-  private BigInteger size(int v) {
-    return BigInteger.ONE.shiftLeft(bits - depth[v]);
+  /** v's addresses, modulo 2^128. */
+  private U128 size(int v) {
+    return U128.pow2(bits - depth[v]);
   }
 
   /** Whether v's own prefix may be a route: long enough and clear of every forbidden range. */
@@ -307,18 +301,18 @@ final class Aggregator {
     if (depth[v] < minPrefix) {
       return false;
     }
-    BigInteger end = start[v].add(size(v));
-    // The last forbidden range starting before the end must also end before v's start.
+    U128 last = start[v].setLow(bits - depth[v]);
+    // The last forbidden range starting at or before v's last address must end before v's start.
     int lo = 0;
-    int hi = fenceStart.length;
+    int hi = fenceFirst.length;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (fenceStart[mid].compareTo(end) < 0) {
+      if (fenceFirst[mid].compareTo(last) <= 0) {
         lo = mid + 1;
       } else {
         hi = mid;
       }
     }
-    return lo == 0 || fenceEnd[lo - 1].compareTo(start[v]) <= 0;
+    return lo == 0 || fenceLast[lo - 1].compareTo(start[v]) < 0;
   }
 }

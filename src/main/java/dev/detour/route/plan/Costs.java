@@ -8,8 +8,8 @@ import java.math.BigInteger;
  * (IPv6, where an uncovered address must outweigh up to 2^128 collateral ones). {@link MinPlus} and
  * {@link Aggregator} are written once against this table; only the arithmetic differs.
  *
- * <p>The convolution keeps its running best sum and the two hulls' floors here, so that the number
- * type never leaves the table.
+ * <p>The convolution keeps the two hulls here and walks for each output's minimum here, so that the
+ * number type never leaves the table and its inner loop runs on the arrays themselves.
  */
 abstract sealed class Costs {
 
@@ -38,7 +38,16 @@ abstract sealed class Costs {
   abstract void free(int slot);
 
   /** {@code f[k] = min(f[k], value)} for k from 1: one route for the whole slot. */
-  abstract void atMost(int slot, BigInteger value);
+  abstract void atMost(int slot, U128 value);
+
+  /**
+   * A leaf's curve up to {@code cap} routes, each covering one more piece of its {@code
+   * 2^wantedLog2} addresses: {@code f[k] = (2^wantedLog2 - k * 2^pieceLog2) * penalty}.
+   */
+  abstract void leaf(int slot, int cap, int wantedLog2, int pieceLog2, BigInteger penalty);
+
+  /** Whether {@code f[k]} equals {@code value}. */
+  abstract boolean is(int slot, int k, U128 value);
 
   /** The least i with {@code a[i] + b[k - i] == out[k]}. */
   abstract int split(int out, int k, int a, int b);
@@ -48,22 +57,20 @@ abstract sealed class Costs {
   /** Whether point q of the curve lies strictly below the chord from p to r. */
   abstract boolean strictlyBelow(int slot, int p, int q, int r);
 
-  /** Compares the slope of a's chord from pa to qa with that of b's chord from pb to qb. */
-  abstract int compareSlopes(int a, int pa, int qa, int b, int pb, int qb);
+  /**
+   * Stores, as hull {@code which} (0 or 1), the hull with these vertices: per step {@code i -> i+1}
+   * the slope of the segment over it, and per point its value rounded down, never above the curve.
+   */
+  abstract void hull(int slot, int which, int[] vertices, int count);
 
-  /** Stores, as hull {@code which} (0 or 1), the floors of the hull with these vertices. */
-  abstract void floors(int slot, int which, int[] vertices, int count);
+  /** Compares the slope of hull 0 at step i with that of hull 1 at step j. */
+  abstract int compareSteps(int i, int j);
 
-  /** Starts the search for out[k] at {@code a[x] + b[y]}. */
-  abstract void best(int a, int x, int b, int y);
-
-  /** Takes {@code a[x] + b[y]} if it is below the best so far. */
-  abstract void tryBest(int a, int x, int b, int y);
-
-  /** Whether the hulls' floors at x and y sum to no more than the best so far. */
-  abstract boolean floorsAtMostBest(int x, int y);
-
-  abstract void putBest(int out, int k);
+  /**
+   * {@code out[k] = min(a[x] + b[k - x])} for x in {@code lo..hi}, starting at x = i and walking
+   * outwards only while the hulls' floors sum to no more than the best sum found.
+   */
+  abstract void minAround(int a, int b, int out, int k, int i, int lo, int hi);
 
   /** The least k whose value equals the last one's: the optimum with the fewest routes. */
   final int fewest(int slot) {
@@ -78,7 +85,8 @@ abstract sealed class Costs {
   static final class Longs extends Costs {
     private final long[][] f;
     private final long[][] floor = new long[2][];
-    private long best;
+    private final long[][] rise = new long[2][];
+    private final int[][] run = new int[2][];
 
     Longs(int slots) {
       f = new long[slots][];
@@ -110,12 +118,37 @@ abstract sealed class Costs {
     }
 
     @Override
-    void atMost(int slot, BigInteger value) {
-      long v = value.longValueExact();
+    void atMost(int slot, U128 value) {
+      long v = exact(value);
       long[] x = f[slot];
       for (int k = 1; k < x.length; k++) {
         x[k] = Math.min(x[k], v);
       }
+    }
+
+    @Override
+    void leaf(int slot, int cap, int wantedLog2, int pieceLog2, BigInteger penalty) {
+      // Every value is a cost, so both products fit.
+      long p = penalty.longValueExact();
+      long all = p << wantedLog2;
+      long step = p << pieceLog2;
+      long[] x = new long[cap + 1];
+      for (int k = 0; k <= cap; k++) {
+        x[k] = all - k * step;
+      }
+      f[slot] = x;
+    }
+
+    @Override
+    boolean is(int slot, int k, U128 value) {
+      return value.fitsLong() && f[slot][k] == value.lo();
+    }
+
+    private static long exact(U128 value) {
+      if (!value.fitsLong()) {
+        throw new ArithmeticException("a cost beyond a long in a table of longs");
+      }
+      return value.lo();
     }
 
     @Override
@@ -137,45 +170,48 @@ abstract sealed class Costs {
     }
 
     @Override
-    int compareSlopes(int a, int pa, int qa, int b, int pb, int qb) {
-      return MinPlus.compareProducts(f[a][qa] - f[a][pa], qb - pb, f[b][qb] - f[b][pb], qa - pa);
-    }
-
-    @Override
-    void floors(int slot, int which, int[] v, int m) {
+    void hull(int slot, int which, int[] v, int m) {
       long[] x = f[slot];
-      long[] fl = new long[x.length];
-      fl[x.length - 1] = x[x.length - 1];
+      int n = x.length;
+      long[] fl = new long[n];
+      long[] dy = new long[n];
+      int[] dx = new int[n];
+      fl[n - 1] = x[n - 1];
       for (int s = 0; s + 1 < m; s++) {
         int p = v[s];
         int len = v[s + 1] - p;
-        long dx = x[v[s + 1]] - x[p];
-        long whole = Math.floorDiv(dx, len);
-        long part = dx - whole * len;
+        long d = x[v[s + 1]] - x[p];
+        long whole = Math.floorDiv(d, len);
+        long part = d - whole * len;
         for (int t = 0; t < len; t++) {
           fl[p + t] = x[p] + whole * t + part * t / len;
+          dy[p + t] = d;
+          dx[p + t] = len;
         }
       }
       floor[which] = fl;
+      rise[which] = dy;
+      run[which] = dx;
     }
 
     @Override
-    void best(int a, int x, int b, int y) {
-      best = f[a][x] + f[b][y];
+    int compareSteps(int i, int j) {
+      return MinPlus.compareProducts(rise[0][i], run[1][j], rise[1][j], run[0][i]);
     }
 
     @Override
-    void tryBest(int a, int x, int b, int y) {
-      best = Math.min(best, f[a][x] + f[b][y]);
-    }
-
-    @Override
-    boolean floorsAtMostBest(int x, int y) {
-      return floor[0][x] + floor[1][y] <= best;
-    }
-
-    @Override
-    void putBest(int out, int k) {
+    void minAround(int a, int b, int out, int k, int i, int lo, int hi) {
+      long[] x = f[a];
+      long[] y = f[b];
+      long[] fx = floor[0];
+      long[] fy = floor[1];
+      long best = x[i] + y[k - i];
+      for (int p = i + 1; p <= hi && fx[p] + fy[k - p] <= best; p++) {
+        best = Math.min(best, x[p] + y[k - p]);
+      }
+      for (int p = i - 1; p >= lo && fx[p] + fy[k - p] <= best; p--) {
+        best = Math.min(best, x[p] + y[k - p]);
+      }
       f[out][k] = best;
     }
   }
@@ -183,7 +219,8 @@ abstract sealed class Costs {
   static final class Bigs extends Costs {
     private final BigInteger[][] f;
     private final BigInteger[][] floor = new BigInteger[2][];
-    private BigInteger best;
+    private final BigInteger[][] rise = new BigInteger[2][];
+    private final int[][] run = new int[2][];
 
     Bigs(int slots) {
       f = new BigInteger[slots][];
@@ -215,11 +252,28 @@ abstract sealed class Costs {
     }
 
     @Override
-    void atMost(int slot, BigInteger value) {
+    void atMost(int slot, U128 value) {
+      BigInteger v = value.big();
       BigInteger[] x = f[slot];
       for (int k = 1; k < x.length; k++) {
-        x[k] = x[k].min(value);
+        x[k] = x[k].min(v);
       }
+    }
+
+    @Override
+    void leaf(int slot, int cap, int wantedLog2, int pieceLog2, BigInteger penalty) {
+      BigInteger[] x = new BigInteger[cap + 1];
+      BigInteger step = penalty.shiftLeft(pieceLog2);
+      x[0] = penalty.shiftLeft(wantedLog2);
+      for (int k = 1; k <= cap; k++) {
+        x[k] = x[k - 1].subtract(step);
+      }
+      f[slot] = x;
+    }
+
+    @Override
+    boolean is(int slot, int k, U128 value) {
+      return f[slot][k].equals(value.big());
     }
 
     @Override
@@ -243,49 +297,52 @@ abstract sealed class Costs {
     }
 
     @Override
-    int compareSlopes(int a, int pa, int qa, int b, int pb, int qb) {
-      BigInteger left = f[a][qa].subtract(f[a][pa]).multiply(BigInteger.valueOf(qb - pb));
-      BigInteger right = f[b][qb].subtract(f[b][pb]).multiply(BigInteger.valueOf(qa - pa));
+    void hull(int slot, int which, int[] v, int m) {
+      BigInteger[] x = f[slot];
+      int n = x.length;
+      BigInteger[] fl = new BigInteger[n];
+      BigInteger[] dy = new BigInteger[n];
+      int[] dx = new int[n];
+      fl[n - 1] = x[n - 1];
+      for (int s = 0; s + 1 < m; s++) {
+        int p = v[s];
+        int len = v[s + 1] - p;
+        BigInteger d = x[v[s + 1]].subtract(x[p]);
+        BigInteger length = BigInteger.valueOf(len);
+        for (int t = 0; t < len; t++) {
+          // Rounded down, never up: BigInteger's division rounds toward zero.
+          BigInteger[] qr = d.multiply(BigInteger.valueOf(t)).divideAndRemainder(length);
+          BigInteger q = qr[1].signum() < 0 ? qr[0].subtract(BigInteger.ONE) : qr[0];
+          fl[p + t] = x[p].add(q);
+          dy[p + t] = d;
+          dx[p + t] = len;
+        }
+      }
+      floor[which] = fl;
+      rise[which] = dy;
+      run[which] = dx;
+    }
+
+    @Override
+    int compareSteps(int i, int j) {
+      BigInteger left = rise[0][i].multiply(BigInteger.valueOf(run[1][j]));
+      BigInteger right = rise[1][j].multiply(BigInteger.valueOf(run[0][i]));
       return left.compareTo(right);
     }
 
     @Override
-    void floors(int slot, int which, int[] v, int m) {
-      BigInteger[] x = f[slot];
-      BigInteger[] fl = new BigInteger[x.length];
-      fl[x.length - 1] = x[x.length - 1];
-      for (int s = 0; s + 1 < m; s++) {
-        int p = v[s];
-        int len = v[s + 1] - p;
-        BigInteger dx = x[v[s + 1]].subtract(x[p]);
-        BigInteger run = BigInteger.valueOf(len);
-        for (int t = 0; t < len; t++) {
-          // Rounded down, never up: BigInteger's division rounds toward zero.
-          BigInteger[] qr = dx.multiply(BigInteger.valueOf(t)).divideAndRemainder(run);
-          BigInteger q = qr[1].signum() < 0 ? qr[0].subtract(BigInteger.ONE) : qr[0];
-          fl[p + t] = x[p].add(q);
-        }
+    void minAround(int a, int b, int out, int k, int i, int lo, int hi) {
+      BigInteger[] x = f[a];
+      BigInteger[] y = f[b];
+      BigInteger[] fx = floor[0];
+      BigInteger[] fy = floor[1];
+      BigInteger best = x[i].add(y[k - i]);
+      for (int p = i + 1; p <= hi && fx[p].add(fy[k - p]).compareTo(best) <= 0; p++) {
+        best = best.min(x[p].add(y[k - p]));
       }
-      floor[which] = fl;
-    }
-
-    @Override
-    void best(int a, int x, int b, int y) {
-      best = f[a][x].add(f[b][y]);
-    }
-
-    @Override
-    void tryBest(int a, int x, int b, int y) {
-      best = best.min(f[a][x].add(f[b][y]));
-    }
-
-    @Override
-    boolean floorsAtMostBest(int x, int y) {
-      return floor[0][x].add(floor[1][y]).compareTo(best) <= 0;
-    }
-
-    @Override
-    void putBest(int out, int k) {
+      for (int p = i - 1; p >= lo && fx[p].add(fy[k - p]).compareTo(best) <= 0; p--) {
+        best = best.min(x[p].add(y[k - p]));
+      }
       f[out][k] = best;
     }
   }

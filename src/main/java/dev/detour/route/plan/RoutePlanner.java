@@ -6,8 +6,8 @@ import inet.ipaddr.IPAddressString;
 import inet.ipaddr.IPAddressStringParameters;
 import inet.ipaddr.ipv4.IPv4Address;
 import inet.ipaddr.ipv6.IPv6Address;
-import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -88,15 +88,27 @@ public final class RoutePlanner {
     return address.toPrefixBlock(length == null ? address.getBitCount() : length);
   }
 
-  /** The addresses [start, end), with a label (the fence's index, or -1). */
-  private record Range(BigInteger start, BigInteger end, int label) {
+  /** The addresses from first to last, with a label (the fence's index, or -1). */
+  private record Range(U128 first, U128 last, int label) {
     static Range of(IPAddress block, int label) {
-      BigInteger start = block.getValue();
-      return new Range(start, block.getUpperValue().add(BigInteger.ONE), label);
+      IPAddress lower = block.getLower();
+      U128 first =
+          lower.isIPv4() ? new U128(0, lower.toIPv4().longValue()) : U128.of(lower.getBytes());
+      return new Range(first, first.setLow(block.getBitCount() - prefix(block)), label);
     }
   }
 
-  private static final Comparator<Range> BY_START = Comparator.comparing(Range::start);
+  private static int prefix(IPAddress block) {
+    Integer length = block.getNetworkPrefixLength();
+    return length == null ? block.getBitCount() : length;
+  }
+
+  private static final Comparator<Range> BY_FIRST = (x, y) -> x.first.compareTo(y.first);
+
+  /** The address after {@code a}, or null past the last one. */
+  private static U128 next(U128 a) {
+    return a.equals(U128.MAX) ? null : a.add(U128.ONE);
+  }
 
   /** One address family's wanted and forbidden prefixes, and how its prefixes are written. */
   private static final class Family {
@@ -115,12 +127,13 @@ public final class RoutePlanner {
      * reason of the most specific fence), and returns the planner for the rest.
      */
     Aggregator aggregator(List<Fence> forbidden, Fenced fenced) {
-      wanted.sort(BY_START);
+      wanted.sort(BY_FIRST);
       List<Range> merged = new ArrayList<>();
       for (Range w : wanted) {
         Range last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
-        if (last != null && w.start.compareTo(last.end) <= 0) {
-          merged.set(merged.size() - 1, new Range(last.start, last.end.max(w.end), -1));
+        if (last != null
+            && (w.first.compareTo(last.last) <= 0 || w.first.equals(next(last.last)))) {
+          merged.set(merged.size() - 1, new Range(last.first, last.last.max(w.last), -1));
         } else {
           merged.add(w);
         }
@@ -130,50 +143,43 @@ public final class RoutePlanner {
       List<Range> left = new ArrayList<>();
       int first = 0;
       for (Range w : merged) {
-        while (first < segments.size() && segments.get(first).end.compareTo(w.start) <= 0) {
+        while (first < segments.size() && segments.get(first).last.compareTo(w.first) < 0) {
           first++;
         }
-        BigInteger at = w.start;
+        U128 at = w.first;
         for (int g = first;
-            g < segments.size() && segments.get(g).start.compareTo(w.end) < 0;
+            at != null && g < segments.size() && segments.get(g).first.compareTo(w.last) <= 0;
             g++) {
           Range s = segments.get(g);
-          BigInteger from = at.max(s.start);
-          BigInteger to = w.end.min(s.end);
-          add(left, at, from, -1);
+          U128 from = at.max(s.first);
+          U128 to = w.last.min(s.last);
+          addBefore(left, at, from, -1);
           String reason = forbidden.get(s.label).reason();
           decompose(from, to, (start, length) -> fenced.add(text(start, length), reason));
-          at = to;
+          at = next(to);
         }
-        add(left, at, w.end, -1);
+        addThrough(left, at, w.last, -1);
       }
 
-      List<BigInteger> leafStart = new ArrayList<>();
-      List<Integer> leafLength = new ArrayList<>();
+      Leaves leaves = new Leaves();
       for (Range r : left) {
-        decompose(
-            r.start,
-            r.end,
-            (start, length) -> {
-              leafStart.add(start);
-              leafLength.add(length);
-            });
+        decompose(r.first, r.last, leaves);
       }
       List<Range> union = new ArrayList<>();
       for (Range s : segments) {
         Range last = union.isEmpty() ? null : union.get(union.size() - 1);
-        if (last != null && last.end.equals(s.start)) {
-          union.set(union.size() - 1, new Range(last.start, s.end, -1));
+        if (last != null && s.first.equals(next(last.last))) {
+          union.set(union.size() - 1, new Range(last.first, s.last, -1));
         } else {
           union.add(s);
         }
       }
       return new Aggregator(
           bits,
-          leafStart.toArray(BigInteger[]::new),
-          leafLength.stream().mapToInt(Integer::intValue).toArray(),
-          union.stream().map(Range::start).toArray(BigInteger[]::new),
-          union.stream().map(Range::end).toArray(BigInteger[]::new),
+          Arrays.copyOf(leaves.start, leaves.size),
+          Arrays.copyOf(leaves.length, leaves.size),
+          union.stream().map(Range::first).toArray(U128[]::new),
+          union.stream().map(Range::last).toArray(U128[]::new),
           minPrefix);
     }
 
@@ -183,49 +189,55 @@ public final class RoutePlanner {
      * them.
      */
     private List<Range> segments() {
-      fences.sort(BY_START.thenComparing(Range::end, Comparator.reverseOrder()));
+      fences.sort(BY_FIRST.thenComparing(Range::last, Comparator.reverseOrder()));
       List<Range> segments = new ArrayList<>();
       List<Range> open = new ArrayList<>();
-      BigInteger pos = BigInteger.ZERO;
+      U128 pos = U128.ZERO; // null past the last address
       for (Range f : fences) {
-        while (!open.isEmpty() && top(open).end.compareTo(f.start) <= 0) {
+        while (!open.isEmpty() && top(open).last.compareTo(f.first) < 0) {
           Range closed = open.remove(open.size() - 1);
-          add(segments, pos, closed.end, closed.label);
-          pos = closed.end;
+          addThrough(segments, pos, closed.last, closed.label);
+          pos = next(closed.last);
         }
         if (!open.isEmpty()) {
           Range outer = top(open);
-          if (outer.start.equals(f.start) && outer.end.equals(f.end)) {
+          if (outer.first.equals(f.first) && outer.last.equals(f.last)) {
             continue; // the same prefix again: the first one's reason stands
           }
-          add(segments, pos, f.start, outer.label);
+          addBefore(segments, pos, f.first, outer.label);
         }
-        pos = f.start;
+        pos = f.first;
         open.add(f);
       }
       while (!open.isEmpty()) {
         Range closed = open.remove(open.size() - 1);
-        add(segments, pos, closed.end, closed.label);
-        pos = closed.end;
+        addThrough(segments, pos, closed.last, closed.label);
+        pos = next(closed.last);
       }
       return segments;
     }
 
-    /** The fewest prefixes that make up [start, end), in order. */
-    void decompose(BigInteger start, BigInteger end, BlockSink sink) {
-      while (start.compareTo(end) < 0) {
-        int free = start.signum() == 0 ? bits : start.getLowestSetBit();
-        free = Math.min(free, end.subtract(start).bitLength() - 1);
-        sink.accept(start, bits - free);
-        start = start.add(BigInteger.ONE.shiftLeft(free));
+    /** The fewest prefixes that make up the addresses from first to last, in order. */
+    void decompose(U128 first, U128 last, BlockSink sink) {
+      U128 at = first;
+      while (true) {
+        U128 span = last.subtract(at); // one less than the addresses left
+        int fits = span.equals(U128.MAX) ? 128 : 127 - span.add(U128.ONE).numberOfLeadingZeros();
+        int free = Math.min(Math.min(at.numberOfTrailingZeros(), bits), fits);
+        sink.accept(at, bits - free);
+        U128 end = at.setLow(free);
+        if (end.equals(last)) {
+          return;
+        }
+        at = end.add(U128.ONE);
       }
     }
 
-    String text(BigInteger start, int length) {
+    String text(U128 start, int length) {
       if (bits == IPv6Address.BIT_COUNT) {
-        return new IPv6Address(start, length).toCanonicalString();
+        return new IPv6Address(start.big(), length).toCanonicalString();
       }
-      long a = start.longValue();
+      long a = start.lo();
       return (a >>> 24)
           + "."
           + (a >>> 16 & 255)
@@ -242,16 +254,41 @@ public final class RoutePlanner {
     return stack.get(stack.size() - 1);
   }
 
-  /** Adds [from, to) unless it is empty. */
-  private static void add(List<Range> ranges, BigInteger from, BigInteger to, int label) {
-    if (from.compareTo(to) < 0) {
-      ranges.add(new Range(from, to, label));
+  /** Adds the addresses from {@code from} (null: none) up to just before {@code end}. */
+  private static void addBefore(List<Range> ranges, U128 from, U128 end, int label) {
+    if (from != null && from.compareTo(end) < 0) {
+      ranges.add(new Range(from, end.subtract(U128.ONE), label));
+    }
+  }
+
+  /** Adds the addresses from {@code from} (null: none) through {@code last}. */
+  private static void addThrough(List<Range> ranges, U128 from, U128 last, int label) {
+    if (from != null && from.compareTo(last) <= 0) {
+      ranges.add(new Range(from, last, label));
     }
   }
 
   /** Receives one prefix of a range's CIDR decomposition. */
   private interface BlockSink {
-    void accept(BigInteger start, int length);
+    void accept(U128 start, int length);
+  }
+
+  /** The wanted blocks, in order. */
+  private static final class Leaves implements BlockSink {
+    U128[] start = new U128[64];
+    int[] length = new int[64];
+    int size;
+
+    @Override
+    public void accept(U128 first, int prefixLength) {
+      if (size == start.length) {
+        start = Arrays.copyOf(start, 2 * size);
+        length = Arrays.copyOf(length, 2 * size);
+      }
+      start[size] = first;
+      length[size] = prefixLength;
+      size++;
+    }
   }
 
   /** The fenced prefixes: all counted, the first {@link Plan#FENCED_LIMIT} listed. */

@@ -1,5 +1,6 @@
 package dev.detour.route;
 
+import dev.detour.route.plan.PlanInput;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -89,7 +90,7 @@ public interface RoutersConfig {
     @WithName("max-routes")
     @WithDefault("5000")
     @Min(1)
-    @Max(1000000)
+    @Max(PlanInput.MAX_ROUTES)
     int maxRoutes();
 
     /** {@code routes} (plain routes) or {@code address-list} (entries a mangle rule marks). */

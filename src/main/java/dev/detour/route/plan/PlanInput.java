@@ -11,10 +11,18 @@ import java.util.List;
  * @param forbidden prefixes no route may touch, each with its reason
  * @param minPrefixV4 no IPv4 route is shorter than this (8: nothing wider than a /8)
  * @param minPrefixV6 no IPv6 route is shorter than this
- * @param maxRoutes the route budget, IPv4 and IPv6 together
+ * @param maxRoutes the route budget, IPv4 and IPv6 together; a plan that needs more than {@link
+ *     #MAX_ROUTES} routes must be given at most that many (the rest is reported as uncovered)
  */
 public record PlanInput(
     List<String> wanted, List<Fence> forbidden, int minPrefixV4, int minPrefixV6, int maxRoutes) {
+
+  /**
+   * The most routes a plan holds, and so the largest budget that may leave wanted addresses
+   * uncovered (a larger one is fine when fewer routes cover everything); also the most {@code
+   * detour.routers.<name>.max-routes} allows.
+   */
+  public static final int MAX_ROUTES = 1_000_000;
 
   /** The default shortest IPv4 route, as for watches. */
   public static final int MIN_PREFIX_V4 = 8;

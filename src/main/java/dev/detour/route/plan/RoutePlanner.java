@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Chooses the routes for a set of wanted prefixes: no route touches a forbidden address or is
@@ -54,6 +55,7 @@ public final class RoutePlanner {
     Fenced fenced = new Fenced();
     Aggregator a4 = v4.aggregator(forbidden, fenced);
     Aggregator a6 = v6.aggregator(forbidden, fenced);
+    checkBudget(in, a4.routesToCover(), a6.routesToCover());
     int[] share = Aggregator.share(a4, a6, in.maxRoutes());
     Aggregator.Result r4 = a4.routes(share[0]);
     Aggregator.Result r6 = a6.routes(share[1]);
@@ -76,6 +78,33 @@ public final class RoutePlanner {
         fenced.shown,
         fenced.count,
         System.nanoTime() - began);
+  }
+
+  /**
+   * Refuses a budget that would have the planner tabulate or list more than {@link
+   * PlanInput#MAX_ROUTES} routes: the least of the budget and the routes that cover every wanted
+   * address without collateral.
+   */
+  private static void checkBudget(PlanInput in, long cover4, long cover6) {
+    long cover = cover4 + cover6 < 0 ? Long.MAX_VALUE : cover4 + cover6;
+    if (Math.min(in.maxRoutes(), cover) <= PlanInput.MAX_ROUTES) {
+      return;
+    }
+    String needed =
+        cover == Long.MAX_VALUE ? "more than 2^63" : String.format(Locale.ROOT, "%,d", cover);
+    throw new IllegalArgumentException(
+        String.format(
+            Locale.ROOT,
+            "a budget of %,d routes is more than a plan can hold: covering every wanted address"
+                + " takes %s routes no shorter than /%d (IPv4) and /%d (IPv6). Give at most"
+                + " %,d routes (the most max-routes allows) and the rest is reported as"
+                + " uncovered addresses, or lower the minimum prefix lengths so that fewer,"
+                + " wider routes cover them",
+            in.maxRoutes(),
+            needed,
+            in.minPrefixV4(),
+            in.minPrefixV6(),
+            PlanInput.MAX_ROUTES));
   }
 
   private static IPAddress parse(String text, String list, int index) {

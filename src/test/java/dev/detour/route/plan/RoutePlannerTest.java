@@ -281,6 +281,37 @@ class RoutePlannerTest {
   }
 
   @Test
+  void aBudgetTooLargeForAHugeCoverIsRefusedWithWhatToChange() {
+    // A /56 in /128s takes 2^72 routes: an unlimited budget used to overflow the DP's tables.
+    PlanInput huge = new PlanInput(List.of("2001:db8::/56"), List.of(), 8, 128, Integer.MAX_VALUE);
+
+    assertThatThrownBy(() -> RoutePlanner.plan(huge))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a budget of 2,147,483,647 routes")
+        .hasMessageContaining("takes more than 2^63 routes")
+        .hasMessageContaining("/128 (IPv6)")
+        .hasMessageContaining("at most 1,000,000 routes")
+        .hasMessageContaining("lower the minimum prefix");
+    PlanInput wider = new PlanInput(List.of("2001:db8::/100"), List.of(), 8, 128, 1_000_001);
+    assertThatThrownBy(() -> RoutePlanner.plan(wider))
+        .hasMessageContaining("takes 268,435,456 routes");
+  }
+
+  @Test
+  void theLargestBudgetsStillPlanWhatTheyCanHold() {
+    // Unlimited is fine when fewer routes cover everything; a short budget reports the rest.
+    Plan unlimited =
+        RoutePlanner.plan(
+            new PlanInput(List.of("2001:db8::/116"), List.of(), 8, 128, Integer.MAX_VALUE));
+    assertThat(unlimited.routes()).hasSize(4096);
+    assertThat(unlimited.uncoveredAddressesV6()).isZero();
+    Plan some = RoutePlanner.plan(new PlanInput(List.of("2001:db8::/56"), List.of(), 8, 128, 1000));
+    assertThat(some.routes()).hasSize(1000);
+    assertThat(some.uncoveredAddressesV6())
+        .isEqualTo(TWO.pow(72).subtract(BigInteger.valueOf(1000)));
+  }
+
+  @Test
   void bothFamiliesShareTheBudgetWhereItSavesTheMostAddresses() {
     List<String> near6 = List.of("10.0.0.1", "10.0.0.6", "2001:db8::1", "2001:db8::2");
     // Three routes for four addresses: one pair shares a route, the one with less collateral.

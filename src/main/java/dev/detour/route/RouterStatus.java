@@ -1,7 +1,9 @@
 package dev.detour.route;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.detour.route.plan.Fence;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.List;
 
@@ -9,6 +11,13 @@ import java.util.List;
  * One router as of its latest sync: the plan (desired routes, collateral, what guard rails fenced),
  * what the router holds, what the next sync would change, and how the last one went.
  *
+ * @param wantedAddresses IPv4 addresses the plan wants routed (blocked, pinned, not fenced)
+ * @param collateralAddresses IPv4 addresses routed that are not wanted
+ * @param uncoveredAddresses wanted IPv4 addresses the budget leaves out
+ * @param wantedAddressesV6 the same for IPv6, as a decimal string in JSON: the counts go up to
+ *     2^128, past what a JSON number holds exactly in most parsers
+ * @param collateralAddressesV6 IPv6 addresses routed that are not wanted (a string in JSON)
+ * @param uncoveredAddressesV6 wanted IPv6 addresses the budget leaves out (a string in JSON)
  * @param pendingAdd prefixes still to add (in dry-run, or held while the tunnel is down), first 200
  * @param foreign wanted prefixes the user's own routes already carry (left to them)
  */
@@ -32,6 +41,9 @@ public record RouterStatus(
     long wantedAddresses,
     long collateralAddresses,
     long uncoveredAddresses,
+    @JsonFormat(shape = JsonFormat.Shape.STRING) BigInteger wantedAddressesV6,
+    @JsonFormat(shape = JsonFormat.Shape.STRING) BigInteger collateralAddressesV6,
+    @JsonFormat(shape = JsonFormat.Shape.STRING) BigInteger uncoveredAddressesV6,
     int unverified,
     double planMillis,
     List<Fence> fenced,
@@ -63,6 +75,9 @@ public record RouterStatus(
         0,
         0,
         0,
+        BigInteger.ZERO,
+        BigInteger.ZERO,
+        BigInteger.ZERO,
         0,
         0,
         List.of(),
@@ -112,6 +127,9 @@ public record RouterStatus(
         wantedAddresses,
         collateralAddresses,
         uncoveredAddresses,
+        wantedAddressesV6,
+        collateralAddressesV6,
+        uncoveredAddressesV6,
         unverified,
         planMillis,
         fenced,

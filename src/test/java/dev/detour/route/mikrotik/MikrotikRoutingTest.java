@@ -271,6 +271,51 @@ class MikrotikRoutingTest {
   }
 
   /**
+   * IPv6 counts go beside IPv4's in the status, the API and the page, as exact decimal strings in
+   * JSON: on the router with a budget of 2, the /23 takes one route and one IPv6 route covers both
+   * addresses, with 2^67 - 2 collateral addresses, past what a JSON number holds exactly.
+   */
+  @org.junit.jupiter.api.Test
+  void ipv6AddressesAreCountedApartAsExactStrings() {
+    claim("149.154.164.0/23", "2001:67c:4e8:f002::a/128", "2001:67c:4e8:f004::a/128");
+    String json =
+        given().post("/api/routes/routers/api/plan").then().statusCode(200).extract().asString();
+
+    JsonPath s = new JsonPath(json);
+    assertThat(s.getList("routes", String.class))
+        .containsExactly("149.154.164.0/23", "2001:67c:4e8:f000::/61");
+    assertThat(s.getLong("wantedAddresses")).isEqualTo(512);
+    assertThat(s.getLong("collateralAddresses")).isZero();
+    assertThat(json)
+        .contains("\"wantedAddressesV6\":\"2\"")
+        .contains("\"collateralAddressesV6\":\"147573952589676412926\"")
+        .contains("\"uncoveredAddressesV6\":\"0\"");
+    given()
+        .get("/routes")
+        .then()
+        .statusCode(200)
+        .body(containsString("147573952589676412926"))
+        .body(containsString("IPv6 addresses routed beyond the 2 blocked"));
+
+    // Two routes for two IPv4 prefixes and two IPv6 addresses: the IPv6 ones are left out.
+    claim(
+        "149.154.164.0/23",
+        "2001:67c:4e8:f002::a/128",
+        "2001:67c:4e8:f004::a/128",
+        "91.108.4.0/22");
+    s =
+        new JsonPath(
+            given()
+                .post("/api/routes/routers/api/plan")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
+    assertThat(s.getString("uncoveredAddressesV6")).isEqualTo("2");
+    given().get("/routes").then().body(containsString("2 blocked IPv6 addresses left out"));
+  }
+
+  /**
    * The guard rails the configuration names — the tunnel's far end, the router's WAN address, a
    * resolver in use, an exclusion — are cut out of what a block claims, and the status says why.
    */

@@ -225,12 +225,16 @@ class RoutingLabIT {
                     + a.get("outcome").asText()));
     assertThat(lines)
         .contains(
-            "add " + TARGET + "/32 ok", "add " + PREFIX + " ok", "verify " + TARGET + "/32 ok");
+            "add " + TARGET + "/32 ok",
+            "add " + PREFIX + " ok",
+            "add " + TARGET6 + "/128 ok",
+            "verify " + TARGET + "/32 ok",
+            "verify " + TARGET6 + "/128 ok");
     assertThat(detour.post("/api/routes/routers/home/test", "").get("answer").asText())
         .contains("Linux", "table 1001", "vx0 (up)");
     String metrics = detour.call("GET", "/q/metrics", null).body();
     assertThat(metrics)
-        .containsPattern("(?m)^detour_routes\\{router=\"home\",state=\"applied\",?} 2\\.0$")
+        .containsPattern("(?m)^detour_routes\\{router=\"home\",state=\"applied\",?} 3\\.0$")
         .containsPattern(
             "(?m)^detour_route_changes_total\\{action=\"add\",outcome=\"ok\",router=\"home\",?} [2-9]");
     JsonNode claims = detour.get("/api/routes/claims");

@@ -18,12 +18,25 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Reconciler {
 
-  /** The changes that would make the router match: adds first, so no coverage gap opens. */
+  /**
+   * The changes that would make the router match: adds first, so no coverage gap opens, then the
+   * owned entries that drifted set back in place ({@code update}, also among {@code kept}), then
+   * the removals.
+   */
   public record Diff(
-      List<String> add, List<RouterRoute> remove, List<RouterRoute> kept, List<String> foreign) {
+      List<String> add,
+      List<RouterRoute> update,
+      List<RouterRoute> remove,
+      List<RouterRoute> kept,
+      List<String> foreign) {
 
     public boolean empty() {
-      return add.isEmpty() && remove.isEmpty();
+      return add.isEmpty() && update.isEmpty() && remove.isEmpty();
+    }
+
+    /** The same diff without its additions (held back while the tunnel is down). */
+    public Diff withoutAdds() {
+      return new Diff(List.of(), update, remove, kept, foreign);
     }
   }
 
@@ -36,7 +49,10 @@ public final class Reconciler {
   }
 
   /** What one apply did; {@code error} is set when it stopped early (the router failed). */
-  public record Outcome(int added, int removed, int failed, String error) {}
+  public record Outcome(int added, int updated, int removed, int failed, String error) {
+
+    public static final Outcome NOTHING = new Outcome(0, 0, 0, 0, null);
+  }
 
   private Reconciler() {}
 
@@ -69,14 +85,18 @@ public final class Reconciler {
       }
     }
     List<RouterRoute> kept = new ArrayList<>();
+    List<RouterRoute> update = new ArrayList<>();
     for (RouterRoute r : owned.values()) {
       if (want.contains(r.prefix())) {
         kept.add(r);
+        if (r.drift() != null) {
+          update.add(r);
+        }
       } else {
         remove.add(r);
       }
     }
-    return new Diff(add, remove, kept, foreign);
+    return new Diff(add, update, remove, kept, foreign);
   }
 
   /**
@@ -95,37 +115,54 @@ public final class Reconciler {
     long gapNanos = perSecond <= 0 ? 0 : TimeUnit.SECONDS.toNanos(1) / perSecond;
     long next = System.nanoTime();
     int added = 0;
+    int updated = 0;
     int removed = 0;
     int failed = 0;
-    int total = diff.add().size() + diff.remove().size();
+    int adds = diff.add().size();
+    int updates = diff.update().size();
+    int total = adds + updates + diff.remove().size();
     for (int i = 0; i < total; i++) {
       next = pace(next, gapNanos);
-      boolean adding = i < diff.add().size();
-      String prefix =
-          adding ? diff.add().get(i) : diff.remove().get(i - diff.add().size()).prefix();
+      String action = i < adds ? "add" : i < adds + updates ? "update" : "remove";
+      RouterRoute entry =
+          i < adds
+              ? null
+              : i < adds + updates
+                  ? diff.update().get(i - adds)
+                  : diff.remove().get(i - adds - updates);
+      String prefix = entry == null ? diff.add().get(i) : entry.prefix();
       try {
-        if (adding) {
-          router.add(prefix, comments.getOrDefault(prefix, ""));
-          added++;
-        } else {
-          router.remove(diff.remove().get(i - diff.add().size()));
-          removed++;
+        switch (action) {
+          case "add" -> {
+            router.add(prefix, comments.getOrDefault(prefix, ""));
+            added++;
+          }
+          case "update" -> {
+            router.update(entry);
+            updated++;
+          }
+          default -> {
+            router.remove(entry);
+            removed++;
+          }
         }
-        listener.changed(new Change(adding ? "add" : "remove", prefix, true, ""));
+        listener.changed(
+            new Change(
+                action, prefix, true, action.equals("update") ? "was " + entry.drift() : ""));
       } catch (RouterException e) {
-        if (!adding && e.kind() == RouterException.Kind.NOT_FOUND) {
+        if (action.equals("remove") && e.kind() == RouterException.Kind.NOT_FOUND) {
           removed++;
           listener.changed(new Change("remove", prefix, true, "already gone"));
           continue;
         }
         failed++;
-        listener.changed(new Change(adding ? "add" : "remove", prefix, false, e.getMessage()));
+        listener.changed(new Change(action, prefix, false, e.getMessage()));
         if (!e.onlyThisChange()) {
-          return new Outcome(added, removed, failed, e.getMessage());
+          return new Outcome(added, updated, removed, failed, e.getMessage());
         }
       }
     }
-    return new Outcome(added, removed, failed, null);
+    return new Outcome(added, updated, removed, failed, null);
   }
 
   private static long pace(long next, long gapNanos) {

@@ -100,15 +100,16 @@ public class RouterApplier {
       List<String> held = List.of();
       if (Boolean.FALSE.equals(tunnelUp) && !diff.add().isEmpty()) {
         held = diff.add();
-        diff = new Reconciler.Diff(List.of(), diff.remove(), diff.kept(), diff.foreign());
+        diff = diff.withoutAdds();
       }
-      Reconciler.Outcome outcome = new Reconciler.Outcome(0, 0, 0, null);
+      Reconciler.Outcome outcome = Reconciler.Outcome.NOTHING;
       if (!dry && !diff.empty()) {
         outcome = apply(r, diff, WantedRoutes.reasons(plan.routes(), in.wants()), actor);
         LOG.infof(
-            "%s: %d routes added, %d removed, %d failed%s",
+            "%s: %d routes added, %d set back in place, %d removed, %d failed%s",
             s.name(),
             outcome.added(),
+            outcome.updated(),
             outcome.removed(),
             outcome.failed(),
             outcome.error() == null ? "" : " (stopped: " + outcome.error() + ")");

@@ -29,6 +29,14 @@ public interface RouterBackend extends AutoCloseable {
   RouterRoute add(String prefix, String comment) throws RouterException;
 
   /**
+   * Writes an owned entry that drifted ({@link RouterRoute#drift()}) back the way {@link #add}
+   * would write it — gateway, distance, table, enabled — in place, keeping its comment: no moment
+   * without the route. An entry that is gone, or whose id now names another entry, is {@link
+   * RouterException.Kind#NOT_FOUND}.
+   */
+  void update(RouterRoute route) throws RouterException;
+
+  /**
    * Removes one entry Detour owns. An entry that is already gone is no error ({@link
    * RouterException.Kind#NOT_FOUND} is thrown and counted as done by the caller).
    */

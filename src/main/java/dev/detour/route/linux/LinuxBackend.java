@@ -85,7 +85,7 @@ public final class LinuxBackend implements RouterBackend {
           String proto = route.path("protocol").asText("boot");
           String prefix = Prefixes.normalise(dst);
           if (proto.equals(protocol)) {
-            all.add(new RouterRoute(prefix, prefix, gateway(route), null, false, true));
+            all.add(owned(prefix, route, family.equals("-4")));
           } else {
             all.add(foreign(prefix, route, DYNAMIC.contains(proto)));
           }
@@ -101,7 +101,48 @@ public final class LinuxBackend implements RouterBackend {
   @Override
   public synchronized RouterRoute add(String prefix, String comment) throws RouterException {
     IPAddress p = Prefixes.parse(prefix);
-    List<String> command = new ArrayList<>(List.of(p.isIPv4() ? "-4" : "-6", "route", "add"));
+    IpCommand.Result r = ip(route(p, "add").toArray(String[]::new));
+    if (r.status() != 0) {
+      throw failure("adding " + prefix, r.output());
+    }
+    return new RouterRoute(
+        p.toCanonicalString(), p.toCanonicalString(), settings.gateway(), null, false, true);
+  }
+
+  /**
+   * {@code ip route replace}: the route goes through the wanted next hop at once, with no moment
+   * without it. A route at another metric is another route to the kernel, so it is deleted after.
+   */
+  @Override
+  public synchronized void update(RouterRoute route) throws RouterException {
+    IPAddress p = Prefixes.parse(route.prefix());
+    IpCommand.Result r = ip(route(p, "replace").toArray(String[]::new));
+    if (r.status() != 0) {
+      throw failure("setting back " + route.prefix(), r.output());
+    }
+    int metric = route.id().indexOf(" metric ");
+    if (metric > 0) {
+      IpCommand.Result old =
+          ip(
+              p.isIPv4() ? "-4" : "-6",
+              "route",
+              "del",
+              p.toCanonicalString(),
+              "table",
+              settings.routingTable(),
+              "proto",
+              protocol,
+              "metric",
+              route.id().substring(metric + " metric ".length()));
+      if (old.status() != 0 && !old.output().contains("No such process")) {
+        throw failure("removing " + route.id(), old.output());
+      }
+    }
+  }
+
+  /** The {@code ip} arguments that add or replace Detour's route to {@code p}. */
+  private List<String> route(IPAddress p, String verb) throws RouterException {
+    List<String> command = new ArrayList<>(List.of(p.isIPv4() ? "-4" : "-6", "route", verb));
     command.add(p.toCanonicalString());
     // A route cannot take a next hop of the other family: without its own it goes by the device.
     Optional<String> via = gateway.via(p.isIPv4());
@@ -110,8 +151,8 @@ public final class LinuxBackend implements RouterBackend {
     } else if (gateway.device() == null) {
       throw new RouterException(
           RouterException.Kind.REJECTED,
-          "adding "
-              + prefix
+          "routing "
+              + p.toCanonicalString()
               + ": the gateway "
               + settings.gateway()
               + " has no IPv"
@@ -136,12 +177,33 @@ public final class LinuxBackend implements RouterBackend {
             protocol,
             "metric",
             Integer.toString(settings.distance())));
-    IpCommand.Result r = ip(command.toArray(String[]::new));
-    if (r.status() != 0) {
-      throw failure("adding " + prefix, r.output());
-    }
+    return command;
+  }
+
+  /**
+   * One of Detour's routes, its id the route spec ({@code prefix}, and {@code metric n} where the
+   * metric is not Detour's), with how it differs from what Detour writes now: its next hop, its
+   * device, its metric.
+   */
+  private RouterRoute owned(String prefix, JsonNode route, boolean ipv4) {
+    String metric = route.path("metric").asText("0");
+    String wantedMetric = Integer.toString(settings.distance());
+    String drift =
+        RouterRoute.drift(
+            RouterRoute.differs(
+                "via", route.path("gateway").asText(""), gateway.via(ipv4).orElse("")),
+            gateway.device() == null
+                ? null
+                : RouterRoute.differs("dev", route.path("dev").asText(""), gateway.device()),
+            RouterRoute.differs("metric", metric, wantedMetric));
     return new RouterRoute(
-        p.toCanonicalString(), p.toCanonicalString(), settings.gateway(), null, false, true);
+        metric.equals(wantedMetric) ? prefix : prefix + " metric " + metric,
+        prefix,
+        gateway(route),
+        null,
+        false,
+        true,
+        drift);
   }
 
   @Override

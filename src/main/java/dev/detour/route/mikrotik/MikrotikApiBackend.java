@@ -67,6 +67,23 @@ public final class MikrotikApiBackend extends RouterOsBackend {
   }
 
   @Override
+  void setEntry(String menu, String id, Map<String, String> attributes) throws RouterException {
+    List<String> sentence = new ArrayList<>();
+    sentence.add("/" + menu + "/set");
+    sentence.add("=.id=" + id);
+    attributes.forEach((k, v) -> sentence.add("=" + k + "=" + v));
+    talk(sentence, ANSWER_CAP, row -> {});
+  }
+
+  @Override
+  void unsetEntry(String menu, String id, String attribute) throws RouterException {
+    talk(
+        List.of("/" + menu + "/unset", "=.id=" + id, "=value-name=" + attribute),
+        ANSWER_CAP,
+        row -> {});
+  }
+
+  @Override
   public synchronized void close() {
     if (connection != null) {
       connection.close();

@@ -85,13 +85,26 @@ public final class MikrotikRestBackend extends RouterOsBackend {
 
   @Override
   Map<String, String> addEntry(String menu, Map<String, String> attributes) throws RouterException {
-    String body;
+    return single(exchange("PUT", menu, json(attributes), ANSWER_CAP));
+  }
+
+  @Override
+  void setEntry(String menu, String id, Map<String, String> attributes) throws RouterException {
+    exchange("PATCH", menu + "/" + encode(id), json(attributes), ANSWER_CAP);
+  }
+
+  /** {@code POST .../unset}: REST runs a menu's console commands by POST. */
+  @Override
+  void unsetEntry(String menu, String id, String attribute) throws RouterException {
+    exchange("POST", menu + "/unset", json(Map.of(".id", id, "value-name", attribute)), ANSWER_CAP);
+  }
+
+  private static String json(Map<String, String> attributes) {
     try {
-      body = WRITER.writeValueAsString(attributes);
+      return WRITER.writeValueAsString(attributes);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a map of strings is always JSON", e);
     }
-    return single(exchange("PUT", menu, body, ANSWER_CAP));
   }
 
   @Override

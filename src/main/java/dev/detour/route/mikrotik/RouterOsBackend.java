@@ -32,6 +32,9 @@ abstract class RouterOsBackend implements RouterBackend {
 
   private static final String MAIN = "main";
 
+  private static final List<String> ROUTE_PROPLIST =
+      List.of(".id", "dst-address", "gateway", "comment", "dynamic", "distance", "disabled");
+
   /** Tunnel menus whose entries have a {@code remote-address} and a {@code local-address}. */
   private static final List<String> TUNNELS =
       List.of("gre", "eoip", "ipip", "gre6", "ipipv6", "eoipv6");
@@ -77,6 +80,16 @@ abstract class RouterOsBackend implements RouterBackend {
   /** Removes the entry {@code id} of {@code menu}. */
   abstract void removeEntry(String menu, String id) throws RouterException;
 
+  /** Sets {@code attributes} of the entry {@code id} of {@code menu}, in place. */
+  abstract void setEntry(String menu, String id, Map<String, String> attributes)
+      throws RouterException;
+
+  /**
+   * Takes {@code attribute} off the entry {@code id}: RouterOS 6's {@code unset}, for a route that
+   * should lose its {@code routing-mark} (be in the main table).
+   */
+  abstract void unsetEntry(String menu, String id, String attribute) throws RouterException;
+
   @Override
   public synchronized String describe() throws RouterException {
     Map<String, String> resource = resource();
@@ -111,6 +124,13 @@ abstract class RouterOsBackend implements RouterBackend {
     }
   }
 
+  /**
+   * Asks the router only for what can be Detour's: static routes ({@code dynamic=false}: a full BGP
+   * table, connected and OSPF routes stay on the router), or the entries of Detour's address list.
+   * The answer is read row by row and only the rows kept are held: the user's static routes in
+   * Detour's table (a wanted prefix the user already routes is left to the user) and Detour's own
+   * wherever they are, with their drift — a route moved to another table by hand is set back.
+   */
   @Override
   public synchronized List<RouterRoute> list() throws RouterException {
     List<RouterRoute> entries = new ArrayList<>();
@@ -121,27 +141,20 @@ abstract class RouterOsBackend implements RouterBackend {
           Table table = table(routerOs6, ipv6);
           print(
               menu(ipv6),
-              table.withAttribute(
-                  List.of(
-                      ".id",
-                      "dst-address",
-                      "gateway",
-                      "comment",
-                      "dynamic",
-                      "distance",
-                      "disabled")),
-              Map.of(),
+              table.withAttribute(ROUTE_PROPLIST),
+              Map.of("dynamic", "false"),
               LIST_CAP,
               row -> {
-                if (table.holds(row)) {
-                  entries.add(route(row));
+                RouterRoute route = route(row, table);
+                if (route != null) {
+                  entries.add(route);
                 }
               });
         } else {
           print(
               menu(ipv6),
               List.of(".id", "list", "address", "comment", "dynamic", "disabled"),
-              Map.of("list", settings.addressList()),
+              Map.of("list", settings.addressList(), "dynamic", "false"),
               LIST_CAP,
               row -> {
                 RouterRoute entry = addressListEntry(row);
@@ -214,6 +227,30 @@ abstract class RouterOsBackend implements RouterBackend {
   }
 
   /**
+   * Sets a drifted entry back: the gateway, distance and table Detour writes now, enabled. The id
+   * is checked first, as for {@link #remove}.
+   */
+  @Override
+  public synchronized void update(RouterRoute route) throws RouterException {
+    boolean ipv6 = Prefixes.parse(route.prefix()).isIPv6();
+    String menu = menu(ipv6);
+    Table table = routes() ? table(routerOs6(), ipv6) : null;
+    ownedEntry(route, menu, table);
+    Map<String, String> attributes = new LinkedHashMap<>();
+    if (table != null) {
+      attributes.put("gateway", settings.gateway());
+      attributes.put("distance", Integer.toString(settings.distance()));
+      table.writeInto(attributes);
+    }
+    attributes.put("disabled", "false");
+    setEntry(menu, route.id(), attributes);
+    if (table != null && table.attribute() != null && !attributes.containsKey(table.attribute())) {
+      // RouterOS 6's main table is no mark at all: a mark set by hand is taken off.
+      unsetEntry(menu, route.id(), table.attribute());
+    }
+  }
+
+  /**
    * Removes {@code route} after checking that its {@code .id} still names the same entry: ids are
    * numbered afresh when a router reboots, so an old one may now name another entry — perhaps one
    * of the user's. An id that names something else counts as gone.
@@ -227,22 +264,32 @@ abstract class RouterOsBackend implements RouterBackend {
     }
     boolean ipv6 = Prefixes.parse(route.prefix()).isIPv6();
     String menu = menu(ipv6);
+    ownedEntry(route, menu, routes() ? table(routerOs6(), ipv6) : null);
+    removeEntry(menu, route.id());
+  }
+
+  /**
+   * Checks that {@code route}'s id still names Detour's entry for its prefix — ids are numbered
+   * afresh when a router reboots, so an old one may now name another entry, perhaps one of the
+   * user's. An id that names something else counts as gone ({@link
+   * RouterException.Kind#NOT_FOUND}). Any table will do: a route of Detour's moved to another table
+   * is still Detour's to set back.
+   */
+  private void ownedEntry(RouterRoute route, String menu, Table table) throws RouterException {
     String key = routes() ? "dst-address" : "address";
-    Table table = routes() ? table(routerOs6(), ipv6) : null;
     Map<String, String> entry =
         entry(
             menu,
             route.id(),
             table == null
-                ? List.of(key, "comment", "list")
-                : table.withAttribute(List.of(key, "comment")));
+                ? List.of(key, "comment", "list", "dynamic")
+                : table.withAttribute(List.of(key, "comment", "dynamic")));
     if (entry == null
         || entry.get(key) == null
+        || "true".equals(entry.get("dynamic"))
         || !prefix(entry.get(key)).equals(route.prefix())
         || !settings.owns(entry.get("comment"))
-        || !(table == null
-            ? settings.addressList().equals(entry.get("list"))
-            : table.holds(entry))) {
+        || (table == null && !settings.addressList().equals(entry.get("list")))) {
       throw new RouterException(
           RouterException.Kind.NOT_FOUND,
           "router "
@@ -252,7 +299,6 @@ abstract class RouterOsBackend implements RouterBackend {
               + " is no longer Detour's entry for "
               + route.prefix());
     }
-    removeEntry(menu, route.id());
   }
 
   /**
@@ -377,7 +423,12 @@ abstract class RouterOsBackend implements RouterBackend {
     }
   }
 
-  private RouterRoute route(Map<String, String> row) throws RouterException {
+  /**
+   * A static route as Detour sees it: Detour's own (its comment) wherever it is, with how it
+   * differs from what Detour writes now; the user's only in Detour's table, where it may already
+   * route a wanted prefix; null for the user's routes elsewhere.
+   */
+  private RouterRoute route(Map<String, String> row, Table table) throws RouterException {
     String id = row.get(".id");
     String destination = row.get("dst-address");
     if (id == null || destination == null) {
@@ -385,13 +436,24 @@ abstract class RouterOsBackend implements RouterBackend {
     }
     boolean dynamic = "true".equals(row.get("dynamic"));
     String comment = row.get("comment");
+    boolean owned = !dynamic && settings.owns(comment);
+    if (!owned && !table.holds(row)) {
+      return null;
+    }
+    String drift =
+        owned
+            ? RouterRoute.drift(
+                RouterRoute.differs("gateway", row.get("gateway"), settings.gateway()),
+                RouterRoute.differs(
+                    "distance", row.get("distance"), Integer.toString(settings.distance())),
+                table.holds(row)
+                    ? null
+                    : RouterRoute.differs(
+                        table.attribute(), row.get(table.attribute()), table.table()),
+                RouterRoute.differs("disabled", row.getOrDefault("disabled", "false"), "false"))
+            : null;
     return new RouterRoute(
-        id,
-        prefix(destination),
-        row.get("gateway"),
-        comment,
-        dynamic,
-        !dynamic && settings.owns(comment));
+        id, prefix(destination), row.get("gateway"), comment, dynamic, owned, drift);
   }
 
   /**
@@ -415,7 +477,17 @@ abstract class RouterOsBackend implements RouterBackend {
     }
     boolean dynamic = "true".equals(row.get("dynamic"));
     String comment = row.get("comment");
-    return new RouterRoute(id, prefix, null, comment, dynamic, !dynamic && settings.owns(comment));
+    boolean owned = !dynamic && settings.owns(comment);
+    return new RouterRoute(
+        id,
+        prefix,
+        null,
+        comment,
+        dynamic,
+        owned,
+        owned
+            ? RouterRoute.differs("disabled", row.getOrDefault("disabled", "false"), "false")
+            : null);
   }
 
   private String prefix(String text) throws RouterException {

@@ -263,6 +263,14 @@ final class EmulatedApi implements AutoCloseable {
           router.set(menu, id == null ? "" : id, toSeven(routes, attributes));
           reply(out, "!done");
         }
+        case "unset" -> {
+          String name = attributes.getOrDefault("value-name", "");
+          router.unset(
+              menu,
+              attributes.getOrDefault(".id", ""),
+              routes && name.equals("routing-mark") ? "routing-table" : name);
+          reply(out, "!done");
+        }
         case "remove" -> {
           router.remove(menu, attributes.getOrDefault(".id", ""));
           reply(out, "!done");

@@ -69,8 +69,15 @@ class MikrotikReconcileTest {
     router.close();
   }
 
-  /** REST is RouterOS 7; the API protocol is tried as RouterOS 6, what it is mostly used for. */
+  /**
+   * REST is RouterOS 7; the API protocol is tried as RouterOS 6, what it is mostly used for, and as
+   * RouterOS 7 ({@code api7}).
+   */
   RouterBackend backend(String protocol, Duration timeout) {
+    return backend(protocol, timeout, "gre-tunnel1");
+  }
+
+  RouterBackend backend(String protocol, Duration timeout, String gateway) {
     if (protocol.equals("api")) {
       router.resource("6.49.10 (long-term)", "RB951Ui-2HnD");
     }
@@ -78,9 +85,10 @@ class MikrotikReconcileTest {
         protocol.equals("rest")
             ? TestSettings.rest(router.restUrl())
             : TestSettings.api(router.apiPort(), false);
+    s.timeout(timeout).gateway(gateway);
     return protocol.equals("rest")
-        ? new MikrotikRestBackend(s.timeout(timeout).build())
-        : new MikrotikApiBackend(s.timeout(timeout).build());
+        ? new MikrotikRestBackend(s.build())
+        : new MikrotikApiBackend(s.build());
   }
 
   /** One sync as Detour runs it: list, diff, apply. */
@@ -187,7 +195,11 @@ class MikrotikReconcileTest {
           Reconciler.apply(
               b,
               new Reconciler.Diff(
-                  diff.add().subList(1, diff.add().size()), diff.remove(), List.of(), List.of()),
+                  diff.add().subList(1, diff.add().size()),
+                  List.of(),
+                  diff.remove(),
+                  List.of(),
+                  List.of()),
               comments(WANTED),
               0,
               change -> {});
@@ -218,6 +230,71 @@ class MikrotikReconcileTest {
                 .filter(r -> "5.6.7.8/32".equals(r.get("dst-address"))))
         .hasSize(1);
     assertThat(router.route("1.2.3.4/32")).containsEntry("comment", "detour test");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"rest", "api", "api7"})
+  void handEditedGatewayDistanceTableAndDisabledAreSetBackInPlace(String protocol)
+      throws Exception {
+    router.routingTable("other");
+    converge(protocol, WANTED);
+    Map<String, String> ids = new java.util.HashMap<>();
+    router.entries("ip/route").forEach(r -> ids.put(r.get("dst-address"), r.get(".id")));
+    router.handEdit("1.2.3.4/32", "gateway", "ether1");
+    router.handEdit("5.6.7.8/32", "distance", "5");
+    router.handEdit("91.108.4.0/22", "disabled", "true");
+    router.handEdit("149.154.164.0/22", "routing-table", "other");
+
+    List<Reconciler.Change> changes = new ArrayList<>();
+    Reconciler.Outcome o;
+    try (RouterBackend b = backend(protocol, Duration.ofSeconds(5))) {
+      Reconciler.Diff diff = Reconciler.diff(WANTED, b.list());
+      assertThat(diff.add()).isEmpty();
+      assertThat(diff.remove()).isEmpty();
+      o = Reconciler.apply(b, diff, comments(WANTED), 0, changes::add);
+    }
+
+    assertThat(o).isEqualTo(new Reconciler.Outcome(0, 4, 0, 0, null));
+    assertThat(changes)
+        .filteredOn(c -> c.action().equals("update"))
+        .extracting(Reconciler.Change::prefix, Reconciler.Change::detail)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(
+                "1.2.3.4/32", "was gateway ether1 (wanted gre-tunnel1)"),
+            org.assertj.core.groups.Tuple.tuple("5.6.7.8/32", "was distance 5 (wanted 1)"),
+            org.assertj.core.groups.Tuple.tuple(
+                "91.108.4.0/22", "was disabled true (wanted false)"),
+            org.assertj.core.groups.Tuple.tuple(
+                "149.154.164.0/22",
+                protocol.equals("api")
+                    ? "was routing-mark other (wanted main)"
+                    : "was routing-table other (wanted main)"));
+    for (String prefix : List.of("1.2.3.4/32", "5.6.7.8/32", "91.108.4.0/22", "149.154.164.0/22")) {
+      // Set in place: the same entry, never removed and added again.
+      assertThat(router.route(prefix))
+          .containsEntry(".id", ids.get(prefix))
+          .containsEntry("gateway", "gre-tunnel1")
+          .containsEntry("distance", "1")
+          .containsEntry("routing-table", "main")
+          .containsEntry("disabled", "false");
+    }
+    assertThat(converge(protocol, WANTED)).isEqualTo(1);
+    assertConverged(WANTED);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"rest", "api", "api7"})
+  void aNewGatewayInTheConfigurationConvergesInOneSync(String protocol) throws Exception {
+    converge(protocol, WANTED);
+    try (RouterBackend b = backend(protocol, Duration.ofSeconds(5), "ether1")) {
+      Reconciler.Outcome o = sync(b, WANTED);
+      assertThat(o.updated()).isEqualTo(4); // the user's own route to a wanted prefix stays
+      assertThat(Reconciler.diff(WANTED, b.list()).empty()).isTrue();
+    }
+    assertThat(router.route("1.2.3.4/32")).containsEntry("gateway", "ether1");
+    assertThat(router.route("195.82.146.0/24"))
+        .containsEntry("gateway", "gre-tunnel1")
+        .containsEntry("comment", "rutracker");
   }
 
   @ParameterizedTest

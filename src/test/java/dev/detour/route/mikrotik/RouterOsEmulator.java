@@ -523,6 +523,23 @@ public final class RouterOsEmulator implements AutoCloseable {
     return new LinkedHashMap<>(entry);
   }
 
+  /**
+   * {@code unset}: the attribute back to its default — a route's table to main (RouterOS 6: no
+   * routing-mark), a comment gone.
+   */
+  synchronized void unset(String menu, String id, String name) throws Refusal {
+    writable(menu);
+    Map<String, String> entry = find(menu, id);
+    if ("true".equals(entry.get("dynamic"))) {
+      throw new Refusal(false, "failure: cannot change dynamic entry");
+    }
+    switch (name) {
+      case "routing-table" -> entry.put(name, "main");
+      case "comment" -> entry.remove(name);
+      default -> throw new Refusal(false, "unknown parameter " + name);
+    }
+  }
+
   synchronized void remove(String menu, String id) throws Refusal {
     writable(menu);
     Map<String, String> entry = find(menu, id);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.route.RouterException;
 import dev.detour.route.RouterException.Kind;
@@ -80,7 +81,7 @@ public final class MikrotikRestBackend extends RouterOsBackend {
       throws RouterException {
     StringBuilder path = new StringBuilder(menu).append("?.proplist=").append(names(proplist));
     query.forEach((k, v) -> path.append('&').append(k).append('=').append(encode(v)));
-    parse(exchange("GET", path.toString(), null, cap), rows);
+    exchange("GET", path.toString(), null, cap, rows);
   }
 
   @Override
@@ -159,6 +160,16 @@ public final class MikrotikRestBackend extends RouterOsBackend {
 
   /** One request, its whole answer within the timeout and the cap; the body of a 2xx answer. */
   private byte[] exchange(String method, String path, String json, int cap) throws RouterException {
+    return exchange(method, path, json, cap, null);
+  }
+
+  /**
+   * One request, its whole answer within the timeout and the cap. With {@code rows}, a 2xx answer
+   * is parsed as it arrives and each object handed over at once (on the client's thread, while this
+   * one waits): a long list is never held whole. Returns the body otherwise.
+   */
+  private byte[] exchange(String method, String path, String json, int cap, RowSink rows)
+      throws RouterException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(base.resolve(path))
             .timeout(settings.timeout())
@@ -173,7 +184,13 @@ public final class MikrotikRestBackend extends RouterOsBackend {
     }
     String what = method + " /rest/" + path.replaceFirst("\\?.*", "");
     CompletableFuture<HttpResponse<byte[]>> answer =
-        client().sendAsync(request.build(), info -> new CappedBody(cap));
+        client()
+            .sendAsync(
+                request.build(),
+                info ->
+                    rows != null && info.statusCode() / 100 == 2
+                        ? new StreamedRows(cap, rows)
+                        : new CappedBody(cap));
     HttpResponse<byte[]> response;
     try {
       response = answer.get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -209,6 +226,9 @@ public final class MikrotikRestBackend extends RouterOsBackend {
   }
 
   private RouterException failure(String what, Throwable cause) {
+    if (cause instanceof RouterException e) {
+      return e; // a row refused by the sink, or a malformed one
+    }
     if (cause instanceof TooLarge) {
       return fail(Kind.PROTOCOL, what + ": " + cause.getMessage(), cause);
     }
@@ -271,49 +291,98 @@ public final class MikrotikRestBackend extends RouterOsBackend {
 
   /** An array of objects (a print) or one object, each value a string. */
   private void parse(byte[] body, RowSink rows) throws RouterException {
-    try (JsonParser parser = JSON.createParser(body)) {
-      JsonToken token = parser.nextToken();
-      if (token == JsonToken.START_OBJECT) {
-        rows.accept(object(parser));
-      } else if (token == JsonToken.START_ARRAY) {
-        while ((token = parser.nextToken()) == JsonToken.START_OBJECT) {
-          rows.accept(object(parser));
-        }
-        if (token != JsonToken.END_ARRAY) {
-          throw new JsonParseException(parser, "expected an object in the array");
-        }
-      } else {
-        throw new JsonParseException(parser, "expected an array or an object");
-      }
-      if (parser.nextToken() != null) {
-        throw new JsonParseException(parser, "more after the end");
-      }
-    } catch (RouterException e) {
-      throw e;
-    } catch (JsonProcessingException e) {
-      throw protocol("malformed JSON: " + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw protocol("unreadable JSON: " + e.getMessage());
-    }
+    Rows parser = new Rows(rows);
+    parser.feed(body, 0, body.length);
+    parser.end();
   }
 
-  private static Map<String, String> object(JsonParser parser) throws IOException {
-    Map<String, String> object = new HashMap<>();
-    JsonToken token;
-    while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
-      String name = parser.currentName();
-      JsonToken value = parser.nextToken();
-      if (value == null || !value.isScalarValue()) {
-        throw new JsonParseException(parser, "the value of " + name + " is no string");
+  /**
+   * RouterOS's JSON read as it comes: an array of objects (a print) or one object, each value a
+   * string (or null, left out), each object handed to the sink when it closes. Fed in pieces by
+   * Jackson's non-blocking parser, so nothing but the object being read is held.
+   */
+  private final class Rows {
+
+    private final JsonParser parser;
+    private final ByteArrayFeeder feeder;
+    private final RowSink sink;
+    private boolean array;
+    private boolean finished;
+    private Map<String, String> object;
+    private String field;
+
+    Rows(RowSink sink) throws RouterException {
+      this.sink = sink;
+      try {
+        this.parser = JSON.createNonBlockingByteArrayParser();
+      } catch (IOException e) {
+        throw protocol("no JSON parser: " + e.getMessage());
       }
-      if (value != JsonToken.VALUE_NULL) {
-        object.put(name, parser.getText());
+      this.feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
+    }
+
+    void feed(byte[] bytes, int from, int to) throws RouterException {
+      try {
+        feeder.feedInput(bytes, from, to);
+        tokens();
+      } catch (JsonProcessingException e) {
+        throw protocol("malformed JSON: " + e.getOriginalMessage());
+      } catch (IOException e) {
+        throw protocol("unreadable JSON: " + e.getMessage());
       }
     }
-    if (token != JsonToken.END_OBJECT) {
-      throw new JsonParseException(parser, "unterminated object");
+
+    void end() throws RouterException {
+      feeder.endOfInput();
+      try {
+        tokens();
+      } catch (JsonProcessingException e) {
+        throw protocol("malformed JSON: " + e.getOriginalMessage());
+      } catch (IOException e) {
+        throw protocol("unreadable JSON: " + e.getMessage());
+      }
+      if (!finished) {
+        throw protocol("malformed JSON: the answer ends early");
+      }
     }
-    return object;
+
+    private void tokens() throws IOException, RouterException {
+      JsonToken token;
+      while ((token = parser.nextToken()) != null && token != JsonToken.NOT_AVAILABLE) {
+        if (finished) {
+          throw new JsonParseException(parser, "more after the end");
+        }
+        if (object != null) {
+          inObject(token);
+        } else if (token == JsonToken.START_OBJECT) {
+          object = new HashMap<>();
+        } else if (token == JsonToken.START_ARRAY && !array) {
+          array = true;
+        } else if (token == JsonToken.END_ARRAY && array) {
+          finished = true;
+        } else {
+          throw new JsonParseException(
+              parser, array ? "expected an object in the array" : "expected an array or an object");
+        }
+      }
+    }
+
+    private void inObject(JsonToken token) throws IOException, RouterException {
+      if (token == JsonToken.FIELD_NAME) {
+        field = parser.currentName();
+      } else if (token == JsonToken.END_OBJECT) {
+        Map<String, String> done = object;
+        object = null;
+        finished = !array;
+        sink.accept(done);
+      } else if (token.isScalarValue()) {
+        if (token != JsonToken.VALUE_NULL) {
+          object.put(field, parser.getText());
+        }
+      } else {
+        throw new JsonParseException(parser, "the value of " + field + " is no string");
+      }
+    }
   }
 
   private static String names(List<String> proplist) {
@@ -379,6 +448,91 @@ public final class MikrotikRestBackend extends RouterOsBackend {
     @Override
     public void onComplete() {
       result.complete(bytes.toByteArray());
+    }
+  }
+
+  /**
+   * Parses a body as it arrives ({@link Rows}), up to {@code cap} bytes; completes with nothing, or
+   * with the first failure: a malformed answer, a row the sink refused, an answer past its cap.
+   */
+  private final class StreamedRows implements HttpResponse.BodySubscriber<byte[]> {
+
+    private final int cap;
+    private final RowSink sink;
+    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private Flow.Subscription subscription;
+    private Rows rows;
+    private long read;
+    private byte[] chunk = new byte[64 << 10];
+
+    StreamedRows(int cap, RowSink sink) {
+      this.cap = cap;
+      this.sink = sink;
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return result;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      this.subscription = subscription;
+      try {
+        rows = new Rows(sink);
+      } catch (RouterException e) {
+        fail(e);
+        return;
+      }
+      subscription.request(1);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> buffers) {
+      if (result.isDone()) {
+        return;
+      }
+      try {
+        for (ByteBuffer buffer : buffers) {
+          read += buffer.remaining();
+          if (read > cap) {
+            fail(new TooLarge(cap));
+            return;
+          }
+          while (buffer.hasRemaining()) {
+            int n = Math.min(chunk.length, buffer.remaining());
+            buffer.get(chunk, 0, n);
+            rows.feed(chunk, 0, n);
+          }
+        }
+      } catch (RouterException e) {
+        fail(e);
+        return;
+      }
+      subscription.request(1);
+    }
+
+    private void fail(Exception failure) {
+      subscription.cancel();
+      result.completeExceptionally(failure);
+    }
+
+    @Override
+    public void onError(Throwable failure) {
+      result.completeExceptionally(failure);
+    }
+
+    @Override
+    public void onComplete() {
+      if (result.isDone()) {
+        return;
+      }
+      try {
+        rows.end();
+        result.complete(new byte[0]);
+      } catch (RouterException e) {
+        result.completeExceptionally(e);
+      }
     }
   }
 }

@@ -82,6 +82,7 @@ public final class RouterOsEmulator implements AutoCloseable {
   }
 
   private final Map<String, List<Map<String, String>>> menus = new LinkedHashMap<>();
+  private final List<Feed> feeds = new ArrayList<>();
   private final Map<String, String> resource = new LinkedHashMap<>();
   private final Set<String> tables = new LinkedHashSet<>(List.of("main"));
   private final Map<String, Integer> nextIds = new LinkedHashMap<>();
@@ -294,6 +295,88 @@ public final class RouterOsEmulator implements AutoCloseable {
     return this;
   }
 
+  /**
+   * A routing feed's {@code count} IPv4 routes in {@code /ip/route}, held compactly (an entry is
+   * made only when printed): consecutive /24s from {@code first}, through {@code gateway}, in
+   * {@code table}. Dynamic ones are a BGP session's ({@code bgp=true}, distance 20, cannot be
+   * changed), as a full table (about 1,000,000) or an antifilter feed (about 30,000) would be;
+   * static ones a user's imported list.
+   */
+  public synchronized RouterOsEmulator feed(
+      String first, int count, boolean dynamic, String gateway, String table) {
+    tables.add(table);
+    int base = (int) Prefixes.parse(first).getLower().getValue().longValue();
+    feeds.add(new Feed(base, count, dynamic, gateway, table, nextIds.getOrDefault("ip/route", 0)));
+    nextIds.merge("ip/route", count, Integer::sum);
+    return this;
+  }
+
+  /** The user's route list grows by {@code count} of Detour's own from an earlier sync. */
+  public synchronized void detoursRoutes(String first, int count, String comment) {
+    int base = (int) Prefixes.parse(first).getLower().getValue().longValue();
+    for (int i = 0; i < count; i++) {
+      put(
+          "ip/route",
+          "dst-address",
+          slash24(base, i),
+          "gateway",
+          "gre-tunnel1",
+          "distance",
+          "1",
+          "routing-table",
+          "main",
+          "comment",
+          comment,
+          "dynamic",
+          "false",
+          "disabled",
+          "false");
+    }
+  }
+
+  /** The {@code i}th /24 from the address {@code base} (an IPv4 address as an int). */
+  public static String slash24(int base, int i) {
+    int a = base + (i << 8);
+    return (a >>> 24) + "." + ((a >>> 16) & 255) + "." + ((a >>> 8) & 255) + ".0/24";
+  }
+
+  /** The routes of a feed, made when printed. */
+  private record Feed(
+      int base, int count, boolean dynamic, String gateway, String table, int firstId) {
+
+    /** What every route of the feed has: a query on these needs no route made. */
+    Map<String, String> shared() {
+      Map<String, String> shared = new LinkedHashMap<>();
+      shared.put("gateway", gateway);
+      shared.put("distance", dynamic ? "20" : "1");
+      shared.put("routing-table", table);
+      shared.put("dynamic", Boolean.toString(dynamic));
+      shared.put("disabled", "false");
+      if (dynamic) {
+        shared.put("bgp", "true");
+      }
+      return shared;
+    }
+
+    /** The index of the route with {@code id} in this feed, or -1. */
+    int index(String id) {
+      try {
+        int i = Integer.parseInt(id.substring(1), 16) - firstId - 1;
+        return id.startsWith("*") && i >= 0 && i < count ? i : -1;
+      } catch (NumberFormatException | IndexOutOfBoundsException e) {
+        return -1;
+      }
+    }
+
+    Map<String, String> route(int i) {
+      Map<String, String> route = new LinkedHashMap<>();
+      route.put(".id", "*" + Integer.toHexString(firstId + i + 1).toUpperCase());
+      route.put("dst-address", slash24(base, i));
+      route.putAll(shared());
+      return route;
+    }
+  }
+
   /** {@code /system/resource}'s version and board name; the version says how the API speaks. */
   synchronized RouterOsEmulator resource(String version, String board) {
     resource.put("version", version);
@@ -450,11 +533,39 @@ public final class RouterOsEmulator implements AutoCloseable {
       return found;
     }
     for (Map<String, String> entry : menu(menu)) {
-      if (query.entrySet().stream().allMatch(q -> q.getValue().equals(entry.get(q.getKey())))) {
+      if (matches(entry, query)) {
         found.add(new LinkedHashMap<>(entry));
       }
     }
+    if (menu.equals("ip/route")) {
+      for (Feed feed : feeds) {
+        Map<String, String> shared = feed.shared();
+        if (query.entrySet().stream()
+            .anyMatch(
+                q ->
+                    shared.containsKey(q.getKey())
+                        && !q.getValue().equals(shared.get(q.getKey())))) {
+          continue; // e.g. dynamic=false: a BGP feed is passed over whole, as RouterOS would
+        }
+        int from = 0;
+        int to = feed.count();
+        if (query.containsKey(".id")) { // one entry by its id: no need to make the others
+          from = feed.index(query.get(".id"));
+          to = from < 0 ? from : from + 1;
+        }
+        for (int i = from; i < to; i++) {
+          Map<String, String> route = feed.route(i);
+          if (matches(route, query)) {
+            found.add(route);
+          }
+        }
+      }
+    }
     return found;
+  }
+
+  private static boolean matches(Map<String, String> entry, Map<String, String> query) {
+    return query.entrySet().stream().allMatch(q -> q.getValue().equals(entry.get(q.getKey())));
   }
 
   synchronized Map<String, String> get(String menu, String id) throws Refusal {

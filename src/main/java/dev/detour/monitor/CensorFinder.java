@@ -5,6 +5,7 @@ import dev.detour.probe.trace.CensorLocation;
 import dev.detour.probe.trace.CensorLocator;
 import dev.detour.probe.trace.CensorTraces;
 import dev.detour.state.AddressEvidence;
+import dev.detour.targets.Addresses;
 import dev.detour.targets.TargetKind;
 import dev.detour.verdict.WatchState;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,7 +41,7 @@ public class CensorFinder {
             .map(AddressEvidence::address)
             .findFirst()
             .orElse(null);
-    if (address == null || address.contains(":")) {
+    if (address == null || Addresses.isV6(address)) {
       return;
     }
     InetAddress ip;

@@ -10,6 +10,7 @@ import dev.detour.probe.dns.DnsProbe;
 import dev.detour.probe.transfer.TransferEvidence;
 import dev.detour.state.AddressEvidence;
 import dev.detour.state.RoundEvidence;
+import dev.detour.targets.Addresses;
 import dev.detour.targets.TargetKind;
 import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.HostVerdicts;
@@ -150,7 +151,7 @@ public class WatchRound {
           null,
           List.of(),
           Verdict.unknown(
-              (w.target().indexOf(':') >= 0 ? "IPv6" : "IPv4")
+              (Addresses.isV6(w.target()) ? "IPv6" : "IPv4")
                   + " is not probed in group "
                   + w.group()
                   + " (families: "
@@ -398,9 +399,9 @@ public class WatchRound {
     // The first of a family left out takes the place of the last of the other (not the one only
     // this host's resolver gives).
     for (boolean v6 : new boolean[] {false, true}) {
-      if (chosen.size() > 1 && chosen.stream().noneMatch(a -> (a.indexOf(':') >= 0) == v6)) {
+      if (chosen.size() > 1 && chosen.stream().noneMatch(a -> Addresses.isV6(a) == v6)) {
         String in =
-            candidates.stream().filter(a -> (a.indexOf(':') >= 0) == v6).findFirst().orElse(null);
+            candidates.stream().filter(a -> Addresses.isV6(a) == v6).findFirst().orElse(null);
         int out = chosen.size() - 1;
         if (chosen.get(out).equals(onlyMine)) {
           out--;
@@ -420,7 +421,7 @@ public class WatchRound {
   private static List<String> ordered(Set<String> addresses, Families families) {
     return addresses.stream()
         .filter(families::allows)
-        .sorted(Comparator.comparing((String a) -> a.contains(":")))
+        .sorted(Comparator.comparing(Addresses::isV6))
         .toList();
   }
 

@@ -1,5 +1,6 @@
 package dev.detour.verdict;
 
+import dev.detour.targets.Addresses;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -47,7 +48,7 @@ public final class HostVerdicts {
     Verdict best6 = null;
     for (int i = 0; i < addresses.size() && i < verdicts.size(); i++) {
       Verdict v = verdicts.get(i);
-      if (addresses.get(i).indexOf(':') >= 0) {
+      if (Addresses.isV6(addresses.get(i))) {
         v6.add(addresses.get(i));
         best6 = best6 == null || rank(v) < rank(best6) ? v : best6;
       } else {

@@ -1,6 +1,7 @@
 package dev.detour.watch;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.detour.targets.Addresses;
 import java.util.Locale;
 
 /**
@@ -36,7 +37,7 @@ public enum Families {
 
   /** Whether an address (IPv6 ones have a colon) or prefix of this text is probed. */
   public boolean allows(String address) {
-    boolean v6 = address.indexOf(':') >= 0;
+    boolean v6 = Addresses.isV6(address);
     return this == BOTH || (this == V6) == v6;
   }
 }

@@ -1,6 +1,7 @@
 package dev.detour.probe.packet;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.detour.targets.Addresses;
 import java.util.List;
 
 /**
@@ -70,7 +71,7 @@ public record PacketView(
 
   /** 6 for an IPv6 packet, else 4. */
   public int version() {
-    return source.indexOf(':') >= 0 ? 6 : 4;
+    return Addresses.isV6(source) ? 6 : 4;
   }
 
   /** An echo reply of either family. */

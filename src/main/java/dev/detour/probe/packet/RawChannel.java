@@ -1,5 +1,6 @@
 package dev.detour.probe.packet;
 
+import dev.detour.targets.Addresses;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -267,7 +268,7 @@ public final class RawChannel extends ChannelBase {
       String hop = route.nextHop();
       for (int attempt = 0; attempt < 40; attempt++) {
         String output =
-            IpBatch.ask(hop.indexOf(':') >= 0, "neigh show to " + hop + " dev " + route.device());
+            IpBatch.ask(Addresses.isV6(hop), "neigh show to " + hop + " dev " + route.device());
         int at = output.indexOf("lladdr ");
         if (at >= 0) {
           return MacAddress.getByName(output.substring(at + 7).split("\\s+")[0]);
@@ -297,7 +298,7 @@ public final class RawChannel extends ChannelBase {
               + hop
               + " on "
               + route.device()
-              + (hop.indexOf(':') >= 0
+              + (Addresses.isV6(hop)
                   ? " does not answer neighbour discovery"
                   : " does not answer ARP"));
     }

@@ -1,5 +1,6 @@
 package dev.detour.watch.io;
 
+import dev.detour.targets.Addresses;
 import dev.detour.targets.TargetKind;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -35,7 +36,7 @@ final class RouterOsWriter implements ListWriter {
       out.write("# " + watch.group() + ": host " + watch.target() + " (route its addresses)\n");
       return;
     }
-    boolean v6 = watch.target().indexOf(':') >= 0;
+    boolean v6 = Addresses.isV6(watch.target());
     String wanted = v6 ? "/ipv6 route" : "/ip route";
     if (!wanted.equals(menu)) {
       menu = wanted;

@@ -147,17 +147,26 @@ public class GroupsPage {
     }
 
     GroupInput input(String name) {
-      GroupInput in =
-          GroupsPage.input(
-              name, description, interval, probes, routeBlocked, routeWithdraw, routeQuicBlocks);
+      Integer seconds = null;
+      if (interval != null && !interval.isBlank()) {
+        try {
+          seconds = Integer.parseInt(interval.strip());
+        } catch (NumberFormatException e) {
+          throw ProblemException.invalidField(
+              "Invalid group",
+              "intervalSeconds",
+              "the interval is a number of seconds, e.g. 60, or empty for the default");
+        }
+      }
+      Set<ProbeKind> kinds = Forms.probes(probes);
       return new GroupInput(
-          in.name(),
-          in.description(),
-          in.intervalSeconds(),
-          in.probes(),
-          in.routeBlocked(),
-          in.routeWithdraw(),
-          in.routeQuicBlocks(),
+          name,
+          description == null || description.isBlank() ? null : description,
+          seconds,
+          kinds,
+          routeBlocked != null,
+          routeWithdraw,
+          routeQuicBlocks != null,
           families == null || families.isBlank() ? null : families);
     }
   }
@@ -173,35 +182,5 @@ public class GroupsPage {
       m.put("routeBlocked", "on");
     }
     return m;
-  }
-
-  private static GroupInput input(
-      String name,
-      String description,
-      String interval,
-      List<String> probes,
-      String routeBlocked,
-      String routeWithdraw,
-      String routeQuicBlocks) {
-    Integer seconds = null;
-    if (interval != null && !interval.isBlank()) {
-      try {
-        seconds = Integer.parseInt(interval.strip());
-      } catch (NumberFormatException e) {
-        throw ProblemException.invalidField(
-            "Invalid group",
-            "intervalSeconds",
-            "the interval is a number of seconds, e.g. 60, or empty for the default");
-      }
-    }
-    Set<ProbeKind> kinds = Forms.probes(probes);
-    return new GroupInput(
-        name,
-        description == null || description.isBlank() ? null : description,
-        seconds,
-        kinds,
-        routeBlocked != null,
-        routeWithdraw,
-        routeQuicBlocks != null);
   }
 }

@@ -20,27 +20,6 @@ public record GroupInput(
     Boolean routeQuicBlocks,
     String families) {
 
-  /** Without a say on families (the default). */
-  public GroupInput(
-      String name,
-      String description,
-      Integer intervalSeconds,
-      Set<ProbeKind> probes,
-      Boolean routeBlocked,
-      String routeWithdraw,
-      Boolean routeQuicBlocks) {
-    this(
-        name,
-        description,
-        intervalSeconds,
-        probes,
-        routeBlocked,
-        routeWithdraw,
-        routeQuicBlocks,
-        null);
-  }
-
-  /** Without a say on QUIC blocks (not routed). */
   public GroupInput(
       String name,
       String description,
@@ -48,6 +27,6 @@ public record GroupInput(
       Set<ProbeKind> probes,
       Boolean routeBlocked,
       String routeWithdraw) {
-    this(name, description, intervalSeconds, probes, routeBlocked, routeWithdraw, null);
+    this(name, description, intervalSeconds, probes, routeBlocked, routeWithdraw, null, null);
   }
 }

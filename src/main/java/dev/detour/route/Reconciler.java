@@ -1,6 +1,7 @@
 package dev.detour.route;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,6 +105,9 @@ public final class Reconciler {
    * change the router refuses alone is counted and skipped; a router that fails (unreachable,
    * timeout, busy, bad login) stops the apply — the next sync lists again and carries on.
    *
+   * <p>A {@link BatchBackend} takes the whole diff in one request instead, unpaced; its changes are
+   * told to the listener one by one all the same.
+   *
    * @param comments the comment of each prefix added
    */
   public static Outcome apply(
@@ -112,6 +116,9 @@ public final class Reconciler {
       Map<String, String> comments,
       int perSecond,
       Listener listener) {
+    if (router instanceof BatchBackend batch && !diff.empty()) {
+      return applyAll(batch, diff, comments, listener);
+    }
     long gapNanos = perSecond <= 0 ? 0 : TimeUnit.SECONDS.toNanos(1) / perSecond;
     long next = System.nanoTime();
     int added = 0;
@@ -163,6 +170,67 @@ public final class Reconciler {
       }
     }
     return new Outcome(added, updated, removed, failed, null);
+  }
+
+  /**
+   * One request for the diff, then each change told as {@link #apply} tells it: a removal of an
+   * entry already gone is done, and a refusal that is not this change's alone (no permission) is
+   * the outcome's error, as it would have stopped a change-by-change apply.
+   */
+  private static Outcome applyAll(
+      BatchBackend router, Diff diff, Map<String, String> comments, Listener listener) {
+    Map<Integer, RouterException> refused;
+    String error = null;
+    try {
+      refused = router.applyAll(diff, comments);
+    } catch (RouterException e) {
+      // Everything was sent and nothing is known: each change is told as failed, and the next
+      // sync's list shows what was made.
+      refused = new HashMap<>();
+      int total = diff.add().size() + diff.update().size() + diff.remove().size();
+      for (int i = 0; i < total; i++) {
+        refused.put(i, e);
+      }
+      error = e.getMessage();
+    }
+    int added = 0;
+    int updated = 0;
+    int removed = 0;
+    int failed = 0;
+    int adds = diff.add().size();
+    int updates = diff.update().size();
+    int total = adds + updates + diff.remove().size();
+    for (int i = 0; i < total; i++) {
+      String action = i < adds ? "add" : i < adds + updates ? "update" : "remove";
+      RouterRoute entry =
+          i < adds
+              ? null
+              : i < adds + updates
+                  ? diff.update().get(i - adds)
+                  : diff.remove().get(i - adds - updates);
+      String prefix = entry == null ? diff.add().get(i) : entry.prefix();
+      RouterException e = refused.get(i);
+      if (e == null) {
+        switch (action) {
+          case "add" -> added++;
+          case "update" -> updated++;
+          default -> removed++;
+        }
+        listener.changed(
+            new Change(
+                action, prefix, true, action.equals("update") ? "was " + entry.drift() : ""));
+      } else if (action.equals("remove") && e.kind() == RouterException.Kind.NOT_FOUND) {
+        removed++;
+        listener.changed(new Change("remove", prefix, true, "already gone"));
+      } else {
+        failed++;
+        listener.changed(new Change(action, prefix, false, e.getMessage()));
+        if (error == null && !e.onlyThisChange()) {
+          error = e.getMessage();
+        }
+      }
+    }
+    return new Outcome(added, updated, removed, failed, error);
   }
 
   private static long pace(long next, long gapNanos) {

@@ -3,6 +3,7 @@ package dev.detour.route.linux;
 import dev.detour.route.RouterException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +24,14 @@ final class IpCommand {
   record Result(int status, String output) {}
 
   static Result run(List<String> command, Duration timeout) throws RouterException {
+    return run(command, null, timeout);
+  }
+
+  /**
+   * Runs {@code command} with {@code input} on its standard input ({@code ip -batch -}), written
+   * while the output is read.
+   */
+  static Result run(List<String> command, String input, Duration timeout) throws RouterException {
     Process process;
     try {
       process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -30,6 +39,22 @@ final class IpCommand {
       throw new RouterException(
           RouterException.Kind.UNREACHABLE, "cannot run ip (install iproute2): " + e.getMessage());
     }
+    // A thread of its own, not the common pool the output is read in: with few cores that pool
+    // has one thread, and a batch blocked on input would then wait for its output to be read.
+    Thread writer =
+        new Thread(
+            () -> {
+              try (OutputStream in = process.getOutputStream()) {
+                if (input != null) {
+                  in.write(input.getBytes(StandardCharsets.UTF_8));
+                }
+              } catch (IOException e) {
+                // ip stopped reading (it failed): its output says why.
+              }
+            },
+            "ip-input");
+    writer.setDaemon(true);
+    writer.start();
     CompletableFuture<String> output =
         CompletableFuture.supplyAsync(
             () -> {

@@ -2,8 +2,9 @@ package dev.detour.route.linux;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.detour.route.BatchBackend;
 import dev.detour.route.Prefixes;
-import dev.detour.route.RouterBackend;
+import dev.detour.route.Reconciler;
 import dev.detour.route.RouterException;
 import dev.detour.route.RouterRoute;
 import dev.detour.route.RouterSettings;
@@ -12,41 +13,63 @@ import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 
 /**
  * This Linux host as the router: routes through the tunnel device with {@code ip route}, in a table
  * of Detour's own ({@code 1001} unless set) that an {@code ip rule} Detour keeps ({@code not iif
  * lo}) consults for forwarded traffic only — so the LAN's traffic takes the tunnel while Detour's
  * own probes still see the direct path and notice when a block lifts. Detour's routes carry its
- * protocol number ({@code linux-protocol}, 211), which is how they are told from the others.
+ * protocol number ({@code linux-protocol}, 211), which is how they are told from the others — read
+ * as a number whatever name an {@code rt_protos} file gives it.
  *
  * <p>IPv6 routes go to the same table as IPv4 ones, and the same rule is kept for both families.
  * {@code gateway} is the tunnel device ({@code gre1}, {@code wg0}), the next hop's address, or both
  * as {@code 192.0.2.1%vx0} (an Ethernet-like tunnel such as vxlan needs the next hop), with one
  * next hop per family if need be ({@link LinuxGateway}); a family without its own goes by the
  * device.
+ *
+ * <p>A sync's changes go as one {@code ip -batch} per family, each change still answered alone.
  */
-public final class LinuxBackend implements RouterBackend {
+public final class LinuxBackend implements BatchBackend {
 
-  /** Protocols of routes the kernel or a routing daemon made: never the user's hand-made ones. */
-  private static final Set<String> DYNAMIC =
-      Set.of("kernel", "dhcp", "ra", "bgp", "ospf", "isis", "rip", "zebra", "bird", "babel");
-
+  private static final Logger LOG = Logger.getLogger(LinuxBackend.class);
   private static final int RULE_PRIORITY = 20000;
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** How {@code ip -force -batch} names a line it could not do: {@code Command failed -:3}. */
+  private static final Pattern FAILED_LINE = Pattern.compile("Command failed -:(\\d+)");
+
   private final RouterSettings settings;
   private final LinuxGateway gateway;
+  private final RuleSelector rule;
   private final String protocol;
-  private boolean ruleChecked;
+  private final int protocolNumber;
+
+  /** How ip prints protocols: numbers ({@code -N}), or names to read back; null until known. */
+  private RouteProtocols protocols;
 
   public LinuxBackend(RouterSettings settings) {
+    this(settings, null);
+  }
+
+  /**
+   * @param protocols how {@code ip} prints routes' protocols: {@link RouteProtocols#numeric()} for
+   *     {@code ip -N}, or the names of the {@code rt_protos} files; null to ask {@code ip}
+   */
+  LinuxBackend(RouterSettings settings, RouteProtocols protocols) {
     this.settings = settings;
     this.gateway = LinuxGateway.parse(settings.name(), settings.gateway());
-    protocol = Integer.toString(settings.linuxProtocol());
+    this.rule = RuleSelector.parse(settings.linuxRule());
+    this.protocolNumber = settings.linuxProtocol();
+    this.protocol = Integer.toString(protocolNumber);
+    this.protocols = protocols;
   }
 
   @Override
@@ -61,12 +84,13 @@ public final class LinuxBackend implements RouterBackend {
         + (up == null ? "" : up ? " (up)" : " (down)");
   }
 
+  /** Detour's table, each route by protocol number; the rule is checked and mended first. */
   @Override
   public synchronized List<RouterRoute> list() throws RouterException {
     ensureRule();
     List<RouterRoute> all = new ArrayList<>();
     for (String family : List.of("-4", "-6")) {
-      IpCommand.Result r = ip(family, "-j", "route", "show", "table", settings.routingTable());
+      IpCommand.Result r = showRoutes(family);
       if (r.status() != 0) {
         if (r.output().contains("does not exist")) {
           continue; // a table with no routes yet
@@ -78,16 +102,16 @@ public final class LinuxBackend implements RouterBackend {
         for (JsonNode route : routes) {
           String dst = route.path("dst").asText("");
           String type = route.path("type").asText("unicast");
-          if (dst.equals("default") || !type.equals("unicast")) {
+          if (dst.equals("default") || !(type.equals("unicast") || type.equals("1"))) {
             all.add(foreign(dst.equals("default") ? family(family) : dst, route, true));
             continue;
           }
-          String proto = route.path("protocol").asText("boot");
+          int proto = protocols.number(route.path("protocol").asText(""));
           String prefix = Prefixes.normalise(dst);
-          if (proto.equals(protocol)) {
+          if (proto == protocolNumber) {
             all.add(owned(prefix, route, family.equals("-4")));
           } else {
-            all.add(foreign(prefix, route, DYNAMIC.contains(proto)));
+            all.add(foreign(prefix, route, RouteProtocols.DYNAMIC.contains(proto)));
           }
         }
       } catch (IOException | IllegalArgumentException e) {
@@ -98,10 +122,33 @@ public final class LinuxBackend implements RouterBackend {
     return all;
   }
 
+  /**
+   * {@code ip -N -j route show}: protocols as numbers. An {@code ip} older than {@code -N} is asked
+   * without it, and the names it prints are read back through its {@code rt_protos} files.
+   */
+  private IpCommand.Result showRoutes(String family) throws RouterException {
+    String table = settings.routingTable();
+    if (protocols == null) {
+      IpCommand.Result r = ip("-N", family, "-j", "route", "show", "table", table);
+      if (!r.output().contains("\"-N\" is unknown")) {
+        protocols = RouteProtocols.numeric();
+        return r;
+      }
+      LOG.infof(
+          "%s: this ip has no -N; route protocols are read through %s",
+          settings.name(), RouteProtocols.FILES);
+      protocols = RouteProtocols.named(RouteProtocols.FILES);
+    }
+    if (protocols.numbers()) {
+      return ip("-N", family, "-j", "route", "show", "table", table);
+    }
+    return ip(family, "-j", "route", "show", "table", table);
+  }
+
   @Override
   public synchronized RouterRoute add(String prefix, String comment) throws RouterException {
     IPAddress p = Prefixes.parse(prefix);
-    IpCommand.Result r = ip(route(p, "add").toArray(String[]::new));
+    IpCommand.Result r = ip(p, route(p, "add"));
     if (r.status() != 0) {
       throw failure("adding " + prefix, r.output());
     }
@@ -116,33 +163,191 @@ public final class LinuxBackend implements RouterBackend {
   @Override
   public synchronized void update(RouterRoute route) throws RouterException {
     IPAddress p = Prefixes.parse(route.prefix());
-    IpCommand.Result r = ip(route(p, "replace").toArray(String[]::new));
+    IpCommand.Result r = ip(p, route(p, "replace"));
     if (r.status() != 0) {
       throw failure("setting back " + route.prefix(), r.output());
     }
-    int metric = route.id().indexOf(" metric ");
-    if (metric > 0) {
-      IpCommand.Result old =
-          ip(
-              p.isIPv4() ? "-4" : "-6",
-              "route",
-              "del",
-              p.toCanonicalString(),
-              "table",
-              settings.routingTable(),
-              "proto",
-              protocol,
-              "metric",
-              route.id().substring(metric + " metric ".length()));
+    Optional<String> metric = otherMetric(route);
+    if (metric.isPresent()) {
+      IpCommand.Result old = ip(p, delete(p, metric.get()));
       if (old.status() != 0 && !old.output().contains("No such process")) {
         throw failure("removing " + route.id(), old.output());
       }
     }
   }
 
-  /** The {@code ip} arguments that add or replace Detour's route to {@code p}. */
+  @Override
+  public synchronized void remove(RouterRoute route) throws RouterException {
+    IPAddress p = Prefixes.parse(route.prefix());
+    IpCommand.Result r = ip(p, delete(p, null));
+    if (r.status() != 0) {
+      throw failure("removing " + route.prefix(), r.output());
+    }
+  }
+
+  /**
+   * The whole diff as one {@code ip -force -batch -} per family — one family per process, as {@code
+   * ip -4} refuses an IPv6 prefix — with the lines ip reports failed ({@code Command failed -:3})
+   * mapped back to their changes. A route set back from another metric loses its old route in a
+   * second batch, only where the new one was made: no moment without a route.
+   */
+  @Override
+  public synchronized Map<Integer, RouterException> applyAll(
+      Reconciler.Diff diff, Map<String, String> comments) throws RouterException {
+    Map<Integer, RouterException> refused = new HashMap<>();
+    Batch v4 = new Batch("-4");
+    Batch v6 = new Batch("-6");
+    Batch oldMetrics4 = new Batch("-4");
+    Batch oldMetrics6 = new Batch("-6");
+    int change = 0;
+    for (String prefix : diff.add()) {
+      IPAddress p = Prefixes.parse(prefix);
+      try {
+        (p.isIPv4() ? v4 : v6).line(change, "adding " + prefix, route(p, "add"), false);
+      } catch (RouterException e) {
+        refused.put(change, e);
+      }
+      change++;
+    }
+    for (RouterRoute r : diff.update()) {
+      IPAddress p = Prefixes.parse(r.prefix());
+      try {
+        (p.isIPv4() ? v4 : v6)
+            .line(change, "setting back " + r.prefix(), route(p, "replace"), false);
+        int c = change;
+        otherMetric(r)
+            .ifPresent(
+                m ->
+                    (p.isIPv4() ? oldMetrics4 : oldMetrics6)
+                        .line(c, "removing " + r.id(), delete(p, m), true));
+      } catch (RouterException e) {
+        refused.put(change, e);
+      }
+      change++;
+    }
+    for (RouterRoute r : diff.remove()) {
+      IPAddress p = Prefixes.parse(r.prefix());
+      (p.isIPv4() ? v4 : v6).line(change, "removing " + r.prefix(), delete(p, null), false);
+      change++;
+    }
+    v4.run(refused);
+    v6.run(refused);
+    oldMetrics4.skip(refused.keySet()).run(refused);
+    oldMetrics6.skip(refused.keySet()).run(refused);
+    return refused;
+  }
+
+  /** Lines for one {@code ip -batch}, each with the change it belongs to. */
+  private final class Batch {
+    private final String family;
+    private final List<String> lines = new ArrayList<>();
+    private final List<Integer> changes = new ArrayList<>();
+    private final List<String> whats = new ArrayList<>();
+    private final List<Boolean> goneIsDone = new ArrayList<>();
+
+    Batch(String family) {
+      this.family = family;
+    }
+
+    /**
+     * @param goneIsDone whether a line that finds nothing to delete did its change's part
+     */
+    void line(int change, String what, List<String> args, boolean goneIsDone) {
+      lines.add(String.join(" ", args));
+      changes.add(change);
+      whats.add(what);
+      this.goneIsDone.add(goneIsDone);
+    }
+
+    /** The same batch without the lines of {@code changes}. */
+    Batch skip(java.util.Set<Integer> changes) {
+      Batch rest = new Batch(family);
+      for (int i = 0; i < lines.size(); i++) {
+        if (!changes.contains(this.changes.get(i))) {
+          rest.lines.add(lines.get(i));
+          rest.changes.add(this.changes.get(i));
+          rest.whats.add(whats.get(i));
+          rest.goneIsDone.add(goneIsDone.get(i));
+        }
+      }
+      return rest;
+    }
+
+    /**
+     * Runs the lines; each one ip reports failed refuses its change with what ip said before. An ip
+     * that stopped short (an error without {@code Command failed}: it exits on a line it cannot
+     * read) leaves the lines after the last one reported unknown, and those changes failed.
+     */
+    void run(Map<Integer, RouterException> refused) throws RouterException {
+      if (lines.isEmpty()) {
+        return;
+      }
+      IpCommand.Result r =
+          IpCommand.run(
+              List.of("ip", family, "-force", "-batch", "-"),
+              String.join("\n", lines) + "\n",
+              settings.timeout().plusMillis(lines.size()));
+      if (r.status() == 0) {
+        return;
+      }
+      StringBuilder said = new StringBuilder();
+      int last = 0;
+      for (String out : r.output().split("\n")) {
+        Matcher failed = FAILED_LINE.matcher(out);
+        if (!failed.find()) {
+          said.append(said.isEmpty() ? "" : "; ").append(out.strip());
+          continue;
+        }
+        int line = Integer.parseInt(failed.group(1));
+        if (line >= 1 && line <= lines.size()) {
+          int i = line - 1;
+          String message = said.toString();
+          if (!(goneIsDone.get(i) && message.contains("No such process"))) {
+            refused.putIfAbsent(changes.get(i), failure(whats.get(i), message));
+          }
+          last = Math.max(last, line);
+        }
+        said.setLength(0);
+      }
+      if (!said.isEmpty() || last == 0) {
+        String why = "ip -batch stopped: " + (said.isEmpty() ? r.output() : said);
+        for (int i = last; i < lines.size(); i++) {
+          refused.putIfAbsent(
+              changes.get(i), new RouterException(RouterException.Kind.PROTOCOL, why));
+        }
+      }
+    }
+  }
+
+  /** The metric of one of Detour's routes whose metric is not Detour's (its id says). */
+  private static Optional<String> otherMetric(RouterRoute route) {
+    int metric = route.id().indexOf(" metric ");
+    return metric > 0
+        ? Optional.of(route.id().substring(metric + " metric ".length()))
+        : Optional.empty();
+  }
+
+  /** The {@code ip} arguments, family aside, that delete Detour's route (at {@code metric}). */
+  private List<String> delete(IPAddress p, String metric) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "route",
+                "del",
+                p.toCanonicalString(),
+                "table",
+                settings.routingTable(),
+                "proto",
+                protocol));
+    if (metric != null) {
+      command.addAll(List.of("metric", metric));
+    }
+    return command;
+  }
+
+  /** The {@code ip} arguments, family aside, that add or replace Detour's route to {@code p}. */
   private List<String> route(IPAddress p, String verb) throws RouterException {
-    List<String> command = new ArrayList<>(List.of(p.isIPv4() ? "-4" : "-6", "route", verb));
+    List<String> command = new ArrayList<>(List.of("route", verb));
     command.add(p.toCanonicalString());
     // A route cannot take a next hop of the other family: without its own it goes by the device.
     Optional<String> via = gateway.via(p.isIPv4());
@@ -207,24 +412,6 @@ public final class LinuxBackend implements RouterBackend {
   }
 
   @Override
-  public synchronized void remove(RouterRoute route) throws RouterException {
-    IPAddress p = Prefixes.parse(route.prefix());
-    IpCommand.Result r =
-        ip(
-            p.isIPv4() ? "-4" : "-6",
-            "route",
-            "del",
-            p.toCanonicalString(),
-            "table",
-            settings.routingTable(),
-            "proto",
-            protocol);
-    if (r.status() != 0) {
-      throw failure("removing " + route.prefix(), r.output());
-    }
-  }
-
-  @Override
   public synchronized List<Fence> fences() throws RouterException {
     List<Fence> all = new ArrayList<>();
     for (boolean ipv4 : new boolean[] {true, false}) {
@@ -277,46 +464,132 @@ public final class LinuxBackend implements RouterBackend {
   }
 
   /**
-   * Keeps the rule that sends forwarded traffic to Detour's table, unless the table is {@code main}
-   * or the rule is switched off ({@code linux-rule=none}).
+   * Keeps the rule that sends forwarded traffic to Detour's table — {@code linux-rule} at priority
+   * 20000, in each family — unless the table is {@code main} or the rule is switched off ({@code
+   * linux-rule=none}). Checked at every list, so a rule deleted or changed by hand is back by the
+   * next sync; the table is Detour's, so every other rule that looks it up is taken for Detour's
+   * own gone wrong and replaced: the right one added first, the wrong one deleted after, and both
+   * logged.
    */
   private void ensureRule() throws RouterException {
     String table = settings.routingTable();
-    if (ruleChecked
-        || settings.linuxRule().equals("none")
-        || table.equals("main")
-        || table.equals("254")) {
+    if (settings.linuxRule().equals("none") || table.equals("main") || table.equals("254")) {
       return;
     }
     for (String family : List.of("-4", "-6")) {
-      IpCommand.Result r = ip(family, "-j", "rule", "show");
-      if (r.status() == 0 && hasRule(r.output(), table)) {
-        continue;
-      }
-      List<String> command = new ArrayList<>(List.of(family, "rule", "add"));
-      command.addAll(List.of(settings.linuxRule().strip().split("\\s+")));
-      command.addAll(List.of("lookup", table, "pref", Integer.toString(RULE_PRIORITY)));
-      IpCommand.Result added = ip(command.toArray(String[]::new));
-      if (added.status() != 0) {
-        throw new RouterException(
-            RouterException.Kind.REJECTED,
-            "cannot add the rule for table " + table + ": " + added.output());
-      }
-    }
-    ruleChecked = true;
-  }
-
-  private static boolean hasRule(String json, String table) throws RouterException {
-    try {
-      for (JsonNode rule : JSON.readTree(json.isEmpty() ? "[]" : json)) {
-        if (rule.path("table").asText().equals(table)) {
-          return true;
+      // A wrong rule whose selector is part of the right one's, at the same priority, cannot be
+      // named apart from it (the kernel takes the first that matches a deletion): a second round
+      // mends what the first deleted in its place.
+      for (int round = 0; ; round++) {
+        List<JsonNode> rules = rules(family);
+        JsonNode right = null;
+        List<JsonNode> wrong = new ArrayList<>();
+        for (JsonNode r : rules) {
+          if (right == null && r.path("priority").asInt(-1) == RULE_PRIORITY && rule.matches(r)) {
+            right = r;
+          } else {
+            wrong.add(r);
+          }
+        }
+        if (right != null && wrong.isEmpty()) {
+          break;
+        }
+        if (round == 4) {
+          throw new RouterException(
+              RouterException.Kind.REJECTED,
+              "cannot keep the rule " + ruleText() + " alone for table " + table);
+        }
+        if (right == null) {
+          addRule(family, wrong);
+          continue;
+        }
+        for (JsonNode w : wrong) {
+          List<String> command = new ArrayList<>(List.of(family, "rule", "del"));
+          command.addAll(RuleSelector.wordsOf(w));
+          command.addAll(List.of("lookup", table, "pref", w.path("priority").asText()));
+          IpCommand.Result deleted = ip(command.toArray(String[]::new));
+          if (deleted.status() != 0) {
+            if (deleted.output().contains("No such file")) {
+              continue;
+            }
+            throw new RouterException(
+                RouterException.Kind.REJECTED,
+                "cannot delete the rule " + text(w) + ": " + deleted.output());
+          }
+          LOG.infof(
+              "%s: deleted the rule %s (%s), which is not Detour's %s",
+              settings.name(), text(w), ipv(family), ruleText());
         }
       }
-      return false;
+    }
+  }
+
+  /**
+   * Adds Detour's rule. The kernel takes a rule that differs from one it has only by {@code not}
+   * for the same ({@code File exists}): then the wrong ones go first, and the rule is missing for a
+   * moment.
+   */
+  private void addRule(String family, List<JsonNode> wrong) throws RouterException {
+    List<String> command = new ArrayList<>(List.of(family, "rule", "add"));
+    command.addAll(rule.words());
+    command.addAll(
+        List.of("lookup", settings.routingTable(), "pref", Integer.toString(RULE_PRIORITY)));
+    IpCommand.Result added = ip(command.toArray(String[]::new));
+    if (added.status() != 0 && added.output().contains("File exists") && !wrong.isEmpty()) {
+      for (JsonNode w : wrong) {
+        List<String> del = new ArrayList<>(List.of(family, "rule", "del"));
+        del.addAll(RuleSelector.wordsOf(w));
+        del.addAll(List.of("lookup", settings.routingTable(), "pref", w.path("priority").asText()));
+        ip(del.toArray(String[]::new));
+      }
+      added = ip(command.toArray(String[]::new));
+    }
+    if (added.status() != 0) {
+      throw new RouterException(
+          RouterException.Kind.REJECTED,
+          "cannot add the rule " + ruleText() + " (" + ipv(family) + "): " + added.output());
+    }
+    LOG.infof(
+        "%s: added the rule %s (%s)%s",
+        settings.name(),
+        ruleText(),
+        ipv(family),
+        wrong.isEmpty() ? ", which was missing" : " in place of " + texts(wrong));
+  }
+
+  /** The rules of either family that look up Detour's table, as {@code ip -j rule show} prints. */
+  private List<JsonNode> rules(String family) throws RouterException {
+    IpCommand.Result r = ip(family, "-j", "rule", "show", "table", settings.routingTable());
+    if (r.status() != 0) {
+      throw new RouterException(RouterException.Kind.UNREACHABLE, "ip rule: " + r.output());
+    }
+    try {
+      List<JsonNode> rules = new ArrayList<>();
+      JSON.readTree(r.output().isEmpty() ? "[]" : r.output()).forEach(rules::add);
+      return rules;
     } catch (IOException e) {
       throw new RouterException(RouterException.Kind.PROTOCOL, "cannot read ip rule's output");
     }
+  }
+
+  private String ruleText() {
+    return rule + " lookup " + settings.routingTable() + " pref " + RULE_PRIORITY;
+  }
+
+  private String text(JsonNode rule) {
+    return String.join(" ", RuleSelector.wordsOf(rule))
+        + " lookup "
+        + settings.routingTable()
+        + " pref "
+        + rule.path("priority").asText();
+  }
+
+  private String texts(List<JsonNode> rules) {
+    return String.join(", ", rules.stream().map(this::text).toList());
+  }
+
+  private static String ipv(String family) {
+    return family.equals("-4") ? "IPv4" : "IPv6";
   }
 
   /** One route refused is that route's problem; no permission is everyone's. */
@@ -342,6 +615,13 @@ public final class LinuxBackend implements RouterBackend {
 
   private static String family(String flag) {
     return flag.equals("-4") ? "0.0.0.0/0" : "::/0";
+  }
+
+  /** {@code ip} for {@code p}'s family. */
+  private IpCommand.Result ip(IPAddress p, List<String> args) throws RouterException {
+    List<String> command = new ArrayList<>(List.of(p.isIPv4() ? "-4" : "-6"));
+    command.addAll(args);
+    return ip(command.toArray(String[]::new));
   }
 
   private IpCommand.Result ip(String... args) throws RouterException {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.lab.NetNs;
 import dev.detour.route.Reconciler;
 import dev.detour.route.RouterException;
@@ -48,6 +50,14 @@ class LinuxBackendTest {
   }
 
   static RouterSettings settings(String gateway) {
+    return settings(gateway, 211);
+  }
+
+  static RouterSettings settings(String gateway, int protocol) {
+    return settings(gateway, protocol, "not iif lo");
+  }
+
+  static RouterSettings settings(String gateway, int protocol, String rule) {
     return new RouterSettings(
         "home",
         new LinuxKind(),
@@ -68,8 +78,8 @@ class LinuxBackendTest {
         "detour",
         Duration.ofSeconds(5),
         50,
-        "not iif lo",
-        211);
+        rule,
+        protocol);
   }
 
   <T> T inNs(java.util.concurrent.Callable<T> task) throws Exception {
@@ -220,6 +230,97 @@ class LinuxBackendTest {
         });
     sh("ip", "-n", ns, "link", "set", "tun0", "down");
     assertThat(inNs(() -> new LinuxBackend(settings("tun0")).gatewayUp())).isFalse();
+  }
+
+  @Test
+  void theRuleDeletedOrChangedByHandIsMendedByTheNextList() throws Exception {
+    // A rule of the user's for another table, at Detour's priority: none of Detour's business.
+    sh("ip", "-n", ns, "rule", "add", "from", "203.0.113.0/24", "lookup", "100", "pref", "20000");
+    String ours = "20000:\tnot from all iif lo lookup 1001";
+    LinuxBackend b = new LinuxBackend(settings("tun0"));
+    inNs(b::list);
+    assertThat(sh("ip", "-n", ns, "rule", "show")).contains(ours);
+
+    sh("ip", "-n", ns, "rule", "del", "not", "iif", "lo", "lookup", "1001", "pref", "20000");
+    sh("ip", "-n", ns, "-6", "rule", "del", "not", "iif", "lo", "lookup", "1001", "pref", "20000");
+    inNs(b::list);
+    assertThat(rulesFor1001("-4")).containsExactly(ours);
+    assertThat(rulesFor1001("-6")).containsExactly(ours);
+
+    // Another priority.
+    sh("ip", "-n", ns, "rule", "del", "not", "iif", "lo", "lookup", "1001", "pref", "20000");
+    sh("ip", "-n", ns, "rule", "add", "not", "iif", "lo", "lookup", "1001", "pref", "20001");
+    inNs(b::list);
+    assertThat(rulesFor1001("-4")).containsExactly(ours);
+
+    // Another selector, beside the right rule and in its place.
+    sh("ip", "-n", ns, "rule", "add", "from", "198.51.100.0/24", "lookup", "1001", "pref", "20000");
+    sh("ip", "-n", ns, "-6", "rule", "del", "not", "iif", "lo", "lookup", "1001", "pref", "20000");
+    sh(
+        "ip",
+        "-n",
+        ns,
+        "-6",
+        "rule",
+        "add",
+        "from",
+        "2001:db8::/32",
+        "lookup",
+        "1001",
+        "pref",
+        "20000");
+    inNs(b::list);
+    assertThat(rulesFor1001("-4")).containsExactly(ours);
+    assertThat(rulesFor1001("-6")).containsExactly(ours);
+
+    // A selector without its "not", which the kernel takes for the same rule when adding: the
+    // wrong one goes first.
+    sh("ip", "-n", ns, "rule", "del", "not", "iif", "lo", "lookup", "1001", "pref", "20000");
+    sh("ip", "-n", ns, "rule", "add", "iif", "lo", "lookup", "1001", "pref", "20000");
+    inNs(b::list);
+    assertThat(rulesFor1001("-4")).containsExactly(ours);
+
+    // A wrong rule added after the right one, whose selector is part of the right one's.
+    sh("ip", "-n", ns, "rule", "add", "lookup", "1001", "pref", "20000");
+    inNs(b::list);
+    assertThat(rulesFor1001("-4")).containsExactly(ours);
+
+    assertThat(sh("ip", "-n", ns, "rule", "show"))
+        .as("the user's rule for another table stays")
+        .contains("20000:\tfrom 203.0.113.0/24 lookup 100");
+  }
+
+  @Test
+  void aSelectorIsComparedAsTheKernelKeepsIt() throws Exception {
+    String selector = "fwmark 5/255 iif tun0 ipproto tcp sport 1000-2000 dport 443-443";
+    LinuxBackend b = new LinuxBackend(settings("tun0", 211, selector));
+    inNs(b::list);
+    for (String family : List.of("-4", "-6")) {
+      assertThat(rulesFor1001(family))
+          .containsExactly(
+              "20000:\tfrom all fwmark 0x5/0xff iif tun0 ipproto tcp sport 1000-2000 dport 443"
+                  + " lookup 1001");
+    }
+    for (String family : List.of("-4", "-6")) {
+      JsonNode printed =
+          new ObjectMapper()
+              .readTree(sh("ip", "-n", ns, family, "-j", "rule", "show", "table", "1001"));
+      assertThat(RuleSelector.parse(selector).matches(printed.path(0)))
+          .as("the rule as the kernel keeps it is the rule configured: left alone")
+          .isTrue();
+    }
+    assertThat(
+            RuleSelector.parse("not iif lo")
+                .matches(
+                    new ObjectMapper()
+                        .readTree(
+                            "{\"priority\":20000,\"src\":\"all\",\"iif\":\"lo\",\"table\":\"1001\"}")))
+        .isFalse();
+  }
+
+  /** The rules that look up table 1001, as ip prints them. */
+  List<String> rulesFor1001(String family) throws Exception {
+    return sh("ip", "-n", ns, family, "rule", "show", "table", "1001").lines().toList();
   }
 
   static String sh(String... command) throws Exception {

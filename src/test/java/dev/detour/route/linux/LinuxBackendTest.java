@@ -13,7 +13,10 @@ import dev.detour.route.RouterRoute;
 import dev.detour.route.RouterSettings;
 import dev.detour.route.RoutersConfig;
 import dev.detour.route.plan.Fence;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -316,6 +319,270 @@ class LinuxBackendTest {
                         .readTree(
                             "{\"priority\":20000,\"src\":\"all\",\"iif\":\"lo\",\"table\":\"1001\"}")))
         .isFalse();
+  }
+
+  @Test
+  void ownsItsRoutesByNumberWhateverRtProtosCallsThem() throws Exception {
+    // A number of this test's own, so that nothing else on the host sees its name.
+    int number = 213;
+    Path names = Path.of("/etc/iproute2/rt_protos.d", "detour-test-" + ns + ".conf");
+    sh(
+        "ip",
+        "-n",
+        ns,
+        "route",
+        "add",
+        "198.18.9.1/32",
+        "dev",
+        "tun0",
+        "table",
+        "1001",
+        "proto",
+        "bird");
+    sh(
+        "ip",
+        "-n",
+        ns,
+        "route",
+        "add",
+        "198.18.9.2/32",
+        "dev",
+        "tun0",
+        "table",
+        "1001",
+        "proto",
+        "static");
+    sh(
+        "ip",
+        "-n",
+        ns,
+        "route",
+        "add",
+        "198.18.9.3/32",
+        "dev",
+        "tun0",
+        "table",
+        "1001",
+        "proto",
+        "211");
+    try {
+      Files.writeString(names, number + "\tdetour-test-" + ns + "\n");
+      inNs(
+          () -> {
+            LinuxBackend b = new LinuxBackend(settings("tun0", number));
+            b.add("198.18.0.60/32", "detour");
+            b.add("2001:db8:6::/48", "detour");
+            return null;
+          });
+      assertThat(sh("ip", "-n", ns, "-j", "route", "show", "table", "1001"))
+          .as("ip prints the name")
+          .contains("\"protocol\":\"detour-test-" + ns + "\"");
+      for (RouteProtocols protocols :
+          List.of(RouteProtocols.numeric(), RouteProtocols.named(RouteProtocols.FILES))) {
+        List<RouterRoute> listed =
+            inNs(() -> new LinuxBackend(settings("tun0", number), protocols).list());
+        assertThat(listed)
+            .filteredOn(RouterRoute::owned)
+            .extracting(RouterRoute::prefix)
+            .as("numbers (ip -N) or names read back")
+            .containsExactlyInAnyOrder("198.18.0.60/32", "2001:db8:6::/48");
+        assertThat(listed)
+            .filteredOn(r -> !r.owned())
+            .extracting(RouterRoute::prefix, RouterRoute::dynamic)
+            .contains(
+                tuple("198.18.9.1/32", true),
+                tuple("198.18.9.2/32", false),
+                tuple("198.18.9.3/32", false));
+      }
+    } finally {
+      Files.deleteIfExists(names);
+    }
+  }
+
+  @Test
+  void fiveHundredRoutesGoInOneBatchPerFamily() throws Exception {
+    List<String> wanted = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      wanted.add("198.18." + (10 + i / 250) + "." + (i % 250) + "/32");
+    }
+    wanted.add("2001:db8:8::/48");
+    inNs(
+        () -> {
+          LinuxBackend b = new LinuxBackend(settings("192.0.2.1%tun0"));
+          Reconciler.Diff diff = Reconciler.diff(wanted, b.list());
+          assertThat(b.applyAll(diff, Map.of())).as("nothing refused").isEmpty();
+          assertThat(b.list()).filteredOn(RouterRoute::owned).hasSize(501);
+          List<Reconciler.Change> changes = new ArrayList<>();
+          Reconciler.Outcome o =
+              Reconciler.apply(b, Reconciler.diff(List.of(), b.list()), Map.of(), 0, changes::add);
+          assertThat(o).isEqualTo(new Reconciler.Outcome(0, 0, 501, 0, null));
+          assertThat(changes).hasSize(501).allMatch(Reconciler.Change::ok);
+          return null;
+        });
+    assertThat(sh("ip", "-n", ns, "route", "show", "table", "1001").lines())
+        .containsExactly("198.18.7.0/24 dev tun0 scope link ");
+  }
+
+  @Test
+  void aLineThatFailsRefusesOnlyItsChange() throws Exception {
+    // Already there, as the user made it with Detour's marks: ip says "File exists".
+    sh(
+        "ip",
+        "-n",
+        ns,
+        "route",
+        "add",
+        "198.18.0.71/32",
+        "dev",
+        "tun0",
+        "table",
+        "1001",
+        "proto",
+        "211",
+        "metric",
+        "5");
+    List<Reconciler.Change> changes = new ArrayList<>();
+    Reconciler.Outcome o =
+        inNs(
+            () -> {
+              LinuxBackend b = new LinuxBackend(settings("tun0"));
+              RouterRoute gone =
+                  new RouterRoute("198.18.0.79/32", "198.18.0.79/32", "tun0", null, false, true);
+              Reconciler.Diff diff =
+                  new Reconciler.Diff(
+                      List.of(
+                          "198.18.0.70/32", "198.18.0.71/32", "198.18.0.72/32", "2001:db8:9::/48"),
+                      List.of(),
+                      List.of(gone),
+                      List.of(),
+                      List.of());
+              return Reconciler.apply(b, diff, Map.of(), 0, changes::add);
+            });
+    assertThat(o).isEqualTo(new Reconciler.Outcome(3, 0, 1, 1, null));
+    assertThat(changes)
+        .extracting(Reconciler.Change::action, Reconciler.Change::prefix, Reconciler.Change::ok)
+        .containsExactly(
+            tuple("add", "198.18.0.70/32", true),
+            tuple("add", "198.18.0.71/32", false),
+            tuple("add", "198.18.0.72/32", true),
+            tuple("add", "2001:db8:9::/48", true),
+            tuple("remove", "198.18.0.79/32", true));
+    assertThat(changes.get(1).detail()).contains("adding 198.18.0.71/32", "File exists");
+    assertThat(changes.get(4).detail()).isEqualTo("already gone");
+    assertThat(sh("ip", "-n", ns, "route", "show", "table", "1001"))
+        .contains("198.18.0.70 dev tun0 proto 211", "198.18.0.72 dev tun0 proto 211");
+  }
+
+  @Test
+  void aRouteChangedByHandIsSetBackAndANewGatewayConvergesInOneSync() throws Exception {
+    sh("ip", "-n", ns, "link", "add", "oth0", "type", "veth", "peer", "name", "oth1");
+    sh("ip", "-n", ns, "link", "set", "oth0", "up");
+    sh("ip", "-n", ns, "link", "set", "oth1", "up");
+    sh("ip", "-n", ns, "addr", "add", "2001:db8:ffff::2/64", "dev", "tun0", "nodad");
+    String gateway = "192.0.2.1%tun0,2001:db8:ffff::1%tun0";
+    List<String> wanted = List.of("198.18.0.80/32", "198.18.0.81/32", "2001:db8:a::/48");
+    inNs(
+        () -> {
+          LinuxBackend b = new LinuxBackend(settings(gateway));
+          Reconciler.apply(b, Reconciler.diff(wanted, b.list()), Map.of(), 0, c -> {});
+          return null;
+        });
+    sh(
+        "ip",
+        "-n",
+        ns,
+        "route",
+        "replace",
+        "198.18.0.80/32",
+        "dev",
+        "oth0",
+        "table",
+        "1001",
+        "proto",
+        "211",
+        "metric",
+        "5");
+    sh("ip", "-n", ns, "route", "del", "198.18.0.81/32", "table", "1001", "proto", "211");
+    sh(
+        "ip",
+        "-n",
+        ns,
+        "route",
+        "add",
+        "198.18.0.81/32",
+        "via",
+        "192.0.2.1",
+        "dev",
+        "tun0",
+        "table",
+        "1001",
+        "proto",
+        "211",
+        "metric",
+        "7");
+    sh(
+        "ip",
+        "-n",
+        ns,
+        "-6",
+        "route",
+        "replace",
+        "2001:db8:a::/48",
+        "dev",
+        "oth0",
+        "table",
+        "1001",
+        "proto",
+        "211",
+        "metric",
+        "5");
+    inNs(
+        () -> {
+          LinuxBackend b = new LinuxBackend(settings(gateway));
+          Reconciler.Diff diff = Reconciler.diff(wanted, b.list());
+          assertThat(diff.add()).isEmpty();
+          assertThat(diff.remove()).isEmpty();
+          assertThat(diff.update())
+              .extracting(RouterRoute::prefix, RouterRoute::drift)
+              .containsExactlyInAnyOrder(
+                  tuple("198.18.0.80/32", "via unset (wanted 192.0.2.1), dev oth0 (wanted tun0)"),
+                  tuple("198.18.0.81/32", "metric 7 (wanted 5)"),
+                  tuple(
+                      "2001:db8:a::/48",
+                      "via unset (wanted 2001:db8:ffff::1), dev oth0 (wanted tun0)"));
+          List<Reconciler.Change> changes = new ArrayList<>();
+          assertThat(Reconciler.apply(b, diff, Map.of(), 0, changes::add))
+              .isEqualTo(new Reconciler.Outcome(0, 3, 0, 0, null));
+          assertThat(changes).extracting(Reconciler.Change::action).containsOnly("update");
+          assertThat(Reconciler.diff(wanted, b.list()).empty()).isTrue();
+          return null;
+        });
+    assertThat(sh("ip", "-n", ns, "route", "show", "table", "1001"))
+        .contains(
+            "198.18.0.80 via 192.0.2.1 dev tun0 proto 211 metric 5",
+            "198.18.0.81 via 192.0.2.1 dev tun0 proto 211 metric 5")
+        .doesNotContain("metric 7")
+        .doesNotContain("oth0");
+    assertThat(sh("ip", "-n", ns, "-6", "route", "show", "table", "1001"))
+        .contains("2001:db8:a::/48 via 2001:db8:ffff::1 dev tun0 proto 211 metric 5")
+        .doesNotContain("oth0");
+
+    // A new gateway in the settings: every route drifts, and one sync sets them all.
+    inNs(
+        () -> {
+          LinuxBackend b = new LinuxBackend(settings("tun0"));
+          Reconciler.Diff diff = Reconciler.diff(wanted, b.list());
+          assertThat(diff.update()).hasSize(3);
+          assertThat(Reconciler.apply(b, diff, Map.of(), 0, c -> {}).updated()).isEqualTo(3);
+          assertThat(Reconciler.diff(wanted, b.list()).empty()).isTrue();
+          return null;
+        });
+    assertThat(sh("ip", "-n", ns, "route", "show", "table", "1001"))
+        .contains("198.18.0.80 dev tun0 proto 211", "198.18.0.81 dev tun0 proto 211")
+        .doesNotContain("via");
+    assertThat(sh("ip", "-n", ns, "-6", "route", "show", "table", "1001"))
+        .contains("2001:db8:a::/48 dev tun0 proto 211")
+        .doesNotContain("via");
   }
 
   /** The rules that look up table 1001, as ip prints them. */

@@ -200,9 +200,11 @@ public final class TunnelHelper {
             + (ros == 7 ? " routing-table=detour" : " routing-mark=detour")
             + " comment=detour-default");
     lines.add("# A user for Detour that may change routes and nothing else:");
+    // RouterOS 6 has no rest-api policy (REST came with 7.1) and refuses a group that names it.
     lines.add(
-        "/user group add name=detour policy=read,write,api,rest-api,!ftp,!reboot,!policy,"
-            + "!password,!sniff,!sensitive,!romon");
+        "/user group add name=detour policy=read,write,api"
+            + (ros == 7 ? ",rest-api" : "")
+            + ",!ftp,!reboot,!policy,!password,!sniff,!sensitive,!romon");
     lines.add("/user add name=detour group=detour password=CHANGE-ME");
     lines.add("");
     return String.join("\n", lines);

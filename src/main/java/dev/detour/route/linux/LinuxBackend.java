@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -260,7 +261,7 @@ public final class LinuxBackend implements BatchBackend {
     }
 
     /** The same batch without the lines of {@code changes}. */
-    Batch skip(java.util.Set<Integer> changes) {
+    Batch skip(Set<Integer> changes) {
       Batch rest = new Batch(family);
       for (int i = 0; i < lines.size(); i++) {
         if (!changes.contains(this.changes.get(i))) {

@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,17 +24,27 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLSocket;
 
 /**
- * The emulated router's API protocol: {@code /login} (name and password, or the MD5 challenge
- * before 6.43), then {@code print} (with {@code =.proplist=} and {@code ?name=value} queries),
- * {@code add} ({@code !done =ret=*id}), {@code set}, {@code remove}; a refusal is {@code !trap
- * =message=...} and then {@code !done}. As RouterOS 7 it names a route's table as REST does. As
- * RouterOS 6 (the router's version says which) routes have a {@code routing-mark} instead of
- * RouterOS 7's {@code routing-table}, none in the main table; {@code /ipv6/route} has no table at
- * all (the v6 manual lists no {@code routing-mark} there: IPv6 policy routing came with RouterOS
- * 7), and there is no WireGuard.
+ * The emulated router's API protocol, as the RouterOS API manual describes it: {@code /login} (name
+ * and password, or the MD5 challenge before 6.43), then {@code print} (with {@code =.proplist=} and
+ * the manual's query words, {@link EmulatedQuery}), {@code add} ({@code !done =ret=*id}), {@code
+ * set} and {@code remove} (of one id or a comma-separated list of them), {@code unset}. Every reply
+ * sentence of a command that carries {@code .tag=} ends with the same {@code .tag=}. A refusal is
+ * {@code !trap} with {@code =message=} and, where the manual's categories plainly fit, {@code
+ * =category=}; a change to several ids that fails for more than one sends one {@code !trap} each,
+ * then {@code !done}. From RouterOS 7.18 on (the router's version says which), a print that finds
+ * nothing answers {@code !empty} before {@code !done}. An entry with a {@code .about} note shows it
+ * in every {@code !re}, whatever {@code .proplist} asks for.
+ *
+ * <p>As RouterOS 7 it names a route's table as REST does. As RouterOS 6 routes have a {@code
+ * routing-mark} instead of RouterOS 7's {@code routing-table}, none in the main table; {@code
+ * /ipv6/route} has no table at all (the v6 manual lists no {@code routing-mark} there: IPv6 policy
+ * routing came with RouterOS 7), and there is no WireGuard. Queries see what the client sees: a
+ * RouterOS 6 route's {@code routing-mark}.
  *
  * <p>Its word codec is its own, not the one under test.
  */
@@ -141,6 +152,7 @@ final class EmulatedApi implements AutoCloseable {
     private final OutputStream out;
     private boolean loggedIn;
     private byte[] challenge;
+    private String tag;
 
     Session(DataInputStream in, OutputStream out) {
       this.in = in;
@@ -154,14 +166,16 @@ final class EmulatedApi implements AutoCloseable {
           continue;
         }
         Map<String, String> attributes = new LinkedHashMap<>();
-        Map<String, String> query = new LinkedHashMap<>();
+        List<String> query = new ArrayList<>();
+        tag = null;
         for (String word : words.subList(1, words.size())) {
           if (word.startsWith("=")) {
             String[] pair = word.substring(1).split("=", 2);
             attributes.put(pair[0], pair.length > 1 ? pair[1] : "");
           } else if (word.startsWith("?")) {
-            String[] pair = word.substring(1).split("=", 2);
-            query.put(pair[0], pair.length > 1 ? pair[1] : "");
+            query.add(word.substring(1));
+          } else if (word.startsWith(".tag=")) {
+            tag = word.substring(".tag=".length());
           }
         }
         String command = words.get(0);
@@ -193,11 +207,32 @@ final class EmulatedApi implements AutoCloseable {
           return;
         }
         try {
-          execute(command, attributes, query);
+          execute(command, attributes, new EmulatedQuery(query));
         } catch (RouterOsEmulator.Refusal refusal) {
-          reply(out, "!trap", "=message=" + refusal.getMessage());
-          reply(out, "!done");
+          trap(refusal);
+          send("!done");
         }
+      }
+    }
+
+    /** A reply sentence, tagged as the command was. */
+    private void send(String... words) throws IOException {
+      if (tag == null) {
+        reply(out, words);
+      } else {
+        String[] tagged = Arrays.copyOf(words, words.length + 1);
+        tagged[words.length] = ".tag=" + tag;
+        reply(out, tagged);
+      }
+    }
+
+    /** {@code !trap}, with the manual's {@code =category=} where one of its categories fits. */
+    private void trap(RouterOsEmulator.Refusal refusal) throws IOException {
+      Integer category = category(refusal);
+      if (category == null) {
+        send("!trap", "=message=" + refusal.getMessage());
+      } else {
+        send("!trap", "=category=" + category, "=message=" + refusal.getMessage());
       }
     }
 
@@ -208,7 +243,7 @@ final class EmulatedApi implements AutoCloseable {
         if (response == null || challenge == null) {
           challenge = new byte[16];
           new SecureRandom().nextBytes(challenge);
-          reply(out, "!done", "=ret=" + HexFormat.of().formatHex(challenge));
+          send("!done", "=ret=" + HexFormat.of().formatHex(challenge));
           return;
         }
         ok =
@@ -219,14 +254,14 @@ final class EmulatedApi implements AutoCloseable {
       }
       if (ok) {
         loggedIn = true;
-        reply(out, "!done");
+        send("!done");
       } else {
-        reply(out, "!trap", "=message=invalid user name or password (6)");
-        reply(out, "!done");
+        send("!trap", "=message=invalid user name or password (6)");
+        send("!done");
       }
     }
 
-    private void execute(String command, Map<String, String> attributes, Map<String, String> query)
+    private void execute(String command, Map<String, String> attributes, EmulatedQuery query)
         throws IOException, RouterOsEmulator.Refusal {
       int slash = command.lastIndexOf('/');
       String menu = command.substring(1, Math.max(1, slash));
@@ -240,28 +275,56 @@ final class EmulatedApi implements AutoCloseable {
       switch (verb) {
         case "print", "getall" -> {
           String proplist = attributes.get(".proplist");
-          for (Map<String, String> entry : router.print(menu, toSeven(routes, query))) {
-            Map<String, String> shown = routes ? toSix(menu, entry) : entry;
+          int shown = 0;
+          for (Map<String, String> entry : router.print(menu, Map.of())) {
+            Map<String, String> seen = routes ? toSix(menu, entry) : entry;
+            if (!query.matches(seen)) {
+              continue;
+            }
             List<String> words = new ArrayList<>(List.of("!re"));
-            for (Map.Entry<String, String> e : shown.entrySet()) {
-              if (proplist == null || List.of(proplist.split(",")).contains(e.getKey())) {
+            for (Map.Entry<String, String> e : seen.entrySet()) {
+              // .about is RouterOS's note on an entry, sent whatever .proplist asks for.
+              if (proplist == null
+                  || e.getKey().equals(".about")
+                  || List.of(proplist.split(",")).contains(e.getKey())) {
                 words.add("=" + e.getKey() + "=" + e.getValue());
               }
             }
-            reply(out, words.toArray(String[]::new));
+            send(words.toArray(String[]::new));
+            shown++;
           }
-          reply(out, "!done");
+          if (shown == 0 && saysEmpty()) {
+            send("!empty");
+          }
+          send("!done");
         }
         case "add" -> {
           refuseUnknown(menu, routes, attributes);
           String id = router.add(menu, toSeven(routes, attributes)).get(".id");
-          reply(out, "!done", "=ret=" + id);
+          send("!done", "=ret=" + id);
         }
-        case "set" -> {
-          refuseUnknown(menu, routes, attributes);
-          String id = attributes.remove(".id");
-          router.set(menu, id == null ? "" : id, toSeven(routes, attributes));
-          reply(out, "!done");
+        case "set", "remove" -> {
+          if (verb.equals("set")) {
+            refuseUnknown(menu, routes, attributes);
+          }
+          String ids = attributes.remove(".id");
+          // Each item of an id list is its own change, and each refusal its own !trap.
+          List<RouterOsEmulator.Refusal> refusals = new ArrayList<>();
+          for (String id : (ids == null ? "" : ids).split(",", -1)) {
+            try {
+              if (verb.equals("set")) {
+                router.set(menu, id, toSeven(routes, attributes));
+              } else {
+                router.remove(menu, id);
+              }
+            } catch (RouterOsEmulator.Refusal refusal) {
+              refusals.add(refusal);
+            }
+          }
+          for (RouterOsEmulator.Refusal refusal : refusals) {
+            trap(refusal);
+          }
+          send("!done");
         }
         case "unset" -> {
           String name = attributes.getOrDefault("value-name", "");
@@ -269,15 +332,41 @@ final class EmulatedApi implements AutoCloseable {
               menu,
               attributes.getOrDefault(".id", ""),
               routes && name.equals("routing-mark") ? "routing-table" : name);
-          reply(out, "!done");
-        }
-        case "remove" -> {
-          router.remove(menu, attributes.getOrDefault(".id", ""));
-          reply(out, "!done");
+          send("!done");
         }
         default -> throw new RouterOsEmulator.Refusal(false, "no such command");
       }
     }
+  }
+
+  /**
+   * Whether a print that finds nothing answers {@code !empty} before {@code !done}, as RouterOS
+   * does from 7.18 on (its changelog: "put !empty sentence when API query returns nothing").
+   */
+  private boolean saysEmpty() throws RouterOsEmulator.Refusal {
+    String version = router.print("system/resource", Map.of()).get(0).get("version");
+    Matcher release = Pattern.compile("^(\\d+)\\.(\\d+)").matcher(version);
+    if (!release.find()) {
+      return false;
+    }
+    int major = Integer.parseInt(release.group(1));
+    return major > 7 || (major == 7 && Integer.parseInt(release.group(2)) >= 18);
+  }
+
+  /**
+   * The API manual's trap category where one plainly fits: 0 for a missing item or command, 1 for
+   * an argument's value; none for the rest (RouterOS sends it "on some occasions" only, and which
+   * is not documented).
+   */
+  static Integer category(RouterOsEmulator.Refusal refusal) {
+    String message = refusal.getMessage();
+    if (refusal.notFound || message.startsWith("no such command")) {
+      return 0;
+    }
+    if (message.startsWith("invalid value") || message.startsWith("input does not match")) {
+      return 1;
+    }
+    return null;
   }
 
   /**

@@ -118,7 +118,11 @@ final class ApiConnection implements Closeable {
    * Sends one command and reads its reply to the end, handing each {@code !re} to {@code rows}.
    * Returns the attributes of {@code !done} (e.g. {@code ret}, the id of an added entry).
    *
-   * <p>A {@code !trap} leaves the connection usable; anything else that fails closes it.
+   * <p>Replies as the API manual has them: {@code !empty} (RouterOS 7.18 and later, for a print
+   * that finds nothing) is no row, a row's {@code .about} note is left out, and every {@code !trap}
+   * before {@code !done} goes into one {@link RouterException}, its kind from their {@code
+   * =category=} and {@code =message=} ({@link #trapKind(List)}). A {@code !trap} leaves the
+   * connection usable; anything else that fails closes it.
    *
    * @param cap the most bytes the reply may take
    */
@@ -129,7 +133,7 @@ final class ApiConnection implements Closeable {
       throw new RouterException(Kind.UNREACHABLE, what + ": the connection is closed");
     }
     deadline = System.nanoTime() + timeoutNanos;
-    String trap = null;
+    List<Map<String, String>> traps = new ArrayList<>();
     Map<String, String> done = null;
     try {
       writeSentence(out, sentence);
@@ -142,15 +146,14 @@ final class ApiConnection implements Closeable {
         }
         switch (words.get(0)) {
           case "!re" -> {
-            if (trap == null) {
-              rows.accept(attributes(words));
+            if (traps.isEmpty()) {
+              Map<String, String> row = attributes(words);
+              // RouterOS's note on an entry (e.g. why it is invalid), not one of its attributes.
+              row.remove(".about");
+              rows.accept(row);
             }
           }
-          case "!trap" -> {
-            if (trap == null) {
-              trap = attributes(words).getOrDefault("message", "failure");
-            }
-          }
+          case "!trap" -> traps.add(attributes(words));
           case "!done" -> done = attributes(words);
           case "!fatal" -> {
             String reason = words.size() > 1 ? words.get(1).replaceFirst("^=message=", "") : "";
@@ -180,8 +183,11 @@ final class ApiConnection implements Closeable {
       close();
       throw new RouterException(Kind.UNREACHABLE, what + ": " + RouterOsBackend.innermost(e), e);
     }
-    if (trap != null) {
-      throw new RouterException(trapKind(trap), what + ": " + abbreviate(trap));
+    if (!traps.isEmpty()) {
+      List<String> messages = new ArrayList<>();
+      traps.forEach(trap -> messages.add(trap.getOrDefault("message", "failure")));
+      throw new RouterException(
+          trapKind(traps), what + ": " + abbreviate(String.join("; ", messages)));
     }
     return done;
   }
@@ -240,6 +246,23 @@ final class ApiConnection implements Closeable {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("this JVM has no MD5", e);
     }
+  }
+
+  /**
+   * What the {@code !trap} sentences of one reply mean for a sync: {@link Kind#NOT_FOUND} only when
+   * every one is about something missing, else what the first other one means.
+   */
+  static Kind trapKind(List<Map<String, String>> traps) {
+    for (Map<String, String> trap : traps) {
+      Kind kind =
+          "0".equals(trap.get("category"))
+              ? Kind.NOT_FOUND
+              : trapKind(trap.getOrDefault("message", "failure"));
+      if (kind != Kind.NOT_FOUND) {
+        return kind;
+      }
+    }
+    return Kind.NOT_FOUND;
   }
 
   /** What a {@code !trap} message means for a sync. */

@@ -25,9 +25,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The emulated router's REST API (RouterOS 7): GET prints (with {@code .proplist} and {@code
- * ?name=value} filters) or gets one entry, PUT adds, PATCH sets, DELETE removes, POST {@code
- * .../print} prints with {@code .proplist} and {@code .query}. Errors are RouterOS's JSON objects.
+ * The emulated router's REST API (RouterOS 7), as the REST manual has it: GET prints (with {@code
+ * .proplist} and {@code name=value} filters) or gets one entry by id, PUT adds and answers the new
+ * entry, PATCH sets and answers the changed one, DELETE removes and answers nothing, POST runs a
+ * console command ({@link #post}). Errors are RouterOS's JSON objects: {@code error} (the status),
+ * {@code message} (its reason phrase) and, for a refused command, {@code detail} (the API's trap
+ * message).
  */
 final class EmulatedRest implements AutoCloseable {
 
@@ -205,21 +208,49 @@ final class EmulatedRest implements AutoCloseable {
           exchange.sendResponseHeaders(204, -1);
         }
       }
-      case "POST" -> post(exchange, menu);
+      case "POST" -> post(exchange, id == null ? menu : menu + "/" + id);
       default -> error(exchange, 405, "Method Not Allowed", null);
     }
   }
 
-  /** Only {@code .../print} of the console commands, with {@code .proplist} and {@code .query}. */
+  /**
+   * The console commands the REST manual shows through POST: {@code .../print} with {@code
+   * .proplist} (a list or a comma-separated string) and {@code .query} (the API's query words
+   * without their {@code ?}, {@link EmulatedQuery}); {@code .../add}, answered {@code
+   * {"ret":"*id"}} as the API answers {@code =ret=}; {@code .../set} and {@code .../remove} of an
+   * {@code .id}, answered with an empty list.
+   */
   private void post(HttpExchange exchange, String command)
       throws IOException, RouterOsEmulator.Refusal {
-    if (!command.endsWith("/print")) {
-      error(exchange, 400, "Bad Request", "no such command");
-      return;
+    int slash = command.lastIndexOf('/');
+    String menu = command.substring(0, Math.max(0, slash));
+    switch (command.substring(slash + 1)) {
+      case "print" -> print(exchange, menu);
+      case "add" -> send(exchange, 200, Map.of("ret", router.add(menu, body(exchange)).get(".id")));
+      case "set" -> {
+        Map<String, String> attributes = body(exchange);
+        String id = attributes.remove(".id");
+        router.set(menu, id == null ? "" : id, attributes);
+        send(exchange, 200, List.of());
+      }
+      case "remove" -> {
+        router.remove(menu, body(exchange).getOrDefault(".id", ""));
+        send(exchange, 200, List.of());
+      }
+      default -> error(exchange, 400, "Bad Request", "no such command");
     }
-    JsonNode body = JSON.readTree(exchange.getRequestBody().readNBytes(1 << 20));
+  }
+
+  private void print(HttpExchange exchange, String menu)
+      throws IOException, RouterOsEmulator.Refusal {
+    JsonNode body;
+    try {
+      body = JSON.readTree(exchange.getRequestBody().readNBytes(1 << 20));
+    } catch (IOException e) {
+      throw new RouterOsEmulator.Refusal(false, "JSON parse error");
+    }
     String proplist = null;
-    Map<String, String> query = new LinkedHashMap<>();
+    List<String> query = new ArrayList<>();
     if (body != null && body.isObject()) {
       JsonNode names = body.get(".proplist");
       if (names != null && names.isArray()) {
@@ -231,14 +262,17 @@ final class EmulatedRest implements AutoCloseable {
       }
       JsonNode words = body.get(".query");
       if (words != null) {
-        for (JsonNode word : words) {
-          String[] pair = word.asText().split("=", 2);
-          query.put(pair[0], pair.length > 1 ? pair[1] : "");
-        }
+        words.forEach(word -> query.add(word.asText()));
       }
     }
-    String menu = command.substring(0, command.length() - "/print".length());
-    send(exchange, 200, projectAll(router.print(menu, query), proplist));
+    EmulatedQuery matching = new EmulatedQuery(query);
+    List<Map<String, String>> found = new ArrayList<>();
+    for (Map<String, String> entry : router.print(menu, Map.of())) {
+      if (matching.matches(entry)) {
+        found.add(entry);
+      }
+    }
+    send(exchange, 200, projectAll(found, proplist));
   }
 
   private static Map<String, String> body(HttpExchange exchange)

@@ -276,7 +276,7 @@ final class EmulatedApi implements AutoCloseable {
         case "print", "getall" -> {
           String proplist = attributes.get(".proplist");
           int shown = 0;
-          for (Map<String, String> entry : router.print(menu, Map.of())) {
+          for (Map<String, String> entry : router.print(menu, toSeven(routes, query.necessary()))) {
             Map<String, String> seen = routes ? toSix(menu, entry) : entry;
             if (!query.matches(seen)) {
               continue;

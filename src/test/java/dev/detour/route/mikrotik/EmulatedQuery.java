@@ -2,6 +2,7 @@ package dev.detour.route.mikrotik;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,8 +31,27 @@ final class EmulatedQuery {
     this.words = List.copyOf(words);
   }
 
-  boolean isEmpty() {
-    return words.isEmpty();
+  /**
+   * The {@code name=value} words, when every one of them must hold for a match (there are no {@code
+   * #} operations): what the router's own print can be asked for before the whole query is
+   * evaluated, so that a large table is not made whole; none otherwise.
+   */
+  Map<String, String> necessary() {
+    Map<String, String> equal = new LinkedHashMap<>();
+    for (String word : words) {
+      if (word.startsWith("#")) {
+        return Map.of();
+      }
+      String plain = word.startsWith("=") ? word.substring(1) : word;
+      if (!plain.startsWith("-")
+          && !plain.startsWith("<")
+          && !plain.startsWith(">")
+          && plain.contains("=")) {
+        String[] pair = pair(plain);
+        equal.put(pair[0], pair[1]);
+      }
+    }
+    return equal;
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -45,5 +46,15 @@ class EmulatedQueryTest {
     List<String> query = words.isEmpty() ? List.of() : List.of(words.split(" "));
 
     assertThat(new EmulatedQuery(query).matches(ROUTE)).isEqualTo(matches);
+  }
+
+  @Test
+  void onlyAQueryWithoutOperationsNamesWhatMustBeEqual() {
+    assertThat(
+            new EmulatedQuery(List.of("dynamic=false", "=comment=x", "-bgp", ">distance=1"))
+                .necessary())
+        .containsExactly(Map.entry("dynamic", "false"), Map.entry("comment", "x"));
+    assertThat(new EmulatedQuery(List.of("dynamic=false", "comment=x", "#|")).necessary())
+        .isEmpty();
   }
 }

@@ -267,7 +267,7 @@ final class EmulatedRest implements AutoCloseable {
     }
     EmulatedQuery matching = new EmulatedQuery(query);
     List<Map<String, String>> found = new ArrayList<>();
-    for (Map<String, String> entry : router.print(menu, Map.of())) {
+    for (Map<String, String> entry : router.print(menu, matching.necessary())) {
       if (matching.matches(entry)) {
         found.add(entry);
       }

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * (masscan's rate, fping's interval, blackbox's concurrency) is the best of a calibration pass.
  *
  * <p>Usage: {@code Bench [--runs 3] [--scale-runs N] [--latency-runs N] [--only
- * syn,icmp,syn6,icmp6,http,scale,latency,planner] [--out docs/benchmarks.md] [--update] [--quick]}
+ * syn,icmp,syn6,icmp6,http,scale,latency,planner,router] [--out docs/benchmarks.md] [--update]
+ * [--quick]}
  */
 public final class Bench {
 
@@ -70,6 +71,7 @@ public final class Bench {
   final List<Row> rows = new ArrayList<>();
   final List<String> notes = new ArrayList<>();
   final StringBuilder planner = new StringBuilder();
+  List<RouterBench.Result> router = List.of();
 
   Bench(int runs, boolean quick) {
     this.runs = runs;
@@ -83,7 +85,8 @@ public final class Bench {
     boolean quick = false;
     Set<String> only =
         new LinkedHashSet<>(
-            List.of("syn", "icmp", "syn6", "icmp6", "http", "scale", "latency", "planner"));
+            List.of(
+                "syn", "icmp", "syn6", "icmp6", "http", "scale", "latency", "planner", "router"));
     Path out = Path.of("docs", "benchmarks.md");
     boolean update = false;
     Integer scaleRuns = null;
@@ -136,6 +139,9 @@ public final class Bench {
     }
     if (only.contains("planner")) {
       bench.planner();
+    }
+    if (only.contains("router")) {
+      bench.router = RouterBench.run(bench.classpath);
     }
     String report = bench.report();
     if (update && Files.exists(out)) {
@@ -713,6 +719,36 @@ public final class Bench {
     }
     if (planner.length() > 0) {
       md.append('\n').append(planner);
+    }
+    if (!router.isEmpty()) {
+      md.append("\n## Router sync among a full BGP table\n\n");
+      md.append(
+          "One sync of Detour's routes on a router that also carries "
+              + String.format(Locale.ROOT, "%,d", RouterBench.FOREIGN)
+              + " dynamic (BGP) IPv4 routes: it lists, finds 1% of its routes no longer wanted and"
+              + " as many new ones, and applies them unpaced. Detour's side runs alone in a JVM"
+              + " with `"
+              + RouterBench.HEAP
+              + "` (SerialGC); peak RSS is that JVM's, read by `/usr/bin/time`. The MikroTik is"
+              + " the emulator in the bench's JVM (its own time is in the figures); Linux is a"
+              + " namespace's kernel, the BGP table in main and Detour's routes in table 1001."
+              + " One run.\n\n");
+      md.append(
+          "| Router | Detour's routes | Foreign routes | List s | Sync s | Changes | Peak RSS MB |\n");
+      md.append("|---|---:|---:|---:|---:|---:|---:|\n");
+      for (RouterBench.Result r : router) {
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %,d | %,d | %.2f | %.2f | %d | %d |\n",
+                r.router(),
+                r.owned(),
+                r.foreign(),
+                r.listSeconds(),
+                r.syncSeconds(),
+                r.changes(),
+                r.peakRssKb() / 1024));
+      }
     }
     return md.toString();
   }

@@ -35,6 +35,15 @@ public final class Reconciler {
       return add.isEmpty() && update.isEmpty() && remove.isEmpty();
     }
 
+    /** Its changes in the order they are made: adds, updates, removals. */
+    List<Step> steps() {
+      List<Step> steps = new ArrayList<>();
+      add.forEach(p -> steps.add(new Step("add", p, null)));
+      update.forEach(r -> steps.add(new Step("update", r.prefix(), r)));
+      remove.forEach(r -> steps.add(new Step("remove", r.prefix(), r)));
+      return steps;
+    }
+
     /** The same diff without its additions (held back while the tunnel is down). */
     public Diff withoutAdds() {
       return new Diff(List.of(), update, remove, kept, foreign);
@@ -121,55 +130,23 @@ public final class Reconciler {
     }
     long gapNanos = perSecond <= 0 ? 0 : TimeUnit.SECONDS.toNanos(1) / perSecond;
     long next = System.nanoTime();
-    int added = 0;
-    int updated = 0;
-    int removed = 0;
-    int failed = 0;
-    int adds = diff.add().size();
-    int updates = diff.update().size();
-    int total = adds + updates + diff.remove().size();
-    for (int i = 0; i < total; i++) {
+    Tally tally = new Tally(listener);
+    for (Step step : diff.steps()) {
       next = pace(next, gapNanos);
-      String action = i < adds ? "add" : i < adds + updates ? "update" : "remove";
-      RouterRoute entry =
-          i < adds
-              ? null
-              : i < adds + updates
-                  ? diff.update().get(i - adds)
-                  : diff.remove().get(i - adds - updates);
-      String prefix = entry == null ? diff.add().get(i) : entry.prefix();
       try {
-        switch (action) {
-          case "add" -> {
-            router.add(prefix, comments.getOrDefault(prefix, ""));
-            added++;
-          }
-          case "update" -> {
-            router.update(entry);
-            updated++;
-          }
-          default -> {
-            router.remove(entry);
-            removed++;
-          }
+        switch (step.action()) {
+          case "add" -> router.add(step.prefix(), comments.getOrDefault(step.prefix(), ""));
+          case "update" -> router.update(step.entry());
+          default -> router.remove(step.entry());
         }
-        listener.changed(
-            new Change(
-                action, prefix, true, action.equals("update") ? "was " + entry.drift() : ""));
+        tally.done(step);
       } catch (RouterException e) {
-        if (action.equals("remove") && e.kind() == RouterException.Kind.NOT_FOUND) {
-          removed++;
-          listener.changed(new Change("remove", prefix, true, "already gone"));
-          continue;
-        }
-        failed++;
-        listener.changed(new Change(action, prefix, false, e.getMessage()));
-        if (!e.onlyThisChange()) {
-          return new Outcome(added, updated, removed, failed, e.getMessage());
+        if (tally.refused(step, e)) {
+          return tally.outcome();
         }
       }
     }
-    return new Outcome(added, updated, removed, failed, null);
+    return tally.outcome();
   }
 
   /**
@@ -179,58 +156,81 @@ public final class Reconciler {
    */
   private static Outcome applyAll(
       BatchBackend router, Diff diff, Map<String, String> comments, Listener listener) {
+    List<Step> steps = diff.steps();
     Map<Integer, RouterException> refused;
-    String error = null;
     try {
       refused = router.applyAll(diff, comments);
     } catch (RouterException e) {
       // Everything was sent and nothing is known: each change is told as failed, and the next
       // sync's list shows what was made.
       refused = new HashMap<>();
-      int total = diff.add().size() + diff.update().size() + diff.remove().size();
-      for (int i = 0; i < total; i++) {
+      for (int i = 0; i < steps.size(); i++) {
         refused.put(i, e);
       }
-      error = e.getMessage();
     }
-    int added = 0;
-    int updated = 0;
-    int removed = 0;
-    int failed = 0;
-    int adds = diff.add().size();
-    int updates = diff.update().size();
-    int total = adds + updates + diff.remove().size();
-    for (int i = 0; i < total; i++) {
-      String action = i < adds ? "add" : i < adds + updates ? "update" : "remove";
-      RouterRoute entry =
-          i < adds
-              ? null
-              : i < adds + updates
-                  ? diff.update().get(i - adds)
-                  : diff.remove().get(i - adds - updates);
-      String prefix = entry == null ? diff.add().get(i) : entry.prefix();
+    Tally tally = new Tally(listener);
+    for (int i = 0; i < steps.size(); i++) {
       RouterException e = refused.get(i);
       if (e == null) {
-        switch (action) {
-          case "add" -> added++;
-          case "update" -> updated++;
-          default -> removed++;
-        }
-        listener.changed(
-            new Change(
-                action, prefix, true, action.equals("update") ? "was " + entry.drift() : ""));
-      } else if (action.equals("remove") && e.kind() == RouterException.Kind.NOT_FOUND) {
-        removed++;
-        listener.changed(new Change("remove", prefix, true, "already gone"));
+        tally.done(steps.get(i));
       } else {
-        failed++;
-        listener.changed(new Change(action, prefix, false, e.getMessage()));
-        if (error == null && !e.onlyThisChange()) {
-          error = e.getMessage();
-        }
+        tally.refused(steps.get(i), e);
       }
     }
-    return new Outcome(added, updated, removed, failed, error);
+    return tally.outcome();
+  }
+
+  /** One change of a diff, in the order they are made: an add has no entry yet. */
+  record Step(String action, String prefix, RouterRoute entry) {}
+
+  /** Counts changes and tells the listener of each, as it is made or refused. */
+  private static final class Tally {
+    private final Listener listener;
+    private int added;
+    private int updated;
+    private int removed;
+    private int failed;
+    private String error;
+
+    Tally(Listener listener) {
+      this.listener = listener;
+    }
+
+    void done(Step step) {
+      switch (step.action()) {
+        case "add" -> added++;
+        case "update" -> updated++;
+        default -> removed++;
+      }
+      listener.changed(
+          new Change(
+              step.action(),
+              step.prefix(),
+              true,
+              step.action().equals("update") ? "was " + step.entry().drift() : ""));
+    }
+
+    /**
+     * Counts a refusal; a removal of what is already gone is done. Returns whether the router
+     * failed rather than this change alone, which stops a change-by-change apply.
+     */
+    boolean refused(Step step, RouterException e) {
+      if (step.action().equals("remove") && e.kind() == RouterException.Kind.NOT_FOUND) {
+        removed++;
+        listener.changed(new Change("remove", step.prefix(), true, "already gone"));
+        return false;
+      }
+      failed++;
+      listener.changed(new Change(step.action(), step.prefix(), false, e.getMessage()));
+      if (!e.onlyThisChange() && error == null) {
+        error = e.getMessage();
+      }
+      return !e.onlyThisChange();
+    }
+
+    Outcome outcome() {
+      return new Outcome(added, updated, removed, failed, error);
+    }
   }
 
   private static long pace(long next, long gapNanos) {

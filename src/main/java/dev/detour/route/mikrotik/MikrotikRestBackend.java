@@ -311,12 +311,12 @@ public final class MikrotikRestBackend extends RouterOsBackend {
     private Map<String, String> object;
     private String field;
 
-    Rows(RowSink sink) throws RouterException {
+    Rows(RowSink sink) {
       this.sink = sink;
       try {
         this.parser = JSON.createNonBlockingByteArrayParser();
       } catch (IOException e) {
-        throw protocol("no JSON parser: " + e.getMessage());
+        throw new IllegalStateException("Jackson makes a non-blocking parser without input", e);
       }
       this.feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
     }
@@ -400,75 +400,27 @@ public final class MikrotikRestBackend extends RouterOsBackend {
     }
   }
 
-  /** Collects a body up to {@code cap} bytes and gives up past it, without reading the rest. */
-  private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
-
-    private final int cap;
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-    private Flow.Subscription subscription;
-
-    CappedBody(int cap) {
-      this.cap = cap;
-    }
-
-    @Override
-    public CompletionStage<byte[]> getBody() {
-      return result;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription subscription) {
-      this.subscription = subscription;
-      subscription.request(Long.MAX_VALUE);
-    }
-
-    @Override
-    public void onNext(List<ByteBuffer> buffers) {
-      if (result.isDone()) {
-        return;
-      }
-      for (ByteBuffer buffer : buffers) {
-        if (bytes.size() + (long) buffer.remaining() > cap) {
-          subscription.cancel();
-          result.completeExceptionally(new TooLarge(cap));
-          return;
-        }
-        byte[] chunk = new byte[buffer.remaining()];
-        buffer.get(chunk);
-        bytes.writeBytes(chunk);
-      }
-    }
-
-    @Override
-    public void onError(Throwable failure) {
-      result.completeExceptionally(failure);
-    }
-
-    @Override
-    public void onComplete() {
-      result.complete(bytes.toByteArray());
-    }
-  }
-
   /**
-   * Parses a body as it arrives ({@link Rows}), up to {@code cap} bytes; completes with nothing, or
-   * with the first failure: a malformed answer, a row the sink refused, an answer past its cap.
+   * Reads a body up to {@code cap} bytes, a piece at a time, and gives up past it without reading
+   * the rest; completes with what {@link #finish} makes of it, or with the first failure.
    */
-  private final class StreamedRows implements HttpResponse.BodySubscriber<byte[]> {
+  private abstract static class CappedSubscriber implements HttpResponse.BodySubscriber<byte[]> {
 
     private final int cap;
-    private final RowSink sink;
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private final byte[] chunk = new byte[64 << 10];
     private Flow.Subscription subscription;
-    private Rows rows;
     private long read;
-    private byte[] chunk = new byte[64 << 10];
 
-    StreamedRows(int cap, RowSink sink) {
+    CappedSubscriber(int cap) {
       this.cap = cap;
-      this.sink = sink;
     }
+
+    /** Takes the next {@code n} bytes of the body. */
+    abstract void take(byte[] bytes, int n) throws RouterException;
+
+    /** The body's result once it has all come. */
+    abstract byte[] finish() throws RouterException;
 
     @Override
     public CompletionStage<byte[]> getBody() {
@@ -478,12 +430,6 @@ public final class MikrotikRestBackend extends RouterOsBackend {
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
       this.subscription = subscription;
-      try {
-        rows = new Rows(sink);
-      } catch (RouterException e) {
-        fail(e);
-        return;
-      }
       subscription.request(1);
     }
 
@@ -502,7 +448,7 @@ public final class MikrotikRestBackend extends RouterOsBackend {
           while (buffer.hasRemaining()) {
             int n = Math.min(chunk.length, buffer.remaining());
             buffer.get(chunk, 0, n);
-            rows.feed(chunk, 0, n);
+            take(chunk, n);
           }
         }
       } catch (RouterException e) {
@@ -528,11 +474,55 @@ public final class MikrotikRestBackend extends RouterOsBackend {
         return;
       }
       try {
-        rows.end();
-        result.complete(new byte[0]);
+        result.complete(finish());
       } catch (RouterException e) {
         result.completeExceptionally(e);
       }
+    }
+  }
+
+  /** Collects a body whole: a single entry, an error object. */
+  private static final class CappedBody extends CappedSubscriber {
+
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+    CappedBody(int cap) {
+      super(cap);
+    }
+
+    @Override
+    void take(byte[] chunk, int n) {
+      bytes.write(chunk, 0, n);
+    }
+
+    @Override
+    byte[] finish() {
+      return bytes.toByteArray();
+    }
+  }
+
+  /**
+   * Parses a body as it arrives ({@link Rows}), handing each object to the sink: a list is never
+   * held whole. Completes with nothing; a malformed answer or a row the sink refused fails it.
+   */
+  private final class StreamedRows extends CappedSubscriber {
+
+    private final Rows rows;
+
+    StreamedRows(int cap, RowSink sink) {
+      super(cap);
+      this.rows = new Rows(sink);
+    }
+
+    @Override
+    void take(byte[] chunk, int n) throws RouterException {
+      rows.feed(chunk, 0, n);
+    }
+
+    @Override
+    byte[] finish() throws RouterException {
+      rows.end();
+      return new byte[0];
     }
   }
 }

@@ -5,7 +5,7 @@ import dev.detour.route.RouterBackend;
 import dev.detour.route.RouterSettings;
 import dev.detour.route.RoutersConfig;
 import dev.detour.route.linux.LinuxBackend;
-import dev.detour.route.linux.LinuxKind;
+import dev.detour.route.linux.LinuxSettings;
 import dev.detour.route.mikrotik.MikrotikApiBackend;
 import dev.detour.route.mikrotik.MikrotikApiKind;
 import dev.detour.route.mikrotik.MikrotikRestBackend;
@@ -98,7 +98,7 @@ public final class RouterBench {
             w.write(
                 "route add "
                     + RouterOsEmulator.slash24(100 << 24, i)
-                    + " dev tun0 table 1001 proto 211 metric 1\n");
+                    + " dev tun0 table 1001 proto 211 metric 5\n");
           }
         }
         sh("ip", "-n", ns, "-batch", batch.toString());
@@ -210,30 +210,7 @@ public final class RouterBench {
       case "api" ->
           new MikrotikApiBackend(
               mikrotik(new MikrotikApiKind(), null, Integer.parseInt(where), timeout));
-      default ->
-          new LinuxBackend(
-              new RouterSettings(
-                  "bench",
-                  new LinuxKind(),
-                  null,
-                  null,
-                  0,
-                  false,
-                  null,
-                  null,
-                  null,
-                  null,
-                  where,
-                  1,
-                  "1001",
-                  "detour",
-                  100_000,
-                  RoutersConfig.RouterMode.ROUTES,
-                  "detour",
-                  timeout,
-                  0,
-                  "none",
-                  211));
+      default -> new LinuxBackend(LinuxSettings.of(where, 211, "none"));
     };
   }
 

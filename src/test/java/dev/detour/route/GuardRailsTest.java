@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.detour.control.ControlConfig;
 import dev.detour.probe.ProbeConfig;
-import dev.detour.route.linux.LinuxKind;
+import dev.detour.route.linux.LinuxSettings;
 import dev.detour.route.plan.Fence;
 import dev.detour.route.plan.Plan;
 import dev.detour.route.plan.PlanInput;
@@ -27,29 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class GuardRailsTest {
 
-  static final RouterSettings ROUTER =
-      new RouterSettings(
-          "home",
-          new LinuxKind(),
-          null,
-          null,
-          0,
-          false,
-          null,
-          null,
-          null,
-          null,
-          "gre1",
-          5,
-          "1001",
-          "detour",
-          5000,
-          RoutersConfig.RouterMode.ROUTES,
-          "detour",
-          Duration.ofSeconds(5),
-          50,
-          "not iif lo",
-          211);
+  static final RouterSettings ROUTER = LinuxSettings.of("gre1");
 
   /** Guard rails with {@code detour.routes.*} set as name, value pairs. */
   static GuardRails guard(String... kv) {

@@ -11,11 +11,9 @@ import dev.detour.route.Reconciler;
 import dev.detour.route.RouterException;
 import dev.detour.route.RouterRoute;
 import dev.detour.route.RouterSettings;
-import dev.detour.route.RoutersConfig;
 import dev.detour.route.plan.Fence;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,28 +59,7 @@ class LinuxBackendTest {
   }
 
   static RouterSettings settings(String gateway, int protocol, String rule) {
-    return new RouterSettings(
-        "home",
-        new LinuxKind(),
-        null,
-        null,
-        0,
-        false,
-        null,
-        null,
-        null,
-        null,
-        gateway,
-        5,
-        "1001",
-        "detour",
-        100,
-        RoutersConfig.RouterMode.ROUTES,
-        "detour",
-        Duration.ofSeconds(5),
-        50,
-        rule,
-        protocol);
+    return LinuxSettings.of(gateway, protocol, rule);
   }
 
   <T> T inNs(java.util.concurrent.Callable<T> task) throws Exception {

@@ -565,7 +565,12 @@ public final class RouterOsEmulator implements AutoCloseable {
   }
 
   private static boolean matches(Map<String, String> entry, Map<String, String> query) {
-    return query.entrySet().stream().allMatch(q -> q.getValue().equals(entry.get(q.getKey())));
+    for (Map.Entry<String, String> q : query.entrySet()) {
+      if (!q.getValue().equals(entry.get(q.getKey()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   synchronized Map<String, String> get(String menu, String id) throws Refusal {

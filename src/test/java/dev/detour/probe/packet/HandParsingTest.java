@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -24,27 +23,15 @@ import org.pcap4j.packet.TcpPacket;
  */
 class HandParsingTest {
 
-  private static final byte[] OWN = {2, 0, 0, 0, 0, 1};
-  private static final byte[] NEXT = {2, 0, 0, 0, 0, 2};
-
   private static Inet4Address ip(String a) throws Exception {
     return (Inet4Address) InetAddress.getByName(a);
   }
 
   private static List<byte[]> crafted() throws Exception {
-    Inet4Address a = ip("192.0.2.1");
-    Inet4Address b = ip("203.0.113.77");
-    List<byte[]> all = new ArrayList<>();
-    for (SynShape shape : SynShape.values()) {
-      all.add(Frames.syn(a, b, 61000, 443, 0xfedcba98L, shape, 64));
-      all.add(Frames.syn(a, b, 61999, 80, 1, shape, 3));
-    }
-    all.add(Frames.rst(a, b, 61000, 443, 0xfedcba99L));
-    all.add(Frames.ack(a, b, 61000, 443, 7, 0xffffffffL));
-    all.add(Frames.data(a, b, 61000, 80, 7, 9, 5, "GET / HTTP/1.1\r\n\r\n".getBytes()));
-    all.add(Frames.data(a, b, 61000, 80, 7, 9, 5, new byte[] {1, 2, 3}));
-    all.add(Frames.echo(a, b, 0xbeef, 3, 64));
-    return all;
+    return CraftedPackets.crafted(
+        ip("192.0.2.1"),
+        ip("203.0.113.77"),
+        List.of("GET / HTTP/1.1\r\n\r\n".getBytes(), new byte[] {1, 2, 3}));
   }
 
   @Test
@@ -83,10 +70,10 @@ class HandParsingTest {
   @Test
   void ethernetFramesArePaddedAndReadBackAsTheirPacket() throws Exception {
     for (byte[] ip : crafted()) {
-      byte[] frame = Frames.ethernet(OWN, NEXT, ip);
+      byte[] frame = Frames.ethernet(CraftedPackets.OWN, CraftedPackets.NEXT, ip);
       assertThat(frame.length).isEqualTo(Math.max(60, ip.length + 14));
       EthernetPacket eth = EthernetPacket.newPacket(frame, 0, frame.length);
-      assertThat(eth.getHeader().getDstAddr().getAddress()).isEqualTo(NEXT);
+      assertThat(eth.getHeader().getDstAddr().getAddress()).isEqualTo(CraftedPackets.NEXT);
       assertThat(PacketView.ofEthernet(frame, 9)).isEqualTo(oracleEthernet(frame, 9));
     }
     byte[] syn = crafted().get(0);
@@ -138,12 +125,7 @@ class HandParsingTest {
     List<byte[]> seeds = crafted();
     int compared = 0;
     for (int i = 0; i < 20_000; i++) {
-      byte[] b = seeds.get(random.nextInt(seeds.size())).clone();
-      int cut = random.nextInt(b.length + 1);
-      b = java.util.Arrays.copyOf(b, random.nextBoolean() ? cut : b.length);
-      for (int k = random.nextInt(4); k > 0 && b.length > 0; k--) {
-        b[random.nextInt(b.length)] = (byte) random.nextInt(256);
-      }
+      byte[] b = CraftedPackets.mangled(random, seeds);
       PacketView mine = PacketView.ofIp(b, 0);
       PacketView theirs;
       try {

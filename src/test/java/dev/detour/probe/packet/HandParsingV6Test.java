@@ -22,26 +22,15 @@ import org.pcap4j.packet.namednumber.EtherType;
  */
 class HandParsingV6Test {
 
-  private static final byte[] OWN = {2, 0, 0, 0, 0, 1};
-  private static final byte[] NEXT = {2, 0, 0, 0, 0, 2};
-
   private static Inet6Address ip(String a) throws Exception {
     return (Inet6Address) InetAddress.getByName(a);
   }
 
   private static List<byte[]> crafted() throws Exception {
-    Inet6Address a = ip("2001:db8:1::2");
-    Inet6Address b = ip("2001:db8:ff00:12::77");
-    List<byte[]> all = new ArrayList<>();
-    for (SynShape shape : SynShape.values()) {
-      all.add(Frames.syn(a, b, 61000, 443, 0xfedcba98L, shape, 64));
-      all.add(Frames.syn(a, b, 61999, 80, 1, shape, 3));
-    }
-    all.add(Frames.rst(a, b, 61000, 443, 0xfedcba99L));
-    all.add(Frames.ack(a, b, 61000, 443, 7, 0xffffffffL));
-    all.add(Frames.data(a, b, 61000, 80, 7, 9, 5, "GET / HTTP/1.1\r\n\r\n".getBytes()));
-    all.add(Frames.echo(a, b, 0xbeef, 3, 64));
-    return all;
+    return CraftedPackets.crafted(
+        ip("2001:db8:1::2"),
+        ip("2001:db8:ff00:12::77"),
+        List.of("GET / HTTP/1.1\r\n\r\n".getBytes()));
   }
 
   @Test
@@ -96,7 +85,7 @@ class HandParsingV6Test {
   @Test
   void framesCarryIpv6sEtherTypeAndReadBack() throws Exception {
     for (byte[] ip : crafted()) {
-      byte[] frame = Frames.ethernet(OWN, NEXT, ip);
+      byte[] frame = Frames.ethernet(CraftedPackets.OWN, CraftedPackets.NEXT, ip);
       EthernetPacket eth = EthernetPacket.newPacket(frame, 0, frame.length);
       assertThat(eth.getHeader().getType()).isEqualTo(EtherType.IPV6);
       assertThat(PacketView.ofEthernet(frame, 9)).isEqualTo(PacketView.ofIp(ip, 9));
@@ -187,12 +176,7 @@ class HandParsingV6Test {
     List<byte[]> seeds = crafted();
     int read = 0;
     for (int i = 0; i < 20_000; i++) {
-      byte[] b = seeds.get(random.nextInt(seeds.size())).clone();
-      int cut = random.nextInt(b.length + 1);
-      b = java.util.Arrays.copyOf(b, random.nextBoolean() ? cut : b.length);
-      for (int k = random.nextInt(4); k > 0 && b.length > 0; k--) {
-        b[random.nextInt(b.length)] = (byte) random.nextInt(256);
-      }
+      byte[] b = CraftedPackets.mangled(random, seeds);
       PacketView view = PacketView.ofIp(b, 0);
       if (view != null) {
         Tcpdump.line(view);

@@ -1,12 +1,11 @@
 package dev.detour.lab;
 
+import static dev.detour.lab.LabHostTools.sh;
+
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -135,38 +134,15 @@ public final class Ipv6Path implements BeforeAllCallback, AfterAllCallback {
   private static ServerSocket serve() throws IOException {
     ServerSocket server = new ServerSocket();
     server.bind(new InetSocketAddress(InetAddress.getByName("::"), 80));
-    Thread accept =
-        new Thread(
-            () -> {
-              while (!server.isClosed()) {
-                try (Socket socket = server.accept()) {
-                  socket.getInputStream().read(new byte[4096]);
-                  OutputStream out = socket.getOutputStream();
-                  out.write(
-                      ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nv6")
-                          .getBytes(StandardCharsets.ISO_8859_1));
-                } catch (IOException closed) {
-                  // The socket closed, or a probe reset the connection.
-                }
-              }
-            },
-            "ipv6-path-http");
-    accept.setDaemon(true);
-    accept.start();
-    return server;
+    return LabHostTools.serve(
+        server,
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nv6",
+        "ipv6-path-http");
   }
 
   private static void in(String ns, String... command) throws Exception {
     List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", ns));
     all.addAll(List.of(command));
     sh(all.toArray(String[]::new));
-  }
-
-  private static void sh(String... command) throws Exception {
-    Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
-    if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new IllegalStateException(
-          String.join(" ", command) + ": " + new String(process.getInputStream().readAllBytes()));
-    }
   }
 }

@@ -1,11 +1,9 @@
 package dev.detour.lab;
 
+import static dev.detour.lab.LabHostTools.sh;
+
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -66,27 +64,11 @@ public final class PeerNamespace implements BeforeAllCallback, AfterAllCallback 
 
   /** A minimal HTTP server: every request gets a small page. */
   private static ServerSocket serve() throws IOException {
-    ServerSocket server = new ServerSocket(80);
-    Thread accept =
-        new Thread(
-            () -> {
-              while (!server.isClosed()) {
-                try (Socket socket = server.accept()) {
-                  socket.getInputStream().read(new byte[4096]);
-                  OutputStream out = socket.getOutputStream();
-                  out.write(
-                      ("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n"
-                              + "Content-Length: 38\r\n\r\n<html><title>peer</title>peer</html>\r\n")
-                          .getBytes(StandardCharsets.ISO_8859_1));
-                } catch (IOException closed) {
-                  // The socket closed, or a probe reset the connection.
-                }
-              }
-            },
-            "peer-http");
-    accept.setDaemon(true);
-    accept.start();
-    return server;
+    return LabHostTools.serve(
+        new ServerSocket(80),
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n"
+            + "Content-Length: 38\r\n\r\n<html><title>peer</title>peer</html>\r\n",
+        "peer-http");
   }
 
   /**
@@ -118,13 +100,5 @@ public final class PeerNamespace implements BeforeAllCallback, AfterAllCallback 
   /** The peer's address. */
   public String address() {
     return peer;
-  }
-
-  private static void sh(String... command) throws Exception {
-    Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
-    if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new IllegalStateException(
-          String.join(" ", command) + ": " + new String(process.getInputStream().readAllBytes()));
-    }
   }
 }

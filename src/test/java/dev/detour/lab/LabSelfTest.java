@@ -9,8 +9,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Shows, with standard tools (curl, hping3, dig, ping, tcpdump), that every scenario of the lab
@@ -506,17 +510,50 @@ class LabSelfTest {
     return lab.run(host, SHORT, "python3", script, address, name, shape).output().strip();
   }
 
-  @Test
-  void aQuicBlockDropsUdp443WhileTcpAndTheTunnelWork() {
-    String address = "198.18.0.60";
-    String name = "s60." + Lab.ZONE;
+  /** The address family a twin case runs over: curl, or curl -6. */
+  enum Family {
+    IPV4,
+    IPV6;
+
+    String httpStatus(String... args) {
+      return this == IPV4 ? LabSelfTest.httpStatus(args) : httpStatus6(args);
+    }
+
+    /** {@code address:port}, the address bracketed over IPv6, as openssl's -connect takes it. */
+    String hostPort(String address, int port) {
+      return (this == IPV4 ? address : "[" + address + "]") + ":" + port;
+    }
+  }
+
+  /** The host of one test site in each family, and its name in that family's zone. */
+  static Stream<Arguments> site(int n) {
+    return Stream.of(
+        Arguments.of(Family.IPV4, "198.18.0." + n, "s" + n + "." + Lab.ZONE),
+        Arguments.of(Family.IPV6, "2001:db8:1800::" + n, "s" + n + "." + Lab.ZONE6));
+  }
+
+  static Stream<Arguments> site60() {
+    return site(60);
+  }
+
+  static Stream<Arguments> site61() {
+    return site(61);
+  }
+
+  static Stream<Arguments> site62() {
+    return site(62);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("site60")
+  void aQuicBlockDropsUdp443WhileTcpAndTheTunnelWork(Family family, String address, String name) {
     assertThat(quic("home", address, name)).contains(QUIC_OK).contains(":status: 200");
     during(
         List.of("quic-block", address),
         () -> {
           assertThat(quic("home", address, name)).contains(QUIC_TIMEOUT).doesNotContain(QUIC_OK);
           assertThat(quic("vps", address, name)).contains(QUIC_OK);
-          assertThat(httpStatus("-k", "https://" + name + "/")).isEqualTo("200");
+          assertThat(family.httpStatus("-k", "https://" + name + "/")).isEqualTo("200");
         });
     // A host that serves no QUIC: silent from everywhere, TCP fine.
     during(
@@ -524,14 +561,13 @@ class LabSelfTest {
         () -> {
           assertThat(quic("home", address, name)).contains(QUIC_TIMEOUT);
           assertThat(quic("vps", address, name)).contains(QUIC_TIMEOUT);
-          assertThat(httpStatus("-k", "https://" + name + "/")).isEqualTo("200");
+          assertThat(family.httpStatus("-k", "https://" + name + "/")).isEqualTo("200");
         });
   }
 
-  @Test
-  void anEchBlockDropsOnlyTheHelloCarryingEch() {
-    String address = "198.18.0.61";
-    String name = "s61." + Lab.ZONE;
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("site61")
+  void anEchBlockDropsOnlyTheHelloCarryingEch(Family family, String address, String name) {
     assertThat(hello("home", address, name, "ech")).isEqualTo("server_hello");
     during(
         List.of("ech", address),
@@ -540,7 +576,7 @@ class LabSelfTest {
           assertThat(hello("home", address, name, "browser")).isEqualTo("server_hello");
           assertThat(hello("home", address, name, "plain")).isEqualTo("server_hello");
           assertThat(hello("vps", address, name, "ech")).isEqualTo("server_hello");
-          assertThat(httpStatus("-k", "https://" + name + "/")).isEqualTo("200");
+          assertThat(family.httpStatus("-k", "https://" + name + "/")).isEqualTo("200");
         });
     // The host itself refusing ECH resets it for everyone, the tunnel too: not censorship.
     during(
@@ -552,10 +588,10 @@ class LabSelfTest {
         });
   }
 
-  @Test
-  void aFingerprintFilterFreezesTheBrowserShapedHelloButNotOpenssl() {
-    String address = "198.18.0.62";
-    String name = "s62." + Lab.ZONE;
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("site62")
+  void aFingerprintFilterFreezesTheBrowserShapedHelloButNotOpenssl(
+      Family family, String address, String name) {
     during(
         List.of("fingerprint", address),
         () -> {
@@ -563,14 +599,14 @@ class LabSelfTest {
           assertThat(hello("home", address, name, "plain")).isEqualTo("server_hello");
           assertThat(hello("vps", address, name, "browser")).isEqualTo("server_hello");
           // curl's and openssl's hellos carry no GREASE: they pass.
-          assertThat(httpStatus("-k", "https://" + name + "/")).isEqualTo("200");
+          assertThat(family.httpStatus("-k", "https://" + name + "/")).isEqualTo("200");
           assertThat(
                   home(
                           "sh",
                           "-c",
                           "echo | timeout 5 openssl s_client -connect "
-                              + address
-                              + ":443 -servername "
+                              + family.hostPort(address, 443)
+                              + " -servername "
                               + name
                               + " 2>&1")
                       .output())
@@ -1019,75 +1055,6 @@ class LabSelfTest {
         });
     assertThat(httpStatus6("--retry", "3", "--retry-connrefused", v6url("http", Lab.WEB1_6)))
         .isEqualTo("200");
-  }
-
-  @Test
-  void overIpv6AQuicBlockDropsUdp443WhileTcpAndTheTunnelWork() {
-    String address = "2001:db8:1800::60";
-    String name = "s60." + Lab.ZONE6;
-    assertThat(quic("home", address, name)).contains(QUIC_OK).contains(":status: 200");
-    during(
-        List.of("quic-block", address),
-        () -> {
-          assertThat(quic("home", address, name)).contains(QUIC_TIMEOUT).doesNotContain(QUIC_OK);
-          assertThat(quic("vps", address, name)).contains(QUIC_OK);
-          assertThat(httpStatus6("-k", "https://" + name + "/")).isEqualTo("200");
-        });
-    during(
-        List.of("no-quic", address),
-        () -> {
-          assertThat(quic("home", address, name)).contains(QUIC_TIMEOUT);
-          assertThat(quic("vps", address, name)).contains(QUIC_TIMEOUT);
-          assertThat(httpStatus6("-k", "https://" + name + "/")).isEqualTo("200");
-        });
-  }
-
-  @Test
-  void overIpv6AnEchBlockDropsOnlyTheHelloCarryingEch() {
-    String address = "2001:db8:1800::61";
-    String name = "s61." + Lab.ZONE6;
-    assertThat(hello("home", address, name, "ech")).isEqualTo("server_hello");
-    during(
-        List.of("ech", address),
-        () -> {
-          assertThat(hello("home", address, name, "ech")).isEqualTo("silent");
-          assertThat(hello("home", address, name, "browser")).isEqualTo("server_hello");
-          assertThat(hello("home", address, name, "plain")).isEqualTo("server_hello");
-          assertThat(hello("vps", address, name, "ech")).isEqualTo("server_hello");
-          assertThat(httpStatus6("-k", "https://" + name + "/")).isEqualTo("200");
-        });
-    during(
-        List.of("ech-reject", address),
-        () -> {
-          assertThat(hello("home", address, name, "ech")).isEqualTo("reset");
-          assertThat(hello("vps", address, name, "ech")).isEqualTo("reset");
-          assertThat(hello("home", address, name, "browser")).isEqualTo("server_hello");
-        });
-  }
-
-  @Test
-  void overIpv6AFingerprintFilterFreezesTheBrowserShapedHelloButNotOpenssl() {
-    String address = "2001:db8:1800::62";
-    String name = "s62." + Lab.ZONE6;
-    during(
-        List.of("fingerprint", address),
-        () -> {
-          assertThat(hello("home", address, name, "browser")).isEqualTo("silent");
-          assertThat(hello("home", address, name, "plain")).isEqualTo("server_hello");
-          assertThat(hello("vps", address, name, "browser")).isEqualTo("server_hello");
-          assertThat(httpStatus6("-k", "https://" + name + "/")).isEqualTo("200");
-          assertThat(
-                  home(
-                          "sh",
-                          "-c",
-                          "echo | timeout 5 openssl s_client -connect ["
-                              + address
-                              + "]:443 -servername "
-                              + name
-                              + " 2>&1")
-                      .output())
-              .contains("TLSv1.3");
-        });
   }
 
   @Test

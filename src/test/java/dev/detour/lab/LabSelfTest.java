@@ -113,6 +113,38 @@ class LabSelfTest {
     }
   }
 
+  /** The address family a twin case runs over: curl, or curl -6. */
+  enum Family {
+    IPV4,
+    IPV6;
+
+    String httpStatus(String... args) {
+      return this == IPV4 ? LabSelfTest.httpStatus(args) : httpStatus6(args);
+    }
+
+    Lab.Result curl(String... args) {
+      return this == IPV4 ? LabSelfTest.curl(args) : curl6(args);
+    }
+
+    /** {@code scheme://address/}, the address bracketed over IPv6. */
+    String url(String scheme, String address) {
+      return this == IPV4 ? scheme + "://" + address + "/" : v6url(scheme, address);
+    }
+
+    /** ping's exit for one echo to {@code address}, waiting {@code seconds} for its reply. */
+    int ping(int seconds, String address) {
+      String wait = String.valueOf(seconds);
+      return this == IPV4
+          ? home("ping", "-c", "1", "-W", wait, address).exit()
+          : ping6("-W", wait, address);
+    }
+
+    /** {@code address:port}, the address bracketed over IPv6, as openssl's -connect takes it. */
+    String hostPort(String address, int port) {
+      return (this == IPV4 ? address : "[" + address + "]") + ":" + port;
+    }
+  }
+
   @Test
   void realHostsAnswerFromThreeRoutersAwayAndThroughTheTunnel() {
     assertThat(httpStatus("http://www." + Lab.ZONE + "/")).isEqualTo("200");
@@ -295,15 +327,20 @@ class LabSelfTest {
         });
   }
 
-  @Test
-  void aHostThatIsDownIsSilentThroughTheTunnelToo() {
+  static Stream<Arguments> hostThatGoesDown() {
+    return Stream.of(Arguments.of(Family.IPV4, Lab.WEB5), Arguments.of(Family.IPV6, Lab.WEB5_6));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("hostThatGoesDown")
+  void aHostThatIsDownIsSilentThroughTheTunnelToo(Family family, String host) {
     during(
-        List.of("down", Lab.WEB5),
+        List.of("down", host),
         () -> {
-          assertThat(curl("http://" + Lab.WEB5 + "/").exit()).isEqualTo(CURL_TIMEOUT);
-          assertThat(curl("--interface", "vx0", "http://" + Lab.WEB5 + "/").exit())
+          assertThat(family.curl(family.url("http", host)).exit()).isEqualTo(CURL_TIMEOUT);
+          assertThat(family.curl("--interface", "vx0", family.url("http", host)).exit())
               .isEqualTo(CURL_TIMEOUT);
-          assertThat(home("ping", "-c", "1", "-W", "1", Lab.WEB5).exit()).isNotZero();
+          assertThat(family.ping(1, host)).isNotZero();
         });
   }
 
@@ -468,17 +505,25 @@ class LabSelfTest {
         });
   }
 
-  @Test
-  void aCutUplinkTakesEverythingDownTunnelIncluded() {
+  /** Per family: an address beyond home's uplink to ping, and a site. */
+  static Stream<Arguments> beyondTheUplink() {
+    return Stream.of(
+        Arguments.of(Family.IPV4, "198.51.100.1", Lab.WEB1),
+        Arguments.of(Family.IPV6, Lab.ACCESS_HOME6, Lab.WEB1_6));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("beyondTheUplink")
+  void aCutUplinkTakesEverythingDownTunnelIncluded(Family family, String pinged, String site) {
     during(
         List.of("uplink-down"),
         () -> {
-          assertThat(home("ping", "-c", "1", "-W", "1", "198.51.100.1").exit()).isNotZero();
-          assertThat(curl("-m", "2", "http://" + Lab.WEB1 + "/").exit()).isNotZero();
-          assertThat(curl("-m", "2", "--interface", "vx0", "http://" + Lab.WEB1 + "/").exit())
+          assertThat(family.ping(1, pinged)).isNotZero();
+          assertThat(family.curl("-m", "2", family.url("http", site)).exit()).isNotZero();
+          assertThat(family.curl("-m", "2", "--interface", "vx0", family.url("http", site)).exit())
               .isNotZero();
         });
-    assertThat(httpStatus("--retry", "3", "--retry-connrefused", "http://" + Lab.WEB1 + "/"))
+    assertThat(family.httpStatus("--retry", "3", "--retry-connrefused", family.url("http", site)))
         .isEqualTo("200");
   }
 
@@ -508,21 +553,6 @@ class LabSelfTest {
   static String hello(String host, String address, String name, String shape) {
     String script = java.nio.file.Path.of("src/test/lab/hello.py").toAbsolutePath().toString();
     return lab.run(host, SHORT, "python3", script, address, name, shape).output().strip();
-  }
-
-  /** The address family a twin case runs over: curl, or curl -6. */
-  enum Family {
-    IPV4,
-    IPV6;
-
-    String httpStatus(String... args) {
-      return this == IPV4 ? LabSelfTest.httpStatus(args) : httpStatus6(args);
-    }
-
-    /** {@code address:port}, the address bracketed over IPv6, as openssl's -connect takes it. */
-    String hostPort(String address, int port) {
-      return (this == IPV4 ? address : "[" + address + "]") + ":" + port;
-    }
   }
 
   /** The host of one test site in each family, and its name in that family's zone. */
@@ -911,18 +941,6 @@ class LabSelfTest {
   }
 
   @Test
-  void overIpv6AHostThatIsDownIsSilentThroughTheTunnelToo() {
-    during(
-        List.of("down", Lab.WEB5_6),
-        () -> {
-          assertThat(curl6(v6url("http", Lab.WEB5_6)).exit()).isEqualTo(CURL_TIMEOUT);
-          assertThat(curl6("--interface", "vx0", v6url("http", Lab.WEB5_6)).exit())
-              .isEqualTo(CURL_TIMEOUT);
-          assertThat(ping6("-W", "1", Lab.WEB5_6)).isNotZero();
-        });
-  }
-
-  @Test
   void overIpv6ALossyLinkLosesSomePacketsButNeverEverything() {
     during(
         List.of("lossy", "10"),
@@ -1041,20 +1059,6 @@ class LabSelfTest {
               .contains("This domain is parked")
               .contains("subject: CN=parking.example");
         });
-  }
-
-  @Test
-  void overIpv6ACutUplinkTakesEverythingDownTunnelIncluded() {
-    during(
-        List.of("uplink-down"),
-        () -> {
-          assertThat(ping6("-W", "1", Lab.ACCESS_HOME6)).isNotZero();
-          assertThat(curl6("-m", "2", v6url("http", Lab.WEB1_6)).exit()).isNotZero();
-          assertThat(curl6("-m", "2", "--interface", "vx0", v6url("http", Lab.WEB1_6)).exit())
-              .isNotZero();
-        });
-    assertThat(httpStatus6("--retry", "3", "--retry-connrefused", v6url("http", Lab.WEB1_6)))
-        .isEqualTo("200");
   }
 
   @Test

@@ -143,6 +143,11 @@ class LabSelfTest {
     String hostPort(String address, int port) {
       return (this == IPV4 ? address : "[" + address + "]") + ":" + port;
     }
+
+    /** {@code name:port:address}, as curl's --resolve takes it, the address bracketed over IPv6. */
+    String resolve(String name, int port, String address) {
+      return name + ":" + port + ":" + (this == IPV4 ? address : "[" + address + "]");
+    }
   }
 
   @Test
@@ -252,28 +257,44 @@ class LabSelfTest {
         });
   }
 
-  @Test
-  void sniFilterResetsTheClientHelloNamingTheBlockedHost() {
-    String blocked = "sni." + Lab.ZONE;
+  /** Per family: the host behind the SNI filter, and the zone its names are in. */
+  static Stream<Arguments> sniFiltered() {
+    return Stream.of(
+        Arguments.of(Family.IPV4, Lab.WEB5, Lab.ZONE),
+        Arguments.of(Family.IPV6, Lab.WEB5_6, Lab.ZONE6));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("sniFiltered")
+  void sniFilterResetsTheClientHelloNamingTheBlockedHost(Family family, String host, String zone) {
+    String blocked = "sni." + zone;
     during(
-        List.of("sni", Lab.WEB5, blocked),
+        List.of("sni", host, blocked),
         () -> {
           assertThat(
-                  curl("-k", "--resolve", blocked + ":443:" + Lab.WEB5, "https://" + blocked + "/")
+                  family
+                      .curl(
+                          "-k",
+                          "--resolve",
+                          family.resolve(blocked, 443, host),
+                          "https://" + blocked + "/")
                       .exit())
               .isIn(CURL_TLS_FAILED, CURL_RESET);
-          String other = "www." + Lab.ZONE;
+          String other = "www." + zone;
           assertThat(
-                  httpStatus(
-                      "-k", "--resolve", other + ":443:" + Lab.WEB5, "https://" + other + "/"))
+                  family.httpStatus(
+                      "-k",
+                      "--resolve",
+                      family.resolve(other, 443, host),
+                      "https://" + other + "/"))
               .isEqualTo("200");
           assertThat(
-                  httpStatus(
+                  family.httpStatus(
                       "-k",
                       "--interface",
                       "vx0",
                       "--resolve",
-                      blocked + ":443:" + Lab.WEB5,
+                      family.resolve(blocked, 443, host),
                       "https://" + blocked + "/"))
               .isEqualTo("200");
         });
@@ -858,30 +879,6 @@ class LabSelfTest {
           assertThat(httpStatus6("-H", "Host: www." + Lab.ZONE6, v6url("http", Lab.WEB4_6)))
               .isEqualTo("200");
           assertThat(syn6(Lab.WEB4_6, 80)).isEqualTo("syn_ack hlim 61");
-        });
-  }
-
-  @Test
-  void overIpv6TheSniFilterResetsTheClientHelloNamingTheBlockedHost() {
-    String blocked = "sni." + Lab.ZONE6;
-    String at = ":443:[" + Lab.WEB5_6 + "]";
-    during(
-        List.of("sni", Lab.WEB5_6, blocked),
-        () -> {
-          assertThat(curl6("-k", "--resolve", blocked + at, "https://" + blocked + "/").exit())
-              .isIn(CURL_TLS_FAILED, CURL_RESET);
-          String other = "www." + Lab.ZONE6;
-          assertThat(httpStatus6("-k", "--resolve", other + at, "https://" + other + "/"))
-              .isEqualTo("200");
-          assertThat(
-                  httpStatus6(
-                      "-k",
-                      "--interface",
-                      "vx0",
-                      "--resolve",
-                      blocked + at,
-                      "https://" + blocked + "/"))
-              .isEqualTo("200");
         });
   }
 

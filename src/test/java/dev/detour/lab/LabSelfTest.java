@@ -126,9 +126,14 @@ class LabSelfTest {
       return this == IPV4 ? LabSelfTest.curl(args) : curl6(args);
     }
 
-    /** {@code scheme://address/}, the address bracketed over IPv6. */
+    /** The address as it stands before a port or in a URL: bracketed over IPv6. */
+    String literal(String address) {
+      return this == IPV4 ? address : "[" + address + "]";
+    }
+
+    /** {@code scheme://address/}. */
     String url(String scheme, String address) {
-      return this == IPV4 ? scheme + "://" + address + "/" : v6url(scheme, address);
+      return scheme + "://" + literal(address) + "/";
     }
 
     /** ping's exit for one echo to {@code address}, waiting {@code seconds} for its reply. */
@@ -139,14 +144,14 @@ class LabSelfTest {
           : ping6("-W", wait, address);
     }
 
-    /** {@code address:port}, the address bracketed over IPv6, as openssl's -connect takes it. */
+    /** {@code address:port}, as openssl's -connect takes it. */
     String hostPort(String address, int port) {
-      return (this == IPV4 ? address : "[" + address + "]") + ":" + port;
+      return literal(address) + ":" + port;
     }
 
-    /** {@code name:port:address}, as curl's --resolve takes it, the address bracketed over IPv6. */
+    /** {@code name:port:address}, as curl's --resolve takes it. */
     String resolve(String name, int port, String address) {
-      return name + ":" + port + ":" + (this == IPV4 ? address : "[" + address + "]");
+      return name + ":" + port + ":" + literal(address);
     }
   }
 

@@ -92,4 +92,15 @@ final class IpCommand {
     @Override
     public void write(byte[] b, int off, int len) {}
   }
+
+  /** One route refused is that route's problem; no permission is everyone's. */
+  static RouterException failure(String what, String output) {
+    RouterException.Kind kind =
+        output.contains("No such process")
+            ? RouterException.Kind.NOT_FOUND
+            : output.contains("Operation not permitted")
+                ? RouterException.Kind.AUTH
+                : RouterException.Kind.REJECTED;
+    return new RouterException(kind, what + ": " + output);
+  }
 }

@@ -38,10 +38,6 @@ abstract class RouterOsBackend implements RouterBackend {
   private static final List<String> ROUTE_PROPLIST =
       List.of(".id", "dst-address", "gateway", "comment", "dynamic", "distance", "disabled");
 
-  /** Tunnel menus whose entries have a {@code remote-address} and a {@code local-address}. */
-  private static final List<String> TUNNELS =
-      List.of("gre", "eoip", "ipip", "gre6", "ipipv6", "eoipv6");
-
   /** Entries handed over one at a time, so a big list need not be held whole. */
   @FunctionalInterface
   interface RowSink {
@@ -310,50 +306,7 @@ abstract class RouterOsBackend implements RouterBackend {
    */
   @Override
   public synchronized List<Fence> fences() throws RouterException {
-    Map<String, Fence> fences = new LinkedHashMap<>();
-    String gateway = settings.gateway();
-    boolean tunnel = false;
-    for (String kind : TUNNELS) {
-      for (Map<String, String> row :
-          optionalRows(
-              "interface/" + kind,
-              List.of("name", "local-address", "remote-address"),
-              Map.of("name", gateway))) {
-        tunnel = true;
-        fence(fences, row.get("remote-address"), "remote-address of " + gateway + " (far end)");
-        fence(fences, row.get("local-address"), "local-address of " + gateway);
-      }
-      if (tunnel) {
-        break;
-      }
-    }
-    if (!tunnel) {
-      for (Map<String, String> row :
-          optionalRows(
-              "interface/wireguard/peers",
-              List.of("interface", "endpoint-address", "current-endpoint-address"),
-              Map.of("interface", gateway))) {
-        fence(fences, row.get("endpoint-address"), "endpoint of a WireGuard peer on " + gateway);
-        fence(
-            fences,
-            row.get("current-endpoint-address"),
-            "endpoint of a WireGuard peer on " + gateway);
-      }
-    }
-    for (String menu : List.of("ip/address", "ipv6/address")) {
-      for (Map<String, String> row :
-          optionalRows(menu, List.of("address", "interface"), Map.of())) {
-        String address = row.get("address");
-        if (address != null) {
-          int slash = address.indexOf('/');
-          fence(
-              fences,
-              slash < 0 ? address : address.substring(0, slash),
-              "address of the router on " + row.getOrDefault("interface", "an interface"));
-        }
-      }
-    }
-    return List.copyOf(fences.values());
+    return RouterOsFences.of(this);
   }
 
   @Override
@@ -509,7 +462,7 @@ abstract class RouterOsBackend implements RouterBackend {
   }
 
   /** The rows of a menu the router may not have (no such package, RouterOS 6): none then. */
-  private List<Map<String, String>> optionalRows(
+  List<Map<String, String>> optionalRows(
       String menu, List<String> proplist, Map<String, String> query) throws RouterException {
     try {
       return rows(menu, proplist, query);
@@ -519,23 +472,6 @@ abstract class RouterOsBackend implements RouterBackend {
       }
       throw e;
     }
-  }
-
-  /** Adds a single address as a fence, unless it is unset, a DNS name or link-local. */
-  private static void fence(Map<String, Fence> fences, String address, String reason) {
-    if (address == null || address.isBlank()) {
-      return;
-    }
-    IPAddress parsed;
-    try {
-      parsed = Prefixes.parse(address);
-    } catch (IllegalArgumentException e) {
-      return;
-    }
-    if (parsed.isZero() || parsed.isLinkLocal() || parsed.isLoopback() || parsed.isMultiple()) {
-      return;
-    }
-    fences.putIfAbsent(parsed.toCanonicalString(), new Fence(parsed.toCanonicalString(), reason));
   }
 
   /** The innermost message of a failure: what went wrong rather than where. */

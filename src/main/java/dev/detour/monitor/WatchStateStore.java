@@ -365,13 +365,15 @@ public class WatchStateStore {
     changed.fire(
         new WatchStateChanged(
             rt.id, rt.target, rt.group, t.from(), t.to().state(), t.to().method(), at, incident));
+    // The first reason goes with the change, so the log alone says why a watch changed.
     LOG.infof(
-        "%s: %s → %s%s after %d rounds",
+        "%s: %s → %s%s after %d rounds%s",
         w.target(),
         t.from().label(),
         t.to().state().label(),
         t.to().method() == null ? "" : " (" + t.to().method().label() + ")",
-        t.rounds());
+        t.rounds(),
+        t.to().reasons().isEmpty() ? "" : ": " + t.to().reasons().get(0));
     if (t.to().state() == WatchState.BLOCKED) {
       Timer.builder(Metrics.DETECTION_LATENCY)
           .description("From the first bad round to the blocked verdict")

@@ -103,9 +103,13 @@ public class AllowlistMode {
       return verdict;
     }
     boolean member = o.watches().contains(rt.id);
-    if (!member && rt.tracker().state() == WatchState.BLOCKED) {
-      return verdict; // blocked before allowlist mode: its own block
+    if (!member
+        && rt.tracker().state() == WatchState.BLOCKED
+        && rt.tracker().since().isBefore(o.at().minus(config.window()))) {
+      return verdict; // blocked before allowlist mode's window: its own block
     }
+    // A member, a watch turning blocked now, or one whose block was stored while the mode was
+    // being raised (after the watches were counted): its next change makes it the mode's.
     return as(verdict, o.at());
   }
 
@@ -146,32 +150,15 @@ public class AllowlistMode {
       return;
     }
     Instant from = now.minus(config.window());
-    List<WatchRuntime> fell = new ArrayList<>();
-    int base = 0;
-    for (WatchRuntime rt : all) {
-      if (rt.offline()) {
-        continue;
-      }
-      WatchState s = rt.tracker().state();
-      if (s == WatchState.BLOCKED && !rt.tracker().since().isBefore(from)) {
-        fell.add(rt);
-        base++;
-      } else if (s == WatchState.UP || s == WatchState.DOWN) {
-        base++;
-      }
-    }
-    Set<String> groups = new TreeSet<>();
-    fell.forEach(rt -> groups.add(rt.group));
-    if (fell.size() < config.minWatches()
-        || groups.size() < 2
-        || fell.size() < config.minShare() * base) {
+    Fell fell = fell(all, from);
+    if (!fell.enough(config)) {
       return;
     }
     if (!controlOnline) {
       LOG.debugf(
           "%d of %d watches blocked together, but without a working control allowlist mode"
               + " cannot be told apart",
-          fell.size(), base);
+          fell.watches().size(), fell.base());
       return;
     }
     if (now.isBefore(canariesAskedAt.plus(CANARY_EVERY))) {
@@ -190,20 +177,52 @@ public class AllowlistMode {
       LOG.infof(
           "%d of %d watches blocked together, but the canaries %s do not answer: not allowlist"
               + " mode",
-          fell.size(), base, silent);
+          fell.watches().size(), fell.base(), silent);
       return;
     }
-    raise(fell, base, groups, answered, silent, from, now);
+    // Counted again: rounds went on while the canaries were asked, and a watch whose block was
+    // stored meanwhile belongs to the mode as much as the others.
+    raise(fell(all, from), answered, silent, from, now);
+  }
+
+  /**
+   * The watches blocked since {@code from}, out of those with a state to count (blocked, up or
+   * down, on an online vantage), and their groups.
+   */
+  private record Fell(List<WatchRuntime> watches, int base, Set<String> groups) {
+
+    boolean enough(Settings config) {
+      return watches.size() >= config.minWatches()
+          && groups.size() >= 2
+          && watches.size() >= config.minShare() * base;
+    }
+  }
+
+  private static Fell fell(Collection<WatchRuntime> all, Instant from) {
+    List<WatchRuntime> fell = new ArrayList<>();
+    int base = 0;
+    for (WatchRuntime rt : all) {
+      if (rt.offline()) {
+        continue;
+      }
+      WatchState s = rt.tracker().state();
+      if (s == WatchState.BLOCKED && !rt.tracker().since().isBefore(from)) {
+        fell.add(rt);
+        base++;
+      } else if (s == WatchState.UP || s == WatchState.DOWN) {
+        base++;
+      }
+    }
+    Set<String> groups = new TreeSet<>();
+    fell.forEach(rt -> groups.add(rt.group));
+    return new Fell(fell, base, groups);
   }
 
   private void raise(
-      List<WatchRuntime> fell,
-      int base,
-      Set<String> groups,
-      List<String> answered,
-      List<String> silent,
-      Instant from,
-      Instant now) {
+      Fell fallen, List<String> answered, List<String> silent, Instant from, Instant now) {
+    List<WatchRuntime> fell = fallen.watches();
+    int base = fallen.base();
+    Set<String> groups = fallen.groups();
     String summary =
         String.format(
             Locale.ROOT,

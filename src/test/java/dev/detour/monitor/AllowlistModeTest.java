@@ -133,6 +133,41 @@ class AllowlistModeTest {
   }
 
   @Test
+  void aWatchWhoseBlockIsStoredWhileTheCanariesAreAskedIsAMemberToo() {
+    List<WatchRuntime> all = cut();
+    WatchRuntime late = watch(11, "chat", WatchState.UP, NOW.minusSeconds(3600));
+    all.add(late);
+    // Rounds go on while the canaries answer: the late watch's block is stored meanwhile.
+    AllowlistMode mode =
+        new AllowlistMode(
+            config("ya.ru"),
+            incidents,
+            c -> {
+              late.tracker(
+                  new Tracker(WatchState.BLOCKED, TcpRule.TCP_BLACKHOLE, NOW, null, 0, null));
+              return true;
+            });
+    mode.look(all, true, NOW);
+    assertThat(mode.on()).isTrue();
+    assertThat(incidents.opened.get(0)).contains("10 of 11 watches");
+    assertThat(incidents.members).contains(11L);
+    assertThat(late.tracker().method()).isEqualTo(BlockMethod.ALLOWLIST);
+  }
+
+  @Test
+  void aBlockStoredJustAfterTheModeOpenedIsTheModesButOneFromBeforeItsWindowIsNot() {
+    AllowlistMode mode = mode(true);
+    List<WatchRuntime> all = cut();
+    mode.look(all, true, NOW);
+    Verdict timeout = Verdict.blocked(TcpRule.TCP_BLACKHOLE, 0.7, List.of("no SYN-ACK"), true);
+    // Judged before the mode opened, stored after: not a member, blocked by its own method.
+    WatchRuntime late = watch(12, "chat", WatchState.BLOCKED, NOW.plusSeconds(1));
+    assertThat(mode.relabel(late, timeout).method()).isEqualTo(BlockMethod.ALLOWLIST);
+    WatchRuntime old = watch(13, "chat", WatchState.BLOCKED, NOW.minus(Duration.ofHours(1)));
+    assertThat(mode.relabel(old, timeout).method()).isEqualTo(TcpRule.TCP_BLACKHOLE);
+  }
+
+  @Test
   void liftsOnceWhenMostOfItsWatchesAreReachableAgain() {
     AllowlistMode mode = mode(true);
     List<WatchRuntime> all = cut();

@@ -1,14 +1,12 @@
 package dev.detour.lab;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URLEncoder;
@@ -97,66 +95,76 @@ public final class LabWeb {
   static final int CONNECTION_SECONDS = 15;
 
   public static void main(String[] args) throws Exception {
-    // The JDK's server closes an exchange whose answer is not sent within this (a frozen client).
-    System.setProperty("sun.net.httpserver.maxRspTime", String.valueOf(CONNECTION_SECONDS));
-    System.setProperty("sun.net.httpserver.maxReqTime", String.valueOf(CONNECTION_SECONDS));
     Path keystore = Path.of(args[0]);
     char[] password = args[1].toCharArray();
     Roles roles4 = new Roles(args[2], args[3], args[4], args[6]);
     Roles roles6 = new Roles(args[7], args[8], args[9], args[10]);
     SSLContext parkingTls = tls(Path.of(args[5]), password);
-
-    HttpServer http = HttpServer.create(new InetSocketAddress(80), 512);
-    http.createContext(
-        "/",
-        exchange -> {
-          try (exchange) {
-            exchange.getRequestBody().readAllBytes();
-            String local = canonical(exchange.getLocalAddress().getAddress().getHostAddress());
-            Answer answer =
-                answer(
-                    local,
-                    exchange.getRequestHeaders().getFirst("Host"),
-                    exchange.getRequestURI().toString(),
-                    roles(local, roles4, roles6));
-            send(exchange, answer);
-          }
-        });
-    http.setExecutor(Executors.newCachedThreadPool());
-    http.start();
-    // HTTPS is a plain TLS socket loop answering one request per connection: the JDK's
-    // HttpsServer stalls seconds between keep-alive requests, which would look like a slow site.
-    // TLS by hand after the TCP accept, so each address presents its own certificate.
     SSLContext labTls = tls(keystore, password);
-    ServerSocket tls = new ServerSocket(443, 512);
-    // A thread per connection: several Detours probing at once must never queue behind each other.
+    // Both are plain socket loops answering one request per connection, a thread each, so several
+    // Detours probing at once never queue behind each other. The JDK's HttpServer was tried: its
+    // HTTPS stalled seconds between keep-alive requests, and on a loaded machine its HTTP left a
+    // request unanswered for over two seconds now and then while the TLS loop beside it answered
+    // — a stall that reads as a censor's. TLS by hand after the TCP accept, so each address
+    // presents its own certificate.
+    serve(new ServerSocket(80, 512), "http", roles4, roles6, (plain, roles) -> plain);
+    serve(
+        new ServerSocket(443, 512),
+        "https",
+        roles4,
+        roles6,
+        (plain, roles) -> {
+          SSLContext context =
+              canonical(plain.getLocalAddress().getHostAddress()).equals(roles.parking())
+                  ? parkingTls
+                  : labTls;
+          SSLSocket socket =
+              (SSLSocket)
+                  context
+                      .getSocketFactory()
+                      .createSocket(
+                          plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
+          socket.setUseClientMode(false);
+          return socket;
+        });
+    System.out.println("serving http :80 and https :443");
+  }
+
+  /** How an accepted connection is spoken to: as it is, or wrapped in TLS. */
+  private interface Wrap {
+    Socket wrap(Socket plain, Roles roles) throws IOException;
+  }
+
+  /** Accepts on {@code server} for ever, each connection served by a thread of its own. */
+  private static void serve(
+      ServerSocket server, String name, Roles roles4, Roles roles6, Wrap wrap) {
     ExecutorService workers = Executors.newCachedThreadPool();
     Thread acceptor =
         new Thread(
             () -> {
               while (true) {
                 try {
-                  Socket plain = tls.accept();
+                  Socket plain = server.accept();
+                  plain.setTcpNoDelay(true);
                   String local = canonical(plain.getLocalAddress().getHostAddress());
                   Roles roles = roles(local, roles4, roles6);
-                  SSLContext context = local.equals(roles.parking()) ? parkingTls : labTls;
-                  workers.execute(() -> serveTls(context, plain, local, roles));
+                  workers.execute(() -> respond(wrap, plain, local, roles));
+                  // The longest a connection is served: a frozen client must not hold a thread.
                   CLOSER.schedule(() -> close(plain), CONNECTION_SECONDS, TimeUnit.SECONDS);
                 } catch (IOException | RuntimeException | Error e) {
-                  // Never let the acceptor die: a lab without HTTPS reads as every site down.
-                  System.err.println("accept: " + e);
+                  // Never let the acceptor die: a lab without a server reads as every site down.
+                  System.err.println(name + " accept: " + e);
                 }
               }
             },
-            "tls-accept");
+            name + "-accept");
     acceptor.start();
-    System.out.println("serving http :80 and https :443");
   }
 
   private static final ScheduledExecutorService CLOSER =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
-            Thread t = new Thread(r, "tls-deadline");
+            Thread t = new Thread(r, "connection-deadline");
             t.setDaemon(true);
             return t;
           });
@@ -169,15 +177,10 @@ public final class LabWeb {
     }
   }
 
-  private static void serveTls(SSLContext context, Socket plain, String local, Roles roles) {
+  /** Reads one request on a connection and answers it: the head, then the page, in one write. */
+  private static void respond(Wrap wrap, Socket plain, String local, Roles roles) {
     try (plain;
-        SSLSocket socket =
-            (SSLSocket)
-                context
-                    .getSocketFactory()
-                    .createSocket(
-                        plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true)) {
-      socket.setUseClientMode(false);
+        Socket socket = wrap.wrap(plain, roles)) {
       socket.setSoTimeout(10_000);
       BufferedReader in =
           new BufferedReader(
@@ -210,9 +213,11 @@ public final class LabWeb {
         head.append("Location: ").append(answer.location()).append("\r\n");
       }
       head.append("\r\n");
-      OutputStream out = socket.getOutputStream();
+      OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
       out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-      out.write(body);
+      if (!parts[0].equals("HEAD")) {
+        out.write(body);
+      }
       out.flush();
     } catch (IOException e) {
       // A client that resets or a censor that cut the connection: nothing to answer.
@@ -317,18 +322,5 @@ public final class LabWeb {
                   + " it, so that a freeze after the first kilobytes and a crawl both show.</p>\n");
     }
     return s.toString();
-  }
-
-  private static void send(HttpExchange exchange, Answer answer) throws IOException {
-    byte[] body = answer.body();
-    exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-    exchange.getResponseHeaders().set("Server", "detour-lab");
-    if (answer.location() != null) {
-      exchange.getResponseHeaders().set("Location", answer.location());
-    }
-    exchange.sendResponseHeaders(answer.status(), body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
-    }
   }
 }

@@ -36,13 +36,13 @@ class LinuxBackendTest {
   void namespace() throws Exception {
     ns = "dlb" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
     sh("ip", "netns", "add", ns);
-    sh("ip", "-n", ns, "link", "set", "lo", "up");
-    sh("ip", "-n", ns, "link", "add", "tun0", "type", "veth", "peer", "name", "tun1");
-    sh("ip", "-n", ns, "addr", "add", "192.0.2.2/30", "dev", "tun0");
-    sh("ip", "-n", ns, "link", "set", "tun0", "up");
-    sh("ip", "-n", ns, "link", "set", "tun1", "up");
+    ip("link set lo up");
+    ip("link add tun0 type veth peer name tun1");
+    ip("addr add 192.0.2.2/30 dev tun0");
+    ip("link set tun0 up");
+    ip("link set tun1 up");
     // The user's own route in Detour's table, to a prefix Detour also wants.
-    sh("ip", "-n", ns, "route", "add", "198.18.7.0/24", "dev", "tun0", "table", "1001");
+    ip("route add 198.18.7.0/24 dev tun0 table 1001");
   }
 
   @AfterEach
@@ -85,11 +85,11 @@ class LinuxBackendTest {
               .containsExactlyInAnyOrder("198.18.0.40/32", "2001:db8:1::/48");
           return null;
         });
-    String table = sh("ip", "-n", ns, "route", "show", "table", "1001");
+    String table = ip("route show table 1001");
     assertThat(table)
         .contains("198.18.0.40 via 192.0.2.1 dev tun0 proto 211 metric 5")
         .contains("198.18.7.0/24 dev tun0");
-    assertThat(sh("ip", "-n", ns, "rule", "show")).contains("not from all iif lo lookup 1001");
+    assertThat(ip("rule show")).contains("not from all iif lo lookup 1001");
     inNs(
         () -> {
           LinuxBackend b = new LinuxBackend(settings("192.0.2.1%tun0"));
@@ -98,20 +98,16 @@ class LinuxBackendTest {
           assertThat(o.removed()).isEqualTo(2);
           return null;
         });
-    assertThat(sh("ip", "-n", ns, "route", "show", "table", "1001"))
-        .doesNotContain("198.18.0.40")
-        .contains("198.18.7.0/24");
-    assertThat(sh("ip", "-n", ns, "-6", "route", "show", "table", "1001")).doesNotContain("2001");
-    assertThat(sh("ip", "-n", ns, "rule", "show").split("lookup 1001", -1))
-        .as("the rule is added once")
-        .hasSize(2);
+    assertThat(ip("route show table 1001")).doesNotContain("198.18.0.40").contains("198.18.7.0/24");
+    assertThat(ip("-6 route show table 1001")).doesNotContain("2001");
+    assertThat(ip("rule show").split("lookup 1001", -1)).as("the rule is added once").hasSize(2);
   }
 
   @Test
   void ipv6GoesViaItsOwnNextHopInTheSameTableAndRule() throws Exception {
-    sh("ip", "-n", ns, "addr", "add", "2001:db8:ffff::2/64", "dev", "tun0", "nodad");
+    ip("addr add 2001:db8:ffff::2/64 dev tun0 nodad");
     // The user's own IPv6 route in Detour's table.
-    sh("ip", "-n", ns, "-6", "route", "add", "2001:db8:7::/48", "dev", "tun0", "table", "1001");
+    ip("-6 route add 2001:db8:7::/48 dev tun0 table 1001");
     String gateway = "192.0.2.1%tun0,2001:db8:ffff::1%tun0";
     List<String> wanted =
         List.of("198.18.0.40/32", "2001:db8:1::/48", "2001:db8:2::5/128", "2001:db8:7::/48");
@@ -135,16 +131,13 @@ class LinuxBackendTest {
               .contains("192.0.2.1/32", "2001:db8:ffff::1/128");
           return null;
         });
-    assertThat(sh("ip", "-n", ns, "-6", "route", "show", "table", "1001"))
+    assertThat(ip("-6 route show table 1001"))
         .contains("2001:db8:1::/48 via 2001:db8:ffff::1 dev tun0 proto 211 metric 5")
         .contains("2001:db8:2::5 via 2001:db8:ffff::1 dev tun0 proto 211 metric 5");
-    assertThat(
-            sh("ip", "-n", ns, "-6", "rule", "show").split("not from all iif lo lookup 1001", -1))
+    assertThat(ip("-6 rule show").split("not from all iif lo lookup 1001", -1))
         .as("the IPv6 rule beside the IPv4 one, once")
         .hasSize(2);
-    assertThat(
-            sh("ip", "-n", ns, "-4", "rule", "show").split("not from all iif lo lookup 1001", -1))
-        .hasSize(2);
+    assertThat(ip("-4 rule show").split("not from all iif lo lookup 1001", -1)).hasSize(2);
     inNs(
         () -> {
           LinuxBackend b = new LinuxBackend(settings(gateway));
@@ -153,7 +146,7 @@ class LinuxBackendTest {
           assertThat(o.removed()).isEqualTo(3);
           return null;
         });
-    assertThat(sh("ip", "-n", ns, "-6", "route", "show", "table", "1001"))
+    assertThat(ip("-6 route show table 1001"))
         .doesNotContain("2001:db8:1::")
         .doesNotContain("2001:db8:2::5")
         .contains("2001:db8:7::/48 dev tun0");
@@ -161,7 +154,7 @@ class LinuxBackendTest {
 
   @Test
   void anIpv6NextHopLeavesIpv4ToTheDevice() throws Exception {
-    sh("ip", "-n", ns, "addr", "add", "2001:db8:ffff::2/64", "dev", "tun0", "nodad");
+    ip("addr add 2001:db8:ffff::2/64 dev tun0 nodad");
     inNs(
         () -> {
           LinuxBackend b = new LinuxBackend(settings("2001:db8:ffff::1%tun0"));
@@ -173,9 +166,8 @@ class LinuxBackendTest {
               .hasMessageContaining("no IPv6 next hop and no device");
           return null;
         });
-    assertThat(sh("ip", "-n", ns, "-4", "route", "show", "table", "1001"))
-        .contains("198.18.0.42 dev tun0 proto 211");
-    assertThat(sh("ip", "-n", ns, "-6", "route", "show", "table", "1001"))
+    assertThat(ip("-4 route show table 1001")).contains("198.18.0.42 dev tun0 proto 211");
+    assertThat(ip("-6 route show table 1001"))
         .contains("2001:db8:3::/48 via 2001:db8:ffff::1 dev tun0 proto 211");
   }
 
@@ -208,34 +200,34 @@ class LinuxBackendTest {
           assertThat(new LinuxBackend(settings("nope0")).gatewayUp()).isFalse();
           return null;
         });
-    sh("ip", "-n", ns, "link", "set", "tun0", "down");
+    ip("link set tun0 down");
     assertThat(inNs(() -> new LinuxBackend(settings("tun0")).gatewayUp())).isFalse();
   }
 
   @Test
   void theRuleDeletedOrChangedByHandIsMendedByTheNextList() throws Exception {
     // A rule of the user's for another table, at Detour's priority: none of Detour's business.
-    sh("ip", "-n", ns, "rule", "add", "from", "203.0.113.0/24", "lookup", "100", "pref", "20000");
+    ip("rule add from 203.0.113.0/24 lookup 100 pref 20000");
     String ours = "20000:\tnot from all iif lo lookup 1001";
     LinuxBackend b = new LinuxBackend(settings("tun0"));
     inNs(b::list);
-    assertThat(sh("ip", "-n", ns, "rule", "show")).contains(ours);
+    assertThat(ip("rule show")).contains(ours);
 
-    sh("ip", "-n", ns, "rule", "del", "not", "iif", "lo", "lookup", "1001", "pref", "20000");
-    sh("ip", "-n", ns, "-6", "rule", "del", "not", "iif", "lo", "lookup", "1001", "pref", "20000");
+    ip("rule del not iif lo lookup 1001 pref 20000");
+    ip("-6 rule del not iif lo lookup 1001 pref 20000");
     inNs(b::list);
     assertThat(rulesFor1001("-4")).containsExactly(ours);
     assertThat(rulesFor1001("-6")).containsExactly(ours);
 
     // Another priority.
-    sh("ip", "-n", ns, "rule", "del", "not", "iif", "lo", "lookup", "1001", "pref", "20000");
-    sh("ip", "-n", ns, "rule", "add", "not", "iif", "lo", "lookup", "1001", "pref", "20001");
+    ip("rule del not iif lo lookup 1001 pref 20000");
+    ip("rule add not iif lo lookup 1001 pref 20001");
     inNs(b::list);
     assertThat(rulesFor1001("-4")).containsExactly(ours);
 
     // Another selector, beside the right rule and in its place.
-    sh("ip", "-n", ns, "rule", "add", "from", "198.51.100.0/24", "lookup", "1001", "pref", "20000");
-    sh("ip", "-n", ns, "-6", "rule", "del", "not", "iif", "lo", "lookup", "1001", "pref", "20000");
+    ip("rule add from 198.51.100.0/24 lookup 1001 pref 20000");
+    ip("-6 rule del not iif lo lookup 1001 pref 20000");
     sh(
         "ip",
         "-n",
@@ -255,17 +247,17 @@ class LinuxBackendTest {
 
     // A selector without its "not", which the kernel takes for the same rule when adding: the
     // wrong one goes first.
-    sh("ip", "-n", ns, "rule", "del", "not", "iif", "lo", "lookup", "1001", "pref", "20000");
-    sh("ip", "-n", ns, "rule", "add", "iif", "lo", "lookup", "1001", "pref", "20000");
+    ip("rule del not iif lo lookup 1001 pref 20000");
+    ip("rule add iif lo lookup 1001 pref 20000");
     inNs(b::list);
     assertThat(rulesFor1001("-4")).containsExactly(ours);
 
     // A wrong rule added after the right one, whose selector is part of the right one's.
-    sh("ip", "-n", ns, "rule", "add", "lookup", "1001", "pref", "20000");
+    ip("rule add lookup 1001 pref 20000");
     inNs(b::list);
     assertThat(rulesFor1001("-4")).containsExactly(ours);
 
-    assertThat(sh("ip", "-n", ns, "rule", "show"))
+    assertThat(ip("rule show"))
         .as("the user's rule for another table stays")
         .contains("20000:\tfrom 203.0.113.0/24 lookup 100");
   }
@@ -282,9 +274,7 @@ class LinuxBackendTest {
                   + " lookup 1001");
     }
     for (String family : List.of("-4", "-6")) {
-      JsonNode printed =
-          new ObjectMapper()
-              .readTree(sh("ip", "-n", ns, family, "-j", "rule", "show", "table", "1001"));
+      JsonNode printed = new ObjectMapper().readTree(ip(family + " -j rule show table 1001"));
       assertThat(RuleSelector.parse(selector).matches(printed.path(0)))
           .as("the rule as the kernel keeps it is the rule configured: left alone")
           .isTrue();
@@ -351,7 +341,7 @@ class LinuxBackendTest {
             b.add("2001:db8:6::/48", "detour");
             return null;
           });
-      assertThat(sh("ip", "-n", ns, "-j", "route", "show", "table", "1001"))
+      assertThat(ip("-j route show table 1001"))
           .as("ip prints the name")
           .contains("\"protocol\":\"detour-test-" + ns + "\"");
       for (RouteProtocols protocols :
@@ -396,7 +386,7 @@ class LinuxBackendTest {
           assertThat(changes).hasSize(501).allMatch(Reconciler.Change::ok);
           return null;
         });
-    assertThat(sh("ip", "-n", ns, "route", "show", "table", "1001").lines())
+    assertThat(ip("route show table 1001").lines())
         .containsExactly("198.18.7.0/24 dev tun0 scope link ");
   }
 
@@ -446,16 +436,16 @@ class LinuxBackendTest {
             tuple("remove", "198.18.0.79/32", true));
     assertThat(changes.get(1).detail()).contains("adding 198.18.0.71/32", "File exists");
     assertThat(changes.get(4).detail()).isEqualTo("already gone");
-    assertThat(sh("ip", "-n", ns, "route", "show", "table", "1001"))
+    assertThat(ip("route show table 1001"))
         .contains("198.18.0.70 dev tun0 proto 211", "198.18.0.72 dev tun0 proto 211");
   }
 
   @Test
   void aRouteChangedByHandIsSetBackAndANewGatewayConvergesInOneSync() throws Exception {
-    sh("ip", "-n", ns, "link", "add", "oth0", "type", "veth", "peer", "name", "oth1");
-    sh("ip", "-n", ns, "link", "set", "oth0", "up");
-    sh("ip", "-n", ns, "link", "set", "oth1", "up");
-    sh("ip", "-n", ns, "addr", "add", "2001:db8:ffff::2/64", "dev", "tun0", "nodad");
+    ip("link add oth0 type veth peer name oth1");
+    ip("link set oth0 up");
+    ip("link set oth1 up");
+    ip("addr add 2001:db8:ffff::2/64 dev tun0 nodad");
     String gateway = "192.0.2.1%tun0,2001:db8:ffff::1%tun0";
     List<String> wanted = List.of("198.18.0.80/32", "198.18.0.81/32", "2001:db8:a::/48");
     inNs(
@@ -479,7 +469,7 @@ class LinuxBackendTest {
         "211",
         "metric",
         "5");
-    sh("ip", "-n", ns, "route", "del", "198.18.0.81/32", "table", "1001", "proto", "211");
+    ip("route del 198.18.0.81/32 table 1001 proto 211");
     sh(
         "ip",
         "-n",
@@ -534,13 +524,13 @@ class LinuxBackendTest {
           assertThat(Reconciler.diff(wanted, b.list()).empty()).isTrue();
           return null;
         });
-    assertThat(sh("ip", "-n", ns, "route", "show", "table", "1001"))
+    assertThat(ip("route show table 1001"))
         .contains(
             "198.18.0.80 via 192.0.2.1 dev tun0 proto 211 metric 5",
             "198.18.0.81 via 192.0.2.1 dev tun0 proto 211 metric 5")
         .doesNotContain("metric 7")
         .doesNotContain("oth0");
-    assertThat(sh("ip", "-n", ns, "-6", "route", "show", "table", "1001"))
+    assertThat(ip("-6 route show table 1001"))
         .contains("2001:db8:a::/48 via 2001:db8:ffff::1 dev tun0 proto 211 metric 5")
         .doesNotContain("oth0");
 
@@ -554,17 +544,24 @@ class LinuxBackendTest {
           assertThat(Reconciler.diff(wanted, b.list()).empty()).isTrue();
           return null;
         });
-    assertThat(sh("ip", "-n", ns, "route", "show", "table", "1001"))
+    assertThat(ip("route show table 1001"))
         .contains("198.18.0.80 dev tun0 proto 211", "198.18.0.81 dev tun0 proto 211")
         .doesNotContain("via");
-    assertThat(sh("ip", "-n", ns, "-6", "route", "show", "table", "1001"))
+    assertThat(ip("-6 route show table 1001"))
         .contains("2001:db8:a::/48 dev tun0 proto 211")
         .doesNotContain("via");
   }
 
   /** The rules that look up table 1001, as ip prints them. */
   List<String> rulesFor1001(String family) throws Exception {
-    return sh("ip", "-n", ns, family, "rule", "show", "table", "1001").lines().toList();
+    return ip(family + " rule show table 1001").lines().toList();
+  }
+
+  /** Runs {@code ip} in the test's namespace with these words (split at spaces). */
+  String ip(String words) throws Exception {
+    List<String> command = new ArrayList<>(List.of("ip", "-n", ns));
+    command.addAll(List.of(words.split(" ")));
+    return sh(command.toArray(String[]::new));
   }
 
   static String sh(String... command) throws Exception {

@@ -2,6 +2,7 @@ package dev.detour.alert;
 
 import dev.detour.api.FieldError;
 import dev.detour.api.ProblemException;
+import dev.detour.api.ReadsOutlastReopen;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -27,6 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  */
 @Path("/api/alerts")
 @Produces(MediaType.APPLICATION_JSON)
+@ReadsOutlastReopen
 public class AlertResource {
 
   private final AlertService service;

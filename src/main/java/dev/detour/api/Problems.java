@@ -195,19 +195,36 @@ public class Problems {
    * connections to it are dead from then on, while a new one opens the file again. They are
    * replaced, so Detour works again once there is room, without a restart.
    */
-  private static void renewConnections() {
+  static void renewConnections() {
     try {
       var pool = io.quarkus.arc.Arc.container().instance(io.agroal.api.AgroalDataSource.class);
       if (pool.isAvailable()) {
-        pool.get().flush(io.agroal.api.AgroalDataSource.FlushMode.ALL);
+        // Idle connections now, those in use when they come back: a request that opened the file
+        // again a moment ago keeps its fresh connection.
+        pool.get().flush(io.agroal.api.AgroalDataSource.FlushMode.GRACEFUL);
       }
     } catch (RuntimeException e) {
       LOG.debugf(e, "the connection pool could not be renewed");
     }
   }
 
+  /**
+   * Whether {@code e} is the embedded database closed by a write that could not be made — found
+   * closed, or closing as this request's commit wrote what another thread had changed (H2 writes
+   * every transaction's changes together) — rather than anything about the request itself.
+   */
+  static boolean embeddedDatabaseClosed(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (H2_CLOSED.contains(sqlState(cause))
+          || cause.getClass().getName().equals("org.h2.mvstore.MVStoreException")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether the embedded database's directory has (next to) no room left, on the error path. */
-  private static boolean embeddedDiskFull() {
+  static boolean embeddedDiskFull() {
     try {
       var config = org.eclipse.microprofile.config.ConfigProvider.getConfig();
       String url = config.getOptionalValue("quarkus.datasource.jdbc.url", String.class).orElse("");

@@ -1,5 +1,6 @@
 package dev.detour.auth;
 
+import dev.detour.api.ReadsOutlastReopen;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -24,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "Access", description = "Accounts, roles and API tokens")
+@ReadsOutlastReopen
 public class AccessResource {
 
   private final Accounts accounts;

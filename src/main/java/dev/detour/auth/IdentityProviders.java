@@ -1,5 +1,6 @@
 package dev.detour.auth;
 
+import dev.detour.api.ReadRetry;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
@@ -14,8 +15,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * Turns each kind of credential into an identity with one role ({@code admin} or {@code viewer})
  * and an attribute {@value #HOW} saying how it came ({@code password}, {@code token}, {@code
- * session}); sessions also carry their CSRF token. The checks touch the database, so they run off
- * the event loop.
+ * session}); sessions also carry their CSRF token. The checks read the database, so they run off
+ * the event loop, and are asked again when the embedded database closed under them (a full disk).
  */
 public final class IdentityProviders {
 
@@ -61,8 +62,9 @@ public final class IdentityProviders {
       String password = new String(request.getPassword().getPassword());
       return context.runBlocking(
           () ->
-              accounts
-                  .authenticate(request.getUsername(), password)
+              ReadRetry.get(
+                      "a password check",
+                      () -> accounts.authenticate(request.getUsername(), password))
                   .map(a -> identity(a.username, Role.parse(a.role), "password", null))
                   .orElseThrow(IdentityProviders::denied));
     }
@@ -89,8 +91,7 @@ public final class IdentityProviders {
       String secret = request.getToken().getToken();
       return context.runBlocking(
           () ->
-              tokens
-                  .check(secret)
+              ReadRetry.get("a token check", () -> tokens.check(secret))
                   .map(h -> identity(h.name(), h.role(), "token", null))
                   .orElseThrow(IdentityProviders::denied));
     }
@@ -116,8 +117,7 @@ public final class IdentityProviders {
         SessionRequest request, AuthenticationRequestContext context) {
       return context.runBlocking(
           () ->
-              sessions
-                  .find(request.cookie())
+              ReadRetry.get("a session check", () -> sessions.find(request.cookie()))
                   .map(s -> identity(s.username(), s.role(), "session", s.csrf()))
                   .orElseThrow(IdentityProviders::denied));
     }

@@ -37,6 +37,7 @@ public class Sessions {
 
   private final AuthConfig config;
   private final Map<String, Remembered> recent = new ConcurrentHashMap<>();
+  private final Touches touches = new Touches(TOUCH_EVERY);
 
   public Sessions(AuthConfig config) {
     this.config = config;
@@ -55,7 +56,11 @@ public class Sessions {
     return new Opened(cookie, new Live(account.username, Role.parse(account.role), s.csrf));
   }
 
-  @Transactional
+  /**
+   * The live session of a cookie. Only reads: that the session was seen is written on the side, at
+   * most once a minute, so a database that cannot write (a full disk) still lets the user in; an
+   * expired session is simply not found (the expiry job deletes it).
+   */
   public Optional<Live> find(String cookie) {
     if (cookie == null || cookie.isEmpty() || cookie.length() > 100) {
       return Optional.empty();
@@ -67,21 +72,26 @@ public class Sessions {
       return Optional.of(r.live);
     }
     recent.remove(hash);
-    UiSession s = UiSession.findById(hash);
-    if (s == null) {
+    record Found(UiSession session, Account account) {}
+    Found found =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () -> {
+                  UiSession s = UiSession.findById(hash);
+                  return s == null ? null : new Found(s, Account.findById(s.username));
+                });
+    if (found == null || found.account() == null) {
       return Optional.empty();
     }
+    UiSession s = found.session();
+    Account a = found.account();
     if (s.seenAt.plus(config.auth().sessionIdle()).isBefore(now)
         || s.createdAt.plus(config.auth().sessionMaxAge()).isBefore(now)) {
-      s.delete();
-      return Optional.empty();
-    }
-    Account a = Account.findById(s.username);
-    if (a == null) {
       return Optional.empty();
     }
     if (s.seenAt.plus(TOUCH_EVERY).isBefore(now)) {
-      s.seenAt = now;
+      touches.touch(
+          now, () -> UiSession.update("seenAt = ?1 where idHash = ?2", now, hash), "a session");
     }
     Live live = new Live(a.username, Role.parse(a.role), s.csrf);
     if (recent.size() > 10_000) {

@@ -2,6 +2,7 @@ package dev.detour.control;
 
 import dev.detour.api.FieldError;
 import dev.detour.api.ProblemException;
+import dev.detour.api.ReadsOutlastReopen;
 import dev.detour.probe.Probe;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeService;
@@ -40,6 +41,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/agent/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Control agent", description = "Probes from abroad for another Detour")
+@ReadsOutlastReopen
 public class AgentResource {
 
   private static final int MAX_PORTS = Ports.MAX;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.detour.api.FieldError;
 import dev.detour.api.ProblemException;
 import dev.detour.api.QueryParams;
+import dev.detour.api.ReadsOutlastReopen;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -28,6 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/incidents")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Incidents", description = "State changes, mass blocks, vantages offline")
+@ReadsOutlastReopen
 public class IncidentResource {
 
   private final Incidents incidents;

@@ -3,6 +3,7 @@ package dev.detour.monitor;
 import dev.detour.api.FieldError;
 import dev.detour.api.ProblemException;
 import dev.detour.api.QueryParams;
+import dev.detour.api.ReadsOutlastReopen;
 import dev.detour.state.MonitorView;
 import dev.detour.state.WatchRuntimeView;
 import dev.detour.verdict.BlockMethod;
@@ -31,6 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Status", description = "Verdicts: up, down or blocked, and how")
+@ReadsOutlastReopen
 public class StatusResource {
 
   private final Statuses statuses;

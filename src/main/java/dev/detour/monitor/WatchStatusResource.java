@@ -1,6 +1,7 @@
 package dev.detour.monitor;
 
 import dev.detour.api.ProblemException;
+import dev.detour.api.ReadsOutlastReopen;
 import dev.detour.state.WatchRuntimeView;
 import dev.detour.watch.Watch;
 import jakarta.transaction.Transactional;
@@ -19,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/watches/{id: [0-9]+}/status")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Status")
+@ReadsOutlastReopen
 public class WatchStatusResource {
 
   private final Statuses statuses;

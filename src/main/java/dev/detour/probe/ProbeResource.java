@@ -2,6 +2,7 @@ package dev.detour.probe;
 
 import dev.detour.api.FieldError;
 import dev.detour.api.ProblemException;
+import dev.detour.api.ReadsOutlastReopen;
 import dev.detour.targets.Ports;
 import dev.detour.targets.TargetConfig;
 import jakarta.ws.rs.Consumes;
@@ -21,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** "What does my ISP do to this address?": runs probes now and returns their evidence. */
 @Path("/api/probe")
 @Tag(name = "probes")
+@ReadsOutlastReopen
 public class ProbeResource {
 
   /** What to probe; only {@code target} is required. */

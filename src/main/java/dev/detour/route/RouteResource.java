@@ -1,6 +1,7 @@
 package dev.detour.route;
 
 import dev.detour.api.ProblemException;
+import dev.detour.api.ReadsOutlastReopen;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -27,6 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/api/routes")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Routes", description = "Routers, plans, pins, exclusions, audit log")
+@ReadsOutlastReopen
 public class RouteResource {
 
   private final RouteActions actions;

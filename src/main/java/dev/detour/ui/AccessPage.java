@@ -1,6 +1,7 @@
 package dev.detour.ui;
 
 import dev.detour.api.ProblemException;
+import dev.detour.api.ReadsOutlastReopen;
 import dev.detour.auth.Accounts;
 import dev.detour.auth.ApiTokens;
 import io.quarkus.qute.CheckedTemplate;
@@ -27,6 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/settings")
 @Produces(MediaType.TEXT_HTML)
 @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+@ReadsOutlastReopen
 public class AccessPage {
 
   @CheckedTemplate

@@ -1,6 +1,7 @@
 package dev.detour.ui;
 
 import dev.detour.api.ProblemException;
+import dev.detour.api.ReadsOutlastReopen;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.Probes;
 import dev.detour.watch.GroupInput;
@@ -34,6 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/watches/groups")
 @Produces(MediaType.TEXT_HTML)
 @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+@ReadsOutlastReopen
 public class GroupsPage {
 
   @CheckedTemplate

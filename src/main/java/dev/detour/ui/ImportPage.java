@@ -3,6 +3,7 @@ package dev.detour.ui;
 import dev.detour.api.FieldError;
 import dev.detour.api.Problem;
 import dev.detour.api.ProblemException;
+import dev.detour.api.ReadsOutlastReopen;
 import dev.detour.watch.GroupService;
 import dev.detour.watch.GroupView;
 import dev.detour.watch.ImportReport;
@@ -39,6 +40,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
  */
 @Path("/watches/import")
 @Produces(MediaType.TEXT_HTML)
+@ReadsOutlastReopen
 public class ImportPage {
 
   /** How many bad lines the page lists; the count says how many there were in all. */

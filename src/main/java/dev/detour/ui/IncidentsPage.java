@@ -1,6 +1,7 @@
 package dev.detour.ui;
 
 import dev.detour.api.ProblemException;
+import dev.detour.api.ReadsOutlastReopen;
 import dev.detour.incident.Incident;
 import dev.detour.incident.IncidentView;
 import dev.detour.incident.Incidents;
@@ -28,6 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  */
 @Path("/incidents")
 @Produces(MediaType.TEXT_HTML)
+@ReadsOutlastReopen
 public class IncidentsPage {
 
   static final int PAGE_SIZE = 50;

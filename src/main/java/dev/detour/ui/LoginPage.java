@@ -1,5 +1,6 @@
 package dev.detour.ui;
 
+import dev.detour.api.ReadsOutlastReopen;
 import dev.detour.auth.Logins;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -23,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
+@ReadsOutlastReopen
 public class LoginPage {
 
   @CheckedTemplate

@@ -1,5 +1,6 @@
 package dev.detour.ui;
 
+import dev.detour.api.ReadsOutlastReopen;
 import dev.detour.incident.Incident;
 import dev.detour.incident.IncidentView;
 import dev.detour.incident.Incidents;
@@ -33,6 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
+@ReadsOutlastReopen
 public class OverviewPage {
 
   /** How far back a mass block keeps its banner up while its members stay blocked. */

@@ -1,6 +1,7 @@
 package dev.detour.ui;
 
 import dev.detour.api.ProblemException;
+import dev.detour.api.ReadsOutlastReopen;
 import dev.detour.route.RouteActions;
 import dev.detour.route.RouteAuditLog;
 import dev.detour.route.RouteRule;
@@ -36,6 +37,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/routes")
 @Produces(MediaType.TEXT_HTML)
 @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+@ReadsOutlastReopen
 public class RoutesPage {
 
   static final int AUDIT_LINES = 50;

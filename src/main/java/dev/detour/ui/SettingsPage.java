@@ -4,6 +4,7 @@ import dev.detour.alert.AlertConfig;
 import dev.detour.alert.AlertResource;
 import dev.detour.alert.AlertService;
 import dev.detour.api.ProblemException;
+import dev.detour.api.ReadsOutlastReopen;
 import dev.detour.auth.AuthConfig;
 import dev.detour.control.ControlConfig;
 import dev.detour.monitor.MonitorConfig;
@@ -44,6 +45,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  */
 @Path("/settings")
 @Produces(MediaType.TEXT_HTML)
+@ReadsOutlastReopen
 public class SettingsPage {
 
   @CheckedTemplate

@@ -1,5 +1,6 @@
 package dev.detour.ui;
 
+import dev.detour.api.ReadsOutlastReopen;
 import dev.detour.incident.Incident;
 import dev.detour.incident.IncidentView;
 import dev.detour.incident.Incidents;
@@ -30,6 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  */
 @Path("/watches/{id: \\d+}")
 @Produces(MediaType.TEXT_HTML)
+@ReadsOutlastReopen
 public class WatchDetailPage {
 
   static final Duration TIMELINE = Duration.ofDays(7);

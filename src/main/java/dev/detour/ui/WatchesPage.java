@@ -1,6 +1,7 @@
 package dev.detour.ui;
 
 import dev.detour.api.ProblemException;
+import dev.detour.api.ReadsOutlastReopen;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.Probes;
 import dev.detour.state.WatchRuntimeView;
@@ -52,6 +53,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  */
 @Path("/watches")
 @Produces(MediaType.TEXT_HTML)
+@ReadsOutlastReopen
 public class WatchesPage {
 
   static final int PAGE_SIZE = 50;

@@ -1,5 +1,6 @@
 package dev.detour.watch;
 
+import dev.detour.api.ReadsOutlastReopen;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -22,6 +23,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "groups")
+@ReadsOutlastReopen
 public class GroupResource {
 
   private final GroupService groups;

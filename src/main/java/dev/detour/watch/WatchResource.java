@@ -2,6 +2,7 @@ package dev.detour.watch;
 
 import dev.detour.api.FieldError;
 import dev.detour.api.ProblemException;
+import dev.detour.api.ReadsOutlastReopen;
 import dev.detour.targets.TargetKind;
 import dev.detour.watch.io.ExportFormat;
 import dev.detour.watch.io.ListFormat;
@@ -37,6 +38,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "watches")
+@ReadsOutlastReopen
 public class WatchResource {
 
   private final WatchService watches;

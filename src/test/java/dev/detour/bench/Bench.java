@@ -1,5 +1,6 @@
 package dev.detour.bench;
 
+import dev.detour.testing.ShippedJvm;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -617,8 +618,11 @@ public final class Bench {
     if (!scale.isEmpty()) {
       md.append("\n## Watch-list scale\n\n");
       md.append(
-          "The packaged service as `java -jar` starts it (JVM defaults, embedded database), SYN"
-              + " probes every "
+          "The packaged service started as the README's command starts it — the shipped JVM"
+              + " options `MALLOC_ARENA_MAX=2 "
+              + ShippedJvm.options()
+              + "` (docs/deployment.md), embedded database — and, where the row says so, with"
+              + " the JVM's own defaults (plain `java -jar`); SYN probes every "
               + ScaleBench.INTERVAL
               + " s, measured over two rounds after the first; "
               + runsOf(scaleRuns)

@@ -1,5 +1,6 @@
 package dev.detour.monitor;
 
+import dev.detour.system.StartPhases;
 import jakarta.enterprise.context.Dependent;
 import java.time.Instant;
 import org.quartz.DisallowConcurrentExecution;
@@ -24,10 +25,12 @@ public class RoundJob implements Job {
 
   private final RoundRunner monitor;
   private final MonitorConfig config;
+  private final StartPhases phases;
 
-  public RoundJob(RoundRunner monitor, MonitorConfig config) {
+  public RoundJob(RoundRunner monitor, MonitorConfig config, StartPhases phases) {
     this.monitor = monitor;
     this.config = config;
+    this.phases = phases;
   }
 
   @Override
@@ -47,6 +50,7 @@ public class RoundJob implements Job {
         scheduled = Instant.ofEpochMilli(Long.parseLong(original.toString()));
       }
     }
+    phases.roundBegins(plan.name());
     try {
       monitor.round(plan, scheduled, context.isRecovering());
     } catch (RuntimeException e) {

@@ -31,7 +31,8 @@ public final class ReadRetry {
         // A commit that failed may reach here as the transaction manager's own exception with the
         // database's reason dropped: the data directory's free space then tells.
         if (attempt == ATTEMPTS
-            || !(Problems.embeddedDatabaseClosed(e) || Problems.embeddedDiskFull())) {
+            || !(Problems.embeddedDatabaseClosed(e)
+                || (fromTheDatabase(e) && Problems.embeddedDiskFull()))) {
           throw e;
         }
         LOG.debugf(
@@ -42,6 +43,24 @@ public final class ReadRetry {
         Thread.sleep(PAUSE_MILLIS * attempt);
       }
     }
+  }
+
+  /**
+   * Whether a failure came from the database or the transaction around it, not from the request (a
+   * 404 or a bad parameter is the answer, however full the disk).
+   */
+  private static boolean fromTheDatabase(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      String name = cause.getClass().getName();
+      if (cause instanceof java.sql.SQLException
+          || name.startsWith("jakarta.transaction.")
+          || name.startsWith("jakarta.persistence.")
+          || name.startsWith("org.hibernate.")
+          || name.startsWith("com.arjuna.")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The same for a read that throws nothing checked. */

@@ -324,6 +324,24 @@ class MonitoringLabIT {
     return all;
   }
 
+  /** The watches not up right now with their latest round's reasons: what a failure must show. */
+  static String notUp(DetourProcess d) {
+    StringBuilder b = new StringBuilder("not up now:");
+    try {
+      for (JsonNode row : d.get("/api/status?size=1000")) {
+        JsonNode s = row.get("status");
+        if (!s.path("state").asText().equals("up")) {
+          b.append("\n  ").append(row.get("target").asText()).append(' ');
+          b.append(s.path("state").asText()).append('/').append(s.path("method").asText());
+          b.append(": ").append(s.path("reasons"));
+        }
+      }
+    } catch (Exception e) {
+      b.append(" (could not ask: ").append(e).append(')');
+    }
+    return b.toString();
+  }
+
   /**
    * How long {@code n} rounds take here: the configured interval, or the slowest group's last round
    * when the machine is slower than that. Verdicts are promised within a number of rounds; how long
@@ -463,7 +481,7 @@ class MonitoringLabIT {
       while (System.nanoTime() < end) {
         for (var e : homes.entrySet()) {
           assertThat(states(e.getValue()))
-              .as("%s mode under 10%% loss", e.getKey())
+              .as(() -> e.getKey() + " mode under 10% loss; " + notUp(e.getValue()))
               .isEqualTo(all(e.getKey(), "up"));
         }
         Thread.sleep(500);

@@ -331,9 +331,12 @@ class MonitoringLabIT {
       for (JsonNode row : d.get("/api/status?size=1000")) {
         JsonNode s = row.get("status");
         if (!s.path("state").asText().equals("up")) {
+          // The list's rows are light: the reasons and pending rounds are the watch's own view.
+          JsonNode full = d.get("/api/watches/" + row.get("id").asLong() + "/status");
           b.append("\n  ").append(row.get("target").asText()).append(' ');
           b.append(s.path("state").asText()).append('/').append(s.path("method").asText());
-          b.append(": ").append(s.path("reasons"));
+          b.append(" since ").append(full.path("since").asText());
+          b.append(": ").append(full.path("reasons"));
         }
       }
     } catch (Exception e) {

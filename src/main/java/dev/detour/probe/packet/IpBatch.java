@@ -83,7 +83,8 @@ public final class IpBatch {
 
   /**
    * Ends every {@code ip -batch} and route monitor and waits for them, so that their CPU time is
-   * counted as the caller's (benchmarks); the next question starts them again.
+   * counted as the caller's (benchmarks), and closes the rtnetlink sockets, which would keep a
+   * removed namespace alive (tests); the next question starts them again.
    */
   public static synchronized void closeAll() throws InterruptedException {
     for (IpBatch batch : List.copyOf(BY_NAMESPACE.values())) {
@@ -96,6 +97,7 @@ public final class IpBatch {
     }
     BY_NAMESPACE.clear();
     RouteChanges.closeAll();
+    NetlinkRoutes.closeAll();
   }
 
   /**

@@ -40,7 +40,7 @@ public record Route(String destination, String device, String gateway, String so
       return new Route(
           PacketView.text(destination), k.via().device(), k.via().gateway(), k.via().source());
     }
-    Route route = ask(destination, device);
+    Route route = ask(namespace, generation, destination, device);
     if (known.size() >= MAX_KNOWN) {
       known.clear();
     }
@@ -89,22 +89,38 @@ public record Route(String destination, String device, String gateway, String so
 
   /**
    * The calling thread's network namespace: remembered routes and neighbours belong to one (a
-   * test's threads join several, each with the same addresses on other links).
+   * test's threads join several, each with the same addresses on other links). Read once per thread
+   * — a probe asked for it four times, each a readlink of /proc — so a thread must not move to
+   * another namespace after asking: Detour's own threads never move, and a thread that joins one
+   * (the tests' NetNs, the lab) does so first thing, on a thread of its own; threads it starts
+   * inherit its namespace and read it themselves.
    */
   public static String namespace() {
-    try {
-      return Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
-    } catch (IOException | UnsupportedOperationException e) {
-      return "";
-    }
+    return NAMESPACE.get();
   }
+
+  private static final ThreadLocal<String> NAMESPACE =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
+            } catch (IOException | UnsupportedOperationException e) {
+              return "";
+            }
+          });
 
   /** How many times the kernel was asked, for tests of the remembering. */
   static final java.util.concurrent.atomic.AtomicLong ASKED =
       new java.util.concurrent.atomic.AtomicLong();
 
-  private static Route ask(InetAddress destination, String device) throws IOException {
+  private static Route ask(
+      String namespace, long generation, InetAddress destination, String device)
+      throws IOException {
     ASKED.incrementAndGet();
+    Route route = NetlinkRoutes.get(namespace, generation, destination, device);
+    if (route != null) {
+      return route;
+    }
     String output =
         IpBatch.ask(
             destination.getAddress().length == 16,

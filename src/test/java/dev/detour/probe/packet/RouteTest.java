@@ -1,6 +1,7 @@
 package dev.detour.probe.packet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.detour.lab.NetNs;
 import java.net.InetAddress;
@@ -70,6 +71,63 @@ class RouteTest {
       Thread.sleep(20);
     }
     assertThat(moved).isEqualTo(new Route("203.0.113.9", "two", "198.51.100.254", "198.51.100.1"));
+  }
+
+  @Test
+  void rtnetlinkAnswersAsIpRouteGetDoes() throws Exception {
+    sh("ip", "-n", ns, "-6", "addr", "add", "2001:db8:1::1/64", "dev", "two", "nodad");
+    sh("ip", "-n", ns, "-6", "route", "add", "2001:db8:99::/48", "via", "2001:db8:1::fe");
+    sh("ip", "-n", ns, "route", "add", "unreachable", "198.18.0.0/15");
+    NetNs.call(
+        ns,
+        () -> {
+          String here = Route.namespace();
+          for (String[] q :
+              List.of(
+                  new String[] {"203.0.113.9", null},
+                  new String[] {"192.0.2.77", null},
+                  new String[] {"203.0.113.9", "two"},
+                  new String[] {"2001:db8:99::5", null},
+                  new String[] {"2001:db8:1::9", null})) {
+            InetAddress target = InetAddress.getByName(q[0]);
+            Route asked = NetlinkRoutes.get(here, RouteChanges.UNWATCHED, target, q[1]);
+            List<String> command =
+                new java.util.ArrayList<>(
+                    List.of(
+                        "ip",
+                        target.getAddress().length == 16 ? "-6" : "-4",
+                        "-o",
+                        "route",
+                        "get",
+                        q[0]));
+            if (q[1] != null) {
+              command.addAll(List.of("oif", q[1]));
+            }
+            String ip =
+                new String(
+                    new ProcessBuilder(command)
+                        .redirectErrorStream(true)
+                        .start()
+                        .getInputStream()
+                        .readAllBytes());
+            assertThat(asked).as(q[0] + " oif " + q[1]).isEqualTo(Route.parse(q[0], ip));
+          }
+          assertThatThrownBy(
+                  () ->
+                      NetlinkRoutes.get(
+                          here, RouteChanges.UNWATCHED, InetAddress.getByName("198.18.3.4"), null))
+              .isInstanceOf(java.io.IOException.class)
+              .hasMessage("no route to 198.18.3.4: No route to host");
+          assertThatThrownBy(
+                  () ->
+                      NetlinkRoutes.get(
+                          here,
+                          RouteChanges.UNWATCHED,
+                          InetAddress.getByName("203.0.113.9"),
+                          "nx0"))
+              .hasMessage("no route to 203.0.113.9: no device nx0");
+          return null;
+        });
   }
 
   static void sh(String... command) throws Exception {

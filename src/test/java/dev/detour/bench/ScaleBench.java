@@ -44,7 +44,8 @@ final class ScaleBench {
       double importSeconds,
       double restartToProbingSeconds,
       Load api,
-      Load page) {}
+      Load page,
+      String phases) {}
 
   /** wrk's figures for one URL: requests a second and latency percentiles in ms. */
   record Load(double perSecond, double p50, double p99, long errors) {}
@@ -59,11 +60,7 @@ final class ScaleBench {
     // -Dbench.scale.sizes=20000,50000 measures other list sizes (profiling).
     String sizes = System.getProperty("bench.scale.sizes", quick ? "2000" : "10000,100000");
     for (int n : java.util.Arrays.stream(sizes.split(",")).mapToInt(Integer::parseInt).toArray()) {
-      List<String> lines = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        int a = 1 + i % 65534 + (i / 65534) * 65536;
-        lines.add("198." + (18 + a / 65536) + "." + (a / 256 % 256) + "." + (a % 256));
-      }
+      List<String> lines = addresses(n);
       // The service as the README's command, the unit, the image and the chart start it (the
       // shipped JVM options); -Dbench.scale.jvm="MALLOC_ARENA_MAX=2 -Xmx384m" runs those sizes
       // with those options instead ("-Dbench.scale.jvm=none": the JVM's own defaults).
@@ -104,6 +101,31 @@ final class ScaleBench {
     return cases;
   }
 
+  /** The footprint's cases: the shipped service at 10,000 and 100,000 addresses. */
+  static List<Case> footprintCases(boolean quick) {
+    List<Case> cases = new ArrayList<>();
+    for (int n : quick ? new int[] {2000} : new int[] {10_000, 100_000}) {
+      cases.add(
+          new Case(
+              String.format(Locale.ROOT, "%,d addresses", n),
+              addresses(n),
+              "8000",
+              n,
+              ShippedJvm.asStarted()));
+    }
+    return cases;
+  }
+
+  /** {@code n} addresses of 198.18.0.0/15, skipping each /16's first and last. */
+  private static List<String> addresses(int n) {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int a = 1 + i % 65534 + (i / 65534) * 65536;
+      lines.add("198." + (18 + a / 65536) + "." + (a / 256 % 256) + "." + (a % 256));
+    }
+    return lines;
+  }
+
   static Result run(Case c, Path work) throws Exception {
     Path dir = Files.createTempDirectory(work, "scale");
     Map<String, String> props = new TreeMap<>();
@@ -117,6 +139,8 @@ final class ScaleBench {
     props.put("detour.control.mode", "none");
     props.put("detour.uplink.anchors", BenchLab.FAR_ADDRESS);
     props.put("detour.alerts.enabled", "false");
+    // Where each start's time goes (StartPhases, at debug level): the restart's is reported.
+    props.put("quarkus.log.category.\"dev.detour.system.StartPhases\".level", "DEBUG");
     long started = System.nanoTime();
     try (DetourProcess detour =
         DetourProcess.startAsUser(
@@ -156,7 +180,8 @@ final class ScaleBench {
               importSeconds,
               -1,
               null,
-              null);
+              null,
+              "");
       // The API and the overview page under load from a second process while rounds go on.
       String token =
           detour
@@ -196,7 +221,8 @@ final class ScaleBench {
               r.importSeconds(),
               toProbing,
               api,
-              page);
+              page,
+              phases(detour.log()));
       System.out.printf(Locale.ROOT, "scale %s: %s (%d rounds)%n", c.name(), r, done);
       return r;
     } catch (Exception e) {
@@ -204,6 +230,43 @@ final class ScaleBench {
       throw new IOException(e.getMessage() + problems(dir.resolve("detour.log")), e);
     } finally {
       Tools.quietly("rm -rf " + dir);
+    }
+  }
+
+  /**
+   * The latest start's phases as StartPhases told them ({@code boot 5.1 s, start-up work 0.3 s,
+   * first round 2.0 s later}), or "" when the log has none yet.
+   */
+  static String phases(Path log) {
+    try {
+      java.util.regex.Matcher boot = null;
+      java.util.regex.Matcher round = null;
+      for (String line : Files.readAllLines(log)) {
+        java.util.regex.Matcher b =
+            java.util.regex.Pattern.compile(
+                    "the pool\\) ([\\d.]+) s, Detour's start-up work ([\\d.]+) s")
+                .matcher(line);
+        if (b.find()) {
+          boot = b;
+          round = null;
+        }
+        java.util.regex.Matcher r =
+            java.util.regex.Pattern.compile("began ([\\d.]+) s after start-up").matcher(line);
+        if (r.find()) {
+          round = r;
+        }
+      }
+      if (boot == null) {
+        return "";
+      }
+      return "boot "
+          + boot.group(1)
+          + " s, start-up work "
+          + boot.group(2)
+          + " s"
+          + (round == null ? "" : ", first round " + round.group(1) + " s later");
+    } catch (IOException e) {
+      return "";
     }
   }
 

@@ -107,7 +107,10 @@ public class ApiTokens {
     Instant now = Instant.now();
     if (t.lastUsedAt == null || t.lastUsedAt.plus(TOUCH_EVERY).isBefore(now)) {
       touches.touch(
-          now, () -> ApiToken.update("lastUsedAt = ?1 where id = ?2", now, t.id), "token " + t.id);
+          t.id,
+          now,
+          () -> ApiToken.update("lastUsedAt = ?1 where id = ?2", now, t.id),
+          "token " + t.id);
     }
     return Optional.of(new Holder("token:" + t.name, Role.parse(t.role)));
   }

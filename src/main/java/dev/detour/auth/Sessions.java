@@ -91,7 +91,10 @@ public class Sessions {
     }
     if (s.seenAt.plus(TOUCH_EVERY).isBefore(now)) {
       touches.touch(
-          now, () -> UiSession.update("seenAt = ?1 where idHash = ?2", now, hash), "a session");
+          hash,
+          now,
+          () -> UiSession.update("seenAt = ?1 where idHash = ?2", now, hash),
+          "a session");
     }
     Live live = new Live(a.username, Role.parse(a.role), s.csrf);
     if (recent.size() > 10_000) {

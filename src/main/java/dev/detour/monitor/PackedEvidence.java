@@ -50,9 +50,18 @@ final class PackedEvidence {
   private final byte[] packed;
   private final int length;
 
-  private PackedEvidence(byte[] packed, int length) {
+  /** When the round it holds began. */
+  private final java.time.Instant at;
+
+  private PackedEvidence(byte[] packed, int length, java.time.Instant at) {
     this.packed = packed;
     this.length = length;
+    this.at = at;
+  }
+
+  /** When the round it holds began. */
+  java.time.Instant at() {
+    return at;
   }
 
   /** The round as the API writes it, deflated. */
@@ -80,7 +89,7 @@ final class PackedEvidence {
         }
         n += deflater.deflate(out, n, out.length - n);
       }
-      return new PackedEvidence(Arrays.copyOf(out, n), text.length);
+      return new PackedEvidence(Arrays.copyOf(out, n), text.length, round.at());
     } finally {
       deflater.reset();
       if (!DEFLATERS.offer(deflater)) {

@@ -61,40 +61,66 @@ public class WatchService {
       throw ProblemException.invalid("Invalid query", errors);
     }
     Filter filter = filter(query);
+    // Without conditions the count is the table's (H2 keeps it; "where 1 = 1" walked an index),
+    // and the page is read by id first: the primary key in order, a page's rows and no more. Read
+    // with the group joined, H2 began from the group and sorted all of its watches for each page
+    // (100,000 rows a request at 100,000 watches).
     long total =
         filter
-            .bind(
-                em.createQuery("select count(w) from Watch w where " + filter.where(), Long.class))
+            .bind(em.createQuery("select count(w) from Watch w" + filter.clause(), Long.class))
             .getSingleResult();
-    List<WatchView> items =
+    List<Long> ids =
         filter
             .bind(
                 em.createQuery(
-                    "select w from Watch w join fetch w.group where "
-                        + filter.where()
-                        + " order by w.id",
-                    Watch.class))
+                    "select w.id from Watch w" + filter.clause() + " order by " + filter.order(),
+                    Long.class))
             .setFirstResult(query.page() * query.size())
             .setMaxResults(query.size())
-            .getResultStream()
-            .map(w -> view(w, List.of()))
-            .toList();
+            .getResultList();
+    List<WatchView> items =
+        ids.isEmpty()
+            ? List.of()
+            : em.createQuery(
+                    "select w from Watch w join fetch w.group where w.id in :ids order by w.id",
+                    Watch.class)
+                .setParameter("ids", ids)
+                .getResultStream()
+                .map(w -> view(w, List.of()))
+                .toList();
     return new Page(items, total);
   }
 
   /** A JPQL condition on {@code Watch w} and its parameters. */
   public record Filter(String where, Map<String, Object> params) {
+
+    /**
+     * The order a page is read in: by id, within the group when one is asked (the same order, and
+     * the one the index on (group_id, id) gives without sorting the group).
+     */
+    public String order() {
+      return params.containsKey("group") ? "w.group.id, w.id" : "w.id";
+    }
+
     public <T> TypedQuery<T> bind(TypedQuery<T> query) {
       params.forEach(query::setParameter);
       return query;
     }
+
+    /** {@code " where …"}, or nothing when there is no condition. */
+    public String clause() {
+      return where.equals(ALL) ? "" : " where " + where;
+    }
   }
 
+  private static final String ALL = "1 = 1";
+
   public static Filter filter(Query query) {
-    StringBuilder where = new StringBuilder("1 = 1");
+    StringBuilder where = new StringBuilder(ALL);
     Map<String, Object> params = new HashMap<>();
     if (query.group() != null && !query.group().isBlank()) {
-      where.append(" and w.group.name = :group");
+      // The group's id, not a join: with the index on (group_id, id) a page reads its own rows.
+      where.append(" and w.group.id = (select g.id from WatchGroup g where g.name = :group)");
       params.put("group", query.group().strip().toLowerCase(Locale.ROOT));
     }
     if (query.tag() != null && !query.tag().isBlank()) {

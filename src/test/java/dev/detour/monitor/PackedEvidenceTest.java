@@ -86,6 +86,50 @@ class PackedEvidenceTest {
         null);
   }
 
+  /**
+   * An up watch whose rounds keep saying the same keeps its pack for a while; a round that may
+   * change its state, one with a kept pcap file, or a pack grown old is packed anew.
+   */
+  @Test
+  void anUnchangedUpWatchKeepsItsPackForAWhile() {
+    Instant t0 = Instant.parse("2026-12-02T15:00:00Z");
+    RoundEvidence round = upRound("198.18.0.9", 1);
+    WatchRuntime rt =
+        new WatchRuntime(9, "198.18.0.9", "g", dev.detour.verdict.Tracker.unknown(t0));
+    Verdict up = round.verdict();
+    List<AddressEvidence> uncaptured =
+        List.of(new AddressEvidence("198.18.0.9", null, withoutCapture(round), null, up));
+    // Nothing packed yet, or no verdict before: packed.
+    assertThat(WatchRound.keepsPack(rt, up, uncaptured, t0)).isFalse();
+    rt.evidence = PackedEvidence.pack(round, json);
+    rt.verdict = up;
+    // Still unknown (the first "up" is a change): packed.
+    assertThat(WatchRound.keepsPack(rt, up, uncaptured, t0.plusSeconds(60))).isFalse();
+    rt.tracker(rt.tracker().step(up, t0, 2, 2).tracker());
+    assertThat(rt.tracker().state()).isEqualTo(dev.detour.verdict.WatchState.UP);
+    assertThat(WatchRound.keepsPack(rt, up, uncaptured, t0.plusSeconds(60))).isTrue();
+    // Other reasons, another state, a kept pcap file, an old pack: packed anew.
+    assertThat(
+            WatchRound.keepsPack(
+                rt, Verdict.up(List.of("port 443: SYN-ACK")), uncaptured, t0.plusSeconds(60)))
+        .isFalse();
+    assertThat(
+            WatchRound.keepsPack(
+                rt, Verdict.down(List.of("no answer")), uncaptured, t0.plusSeconds(60)))
+        .isFalse();
+    assertThat(WatchRound.keepsPack(rt, up, round.addresses(), t0.plusSeconds(60))).isFalse();
+    assertThat(
+            WatchRound.keepsPack(
+                rt, up, uncaptured, t0.plus(WatchRound.REPACK_UNCHANGED).plusSeconds(1)))
+        .isFalse();
+  }
+
+  private static ProbeService.Run withoutCapture(RoundEvidence round) {
+    ProbeService.Run run = round.addresses().get(0).local();
+    return new ProbeService.Run(
+        null, run.target(), run.address(), run.name(), run.device(), run.at(), run.results());
+  }
+
   @Test
   void readsBackTheSameJsonInAQuarterOfTheBytes() throws Exception {
     RoundEvidence round = upRound("198.18.3.7", 1_000_000);

@@ -592,7 +592,7 @@ public final class Bench {
             + " with SYN probes every "
             + ScaleBench.INTERVAL
             + " s, against the budget of a home box (issue 26); the rows come from the watch-list"
-            + " scale runs below. Start phases are the service's own (StartPhases, debug level) at"
+            + " scale section's runs. Start phases are the service's own (StartPhases, debug level) at"
             + " the restart with the list in place.\n\n");
     md.append("| Figure | 10,000 | 100,000 | Bar |\n|---|---:|---:|---:|\n");
     footprintRow(md, "RSS MB", small, large, r -> r.rssMb(), "%.0f", "≤ 384 (100k)");
@@ -622,26 +622,29 @@ public final class Bench {
             + " | "
             + (large == null ? "" : large.get(0).phases())
             + " | |\n");
+    List<String> rates = new ArrayList<>();
     for (String[] probe :
         List.of(new String[] {"TCP SYN", "≥ 40,000"}, new String[] {"ICMP echo", "≥ 20,000"})) {
-      Row row =
-          rows.stream()
-              .filter(r -> r.detour() && r.section().equals(probe[0]))
-              .findFirst()
-              .orElse(null);
-      md.append("| ")
-          .append(probe[0])
-          .append(" probes per CPU s | ")
-          .append(
-              row == null
-                  ? "not measured in this run (`--only footprint,"
-                      + (probe[0].startsWith("TCP") ? "syn" : "icmp")
-                      + "`)"
-                  : String.format(Locale.ROOT, "%,.0f", row.median(Sample::probesPerCpuSecond)))
-          .append(" | | ")
-          .append(probe[1])
-          .append(" |\n");
+      rows.stream()
+          .filter(r -> r.detour() && r.section().equals(probe[0]))
+          .findFirst()
+          .ifPresent(
+              row ->
+                  rates.add(
+                      String.format(
+                          Locale.ROOT,
+                          "%s %,.0f (bar %s)",
+                          probe[0],
+                          row.median(Sample::probesPerCpuSecond),
+                          probe[1])));
     }
+    md.append(
+        rates.isEmpty()
+            ? "\nProbes per CPU second were not measured in this run (`--only"
+                + " syn,icmp,footprint`).\n"
+            : "\nProbes per CPU second (Probe rates and cost, the same run): "
+                + String.join(", ", rates)
+                + ".\n");
   }
 
   private List<ScaleBench.Result> shipped(long addresses) {

@@ -29,7 +29,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -426,39 +425,6 @@ public class WatchRound {
         .toList();
   }
 
-  /**
-   * How long an up watch whose rounds keep saying the same keeps its packed evidence. Packing (the
-   * round as JSON, its packets as tcpdump lines, deflated) was a third of the CPU of a
-   * 100,000-watch round, and for an unchanged up watch it packed the same story with new sequence
-   * numbers.
-   */
-  static final Duration REPACK_UNCHANGED = Duration.ofMinutes(5);
-
-  /**
-   * Whether this round's evidence need not replace the packed one: the watch is up with nothing
-   * pending, this round says so for the same reasons, no pcap file of it is kept (a link to it must
-   * be this round's), and the packed round is younger than {@link #REPACK_UNCHANGED}. A round that
-   * may change the state (which writes its incident from the pack) is always packed; the shown
-   * evidence says which round it is from.
-   */
-  static boolean keepsPack(WatchRuntime rt, Verdict v, List<AddressEvidence> evidence, Instant at) {
-    PackedEvidence packed = rt.evidence;
-    Verdict before = rt.verdict;
-    return packed != null
-        && before != null
-        && v.state() == WatchState.UP
-        && before.state() == WatchState.UP
-        && rt.tracker().state() == WatchState.UP
-        && rt.tracker().pending() == null
-        && v.reasons().equals(before.reasons())
-        && evidence.stream()
-            .allMatch(
-                e ->
-                    (e.local() == null || e.local().id() == null)
-                        && (e.control() == null || e.control().id() == null))
-        && at.isBefore(packed.at().plus(REPACK_UNCHANGED));
-  }
-
   /** The round's verdict becomes the watch's state, unless the uplink went meanwhile. */
   private void conclude(
       WatchSnapshot w,
@@ -482,7 +448,7 @@ public class WatchRound {
       evidence.forEach(captures::delete);
       return;
     }
-    if (!keepsPack(rt, v, evidence, look.at())) {
+    if (!PackedEvidence.keeps(rt, v, evidence, look.at())) {
       rt.evidence =
           store.pack(
               new RoundEvidence(

@@ -100,27 +100,27 @@ class PackedEvidenceTest {
     List<AddressEvidence> uncaptured =
         List.of(new AddressEvidence("198.18.0.9", null, withoutCapture(round), null, up));
     // Nothing packed yet, or no verdict before: packed.
-    assertThat(WatchRound.keepsPack(rt, up, uncaptured, t0)).isFalse();
+    assertThat(PackedEvidence.keeps(rt, up, uncaptured, t0)).isFalse();
     rt.evidence = PackedEvidence.pack(round, json);
     rt.verdict = up;
     // Still unknown (the first "up" is a change): packed.
-    assertThat(WatchRound.keepsPack(rt, up, uncaptured, t0.plusSeconds(60))).isFalse();
+    assertThat(PackedEvidence.keeps(rt, up, uncaptured, t0.plusSeconds(60))).isFalse();
     rt.tracker(rt.tracker().step(up, t0, 2, 2).tracker());
     assertThat(rt.tracker().state()).isEqualTo(dev.detour.verdict.WatchState.UP);
-    assertThat(WatchRound.keepsPack(rt, up, uncaptured, t0.plusSeconds(60))).isTrue();
+    assertThat(PackedEvidence.keeps(rt, up, uncaptured, t0.plusSeconds(60))).isTrue();
     // Other reasons, another state, a kept pcap file, an old pack: packed anew.
     assertThat(
-            WatchRound.keepsPack(
+            PackedEvidence.keeps(
                 rt, Verdict.up(List.of("port 443: SYN-ACK")), uncaptured, t0.plusSeconds(60)))
         .isFalse();
     assertThat(
-            WatchRound.keepsPack(
+            PackedEvidence.keeps(
                 rt, Verdict.down(List.of("no answer")), uncaptured, t0.plusSeconds(60)))
         .isFalse();
-    assertThat(WatchRound.keepsPack(rt, up, round.addresses(), t0.plusSeconds(60))).isFalse();
+    assertThat(PackedEvidence.keeps(rt, up, round.addresses(), t0.plusSeconds(60))).isFalse();
     assertThat(
-            WatchRound.keepsPack(
-                rt, up, uncaptured, t0.plus(WatchRound.REPACK_UNCHANGED).plusSeconds(1)))
+            PackedEvidence.keeps(
+                rt, up, uncaptured, t0.plus(PackedEvidence.REPACK_UNCHANGED).plusSeconds(1)))
         .isFalse();
   }
 

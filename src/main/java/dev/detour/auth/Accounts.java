@@ -57,18 +57,12 @@ public class Accounts {
   public record Input(String username, String password, String role) {}
 
   /**
-   * The admin account as configured. Checking a configured password against the stored hash is a
-   * PBKDF2 (a second of a cold JVM's CPU), done off the start; logins wait for it. A first start
-   * (the account made, a generated password printed) is done before the service is ready.
+   * The admin account as configured, set up off the start: hashing or checking its password is a
+   * PBKDF2 (half a second to a second of a cold JVM's CPU) that the service need not wait for to
+   * listen. Logins wait for it; a generated password is printed once the account holding its hash
+   * is stored.
    */
   void bootstrap(@Observes @Priority(10) StartupEvent start) {
-    boolean check =
-        config.adminPassword().filter(p -> !p.isBlank()).isPresent()
-            && QuarkusTransaction.requiringNew().call(() -> Account.findById(ADMIN) != null);
-    if (!check) {
-      setUp();
-      return;
-    }
     Thread t = new Thread(this::setUp, "detour-accounts");
     t.setDaemon(true);
     t.start();

@@ -13,8 +13,8 @@ import org.jboss.logging.Logger;
  * Where a start's time goes, told once at debug level ({@code
  * quarkus.log.category."dev.detour.system.StartPhases".level=DEBUG}): from the JVM's start to
  * Quarkus's start-up event (class loading, the database's migrations check, Hibernate, the
- * connection pool), Detour's own start-up work (the observers of that event: accounts, the kernel
- * guard, raw packet access, alert channels, the round planner), and from there to the first round.
+ * connection pool), Detour's own start-up work (the observers of that event: the kernel guard, raw
+ * packet access, alert channels, the round planner), and from there to the first round.
  */
 @ApplicationScoped
 public class StartPhases {

@@ -23,7 +23,9 @@ class ShippedJvmOptionsTest {
   void theRunCommandPassesThemToTheJvm() throws Exception {
     String pom = Files.readString(Path.of("pom.xml"));
     assertThat(pom)
-        .contains("<envVars>JDK_JAVA_OPTIONS=${detour.jvm.options},MALLOC_ARENA_MAX=2</envVars>");
+        .contains(
+            "<envVars>JDK_JAVA_OPTIONS=${detour.jvm.options}"
+                + " -XX:SharedArchiveFile=${detour.cds.archive},MALLOC_ARENA_MAX=2</envVars>");
     assertThat(Files.readString(Path.of("README.md")))
         .contains("sudo mvn -q package -DskipTests quarkus:run");
     assertThat(options).as("no commas: envVars splits on them").doesNotContain(",");
@@ -33,7 +35,10 @@ class ShippedJvmOptionsTest {
   void theSystemdUnitTheImageAndTheChartCarryTheSame() throws Exception {
     String deployment = Files.readString(Path.of("docs/deployment.md"));
     assertThat(deployment)
-        .contains("ExecStart=/usr/bin/java " + options + " -jar /opt/detour/quarkus-run.jar")
+        .contains(
+            "ExecStart=/usr/bin/java "
+                + options
+                + " -XX:SharedArchiveFile=/opt/detour/detour.jsa -jar /opt/detour/quarkus-run.jar")
         .contains("Environment=MALLOC_ARENA_MAX=2");
     String dockerfile = Files.readString(Path.of("docker/Dockerfile"));
     assertThat(dockerfile)

@@ -35,13 +35,18 @@ public final class ShippedJvm {
   }
 
   /**
-   * What a started service gets: the environment's {@code MALLOC_ARENA_MAX=2} (the form {@link
-   * dev.detour.lab.DetourProcess} takes) and the options.
+   * What the run command's service gets: the environment's {@code MALLOC_ARENA_MAX=2} (the form
+   * {@link dev.detour.lab.DetourProcess} takes), the options and the class-data archive the package
+   * phase made beside the jar (src/build/class-data-archive), when it is there.
    */
   public static List<String> asStarted() {
     List<String> all = new ArrayList<>();
     all.add("MALLOC_ARENA_MAX=2");
     all.addAll(List.of(options().split(" ")));
+    Path archive = Path.of("target", "quarkus-app", "detour.jsa").toAbsolutePath();
+    if (Files.isRegularFile(archive)) {
+      all.add("-XX:SharedArchiveFile=" + archive);
+    }
     return all;
   }
 }

@@ -94,35 +94,6 @@ public class MonitoredWatches {
     return (T) shared.computeIfAbsent(value, v -> v);
   }
 
-  /** Target and group of these watches, for statuses loaded at start. */
-  @Transactional
-  public Map<Long, String[]> names(List<Long> ids) {
-    if (ids.isEmpty()) {
-      return Map.of();
-    }
-    String query = "select w.id, w.target, w.group.name from Watch w";
-    // As in existing(): past a few hundred ids, every watch at once.
-    boolean all = ids.size() > IN_LIST_MAX;
-    var select =
-        Watch.getEntityManager()
-            .createQuery(all ? query : query + " where w.id in :ids", Object[].class);
-    if (!all) {
-      select.setParameter("ids", ids);
-    }
-    Set<Long> wanted = all ? new HashSet<>(ids) : null;
-    Map<Long, String[]> names = new HashMap<>();
-    select
-        .getResultStream()
-        .forEach(
-            row -> {
-              Long id = (Long) row[0];
-              if (wanted == null || wanted.contains(id)) {
-                names.put(id, new String[] {(String) row[1], (String) row[2]});
-              }
-            });
-    return names;
-  }
-
   /** Which of these watches still exist. */
   @Transactional
   public Set<Long> existing(Set<Long> ids) {

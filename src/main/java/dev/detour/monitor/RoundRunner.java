@@ -151,12 +151,14 @@ public class RoundRunner {
     if (stopping) {
       return;
     }
+    // The list first: after a restart the stored states are being read meanwhile (RoundScheduler).
+    List<WatchSnapshot> list = watches.watches(plan.id());
     states.load();
     Rounds.Begun begun = rounds.begin(plan.id(), node.id(), scheduledAt, recovered);
     states.roundBegins(plan.id(), begun.previous());
     int probed = 0;
     try {
-      Started started = start(plan);
+      Started started = start(plan, list);
       probed = started.watches();
       waitFor(plan, started.over());
     } finally {
@@ -221,9 +223,8 @@ public class RoundRunner {
     }
   }
 
-  private Started start(MonitoredWatches.GroupPlan plan) {
+  private Started start(MonitoredWatches.GroupPlan plan, List<WatchSnapshot> list) {
     Duration interval = Duration.ofSeconds(plan.intervalSeconds());
-    List<WatchSnapshot> list = watches.watches(plan.id());
     if (list == null) {
       return Started.none();
     }

@@ -110,13 +110,8 @@ public class WatchStateStore {
     if (loaded) {
       return;
     }
-    List<WatchStatus> stored = store.load();
-    Map<Long, String[]> names = watches.names(stored.stream().map(s -> s.watchId).toList());
-    for (WatchStatus s : stored) {
-      String[] name = names.get(s.watchId);
-      if (name != null) {
-        restore(s, name[0], name[1]);
-      }
+    for (StatusStore.Stored s : store.loadAll()) {
+      restore(s.status(), s.target(), s.group());
     }
     loaded = true;
     LOG.infof("Monitor: %d watch states picked up from the database", runtimes.size());

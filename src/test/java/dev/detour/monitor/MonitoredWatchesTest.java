@@ -11,14 +11,13 @@ import io.quarkus.test.security.TestSecurity;
 import jakarta.inject.Inject;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The monitor asks which of its watches still exist and what they are called, for every watch at
- * once at 100,000 watches: more ids than PostgreSQL takes as parameters of one statement (65,535).
+ * The monitor asks which of its watches still exist, for every watch at once at 100,000 watches:
+ * more ids than PostgreSQL takes as parameters of one statement (65,535).
  */
 @QuarkusTest
 @TestSecurity(user = "admin", roles = "admin")
@@ -60,15 +59,9 @@ class MonitoredWatchesTest {
     asked.add(-2L);
 
     assertThat(watches.existing(asked)).hasSize(n).doesNotContain(-1L, -2L);
-    Map<Long, String[]> names =
-        QuarkusTransaction.requiringNew().call(() -> watches.names(List.copyOf(asked)));
-    assertThat(names).hasSize(n).doesNotContainKey(-1L);
-    assertThat(names.get(ids.get(0))[1]).isEqualTo("big");
 
     // A few ids take the short way, with the same answers.
     List<Long> few = List.of(ids.get(0), ids.get(1), -1L);
     assertThat(watches.existing(Set.copyOf(few))).containsExactlyInAnyOrder(ids.get(0), ids.get(1));
-    Map<Long, String[]> some = QuarkusTransaction.requiringNew().call(() -> watches.names(few));
-    assertThat(some).containsOnlyKeys(ids.get(0), ids.get(1));
   }
 }

@@ -217,6 +217,49 @@ class EmbeddedDatabaseRestartIT {
     }
   }
 
+  /**
+   * A restarted node lost what it knew between rounds: its rounds start again at once, not at the
+   * schedule's next slot (an hour away here).
+   */
+  @Test
+  void aRestartedNodeRoundsAtOnceRatherThanAtTheSchedulesNextSlot() throws Exception {
+    String namespace = "drs" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20));
+    sh("ip", "netns", "add", namespace);
+    try {
+      sh("ip", "-n", namespace, "link", "set", "lo", "up");
+      sh("ip", "-n", namespace, "route", "add", "local", "198.18.0.0/16", "dev", "lo");
+      Map<String, String> config =
+          Map.of(
+              "detour.probe.timeout", "1s",
+              "detour.probe.raw", "false",
+              "detour.uplink.anchors", "198.18.0.254");
+      detour = DetourProcess.start(namespace, dataDir, port, config);
+      detour.post(
+          "/api/groups", "{\"name\":\"g\",\"intervalSeconds\":3600,\"probes\":[\"tcp_connect\"]}");
+      detour.post("/api/watches", "{\"target\":\"198.18.0.1\",\"group\":\"g\",\"ports\":[80]}");
+      awaitRound("the new group's first round");
+      detour.stop();
+
+      detour = DetourProcess.start(namespace, dataDir, port, config);
+      awaitRound("a round after the restart, the schedule's next slot an hour away");
+      assertThat(log()).contains("Group g: this node restarted");
+    } finally {
+      if (detour != null) {
+        detour.stop();
+        detour = null;
+      }
+      sh("ip", "netns", "del", namespace);
+    }
+  }
+
+  private void awaitRound(String what) throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (detour.get("/api/monitor").path("rounds").path("g").asLong() < 1) {
+      assertThat(System.nanoTime()).as("%s within 30 s", what).isLessThan(deadline);
+      Thread.sleep(200);
+    }
+  }
+
   private static boolean resolves(String name) {
     try {
       InetAddress.getByName(name);

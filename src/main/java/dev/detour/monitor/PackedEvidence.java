@@ -57,16 +57,16 @@ final class PackedEvidence {
   private final int length;
 
   /** When the round it holds began. */
-  private final java.time.Instant at;
+  private final Instant at;
 
-  private PackedEvidence(byte[] packed, int length, java.time.Instant at) {
+  private PackedEvidence(byte[] packed, int length, Instant at) {
     this.packed = packed;
     this.length = length;
     this.at = at;
   }
 
   /** When the round it holds began. */
-  java.time.Instant at() {
+  Instant at() {
     return at;
   }
 

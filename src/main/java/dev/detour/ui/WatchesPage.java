@@ -208,17 +208,15 @@ public class WatchesPage {
         filter
             .bind(
                 em.createQuery(
-                    "select w.id from Watch w where " + filter.where() + " order by w.id",
+                    "select w.id from Watch w" + filter.clause() + " order by " + filter.order(),
                     Long.class))
             .getResultList();
     Map<Long, WatchRuntimeView> views = statuses.statuses(ids);
     WatchState wanted = state;
     List<Long> matching = ids.stream().filter(id -> views.get(id).state() == wanted).toList();
     List<Long> shown = matching.stream().skip((long) page * PAGE_SIZE).limit(PAGE_SIZE).toList();
-    List<Row> rows = new ArrayList<>();
-    for (Long id : shown) {
-      rows.add(new Row(watches.get(id), views.get(id).summary()));
-    }
+    List<Row> rows =
+        watches.byIds(shown).stream().map(w -> new Row(w, views.get(w.id()).summary())).toList();
     return new Listing(rows, matching.size(), page, pages(matching.size()), null);
   }
 

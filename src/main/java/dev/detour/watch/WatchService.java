@@ -78,17 +78,20 @@ public class WatchService {
             .setFirstResult(query.page() * query.size())
             .setMaxResults(query.size())
             .getResultList();
-    List<WatchView> items =
-        ids.isEmpty()
-            ? List.of()
-            : em.createQuery(
-                    "select w from Watch w join fetch w.group where w.id in :ids order by w.id",
-                    Watch.class)
-                .setParameter("ids", ids)
-                .getResultStream()
-                .map(w -> view(w, List.of()))
-                .toList();
-    return new Page(items, total);
+    return new Page(byIds(ids), total);
+  }
+
+  /** These watches (a page's ids, at most a few hundred) in the order given; gone ones left out. */
+  public List<WatchView> byIds(List<Long> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    Map<Long, WatchView> found = new HashMap<>();
+    em.createQuery("select w from Watch w join fetch w.group where w.id in :ids", Watch.class)
+        .setParameter("ids", ids)
+        .getResultStream()
+        .forEach(w -> found.put(w.id, view(w, List.of())));
+    return ids.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
   }
 
   /** A JPQL condition on {@code Watch w} and its parameters. */

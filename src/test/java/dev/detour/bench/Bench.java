@@ -615,6 +615,14 @@ public final class Bench {
         "%.1f",
         "≤ 3 (100k)");
     footprintRow(md, "API p99 ms", small, large, r -> r.api().p99(), "%.0f", "≤ 150 (100k)");
+    footprintRow(
+        md,
+        "API p99 ms, its first 10 s of load",
+        small,
+        large,
+        r -> r.apiCold() == null ? Double.NaN : r.apiCold().p99(),
+        "%.0f",
+        "");
     footprintRow(md, "API errors", small, large, r -> r.api().errors(), "%.0f", "0");
     md.append(
         "| Start phases at the restart | "
@@ -800,7 +808,8 @@ public final class Bench {
       md.append("\n## UI and API under load\n\n");
       md.append(
           "wrk from a second process (2 threads, 16 connections, 10 s) while the rounds above go"
-              + " on: `GET /api/watches?size=50` with an API token, and the overview page with a"
+              + " on: `GET /api/watches?size=50` with an API token (after a first 10 s of the same"
+              + " load, which the footprint shows apart), and the overview page with a"
               + " session cookie. Latency in ms; errors are answers other than 2xx/3xx, requests"
               + " unanswered in wrk's 2 s and socket errors.\n\n");
       md.append(

@@ -203,14 +203,7 @@ public class WatchesPage {
       return new Listing(rows, found.total(), page, pages(found.total()), null);
     }
     // The state lives beside the table: match the other filters, then keep the watches in state.
-    WatchService.Filter filter = WatchService.filter(query);
-    List<Long> ids =
-        filter
-            .bind(
-                em.createQuery(
-                    "select w.id from Watch w" + filter.clause() + " order by " + filter.order(),
-                    Long.class))
-            .getResultList();
+    List<Long> ids = WatchService.filter(query).ids(em).getResultList();
     Map<Long, WatchRuntimeView> views = statuses.statuses(ids);
     WatchState wanted = state;
     List<Long> matching = ids.stream().filter(id -> views.get(id).state() == wanted).toList();

@@ -71,10 +71,7 @@ public class WatchService {
             .getSingleResult();
     List<Long> ids =
         filter
-            .bind(
-                em.createQuery(
-                    "select w.id from Watch w" + filter.clause() + " order by " + filter.order(),
-                    Long.class))
+            .ids(em)
             .setFirstResult(query.page() * query.size())
             .setMaxResults(query.size())
             .getResultList();
@@ -108,6 +105,13 @@ public class WatchService {
     public <T> TypedQuery<T> bind(TypedQuery<T> query) {
       params.forEach(query::setParameter);
       return query;
+    }
+
+    /** The matching watches' ids in the list's order. */
+    public TypedQuery<Long> ids(jakarta.persistence.EntityManager em) {
+      return bind(
+          em.createQuery(
+              "select w.id from Watch w" + clause() + " order by " + order(), Long.class));
     }
 
     /** {@code " where …"}, or nothing when there is no condition. */

@@ -588,7 +588,8 @@ public final class Bench {
     md.append(
         "The shipped service (the README's command: `MALLOC_ARENA_MAX=2 "
             + ShippedJvm.options()
-            + "`, embedded database, nothing set by hand) watching 10,000 and 100,000 addresses"
+            + "` and the class-data archive the package phase made, embedded database, nothing set"
+            + " by hand) watching 10,000 and 100,000 addresses"
             + " with SYN probes every "
             + ScaleBench.INTERVAL
             + " s, against the budget of a home box (issue 26); the rows come from the watch-list"

@@ -24,7 +24,9 @@ class QuicProbeLabTest {
 
   @RegisterExtension static final Lab lab = Lab.perClass();
 
-  final QuicProbe probe = new QuicProbe(Duration.ofSeconds(2));
+  // The class's first handshake is the JVM's first (kwik's classes and keys): in a full CI run
+  // on two busy cores it once went past 2 s with the server's packets all in (16 sent, 26 back).
+  final QuicProbe probe = new QuicProbe(Duration.ofSeconds(5));
 
   record Pair(QuicEvidence here, QuicEvidence there) {
 
@@ -52,7 +54,7 @@ class QuicProbeLabTest {
     Pair p = handshakes("198.18.0.50", "s50." + Lab.ZONE);
     for (QuicEvidence e : List.of(p.here(), p.there())) {
       assertThat(e.outcome()).as(e.toString()).isEqualTo(QuicEvidence.Outcome.HANDSHAKE);
-      assertThat(e.handshakeMillis()).isBetween(0L, 2000L);
+      assertThat(e.handshakeMillis()).isBetween(0L, 5000L);
       assertThat(e.received()).isPositive();
     }
     assertThat(p.verdict().state()).isEqualTo(WatchState.UP);

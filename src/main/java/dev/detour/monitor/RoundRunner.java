@@ -151,9 +151,8 @@ public class RoundRunner {
     if (stopping) {
       return;
     }
-    // The list first: after a restart the stored states are being read meanwhile (RoundScheduler).
-    List<WatchSnapshot> list = watches.watches(plan.id());
     states.load();
+    List<WatchSnapshot> list = watches.watches(plan.id());
     Rounds.Begun begun = rounds.begin(plan.id(), node.id(), scheduledAt, recovered);
     states.roundBegins(plan.id(), begun.previous());
     int probed = 0;

@@ -92,14 +92,6 @@ public class RoundScheduler {
         });
     periodic.every(
         "detour-status-flush", Duration.ofSeconds(10), Duration.ofSeconds(10), this::flush);
-    if (config.enabled()) {
-      // The states the last run stored are read beside the first plan, not after it: the first
-      // round, due within a second of a restart, would otherwise read them first (1.5 s at
-      // 100,000 watches on two cores) before it reads its list.
-      Thread load = new Thread(this::pickUp, "detour-state-load");
-      load.setDaemon(true);
-      load.start();
-    }
     Thread first =
         new Thread(
             () -> {
@@ -112,15 +104,6 @@ public class RoundScheduler {
             "detour-first-plan");
     first.setDaemon(true);
     first.start();
-  }
-
-  private void pickUp() {
-    try {
-      monitor.load();
-    } catch (RuntimeException e) {
-      LOG.warnf(
-          e, "The stored watch states could not be read at start; the first round tries again");
-    }
   }
 
   /** Every 5 s ({@link Periodic}: the monotonic clock), and once at start. */

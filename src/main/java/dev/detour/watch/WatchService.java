@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeSet;
 
 /** Creates, changes, finds and removes watches. */
@@ -88,7 +89,7 @@ public class WatchService {
         .setParameter("ids", ids)
         .getResultStream()
         .forEach(w -> found.put(w.id, view(w, List.of())));
-    return ids.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
+    return ids.stream().map(found::get).filter(Objects::nonNull).toList();
   }
 
   /** A JPQL condition on {@code Watch w} and its parameters. */

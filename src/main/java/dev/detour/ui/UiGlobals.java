@@ -1,6 +1,8 @@
 package dev.detour.ui;
 
+import dev.detour.watch.io.ExportFormat;
 import io.quarkus.qute.TemplateGlobal;
+import java.util.Arrays;
 import java.util.List;
 
 /** Fixed choices the pages offer: states, kinds of target, export formats. */
@@ -11,5 +13,8 @@ public final class UiGlobals {
 
   static final List<String> states = List.of("blocked", "up", "down", "unknown");
   static final List<String> targetKinds = List.of("host", "address", "prefix");
-  static final List<String> exportFormats = List.of("plain", "cidr", "routeros", "json");
+
+  /** Every format the export answers, so a link can never name one it does not know. */
+  static final List<String> exportFormats =
+      Arrays.stream(ExportFormat.values()).map(ExportFormat::label).toList();
 }

@@ -177,6 +177,18 @@ class PagesTest {
         .doesNotContain("203.0.113.0/24");
     given().get("/watches/export?state=sideways").then().statusCode(400);
     given().get("/watches/export?format=xml").then().statusCode(400);
+    // Every export link the page offers answers (a "cidr" link once answered 400).
+    String page = given().get("/watches").then().statusCode(200).extract().asString();
+    java.util.regex.Matcher link =
+        java.util.regex.Pattern.compile("href=\"(/watches/export\\?format=[a-z]+)\"").matcher(page);
+    List<String> links = new java.util.ArrayList<>();
+    while (link.find()) {
+      links.add(link.group(1));
+    }
+    assertThat(links).hasSize(4).contains("/watches/export?format=cidr");
+    for (String href : links) {
+      given().get(href).then().statusCode(200);
+    }
 
     given()
         .get("/watches/" + a + "/edit")

@@ -382,6 +382,33 @@ class WatchImportTest {
   }
 
   @Test
+  void exportsCidrForIpsetAndFirewallsWithNoCommentAndNoHostThatImportsBack() {
+    upload(
+            "?group=mixed",
+            "telegram.org\n203.0.113.7\n2001:db8::7\n198.51.100.0/24\n"
+                .getBytes(StandardCharsets.UTF_8),
+            "text/plain")
+        .then()
+        .statusCode(200)
+        .body("created", equalTo(4));
+    String cidr =
+        given()
+            .get("/api/watches/export?format=cidr&group=mixed")
+            .then()
+            .statusCode(200)
+            .header("Content-Disposition", containsString("detour-watches-mixed.cidr.txt"))
+            .extract()
+            .asString();
+    assertThat(cidr.lines())
+        .containsExactlyInAnyOrder("203.0.113.7/32", "2001:db8::7/128", "198.51.100.0/24");
+    db.clear();
+    upload("?group=back&format=cidr", cidr.getBytes(StandardCharsets.UTF_8), "text/plain")
+        .then()
+        .statusCode(200)
+        .body("created", equalTo(3));
+  }
+
+  @Test
   void duplicatesInsideAListAreImportedOnceWithAWarning() {
     upload("?group=x", "1.2.3.4\n1.2.3.4/32\n".getBytes(), "text/plain")
         .then()

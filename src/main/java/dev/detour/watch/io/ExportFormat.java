@@ -10,6 +10,8 @@ import java.util.stream.Collectors;
 public enum ExportFormat {
   /** One target per line, a {@code # group} comment before each group's entries. */
   PLAIN("text/plain; charset=utf-8", "txt"),
+  /** Addresses and prefixes in CIDR notation, one per line, no comments; hosts left out. */
+  CIDR("text/plain; charset=utf-8", "cidr.txt"),
   /** A JSON array of watches, as the API shows them; imports back unchanged. */
   JSON("application/json", "json"),
   /** A RouterOS script of routes through a gateway, as in the seed; host names are comments. */
@@ -38,6 +40,7 @@ public enum ExportFormat {
   public ListWriter writer(OutputStream out, ObjectMapper mapper, String gateway) {
     return switch (this) {
       case PLAIN -> new PlainListWriter(out);
+      case CIDR -> new CidrListWriter(out);
       case JSON -> new JsonListWriter(out, mapper);
       case ROUTEROS -> new RouterOsWriter(out, gateway);
     };

@@ -46,7 +46,8 @@ public class OverviewPage {
   }
 
   /** One group's row of the state table. */
-  public record GroupRow(String name, long total, long up, long down, long blocked, long unknown) {}
+  public record GroupRow(
+      String name, long total, long up, long down, long blocked, long unknown, long disabled) {}
 
   /** A mass block still under way: its incident and how many of its watches are blocked now. */
   public record MassBlock(IncidentView incident, long stillBlocked) {}
@@ -55,6 +56,7 @@ public class OverviewPage {
       MonitorView monitor,
       long total,
       Map<WatchState, Long> states,
+      long disabled,
       List<GroupRow> groups,
       List<IncidentView> recent,
       MassBlock mass,
@@ -94,17 +96,22 @@ public class OverviewPage {
 
   Overview build() {
     Map<String, Map<WatchState, Long>> byGroup = monitor.countsByGroup();
+    Map<String, Long> disabledByGroup = groups.disabledByGroup();
     Map<WatchState, Long> states = new EnumMap<>(WatchState.class);
     List<GroupRow> rows = new ArrayList<>();
     long total = 0;
+    long disabled = 0;
     for (GroupView g : groups.list()) {
       Map<WatchState, Long> s = byGroup.getOrDefault(g.name(), Map.of());
       long up = s.getOrDefault(WatchState.UP, 0L);
       long down = s.getOrDefault(WatchState.DOWN, 0L);
       long blocked = s.getOrDefault(WatchState.BLOCKED, 0L);
-      // Watches not probed since this start (new, disabled) count as unknown.
-      long unknown = Math.max(0, g.watchCount() - up - down - blocked);
-      rows.add(new GroupRow(g.name(), g.watchCount(), up, down, blocked, unknown));
+      long off = disabledByGroup.getOrDefault(g.name(), 0L);
+      // Enabled watches not probed since this start count as unknown; disabled ones apart (a
+      // watch just disabled keeps its state until its group's next round drops it).
+      long unknown = Math.max(0, g.watchCount() - off - up - down - blocked);
+      rows.add(new GroupRow(g.name(), g.watchCount(), up, down, blocked, unknown, off));
+      disabled += off;
       states.merge(WatchState.UP, up, Long::sum);
       states.merge(WatchState.DOWN, down, Long::sum);
       states.merge(WatchState.BLOCKED, blocked, Long::sum);
@@ -117,6 +124,7 @@ public class OverviewPage {
         monitor.monitor(),
         total,
         states,
+        disabled,
         rows,
         recent,
         mass(),

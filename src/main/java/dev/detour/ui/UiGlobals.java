@@ -11,7 +11,9 @@ public final class UiGlobals {
 
   private UiGlobals() {}
 
-  static final List<String> states = List.of("blocked", "up", "down", "unknown");
+  /** The list's state filter: a watch's state, or "disabled" (not probed, whatever it was). */
+  static final List<String> states = List.of("blocked", "up", "down", "unknown", "disabled");
+
   static final List<String> targetKinds = List.of("host", "address", "prefix");
 
   /** Every format the export answers, so a link can never name one it does not know. */

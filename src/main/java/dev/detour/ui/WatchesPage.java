@@ -177,23 +177,38 @@ public class WatchesPage {
                     "Invalid filter", "kind", "kind is host, address or prefix"));
   }
 
-  private static WatchState stateOf(Filters f) {
+  /**
+   * What the state filter selects: a state among enabled watches (a disabled watch is not probed,
+   * whatever its last state was), or "disabled": the watches not probed at all.
+   */
+  record Selection(Boolean enabled, WatchState state) {
+
+    static final Selection ALL = new Selection(null, null);
+  }
+
+  static Selection selectionOf(Filters f) {
     if (f.state() == null || f.state().isBlank()) {
-      return null;
+      return Selection.ALL;
+    }
+    String wanted = f.state().strip().toLowerCase(Locale.ROOT);
+    if (wanted.equals("disabled")) {
+      return new Selection(false, null);
     }
     try {
-      return WatchState.valueOf(f.state().strip().toUpperCase(Locale.ROOT));
+      return new Selection(true, WatchState.valueOf(wanted.toUpperCase(Locale.ROOT)));
     } catch (IllegalArgumentException e) {
       throw ProblemException.invalidField(
-          "Invalid filter", "state", "state is up, down, blocked or unknown");
+          "Invalid filter", "state", "state is up, down, blocked, unknown or disabled");
     }
   }
 
   private Listing listing(Filters f, int page) {
     TargetKind kind = kindOf(f);
-    WatchState state = stateOf(f);
+    Selection selection = selectionOf(f);
+    WatchState state = selection.state();
     WatchService.Query query =
-        new WatchService.Query(f.group(), f.tag(), f.q(), kind, null, page, PAGE_SIZE);
+        new WatchService.Query(
+            f.group(), f.tag(), f.q(), kind, selection.enabled(), page, PAGE_SIZE);
     if (state == null) {
       WatchService.Page found = watches.list(query);
       Map<Long, WatchRuntimeView> views =
@@ -230,8 +245,10 @@ public class WatchesPage {
       @QueryParam("kind") String kind) {
     Filters f = new Filters(q, group, tag, state, kind);
     ExportFormat exportFormat = WatchExportService.format(format);
-    WatchService.Query query = new WatchService.Query(group, tag, q, kindOf(f), null, 0, 1);
-    WatchState wanted = stateOf(f);
+    Selection selection = selectionOf(f);
+    WatchService.Query query =
+        new WatchService.Query(group, tag, q, kindOf(f), selection.enabled(), 0, 1);
+    WatchState wanted = selection.state();
     UnaryOperator<List<WatchView>> keep =
         wanted == null
             ? page -> page

@@ -9,8 +9,10 @@ import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -51,6 +53,19 @@ public class GroupService {
                 Object[].class)
             .getResultList();
     return rows.stream().map(r -> view((WatchGroup) r[0], (Long) r[1])).toList();
+  }
+
+  /** How many watches each group holds disabled (groups with none are left out). */
+  public Map<String, Long> disabledByGroup() {
+    Map<String, Long> counts = new HashMap<>();
+    WatchGroup.getEntityManager()
+        .createQuery(
+            "select w.group.name, count(w) from Watch w where w.enabled = false"
+                + " group by w.group.name",
+            Object[].class)
+        .getResultList()
+        .forEach(r -> counts.put((String) r[0], (Long) r[1]));
+    return counts;
   }
 
   public GroupView get(String name) {

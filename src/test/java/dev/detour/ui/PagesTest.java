@@ -148,7 +148,7 @@ class PagesTest {
         .get("/watches?state=sideways")
         .then()
         .statusCode(400)
-        .body(containsString("state is up, down, blocked or unknown"));
+        .body(containsString("state is up, down, blocked, unknown or disabled"));
     // The export links fetch what the filters show, every filter kept and encoded.
     given()
         .get("/watches?state=unknown&kind=host&q=telegram org")
@@ -225,6 +225,31 @@ class PagesTest {
         .statusCode(303)
         .header("Location", endsWith("/watches/" + a));
 
+    // A disabled watch is not probed: it is "disabled", not "unknown", in the list and the counts.
+    given()
+        .get("/watches?state=disabled")
+        .then()
+        .statusCode(200)
+        .body(containsString(">telegram.org<"))
+        .body(not(containsString("203.0.113.0/24")))
+        .body(containsString("<span class=\"state disabled\""));
+    given()
+        .get("/watches?state=unknown")
+        .then()
+        .body(containsString("203.0.113.0/24"))
+        .body(not(containsString(">telegram.org<")));
+    given()
+        .get("/")
+        .then()
+        .statusCode(200)
+        .body(containsString("data-state=\"unknown\">1<"))
+        .body(containsString("data-state=\"disabled\">1<"));
+    given()
+        .get("/watches/" + a)
+        .then()
+        .statusCode(200)
+        .body(containsString("disabled: not probed until it is enabled"))
+        .body(not(containsString("not probed yet")));
     form().post("/watches/" + b + "/delete").then().statusCode(303);
     given().get("/api/watches/" + b).then().statusCode(404);
     given().get("/watches/" + b).then().statusCode(404);

@@ -54,7 +54,8 @@ public class RoutesPage {
         String notice,
         String problem,
         TunnelHelper.Output tunnel,
-        List<TunnelField> tunnelFields);
+        List<TunnelField> tunnelFields,
+        RouteSwitches.State confirming);
   }
 
   /** The pins or the exclusions, with the form keys of their "add" form. */
@@ -103,7 +104,7 @@ public class RoutesPage {
   @GET
   @Operation(hidden = true)
   public TemplateInstance routes(@QueryParam("notice") String notice) {
-    return page(Map.of(), Map.of(), notice, null, null);
+    return page(Map.of(), Map.of(), notice, null, null, null);
   }
 
   @POST
@@ -155,11 +156,29 @@ public class RoutesPage {
   @Path("switches")
   @Operation(hidden = true)
   public Response switches(
-      @FormParam("killSwitch") String killSwitch, @FormParam("dryRun") String dryRun) {
+      @FormParam("killSwitch") String killSwitch,
+      @FormParam("dryRun") String dryRun,
+      @FormParam("confirm") String confirm) {
+    RouteSwitches.State wanted = new RouteSwitches.State(killSwitch != null, dryRun != null);
+    if (wanted.killSwitch() && !actions.switches().killSwitch() && !"withdraw".equals(confirm)) {
+      // Every route Detour made goes at once: one ticked box is not enough, the page asks again.
+      int routes = actions.statuses().stream().mapToInt(RouterStatus::applied).sum();
+      return Forms.page(
+          page(
+              Map.of(),
+              Map.of(),
+              null,
+              "The kill switch withdraws every route Detour made ("
+                  + routes
+                  + " on the routers now) and adds none until it is off again. Confirm below, or"
+                  + " leave the page to keep the routes.",
+              null,
+              wanted),
+          409);
+    }
     return act(
         () -> {
-          RouteSwitches.State now =
-              actions.switches(new RouteSwitches.State(killSwitch != null, dryRun != null));
+          RouteSwitches.State now = actions.switches(wanted);
           return "Kill switch "
               + (now.killSwitch() ? "on" : "off")
               + ", dry run "
@@ -184,7 +203,7 @@ public class RoutesPage {
       Map<String, String> form = new HashMap<>();
       form.put(key + "prefix", Forms.nz(prefix));
       form.put(key + "note", Forms.nz(note));
-      return Forms.page(page(form, Forms.errors(e, key), null, null, null), e.status());
+      return Forms.page(page(form, Forms.errors(e, key), null, null, null, null), e.status());
     }
   }
 
@@ -235,9 +254,10 @@ public class RoutesPage {
                   "6".equals(routerOs) ? 6 : 7,
                   blank(detourHost),
                   blank(routerApi)));
-      return Forms.page(page(prefixed(form), Map.of(), null, null, out), 200);
+      return Forms.page(page(prefixed(form), Map.of(), null, null, out, null), 200);
     } catch (ProblemException e) {
-      return Forms.page(page(prefixed(form), Forms.errors(e, "tunnel."), null, null, null), 400);
+      return Forms.page(
+          page(prefixed(form), Forms.errors(e, "tunnel."), null, null, null, null), 400);
     }
   }
 
@@ -254,9 +274,9 @@ public class RoutesPage {
   /** Runs an action; its sentence is the notice, or its problem the banner, on the page again. */
   private Response act(java.util.function.Supplier<String> action) {
     try {
-      return Forms.page(page(Map.of(), Map.of(), action.get(), null, null), 200);
+      return Forms.page(page(Map.of(), Map.of(), action.get(), null, null, null), 200);
     } catch (ProblemException e) {
-      return Forms.page(page(Map.of(), Map.of(), null, e.getMessage(), null), e.status());
+      return Forms.page(page(Map.of(), Map.of(), null, e.getMessage(), null, null), e.status());
     }
   }
 
@@ -273,7 +293,8 @@ public class RoutesPage {
       Map<String, String> errors,
       String notice,
       String problem,
-      TunnelHelper.Output tunnel) {
+      TunnelHelper.Output tunnel,
+      RouteSwitches.State confirming) {
     return Templates.routes(
             actions.statuses(),
             actions.switches(),
@@ -291,7 +312,8 @@ public class RoutesPage {
             notice,
             problem,
             tunnel,
-            TUNNEL_FIELDS)
+            TUNNEL_FIELDS,
+            confirming)
         .data("nav", "routes");
   }
 }

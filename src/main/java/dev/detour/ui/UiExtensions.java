@@ -42,6 +42,20 @@ public final class UiExtensions {
     return s / 86400 + " d" + (s % 86400 / 3600 == 0 ? "" : " " + s % 86400 / 3600 + " h");
   }
 
+  /**
+   * {@code {r.planMillis.planTime}}: a measured time in milliseconds as people read it — "0.34 ms",
+   * "12 ms", "1.4 s" — not "0.336166 ms".
+   */
+  static String planTime(double millis) {
+    if (millis < 10) {
+      return String.format(java.util.Locale.ROOT, "%.2f ms", millis);
+    }
+    if (millis < 1000) {
+      return Math.round(millis) + " ms";
+    }
+    return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000);
+  }
+
   /** {@code {watch.ports.joined}}: "80, 443". */
   static String joined(java.util.Collection<?> items) {
     return items == null

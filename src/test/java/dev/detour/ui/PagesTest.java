@@ -525,6 +525,28 @@ class PagesTest {
         .body(allOf(containsString("id=\"tunnel-mikrotik\""), containsString("gre-tunnel1")));
     form().formParam("dryRun", "on").post("/routes/switches").then().statusCode(200);
     given().get("/api/routes/switches").then().body(containsString("\"dryRun\":true"));
+    // One ticked box does not withdraw every route: the page asks again, and nothing changes.
+    form()
+        .formParam("dryRun", "on")
+        .formParam("killSwitch", "on")
+        .post("/routes/switches")
+        .then()
+        .statusCode(409)
+        .body(containsString("The kill switch withdraws every route Detour made"))
+        .body(containsString("id=\"confirm-kill\""));
+    given().get("/api/routes/switches").then().body(containsString("\"killSwitch\":false"));
+    form()
+        .formParam("dryRun", "on")
+        .formParam("killSwitch", "on")
+        .formParam("confirm", "withdraw")
+        .post("/routes/switches")
+        .then()
+        .statusCode(200)
+        .body(containsString("Kill switch on, dry run on."));
+    given().get("/api/routes/switches").then().body(containsString("\"killSwitch\":true"));
+    // Once on, it is set again (or off) without asking.
+    form().formParam("dryRun", "on").post("/routes/switches").then().statusCode(200);
+    given().get("/api/routes/switches").then().body(containsString("\"killSwitch\":false"));
   }
 
   @Test

@@ -138,19 +138,33 @@ public class ImportPage {
       Problem p = e.toProblem("/watches/import");
       List<FieldError> shown =
           p.errors() == null ? List.of() : p.errors().stream().limit(SHOWN_ERRORS).toList();
+      // The table is of bad lines; a field's error shows at its field, not as an empty row.
+      List<FieldError> lines = shown.stream().filter(f -> f.line() != null).toList();
       Problem cut =
           new Problem(
               p.type(),
               p.title(),
               p.status(),
-              p.detail(),
+              // The form's own option, not the API's query parameter.
+              p.detail() == null
+                  ? null
+                  : p.detail()
+                      .replace(
+                          WatchImportService.SKIP_INVALID_HINT,
+                          "choose \u201cimport the good lines, skip the bad\u201d under Bad lines"),
               p.instance(),
-              shown,
-              p.errorCount() != null ? p.errorCount() : (long) shown.size());
+              lines,
+              p.errorCount() != null ? p.errorCount() : (long) lines.size());
       Map<String, String> fields = new HashMap<>();
       shown.stream()
           .filter(f -> f.field() != null)
-          .forEach(f -> fields.merge(f.field(), f.message(), (a, b) -> a + "; " + b));
+          // The API's "body" is the page's list box.
+          .forEach(
+              f ->
+                  fields.merge(
+                      f.field().equals("body") ? "list" : f.field(),
+                      f.message(),
+                      (a, b) -> a + "; " + b));
       return Forms.page(page(form, null, cut, fields), e.status());
     } catch (IOException e) {
       throw new UncheckedIOException(e);

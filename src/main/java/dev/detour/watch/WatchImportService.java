@@ -42,6 +42,10 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class WatchImportService {
 
+  /** How a strict import's refusal tells API users to keep the good lines; pages say their own. */
+  public static final String SKIP_INVALID_HINT =
+      "pass ?mode=skip-invalid to import the valid lines only";
+
   private static final Logger LOG = Logger.getLogger(WatchImportService.class);
   private static final int FLUSH_EVERY = 1000;
   private static final int MAX_WARNINGS = 1000;
@@ -167,8 +171,9 @@ public class WatchImportService {
           invalidCount
               + " of "
               + lines
-              + " lines are invalid, so nothing was imported; fix them, or pass"
-              + " ?mode=skip-invalid to import the valid lines only. First: line "
+              + " lines are invalid, so nothing was imported; fix them, or "
+              + SKIP_INVALID_HINT
+              + ". First: line "
               + collector.invalid.get(0).line()
               + ": "
               + collector.invalid.get(0).message(),

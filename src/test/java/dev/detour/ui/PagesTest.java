@@ -256,6 +256,27 @@ class PagesTest {
   }
 
   @Test
+  void anImportOfNoEntryOrWithABadOptionSaysSoAtItsFieldWithNoEmptyTable() {
+    given()
+        .multiPart("list", "# only a comment\n\n")
+        .multiPart("group", "empty")
+        .post("/watches/import")
+        .then()
+        .statusCode(400)
+        .body(containsString("<span class=\"field-error\">the upload holds no entries"))
+        .body(not(containsString("id=\"bad-lines\"")));
+    // A bad field is shown at the field; no table of bad lines without a line in it.
+    given()
+        .multiPart("list", "telegram.org\n")
+        .multiPart("format", "xml")
+        .post("/watches/import")
+        .then()
+        .statusCode(400)
+        .body(containsString("field-error"))
+        .body(not(containsString("id=\"bad-lines\"")));
+  }
+
+  @Test
   void anImportWithABadLineShowsTheLineAndImportsNothing() {
     String page =
         given()
@@ -272,6 +293,9 @@ class PagesTest {
         .contains("<td>3</td>")
         .contains("bad..name")
         .contains("nothing was imported")
+        // The page points to its own option, not to the API's query parameter.
+        .contains("import the good lines, skip the bad\u201d under Bad lines")
+        .doesNotContain("?mode=skip-invalid")
         .contains("telegram.org\n149.154.164.0/22"); // the pasted list stays in the box
     assertThat(Watch.count()).isZero();
 

@@ -134,7 +134,11 @@ class PagesTest {
         .then()
         .statusCode(200)
         .body(allOf(containsString("telegram.org"), containsString("203.0.113.0/24")))
-        .body(containsString("2 watches"));
+        .body(containsString("2 watches"))
+        // A screen reader hears which watch each action is for, and may skip the navigation.
+        .body(containsString("aria-label=\"Delete 203.0.113.0/24\""))
+        .body(containsString("aria-label=\"Disable telegram.org\""))
+        .body(containsString("<a class=\"skip-link\" href=\"#main\">"));
     given()
         .get("/watches?tag=lab")
         .then()

@@ -60,7 +60,10 @@ public class ImportPage {
   private final WatchImportService importer;
   private final GroupService groups;
 
-  public ImportPage(WatchImportService importer, GroupService groups) {
+  private final UiContext ui;
+
+  public ImportPage(WatchImportService importer, GroupService groups, UiContext ui) {
+    this.ui = ui;
     this.importer = importer;
     this.groups = groups;
   }
@@ -68,6 +71,7 @@ public class ImportPage {
   @GET
   @Operation(hidden = true)
   public TemplateInstance form() {
+    AdminsOnly.require(ui, "Importing a list", "/watches");
     return page(Map.of("mode", "strict"), null, null, Map.of());
   }
 

@@ -124,6 +124,7 @@ public class WatchesPage {
   private final Probes probes;
   private final EntityManager em;
   private final WatchExportService exporter;
+  private final UiContext ui;
 
   public WatchesPage(
       WatchService watches,
@@ -131,7 +132,9 @@ public class WatchesPage {
       WatchStates statuses,
       EntityManager em,
       WatchExportService exporter,
-      Probes probes) {
+      Probes probes,
+      UiContext ui) {
+    this.ui = ui;
     this.probes = probes;
     this.watches = watches;
     this.groups = groups;
@@ -269,6 +272,7 @@ public class WatchesPage {
   @Path("new")
   @Operation(hidden = true)
   public TemplateInstance newForm(@QueryParam("group") String group) {
+    AdminsOnly.require(ui, "Adding a watch", "/watches");
     return form(null, Map.of("group", Forms.nz(group), "enabled", "on"), Set.of(), Map.of());
   }
 
@@ -290,6 +294,7 @@ public class WatchesPage {
   @Path("{id: \\d+}/edit")
   @Operation(hidden = true)
   public TemplateInstance editForm(@PathParam("id") long id) {
+    AdminsOnly.require(ui, "Editing a watch", "/watches/" + id);
     WatchView w = watches.get(id);
     Map<String, String> form =
         form(

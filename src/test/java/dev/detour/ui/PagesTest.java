@@ -595,6 +595,15 @@ class PagesTest {
   void aViewerReadsButChangesNothing() {
     given().get("/").then().statusCode(200).body(not(containsString("Add a watch")));
     given().get("/watches").then().statusCode(200);
+    // The forms whose only use is to change something say why they are refused.
+    for (String path : List.of("/watches/new", "/watches/import")) {
+      given()
+          .get(path)
+          .then()
+          .statusCode(403)
+          .body(containsString("id=\"admins-only\""))
+          .body(containsString("takes an admin account"));
+    }
     form()
         .formParam("target", "telegram.org")
         .formParam("group", "telegram")

@@ -2,6 +2,7 @@ package dev.detour.watch;
 
 import dev.detour.api.FieldError;
 import dev.detour.api.ProblemException;
+import dev.detour.targets.Covering;
 import dev.detour.targets.InvalidTargetException;
 import dev.detour.targets.ParsedTarget;
 import dev.detour.targets.TargetKind;
@@ -136,8 +137,14 @@ public class WatchService {
       params.put("tag", TagsConverter.likePattern(query.tag().strip().toLowerCase(Locale.ROOT)));
     }
     if (query.text() != null && !query.text().isBlank()) {
-      where.append(" and (w.target like :text escape '!' or lower(w.note) like :text escape '!')");
+      // An address also finds the address and prefix watches that hold it.
+      List<String> covering = Covering.targets(query.text());
+      where.append(" and (w.target like :text escape '!' or lower(w.note) like :text escape '!'");
+      where.append(covering.isEmpty() ? ")" : " or w.target in :covering)");
       params.put("text", "%" + escapeLike(query.text().strip().toLowerCase(Locale.ROOT)) + "%");
+      if (!covering.isEmpty()) {
+        params.put("covering", covering);
+      }
     }
     if (query.kind() != null) {
       where.append(" and w.kind = :kind");

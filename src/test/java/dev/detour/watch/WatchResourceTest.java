@@ -251,4 +251,31 @@ class WatchResourceTest {
         .body("errors[0].field", equalTo("size"));
     given().get("/api/watches?kind=planet").then().statusCode(400);
   }
+
+  @Test
+  void anAddressFindsTheWatchesThatHoldIt() {
+    createWatch("{\"target\": \"149.154.164.0/22\", \"group\": \"telegram\"}");
+    createWatch("{\"target\": \"149.154.167.99\", \"group\": \"telegram\"}");
+    createWatch("{\"target\": \"2001:db8::/32\", \"group\": \"rutracker\"}");
+    createWatch("{\"target\": \"195.82.146.0/24\", \"group\": \"rutracker\"}");
+    given()
+        .get("/api/watches?q=149.154.164.5")
+        .then()
+        .header("X-Total-Count", "1")
+        .body("[0].target", equalTo("149.154.164.0/22"));
+    given()
+        .get("/api/watches?q=149.154.167.99")
+        .then()
+        .header("X-Total-Count", "2")
+        .body("target", containsInAnyOrder("149.154.164.0/22", "149.154.167.99"));
+    given()
+        .queryParam("q", "2001:DB8:0:0::7")
+        .get("/api/watches")
+        .then()
+        .header("X-Total-Count", "1")
+        .body("[0].target", equalTo("2001:db8::/32"));
+    // With the other filters, as any text search.
+    given().get("/api/watches?q=149.154.164.5&group=rutracker").then().header("X-Total-Count", "0");
+    given().get("/api/watches?q=10.0.0.1").then().header("X-Total-Count", "0");
+  }
 }

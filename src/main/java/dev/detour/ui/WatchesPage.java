@@ -116,6 +116,10 @@ public class WatchesPage {
     public int next() {
       return page + 1;
     }
+
+    public int last() {
+      return pages - 1;
+    }
   }
 
   private final WatchService watches;
@@ -153,12 +157,20 @@ public class WatchesPage {
       @QueryParam("state") String state,
       @QueryParam("kind") String kind,
       @QueryParam("page") @DefaultValue("0") int page,
+      @QueryParam("go") Integer go,
       @QueryParam("notice") String notice) {
     Filters filters = new Filters(q, group, tag, state, kind);
+    // The pager's box counts from 1, as people do; past the end is the last page.
+    if (go != null) {
+      page = go - 1;
+    }
     Listing listing;
     int status = 200;
     try {
       listing = listing(filters, Math.max(0, page));
+      if (listing.page() >= listing.pages() && listing.total() > 0) {
+        listing = listing(filters, listing.pages() - 1);
+      }
     } catch (ProblemException e) {
       listing = new Listing(List.of(), 0, 0, 0, e.getMessage());
       status = 400;

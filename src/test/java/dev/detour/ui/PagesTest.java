@@ -260,6 +260,38 @@ class PagesTest {
   }
 
   @Test
+  void aLongListJumpsToAnyPage() {
+    StringBuilder list = new StringBuilder();
+    for (int i = 0; i < 120; i++) {
+      list.append("198.51.100.").append(i).append('\n');
+    }
+    given()
+        .multiPart("list", list.toString())
+        .multiPart("group", "many")
+        .post("/watches/import")
+        .then()
+        .statusCode(200);
+    given()
+        .get("/watches?group=many")
+        .then()
+        .body(containsString("id=\"page-jump\""))
+        .body(containsString("<input type=\"hidden\" name=\"group\" value=\"many\">"))
+        .body(containsString("page=2\">Last »</a>"));
+    // The box counts from 1; a page past the end shows the last one.
+    given()
+        .get("/watches?group=many&go=2")
+        .then()
+        .body(containsString("value=\"2\" class=\"page-number\""))
+        .body(containsString("« First"));
+    given()
+        .get("/watches?group=many&go=99")
+        .then()
+        .statusCode(200)
+        .body(containsString("value=\"3\" class=\"page-number\""))
+        .body(containsString(">198.51.100.119<"));
+  }
+
+  @Test
   void anImportOfNoEntryOrWithABadOptionSaysSoAtItsFieldWithNoEmptyTable() {
     given()
         .multiPart("list", "# only a comment\n\n")

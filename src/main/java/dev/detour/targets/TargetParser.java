@@ -73,8 +73,16 @@ public class TargetParser {
     String text = raw.strip();
     List<String> warnings = new ArrayList<>(1);
     if (text.contains("://")) {
-      text = hostOfUrl(text, warnings);
+      URI uri = url(text);
+      ParsedTarget host = parseBare(hostOfUrl(uri, text, warnings), warnings);
+      return uri.getPort() < 0
+          ? host
+          : new ParsedTarget(host.target(), host.warnings(), uri.getPort());
     }
+    return parseBare(text, warnings);
+  }
+
+  private ParsedTarget parseBare(String text, List<String> warnings) throws InvalidTargetException {
     if (text.indexOf(':') >= 0) {
       return ip(text, text, warnings);
     }
@@ -85,23 +93,26 @@ public class TargetParser {
     return host(text, warnings);
   }
 
-  private static String hostOfUrl(String text, List<String> warnings)
-      throws InvalidTargetException {
+  private static URI url(String text) throws InvalidTargetException {
     try {
-      URI uri = new URI(text);
-      String host = uri.getHost();
-      if (host == null) {
-        throw new InvalidTargetException("URL '" + text + "' names no host");
-      }
-      if (host.startsWith("[") && host.endsWith("]")) {
-        host = host.substring(1, host.length() - 1);
-      }
-      warnings.add("URL '" + text + "' is watched as its host " + host);
-      return host;
+      return new URI(text);
     } catch (URISyntaxException e) {
       throw new InvalidTargetException(
           "'" + text + "' looks like a URL but is not one (" + e.getReason() + ")");
     }
+  }
+
+  private static String hostOfUrl(URI uri, String text, List<String> warnings)
+      throws InvalidTargetException {
+    String host = uri.getHost();
+    if (host == null) {
+      throw new InvalidTargetException("URL '" + text + "' names no host");
+    }
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    warnings.add("URL '" + text + "' is watched as its host " + host);
+    return host;
   }
 
   /** Gives a precise reason for the common IPv4 typos before the library's generic one. */

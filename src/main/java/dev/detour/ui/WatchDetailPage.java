@@ -72,16 +72,27 @@ public class WatchDetailPage {
   @Operation(hidden = true)
   @Transactional
   public TemplateInstance detail(@PathParam("id") long id, @QueryParam("notice") String notice) {
+    return page(
+        id,
+        switch (notice == null ? "" : notice) {
+          case "added" -> ADDED;
+          case "saved" -> "Saved.";
+          default -> null;
+        });
+  }
+
+  static final String ADDED = "Watch added: its first round runs within its group's interval.";
+
+  /**
+   * The page with {@code said} in its banner: what a write changed of what the user typed is told
+   * here, on the page the write leads to, never read back from the URL.
+   */
+  @Transactional
+  public TemplateInstance page(long id, String said) {
     WatchView watch = watches.get(id);
     WatchRuntimeView status = statuses.status(id);
     List<Incident> changes = incidents.changesOf(id, Instant.now().minus(TIMELINE));
     List<IncidentView> recent = incidents.ofWatch(id, 10).stream().map(IncidentView::of).toList();
-    String said =
-        switch (notice == null ? "" : notice) {
-          case "added" -> "Watch added: its first round runs within its group's interval.";
-          case "saved" -> "Saved.";
-          default -> null;
-        };
     return Templates.detail(
             watch,
             status,

@@ -129,6 +129,7 @@ public class WatchesPage {
   private final EntityManager em;
   private final WatchExportService exporter;
   private final UiContext ui;
+  private final WatchDetailPage detail;
 
   public WatchesPage(
       WatchService watches,
@@ -137,8 +138,10 @@ public class WatchesPage {
       EntityManager em,
       WatchExportService exporter,
       Probes probes,
-      UiContext ui) {
+      UiContext ui,
+      WatchDetailPage detail) {
     this.ui = ui;
+    this.detail = detail;
     this.probes = probes;
     this.watches = watches;
     this.groups = groups;
@@ -296,10 +299,26 @@ public class WatchesPage {
     List<String> probes = sent.probes;
     try {
       WatchView created = watches.create(input(form, probes));
-      return Forms.seeOther("/watches/" + created.id() + "?notice=added");
+      return written(created, WatchDetailPage.ADDED, "added");
     } catch (ProblemException e) {
       return Forms.page(form(null, form, set(probes), Forms.errors(e, "")), e.status());
     }
+  }
+
+  /**
+   * After a write, the watch's page: by a redirect, or — when normalisation changed what was typed
+   * (a URL's host and port, host bits, punycode) — at once with what changed, as the API's warnings
+   * say it (htmx moves the address bar to the watch).
+   */
+  private Response written(WatchView w, String said, String notice) {
+    if (w.warnings() == null || w.warnings().isEmpty()) {
+      return Forms.seeOther("/watches/" + w.id() + "?notice=" + notice);
+    }
+    String text = said + " Note: " + String.join("; ", w.warnings()) + ".";
+    return Response.ok(detail.page(w.id(), text))
+        .type(MediaType.TEXT_HTML_TYPE)
+        .header("HX-Push-Url", "/watches/" + w.id())
+        .build();
   }
 
   @GET
@@ -333,8 +352,7 @@ public class WatchesPage {
     Map<String, String> form = sent.fields();
     List<String> probes = sent.probes;
     try {
-      watches.update(id, input(form, probes));
-      return Forms.seeOther("/watches/" + id + "?notice=saved");
+      return written(watches.update(id, input(form, probes)), "Saved.", "saved");
     } catch (ProblemException e) {
       return Forms.page(form(id, form, set(probes), Forms.errors(e, "")), e.status());
     }

@@ -234,7 +234,12 @@ public class WatchService {
                     + "\"}"));
       }
     }
-    var ports = rules.ports(input.ports(), "ports", errors);
+    // A URL's explicit port is the watch's port unless ports were given (it was 80 and 443).
+    boolean urlPort =
+        (input.ports() == null || input.ports().isEmpty())
+            && parsed != null
+            && parsed.urlPort() != null;
+    var ports = rules.ports(urlPort ? List.of(parsed.urlPort()) : input.ports(), "ports", errors);
     var probes = rules.probes(input.probes(), "probes", errors);
     var tags = rules.tags(input.tags(), "tags", errors);
     var note = rules.note(input.note(), "note", errors);
@@ -261,7 +266,12 @@ public class WatchService {
     watch.tags = tags;
     watch.note = note;
     watch.enabled = input.enabled() == null || input.enabled();
-    return parsed.warnings();
+    if (!urlPort) {
+      return parsed.warnings();
+    }
+    List<String> warnings = new ArrayList<>(parsed.warnings());
+    warnings.add("port " + parsed.urlPort() + " from the URL is the port probed");
+    return warnings;
   }
 
   WatchView view(Watch watch, List<String> warnings) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 
 import dev.detour.incident.Incident;
@@ -257,6 +258,22 @@ class PagesTest {
     form().post("/watches/" + b + "/delete").then().statusCode(303);
     given().get("/api/watches/" + b).then().statusCode(404);
     given().get("/watches/" + b).then().statusCode(404);
+  }
+
+  @Test
+  void whatAWriteChangedOfWhatWasTypedIsToldOnTheWatchsPage() {
+    form()
+        .formParam("target", "https://203.0.113.10:8443/x")
+        .formParam("group", "telegram")
+        .formParam("enabled", "on")
+        .post("/watches")
+        .then()
+        .statusCode(200)
+        .header("HX-Push-Url", matchesPattern("/watches/\\d+"))
+        .body(containsString("Watch added"))
+        .body(containsString("is watched as its host 203.0.113.10"))
+        .body(containsString("port 8443 from the URL is the port probed"))
+        .body(containsString("ports 8443"));
   }
 
   @Test

@@ -63,6 +63,36 @@ class WatchResourceTest {
   }
 
   @Test
+  void aUrlsExplicitPortIsTheWatchsPortUnlessPortsAreGiven() {
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"target\": \"https://203.0.113.10:8443/x\", \"group\": \"telegram\"}")
+        .post("/api/watches")
+        .then()
+        .statusCode(201)
+        .body("target", equalTo("203.0.113.10"))
+        .body("ports", contains(8443))
+        .body("warnings", hasItem(containsString("port 8443 from the URL is the port probed")));
+    given()
+        .contentType(ContentType.JSON)
+        .body(
+            "{\"target\": \"https://203.0.113.10:8443/x\", \"group\": \"rutracker\","
+                + " \"ports\": [443]}")
+        .post("/api/watches")
+        .then()
+        .statusCode(201)
+        .body("ports", contains(443));
+    // No port in the URL: the defaults, as before.
+    given()
+        .contentType(ContentType.JSON)
+        .body("{\"target\": \"https://203.0.113.11/x\", \"group\": \"telegram\"}")
+        .post("/api/watches")
+        .then()
+        .statusCode(201)
+        .body("ports", contains(80, 443));
+  }
+
+  @Test
   void storesInternationalNamesAsPunycode() {
     given()
         .contentType(ContentType.JSON)

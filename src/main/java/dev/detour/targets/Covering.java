@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * "Which watch covers this address": the targets, written as watches store them (canonical), that
  * hold an address — the address itself and each prefix block around it, /0 to /32 (or /128). A
- * search for {@code 149.154.164.5} then finds the watch {@code 149.154.164.0/22} by an indexed
- * equality on the target instead of a scan that parses every stored prefix.
+ * search for {@code 149.154.164.5} then finds the watch {@code 149.154.164.0/22} by equality on the
+ * stored target, in the same query as the text match, rather than by parsing every stored prefix.
  */
 public final class Covering {
 

@@ -11,8 +11,11 @@ public final class UiGlobals {
 
   private UiGlobals() {}
 
-  /** The list's state filter: a watch's state, or "disabled" (not probed, whatever it was). */
-  static final List<String> states = List.of("blocked", "up", "down", "unknown", "disabled");
+  /** A watch's states, as incidents record them. */
+  static final List<String> states = List.of("blocked", "up", "down", "unknown");
+
+  /** The watch list's state filter: a state, or "disabled" (not probed, whatever it was). */
+  static final List<String> listStates = List.of("blocked", "up", "down", "unknown", "disabled");
 
   static final List<String> targetKinds = List.of("host", "address", "prefix");
 

@@ -486,6 +486,13 @@ class PagesTest {
         .statusCode(200)
         .body(allOf(containsString("id=\"recent-blocks\""), containsString(">tcp_rst_injected<")));
     given().get("/incidents?kind=volcano").then().statusCode(400);
+    // Incidents record a watch's states; "disabled" is the watch list's filter only.
+    given()
+        .get("/incidents")
+        .then()
+        .body(containsString("<option value=\"unknown\""))
+        .body(not(containsString("<option value=\"disabled\"")));
+    given().get("/watches").then().body(containsString("<option value=\"disabled\""));
   }
 
   @Test

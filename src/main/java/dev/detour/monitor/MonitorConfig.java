@@ -16,6 +16,16 @@ public interface MonitorConfig {
   @WithDefault("true")
   boolean enabled();
 
+  /**
+   * Days of history kept per watch: every round for the last day or two, then five-minute buckets
+   * (docs/ui.md "History").
+   */
+  @WithName("history-days")
+  @WithDefault("30")
+  @Min(1)
+  @Max(400)
+  int historyDays();
+
   /** Watches probed at the same time at most. */
   @WithDefault("64")
   @Min(1)

@@ -1,7 +1,7 @@
 package dev.detour.monitor;
 
 import dev.detour.cluster.Node;
-import dev.detour.state.LatencySample;
+import dev.detour.history.Stretch;
 import dev.detour.state.MonitorView;
 import dev.detour.state.Standing;
 import dev.detour.state.WatchRuntimeView;
@@ -79,8 +79,8 @@ public class Statuses implements WatchStates {
   }
 
   @Override
-  public List<LatencySample> latency(long id) {
-    return states.latency(id);
+  public Map<Long, List<Stretch>> unstored(Collection<Long> ids) {
+    return states.unstored(ids);
   }
 
   @Override

@@ -118,7 +118,7 @@ final class WatchMeters extends Collector {
                 Metrics.WATCH_LATENCY,
                 LATENCY_LABELS,
                 List.of(group, vantage, target),
-                rt.latency.latestSeconds(vantage.equals("local"))));
+                rt.history.latestSeconds(vantage.equals("local"))));
       }
       WatchRuntime.Goodput goodput = rt.goodput;
       if (goodput != null) {

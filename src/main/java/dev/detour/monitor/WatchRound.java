@@ -1,6 +1,7 @@
 package dev.detour.monitor;
 
 import dev.detour.control.ControlVantage;
+import dev.detour.history.HistoryStore;
 import dev.detour.probe.Probe;
 import dev.detour.probe.ProbeKind;
 import dev.detour.probe.ProbeService;
@@ -67,6 +68,7 @@ public class WatchRound {
   private final StatusStore store;
   private final Captures captures;
   private final CensorFinder censors;
+  private final HistoryStore history;
   private final MonitorConfig monitor;
   private final VerdictConfig verdict;
 
@@ -83,6 +85,7 @@ public class WatchRound {
       StatusStore store,
       Captures captures,
       CensorFinder censors,
+      HistoryStore history,
       MonitorConfig monitor,
       VerdictConfig verdict) {
     this.prober = prober;
@@ -94,6 +97,7 @@ public class WatchRound {
     this.store = store;
     this.captures = captures;
     this.censors = censors;
+    this.history = history;
     this.monitor = monitor;
     this.verdict = verdict;
     AtomicInteger count = new AtomicInteger();
@@ -471,10 +475,15 @@ public class WatchRound {
         && applied.transition().to().method().traceable()) {
       censors.locate(w, rt, applied.incident(), evidence);
     }
-    rt.latency.record(
-        look.at(),
-        LatencyHistory.firstAnswer(evidence, true),
-        look.withControl() ? LatencyHistory.firstAnswer(evidence, false) : null,
-        rt.state());
+    Double here = FirstAnswer.of(evidence, true);
+    history.queue(
+        rt.history.record(
+            rt.id,
+            look.at().getEpochSecond(),
+            v.state(),
+            // Answered, yet blocked: what answered was the censor (a reset, a block page, a lie).
+            v.state() == WatchState.BLOCKED && here != null,
+            here,
+            look.withControl() ? FirstAnswer.of(evidence, false) : null));
   }
 }

@@ -91,8 +91,8 @@ final class WatchRuntime {
 
   volatile int storedPendingDigest;
 
-  /** The last rounds' first-answer delays, for the latency chart. */
-  final LatencyHistory latency = new LatencyHistory();
+  /** This hour's rounds, until they are stored with the watch's history. */
+  final dev.detour.history.RoundBuffer history = new dev.detour.history.RoundBuffer();
 
   /** The probe runs of the last round whose pcap files are kept until the next round. */
   volatile List<String> captures = List.of();

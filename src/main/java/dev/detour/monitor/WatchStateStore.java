@@ -2,6 +2,8 @@ package dev.detour.monitor;
 
 import dev.detour.cluster.Node;
 import dev.detour.cluster.Rounds;
+import dev.detour.history.Chunk;
+import dev.detour.history.Stretch;
 import dev.detour.incident.MassBlocks;
 import dev.detour.metrics.Metrics;
 import dev.detour.state.AddressEvidence;
@@ -431,10 +433,28 @@ public class WatchStateStore {
     return all;
   }
 
-  /** The latency history of a watch since this start, oldest first (empty before its rounds). */
-  List<dev.detour.state.LatencySample> latency(long id) {
-    WatchRuntime rt = runtimes.get(id);
-    return rt == null ? List.of() : rt.latency.samples();
+  /** The rounds of these watches that are not stored yet (this hour's), each oldest first. */
+  Map<Long, List<Stretch>> unstored(Collection<Long> ids) {
+    Map<Long, List<Stretch>> all = new HashMap<>();
+    for (Long id : ids) {
+      WatchRuntime rt = runtimes.get(id);
+      if (rt != null) {
+        all.put(id, rt.history.rounds());
+      }
+    }
+    return all;
+  }
+
+  /** Seals every watch's rounds held from before {@code second}: the chunks to store. */
+  List<Chunk> sealBefore(long second) {
+    List<Chunk> sealed = new ArrayList<>();
+    for (WatchRuntime rt : runtimes.values()) {
+      Chunk c = rt.history.sealBefore(rt.id, second);
+      if (c != null) {
+        sealed.add(c);
+      }
+    }
+    return sealed;
   }
 
   /** Live states of these watches (those probed so far), without their evidence. */

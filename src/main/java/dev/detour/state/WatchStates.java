@@ -1,5 +1,6 @@
 package dev.detour.state;
 
+import dev.detour.history.Stretch;
 import dev.detour.verdict.WatchState;
 import java.util.Collection;
 import java.util.List;
@@ -28,8 +29,11 @@ public interface WatchStates {
    */
   Map<Long, WatchState> held(Collection<Long> watchIds);
 
-  /** A watch's latest rounds for the latency chart, oldest first. */
-  List<LatencySample> latency(long watchId);
+  /**
+   * These watches' rounds not yet stored with their history (this hour's, held by the node that ran
+   * them), each oldest first; the history's reader adds them to what the database holds.
+   */
+  Map<Long, List<Stretch>> unstored(Collection<Long> watchIds);
 
   /** How many watches of each group are in each state, as of their latest rounds. */
   Map<String, Map<WatchState, Long>> countsByGroup();

@@ -1,6 +1,7 @@
 package dev.detour.ui;
 
 import dev.detour.api.ReadsOutlastReopen;
+import dev.detour.history.HistoryStore;
 import dev.detour.incident.Incident;
 import dev.detour.incident.IncidentView;
 import dev.detour.incident.Incidents;
@@ -61,7 +62,8 @@ public class OverviewPage {
       List<IncidentView> recent,
       MassBlock mass,
       List<RouterStatus> routers,
-      RouteSwitches.State switches) {
+      RouteSwitches.State switches,
+      HistoryCharts.Tallies trend) {
 
     public long count(String state) {
       return states.getOrDefault(WatchState.valueOf(state.toUpperCase(java.util.Locale.ROOT)), 0L);
@@ -73,13 +75,19 @@ public class OverviewPage {
   private final GroupService groups;
   private final RouteSync routes;
   private final RouteSwitches switches;
+  private final HistoryStore history;
+
+  /** How far back the Overview's chart of blocked and down watches goes. */
+  static final Duration TREND = Duration.ofDays(7);
 
   public OverviewPage(
       WatchStates monitor,
       Incidents incidents,
       GroupService groups,
       RouteSync routes,
-      RouteSwitches switches) {
+      RouteSwitches switches,
+      HistoryStore history) {
+    this.history = history;
     this.monitor = monitor;
     this.incidents = incidents;
     this.groups = groups;
@@ -129,7 +137,24 @@ public class OverviewPage {
         recent,
         mass(),
         routes.statuses().stream().map(RouterStatus::summary).toList(),
-        switches.get());
+        switches.get(),
+        trend());
+  }
+
+  /** Watches blocked and down every five minutes of the last week; null before two counts. */
+  private HistoryCharts.Tallies trend() {
+    long now = Instant.now().getEpochSecond();
+    long start = now - TREND.getSeconds();
+    List<long[]> points = new ArrayList<>();
+    for (HistoryStore.Tally t : history.tallies(start)) {
+      points.add(
+          new long[] {
+            t.at(),
+            t.counts().getOrDefault(WatchState.BLOCKED, 0L),
+            t.counts().getOrDefault(WatchState.DOWN, 0L)
+          });
+    }
+    return points.size() < 2 ? null : HistoryCharts.tallies(points, start, now);
   }
 
   private MassBlock mass() {

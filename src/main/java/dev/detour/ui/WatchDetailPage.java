@@ -1,7 +1,7 @@
 package dev.detour.ui;
 
 import dev.detour.api.ReadsOutlastReopen;
-import dev.detour.incident.Incident;
+import dev.detour.history.Stretch;
 import dev.detour.incident.IncidentView;
 import dev.detour.incident.Incidents;
 import dev.detour.probe.Probes;
@@ -24,25 +24,24 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
- * One watch: its state and why, the state's timeline over the last week, the latency of the last
- * rounds here and through the control, the latest evidence from both vantages side by side, the
- * path to the censor, the pcap files, its recent incidents. Live: it refreshes when anything
- * changes.
+ * One watch: its state and why, its history (strips over a day, a week and a month with shares by
+ * state, the last rounds as heartbeat bars, the last day's latency here and through the control),
+ * the latest evidence from both vantages side by side, the path to the censor, the pcap files, its
+ * recent incidents. Live: it refreshes when anything changes.
  */
 @Path("/watches/{id: \\d+}")
 @Produces(MediaType.TEXT_HTML)
 @ReadsOutlastReopen
 public class WatchDetailPage {
 
-  static final Duration TIMELINE = Duration.ofDays(7);
-
   @CheckedTemplate
   static class Templates {
     static native TemplateInstance detail(
         WatchView watch,
         WatchRuntimeView status,
-        Charts.Timeline timeline,
-        Charts.Latency latency,
+        List<HistoryCharts.Strip> strips,
+        List<HistoryCharts.Beat> beats,
+        HistoryCharts.Latency latency,
         EvidenceView evidence,
         Charts.PathView path,
         List<IncidentView> incidents,
@@ -54,13 +53,16 @@ public class WatchDetailPage {
   private final Incidents incidents;
   private final StoredRounds rounds;
   private final Probes probes;
+  private final WatchHistories histories;
 
   public WatchDetailPage(
       WatchService watches,
       WatchStates statuses,
       Incidents incidents,
       StoredRounds rounds,
-      Probes probes) {
+      Probes probes,
+      WatchHistories histories) {
+    this.histories = histories;
     this.watches = watches;
     this.incidents = incidents;
     this.statuses = statuses;
@@ -91,13 +93,23 @@ public class WatchDetailPage {
   public TemplateInstance page(long id, String said) {
     WatchView watch = watches.get(id);
     WatchRuntimeView status = statuses.status(id);
-    List<Incident> changes = incidents.changesOf(id, Instant.now().minus(TIMELINE));
+    Instant now = Instant.now();
+    List<Stretch> history = histories.of(id, Duration.ofDays(30));
+    List<Stretch> day =
+        history.stream().filter(s -> s.from() >= now.getEpochSecond() - 86_400).toList();
     List<IncidentView> recent = incidents.ofWatch(id, 10).stream().map(IncidentView::of).toList();
     return Templates.detail(
             watch,
             status,
-            Charts.timeline(changes, status.state(), TIMELINE),
-            Charts.latency(statuses.latency(id)),
+            List.of(
+                HistoryCharts.strip(
+                    "Last 24 hours", history, watch.createdAt(), now, Duration.ofDays(1)),
+                HistoryCharts.strip(
+                    "Last 7 days", history, watch.createdAt(), now, Duration.ofDays(7)),
+                HistoryCharts.strip(
+                    "Last 30 days", history, watch.createdAt(), now, Duration.ofDays(30))),
+            HistoryCharts.beats(day, 60),
+            HistoryCharts.latency(day, now.getEpochSecond()),
             EvidenceView.of(rounds.round(status.evidence()), probes),
             Charts.path(status.censor()),
             recent,

@@ -96,7 +96,8 @@ public class WatchesPage {
   }
 
   /** One row: the watch and its status. */
-  public record Row(WatchView watch, WatchRuntimeView status) {}
+  /** A row of the list: the watch, its status, its last day in heartbeat bars and shares. */
+  public record Row(WatchView watch, WatchRuntimeView status, HistoryCharts.Pulse pulse) {}
 
   /** A page of rows. */
   public record Listing(List<Row> rows, long total, int page, int pages, String error) {
@@ -131,6 +132,8 @@ public class WatchesPage {
   private final UiContext ui;
   private final WatchDetailPage detail;
 
+  private final WatchHistories histories;
+
   public WatchesPage(
       WatchService watches,
       GroupService groups,
@@ -139,7 +142,9 @@ public class WatchesPage {
       WatchExportService exporter,
       Probes probes,
       UiContext ui,
-      WatchDetailPage detail) {
+      WatchDetailPage detail,
+      WatchHistories histories) {
+    this.histories = histories;
     this.ui = ui;
     this.detail = detail;
     this.probes = probes;
@@ -231,9 +236,8 @@ public class WatchesPage {
       WatchService.Page found = watches.list(query);
       Map<Long, WatchRuntimeView> views =
           statuses.statuses(found.items().stream().map(WatchView::id).toList());
-      List<Row> rows =
-          found.items().stream().map(w -> new Row(w, views.get(w.id()).summary())).toList();
-      return new Listing(rows, found.total(), page, pages(found.total()), null);
+      return new Listing(
+          rows(found.items(), views), found.total(), page, pages(found.total()), null);
     }
     // The state lives beside the table: match the other filters, then keep the watches in state.
     List<Long> ids = WatchService.filter(query).ids(em).getResultList();
@@ -241,9 +245,16 @@ public class WatchesPage {
     WatchState wanted = state;
     List<Long> matching = ids.stream().filter(id -> views.get(id).state() == wanted).toList();
     List<Long> shown = matching.stream().skip((long) page * PAGE_SIZE).limit(PAGE_SIZE).toList();
-    List<Row> rows =
-        watches.byIds(shown).stream().map(w -> new Row(w, views.get(w.id()).summary())).toList();
-    return new Listing(rows, matching.size(), page, pages(matching.size()), null);
+    return new Listing(
+        rows(watches.byIds(shown), views), matching.size(), page, pages(matching.size()), null);
+  }
+
+  private List<Row> rows(List<WatchView> shown, Map<Long, WatchRuntimeView> views) {
+    Map<Long, List<dev.detour.history.Stretch>> day =
+        histories.of(shown.stream().map(WatchView::id).toList(), java.time.Duration.ofDays(1));
+    return shown.stream()
+        .map(w -> new Row(w, views.get(w.id()).summary(), HistoryCharts.pulse(day.get(w.id()))))
+        .toList();
   }
 
   private static int pages(long total) {

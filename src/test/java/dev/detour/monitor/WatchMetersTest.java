@@ -40,7 +40,7 @@ class WatchMetersTest {
             new Tracker(WatchState.BLOCKED, TcpRule.TCP_RST_INJECTED, now, null, 0, null));
     WatchMeters meters = new WatchMeters(() -> List.of(blocked), 20_000);
     meters.method(blocked, TcpRule.TCP_RST_INJECTED);
-    blocked.latency.record(now, 12.5, 80.0, WatchState.BLOCKED);
+    blocked.history.record(1, now.getEpochSecond(), WatchState.BLOCKED, false, 12.5, 80.0);
     WatchRuntime up =
         new WatchRuntime(
             2, "example.org", "web", new Tracker(WatchState.UP, null, now, null, 0, null));

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.detour.lab.DetourProcess;
 import dev.detour.lab.NetNs;
 import io.restassured.http.ContentType;
@@ -223,13 +224,22 @@ class EmbeddedDatabaseRestartIT {
           detour.post(
               "/api/groups",
               "{\"name\":\"g\",\"intervalSeconds\":3600,\"probes\":[\"tcp_connect\"]}");
-          detour.post("/api/watches", "{\"target\":\"198.18.0.1\",\"group\":\"g\",\"ports\":[80]}");
+          long id =
+              detour
+                  .post(
+                      "/api/watches", "{\"target\":\"198.18.0.1\",\"group\":\"g\",\"ports\":[80]}")
+                  .path("id")
+                  .asLong();
           awaitRound("the new group's first round");
           detour.stop();
 
           detour = DetourProcess.start(namespace, dataDir, port, config);
           awaitRound("a round after the restart, the schedule's next slot an hour away");
           assertThat(log()).contains("Group g: this node restarted");
+          // The history survives: the round before the restart (written at shutdown) and after.
+          JsonNode history = detour.get("/api/watches/" + id + "/history?hours=1");
+          assertThat(history.path("rounds").asLong()).as("%s", history).isEqualTo(2);
+          assertThat(history.path("upPercent").asDouble()).isEqualTo(100.0);
         });
   }
 

@@ -28,6 +28,7 @@ public class Database {
     em.createQuery("delete from RouteSetting").executeUpdate();
     em.createQuery("delete from Watch").executeUpdate();
     em.createQuery("delete from WatchGroup").executeUpdate();
+    em.createNativeQuery("delete from state_tally").executeUpdate();
   }
 
   /** Empties sessions and tokens and every account but {@code admin}. */

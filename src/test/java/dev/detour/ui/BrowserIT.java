@@ -294,6 +294,35 @@ class BrowserIT {
     shoot("overview");
   }
 
+  /**
+   * The watch's history as drawn: the week's strip starts where the watch was added (not a week of
+   * "up" before it), the block shows in the day's strip and the heartbeat bars, the rounds the
+   * censor answered are marked on the latency chart instead of drawn as latency, and the list shows
+   * the same bars.
+   */
+  @Test
+  @Order(55)
+  void theHistoryShowsTheBlockFromTheWatchesCreationOn() {
+    page.navigate(watchUrl);
+    var week = page.locator("[data-span='Last 7 days'] svg rect");
+    assertThat(week.first()).hasClass("fill-none");
+    org.assertj.core.api.Assertions.assertThat(week.first().locator("title").textContent())
+        .startsWith("not watched yet: added ");
+    assertThat(page.locator("[data-span='Last 24 hours'] svg rect.fill-blocked")).hasCount(1);
+    assertThat(page.locator("[data-span='Last 24 hours']")).containsText("blocked");
+    org.assertj.core.api.Assertions.assertThat(page.locator(".beats .beat.fill-blocked").count())
+        .isPositive();
+    org.assertj.core.api.Assertions.assertThat(page.locator("svg.latency path.forged").count())
+        .as("rounds answered by the injected reset, marked")
+        .isPositive();
+    assertThat(page.locator("#history")).containsText("answered by the censor");
+    shoot("watch-history");
+    page.navigate(at("/watches"));
+    org.assertj.core.api.Assertions.assertThat(
+            page.locator("tbody tr .beats .beat.fill-blocked").count())
+        .isPositive();
+  }
+
   @Test
   @Order(60)
   void routesArePlannedInADryRunThenAppliedToTheRouter() {

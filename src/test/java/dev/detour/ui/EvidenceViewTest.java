@@ -3,7 +3,6 @@ package dev.detour.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.detour.incident.Incident;
 import dev.detour.probe.Probe;
 import dev.detour.probe.ProbeResult;
 import dev.detour.probe.ProbeService;
@@ -20,7 +19,6 @@ import dev.detour.probe.tcp.TcpSynEvidence;
 import dev.detour.state.AddressEvidence;
 import dev.detour.state.RoundEvidence;
 import dev.detour.verdict.Verdict;
-import dev.detour.verdict.WatchState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -295,44 +293,6 @@ class EvidenceViewTest {
   }
 
   @Test
-  void theTimelineCoversTheWeekWithTheStatesHeld() {
-    Instant now = Instant.now();
-    Incident blocked = change("UP", "BLOCKED", now.minus(Duration.ofDays(2)));
-    Incident cleared = change("BLOCKED", "UP", now.minus(Duration.ofDays(1)));
-    Charts.Timeline t =
-        Charts.timeline(List.of(blocked, cleared), WatchState.UP, Duration.ofDays(7));
-    assertThat(t.segments())
-        .extracting(Charts.Segment::state)
-        .containsExactly("up", "blocked", "up");
-    assertThat(t.segments().stream().mapToDouble(Charts.Segment::width).sum())
-        .isBetween(99.5, 100.5);
-    assertThat(t.segments().get(1).width()).isBetween(14.0, 15.0); // one day of seven
-    assertThat(Charts.timeline(List.of(), WatchState.BLOCKED, Duration.ofDays(7)).segments())
-        .extracting(Charts.Segment::state)
-        .containsExactly("blocked");
-  }
-
-  @Test
-  void theLatencyChartLeavesGapsWhereNothingAnswered() {
-    Instant t = Instant.parse("2026-12-01T10:00:00Z");
-    var samples =
-        List.of(
-            new dev.detour.state.LatencySample(t, 10.0, 40.0, WatchState.UP),
-            new dev.detour.state.LatencySample(t.plusSeconds(5), 12.0, 41.0, WatchState.UP),
-            new dev.detour.state.LatencySample(t.plusSeconds(10), null, 43.0, WatchState.BLOCKED),
-            new dev.detour.state.LatencySample(t.plusSeconds(15), 3.0, 42.0, WatchState.BLOCKED));
-    Charts.Latency l = Charts.latency(samples);
-    assertThat(l.max()).isEqualTo("50");
-    assertThat(l.local()).isEqualTo("M0.0 96.0 l0.1 0 L200.0 91.2 M600.0 112.8 l0.1 0");
-    assertThat(l.control()).startsWith("M0.0 24.0 l0.1 0 L200.0 21.6 L400.0 16.8");
-    assertThat(l.bands())
-        .extracting(Charts.Band::state)
-        .containsExactly("up", "up", "blocked", "blocked");
-    assertThat(Charts.nice(0.7)).isEqualTo(1);
-    assertThat(Charts.nice(130)).isEqualTo(200);
-  }
-
-  @Test
   void aTransfersCurvesAreDrawnOnOneScaleHereAndThroughTheControl() {
     // Frozen here after 16 KB (flat for two seconds); 200 KB in 0.1 s through the tunnel.
     var here =
@@ -350,13 +310,5 @@ class EvidenceViewTest {
     assertThat(Charts.flow("transfer", here, List.of()).control())
         .as("no control vantage: nothing drawn there")
         .isEmpty();
-  }
-
-  private static Incident change(String from, String to, Instant at) {
-    Incident i = new Incident();
-    i.fromState = from;
-    i.toState = to;
-    i.at = at;
-    return i;
   }
 }

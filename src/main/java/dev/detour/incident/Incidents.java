@@ -104,14 +104,16 @@ public class Incidents {
     return Incident.<Incident>find("parentId", Sort.ascending("at", "id"), massId).list();
   }
 
-  /** The newest {@code n} watches turned blocked. */
+  /** The newest {@code n} blocks: watches turned blocked on their own, each mass block as one. */
   @Transactional
   public List<Incident> recentBlocks(int n) {
+    // A mass block is one row, not its members: they would push every other block off the list.
     return Incident.<Incident>find(
-            "kind = ?1 and toState = ?2",
+            "kind = ?1 and toState = ?2 and parentId is null or kind = ?3",
             Sort.descending("at", "id"),
             Incident.Kind.STATE_CHANGE.name(),
-            "BLOCKED")
+            "BLOCKED",
+            Incident.Kind.MASS_BLOCK.name())
         .page(Page.ofSize(n))
         .list();
   }
@@ -404,7 +406,18 @@ public class Incidents {
     }
     long count = Incident.count("parentId", mass.id);
     mass.members = (int) count;
-    mass.summary = count + " watches blocked by " + label + " together (one mass block)";
+    String range =
+        CommonRange.of(
+            Incident.getEntityManager()
+                .createQuery("select i.target from Incident i where i.parentId = :m", String.class)
+                .setParameter("m", mass.id)
+                .getResultList());
+    mass.summary =
+        count
+            + " watches blocked by "
+            + label
+            + " together (one mass block)"
+            + (range == null ? "" : ", all in " + range);
   }
 
   static String truncate(String text) {

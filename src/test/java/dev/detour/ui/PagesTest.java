@@ -571,6 +571,16 @@ class PagesTest {
         .then()
         .statusCode(200)
         .body(containsString("<a href=\"/incidents/" + mass + "\">mass block of"));
+    // The Overview's "Recently blocked": the mass block once, naming the range its watches share,
+    // not a row per watch pushing other blocks off.
+    long c = create("203.0.113.7", "web");
+    fixtures.blocked(c, "203.0.113.7", "web", TcpRule.TCP_RST_INJECTED, Instant.now());
+    String overview = given().get("/").then().statusCode(200).extract().asString();
+    assertThat(overview)
+        .contains("<a href=\"/incidents/" + mass + "\">2 watches blocked by")
+        .contains("all in 149.154.160.0/20")
+        .contains("<a href=\"/watches/" + c + "\">203.0.113.7</a>")
+        .doesNotContain("<a href=\"/watches/" + a + "\">");
   }
 
   @Test

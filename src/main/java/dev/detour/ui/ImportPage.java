@@ -86,7 +86,8 @@ public class ImportPage {
       @RestForm("tags") String tags,
       @RestForm("mode") String mode,
       @RestForm("replace") String replace,
-      @RestForm("dryRun") String dryRun) {
+      @RestForm("dryRun") String dryRun,
+      @RestForm("disabled") String disabled) {
     Map<String, String> form = new HashMap<>();
     form.put("list", Forms.nz(list));
     form.put("format", Forms.nz(format));
@@ -98,6 +99,9 @@ public class ImportPage {
     }
     if (dryRun != null) {
       form.put("dryRun", "on");
+    }
+    if (disabled != null) {
+      form.put("disabled", "on");
     }
     boolean uploaded = file != null && file.size() > 0;
     if (uploaded) {
@@ -135,7 +139,8 @@ public class ImportPage {
                     new LinkedHashSet<>(Forms.words(tags)),
                     uploaded ? null : StandardCharsets.UTF_8,
                     replace != null,
-                    dryRun != null));
+                    dryRun != null,
+                    disabled != null));
       }
       return Forms.page(page(form, report, null, Map.of()), 200);
     } catch (ProblemException e) {

@@ -19,6 +19,9 @@ public final class UiGlobals {
 
   static final List<String> targetKinds = List.of("host", "address", "prefix");
 
+  /** The watch list's orders. */
+  static final List<WatchListing.Sort> sorts = List.of(WatchListing.Sort.values());
+
   /** Every format the export answers, so a link can never name one it does not know. */
   static final List<String> exportFormats =
       Arrays.stream(ExportFormat.values()).map(ExportFormat::label).toList();

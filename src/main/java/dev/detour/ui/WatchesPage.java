@@ -6,7 +6,7 @@ import dev.detour.probe.ProbeKind;
 import dev.detour.probe.Probes;
 import dev.detour.state.WatchRuntimeView;
 import dev.detour.state.WatchStates;
-import dev.detour.targets.TargetKind;
+import dev.detour.verdict.BlockMethod;
 import dev.detour.verdict.WatchState;
 import dev.detour.watch.GroupService;
 import dev.detour.watch.GroupView;
@@ -35,11 +35,9 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -56,12 +54,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @ReadsOutlastReopen
 public class WatchesPage {
 
-  static final int PAGE_SIZE = 50;
-
   @CheckedTemplate
   static class Templates {
     static native TemplateInstance list(
-        Listing list, List<GroupView> groups, Filters filters, String notice);
+        WatchListing.Listing list,
+        List<GroupView> groups,
+        WatchListing.Filters filters,
+        List<BlockMethod> methods,
+        String notice);
 
     static native TemplateInstance form(
         Long id,
@@ -70,57 +70,6 @@ public class WatchesPage {
         Map<String, String> errors,
         List<GroupView> groups,
         List<String> allProbes);
-  }
-
-  /** The filters as typed, for the form and the links. */
-  public record Filters(String q, String group, String tag, String state, String kind) {
-    /** The query string that keeps these filters (without a page). */
-    public String query() {
-      StringBuilder s = new StringBuilder();
-      add(s, "q", q);
-      add(s, "group", group);
-      add(s, "tag", tag);
-      add(s, "state", state);
-      add(s, "kind", kind);
-      return s.toString();
-    }
-
-    private static void add(StringBuilder s, String key, String value) {
-      if (value != null && !value.isBlank()) {
-        s.append(s.length() == 0 ? "" : "&")
-            .append(key)
-            .append('=')
-            .append(URLEncoder.encode(value.strip(), StandardCharsets.UTF_8));
-      }
-    }
-  }
-
-  /** One row: the watch and its status. */
-  /** A row of the list: the watch, its status, its last day in heartbeat bars and shares. */
-  public record Row(WatchView watch, WatchRuntimeView status, HistoryCharts.Pulse pulse) {}
-
-  /** A page of rows. */
-  public record Listing(List<Row> rows, long total, int page, int pages, String error) {
-    public boolean hasPrevious() {
-      return page > 0;
-    }
-
-    public boolean hasNext() {
-      return page + 1 < pages;
-    }
-
-    public int previous() {
-      return page - 1;
-    }
-
-    /** The next page's index, which is also this page's number counting from 1. */
-    public int next() {
-      return page + 1;
-    }
-
-    public int last() {
-      return pages - 1;
-    }
   }
 
   private final WatchService watches;
@@ -132,7 +81,7 @@ public class WatchesPage {
   private final UiContext ui;
   private final WatchDetailPage detail;
 
-  private final WatchHistories histories;
+  private final WatchListing listing;
 
   public WatchesPage(
       WatchService watches,
@@ -143,8 +92,8 @@ public class WatchesPage {
       Probes probes,
       UiContext ui,
       WatchDetailPage detail,
-      WatchHistories histories) {
-    this.histories = histories;
+      WatchListing listing) {
+    this.listing = listing;
     this.ui = ui;
     this.detail = detail;
     this.probes = probes;
@@ -164,101 +113,32 @@ public class WatchesPage {
       @QueryParam("tag") String tag,
       @QueryParam("state") String state,
       @QueryParam("kind") String kind,
+      @QueryParam("method") String method,
+      @QueryParam("sort") String sort,
       @QueryParam("page") @DefaultValue("0") int page,
       @QueryParam("go") Integer go,
       @QueryParam("notice") String notice) {
-    Filters filters = new Filters(q, group, tag, state, kind);
+    WatchListing.Filters filters =
+        new WatchListing.Filters(q, group, tag, state, kind, method, sort);
     // The pager's box counts from 1, as people do; past the end is the last page.
     if (go != null) {
       page = go - 1;
     }
-    Listing listing;
+    WatchListing.Listing shown;
     int status = 200;
     try {
-      listing = listing(filters, Math.max(0, page));
-      if (listing.page() >= listing.pages() && listing.total() > 0) {
-        listing = listing(filters, listing.pages() - 1);
+      shown = listing.listing(filters, Math.max(0, page));
+      if (shown.page() >= shown.pages() && shown.total() > 0) {
+        shown = listing.listing(filters, shown.pages() - 1);
       }
     } catch (ProblemException e) {
-      listing = new Listing(List.of(), 0, 0, 0, e.getMessage());
+      shown = new WatchListing.Listing(List.of(), 0, 0, 0, e.getMessage());
       status = 400;
     }
     return Forms.page(
-        Templates.list(listing, groups.list(), filters, notice).data("nav", "watches"), status);
-  }
-
-  private static TargetKind kindOf(Filters f) {
-    if (f.kind() == null || f.kind().isBlank()) {
-      return null;
-    }
-    return Arrays.stream(TargetKind.values())
-        .filter(k -> k.label().equals(f.kind().strip().toLowerCase(Locale.ROOT)))
-        .findFirst()
-        .orElseThrow(
-            () ->
-                ProblemException.invalidField(
-                    "Invalid filter", "kind", "kind is host, address or prefix"));
-  }
-
-  /**
-   * What the state filter selects: a state among enabled watches (a disabled watch is not probed,
-   * whatever its last state was), or "disabled": the watches not probed at all.
-   */
-  record Selection(Boolean enabled, WatchState state) {
-
-    static final Selection ALL = new Selection(null, null);
-  }
-
-  static Selection selectionOf(Filters f) {
-    if (f.state() == null || f.state().isBlank()) {
-      return Selection.ALL;
-    }
-    String wanted = f.state().strip().toLowerCase(Locale.ROOT);
-    if (wanted.equals("disabled")) {
-      return new Selection(false, null);
-    }
-    try {
-      return new Selection(true, WatchState.valueOf(wanted.toUpperCase(Locale.ROOT)));
-    } catch (IllegalArgumentException e) {
-      throw ProblemException.invalidField(
-          "Invalid filter", "state", "state is up, down, blocked, unknown or disabled");
-    }
-  }
-
-  private Listing listing(Filters f, int page) {
-    TargetKind kind = kindOf(f);
-    Selection selection = selectionOf(f);
-    WatchState state = selection.state();
-    WatchService.Query query =
-        new WatchService.Query(
-            f.group(), f.tag(), f.q(), kind, selection.enabled(), page, PAGE_SIZE);
-    if (state == null) {
-      WatchService.Page found = watches.list(query);
-      Map<Long, WatchRuntimeView> views =
-          statuses.statuses(found.items().stream().map(WatchView::id).toList());
-      return new Listing(
-          rows(found.items(), views), found.total(), page, pages(found.total()), null);
-    }
-    // The state lives beside the table: match the other filters, then keep the watches in state.
-    List<Long> ids = WatchService.filter(query).ids(em).getResultList();
-    Map<Long, WatchRuntimeView> views = statuses.statuses(ids);
-    WatchState wanted = state;
-    List<Long> matching = ids.stream().filter(id -> views.get(id).state() == wanted).toList();
-    List<Long> shown = matching.stream().skip((long) page * PAGE_SIZE).limit(PAGE_SIZE).toList();
-    return new Listing(
-        rows(watches.byIds(shown), views), matching.size(), page, pages(matching.size()), null);
-  }
-
-  private List<Row> rows(List<WatchView> shown, Map<Long, WatchRuntimeView> views) {
-    Map<Long, List<dev.detour.history.Stretch>> day =
-        histories.of(shown.stream().map(WatchView::id).toList(), java.time.Duration.ofDays(1));
-    return shown.stream()
-        .map(w -> new Row(w, views.get(w.id()).summary(), HistoryCharts.pulse(day.get(w.id()))))
-        .toList();
-  }
-
-  private static int pages(long total) {
-    return (int) Math.max(1, (total + PAGE_SIZE - 1) / PAGE_SIZE);
+        Templates.list(shown, groups.list(), filters, BlockMethod.all(), notice)
+            .data("nav", "watches"),
+        status);
   }
 
   /** What the list shows — every filter, the state included — in one of the export formats. */
@@ -271,20 +151,25 @@ public class WatchesPage {
       @QueryParam("group") String group,
       @QueryParam("tag") String tag,
       @QueryParam("state") String state,
-      @QueryParam("kind") String kind) {
-    Filters f = new Filters(q, group, tag, state, kind);
+      @QueryParam("kind") String kind,
+      @QueryParam("method") String method) {
+    WatchListing.Filters f = new WatchListing.Filters(q, group, tag, state, kind, method, null);
     ExportFormat exportFormat = WatchExportService.format(format);
-    Selection selection = selectionOf(f);
+    WatchListing.Selection selection = WatchListing.selectionOf(f);
     WatchService.Query query =
-        new WatchService.Query(group, tag, q, kindOf(f), selection.enabled(), 0, 1);
+        new WatchService.Query(group, tag, q, WatchListing.kindOf(f), selection.enabled(), 0, 1);
     WatchState wanted = selection.state();
+    BlockMethod by = WatchListing.methodOf(f);
     UnaryOperator<List<WatchView>> keep =
-        wanted == null
+        wanted == null && by == null
             ? page -> page
             : page -> {
               Map<Long, WatchRuntimeView> views =
                   statuses.statuses(page.stream().map(WatchView::id).toList());
-              return page.stream().filter(w -> views.get(w.id()).state() == wanted).toList();
+              return page.stream()
+                  .filter(w -> wanted == null || views.get(w.id()).state() == wanted)
+                  .filter(w -> by == null || by.equals(views.get(w.id()).method()))
+                  .toList();
             };
     StreamingOutput body = out -> exporter.export(query, keep, exportFormat, "gre-tunnel1", out);
     return Response.ok(body, exportFormat.mediaType())

@@ -75,5 +75,9 @@ public class Watch extends PanacheEntityBase {
   @Column(name = "updated_at", nullable = false)
   public Instant updatedAt;
 
+  /** Paused: disabled until this moment, then enabled again; null otherwise. */
+  @Column(name = "resume_at")
+  public Instant resumeAt;
+
   @Version public long version;
 }

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.zip.GZIPInputStream;
 import org.jboss.logging.Logger;
 
 /**
@@ -77,6 +78,7 @@ public class WatchImportService {
    * @param charset the charset the client declared, or null
    * @param replace also delete the watches of the imported groups that the list no longer has
    * @param dryRun report what would happen and store nothing
+   * @param disabled add the new watches disabled (a long list to look through before probing it)
    * @param declaredLength the upload's Content-Length, or null when it streams without one
    */
   public record Options(
@@ -87,7 +89,8 @@ public class WatchImportService {
       Set<String> tags,
       Charset charset,
       boolean replace,
-      boolean dryRun) {}
+      boolean dryRun,
+      boolean disabled) {}
 
   private record Pending(
       String group,
@@ -135,8 +138,31 @@ public class WatchImportService {
     Collector collector = new Collector(defaultGroup, extraTags);
     ListFormat format = options.format();
     ImportInput input;
+    boolean gzipped = false;
     try {
       BufferedInputStream buffered = new BufferedInputStream(limited, 64 * 1024);
+      byte[] head = peek(buffered);
+      if (FormatDetector.gzip(head)) {
+        // A compressed list is read as it is; the limit holds for what it unpacks to.
+        gzipped = true;
+        buffered =
+            new BufferedInputStream(
+                new LimitedInputStream(new GZIPInputStream(buffered, 64 * 1024), limit), 64 * 1024);
+        head = peek(buffered);
+      }
+      String binary = FormatDetector.binary(head);
+      if (binary != null) {
+        throw ProblemException.invalidField(
+            "Not a list",
+            "body",
+            "the upload is "
+                + binary
+                + (gzipped ? " inside gzip" : "")
+                + ", not a list of targets: unpack it and upload the list inside (one target per"
+                + " line, or a file in one of "
+                + ListFormat.allNames()
+                + "; a .gz is read as it is)");
+      }
       if (format == null) {
         format = FormatDetector.detect(buffered);
       }
@@ -144,7 +170,16 @@ public class WatchImportService {
       input = new ImportInput(buffered, options.charset());
       format.reader().read(input, collector);
     } catch (LimitedInputStream.TooLarge e) {
-      throw tooLarge("the upload is larger than that", e.limit());
+      throw tooLarge(
+          gzipped ? "the list unpacks to more than that" : "the upload is larger than that",
+          e.limit());
+    } catch (java.util.zip.ZipException | java.io.EOFException e) {
+      throw ProblemException.invalidField(
+          "Not a list",
+          "body",
+          "the upload starts as gzip but does not unpack ("
+              + e.getMessage()
+              + "): send the whole file again, or the list uncompressed");
     } catch (IOException e) {
       throw new UncheckedIOException("reading the upload failed", e);
     }
@@ -187,7 +222,7 @@ public class WatchImportService {
           QuarkusTransaction.requiringNew()
               .call(
                   () -> {
-                    Written w = write(collector.pending, options.replace());
+                    Written w = write(collector.pending, options.replace(), options.disabled());
                     if (options.dryRun()) {
                       throw new DryRun(w);
                     }
@@ -208,7 +243,7 @@ public class WatchImportService {
         invalidCount,
         elapsed);
     return new ImportReport(
-        format.label(),
+        format.label() + (gzipped ? "+gzip" : ""),
         options.mode().label,
         options.dryRun(),
         lines,
@@ -223,6 +258,14 @@ public class WatchImportService {
         collector.warnings.isEmpty() ? null : collector.warnings,
         written.groupsCreated.isEmpty() ? null : written.groupsCreated,
         elapsed);
+  }
+
+  /** The first bytes of the upload, left to be read again. */
+  private static byte[] peek(BufferedInputStream in) throws IOException {
+    in.mark(FormatDetector.PEEK);
+    byte[] head = in.readNBytes(FormatDetector.PEEK);
+    in.reset();
+    return head;
   }
 
   /** Thrown to roll a dry run back, carrying what it would have done. */
@@ -242,7 +285,7 @@ public class WatchImportService {
     final List<String> groupsCreated = new ArrayList<>();
   }
 
-  private Written write(List<Pending> pending, boolean replace) {
+  private Written write(List<Pending> pending, boolean replace, boolean disabled) {
     Written written = new Written();
     Map<String, List<Pending>> byGroup = new LinkedHashMap<>();
     for (Pending p : pending) {
@@ -272,7 +315,7 @@ public class WatchImportService {
         watch.probes = p.probes();
         watch.tags = p.tags();
         watch.note = p.note();
-        watch.enabled = p.enabled();
+        watch.enabled = p.enabled() && !disabled;
         watch.createdAt = watch.updatedAt = now;
         em.persist(watch);
         written.created++;

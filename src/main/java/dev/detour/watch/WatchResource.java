@@ -44,9 +44,14 @@ public class WatchResource {
   private final WatchService watches;
   private final WatchImportService importer;
   private final WatchExportService exporter;
+  private final WatchBulk bulk;
 
   public WatchResource(
-      WatchService watches, WatchImportService importer, WatchExportService exporter) {
+      WatchService watches,
+      WatchImportService importer,
+      WatchExportService exporter,
+      WatchBulk bulk) {
+    this.bulk = bulk;
     this.watches = watches;
     this.importer = importer;
     this.exporter = exporter;
@@ -91,6 +96,19 @@ public class WatchResource {
     return watches.update(id, input);
   }
 
+  @POST
+  @Path("bulk")
+  @Operation(
+      summary = "Enable, disable, pause, move or delete many watches in one transaction",
+      description =
+          "{\"action\": \"enable|disable|pause|move|delete\", \"ids\": [..] or \"filter\":"
+              + " {\"group\", \"tag\", \"q\", \"kind\", \"enabled\"}, \"until\" (pause),"
+              + " \"group\" (move), \"dryRun\"}: matched and changed counts; a dry run only"
+              + " counts.")
+  public WatchBulk.Result bulk(WatchBulk.Request request) {
+    return bulk.run(request);
+  }
+
   @DELETE
   @Path("{id: [0-9]+}")
   public Response delete(@PathParam("id") long id) {
@@ -105,7 +123,8 @@ public class WatchResource {
       summary = "Import a list (the request body is the file)",
       description =
           "Formats: plain (also .lst), cidr, registry-csv, routeros, json; detected when omitted."
-              + " All-or-nothing unless mode=skip-invalid.")
+              + " All-or-nothing unless mode=skip-invalid; disabled=true adds the new watches"
+              + " disabled.")
   public ImportReport importList(
       InputStream body,
       @HeaderParam("Content-Type") String contentType,
@@ -115,7 +134,8 @@ public class WatchResource {
       @QueryParam("mode") @DefaultValue("strict") String mode,
       @QueryParam("tag") List<String> tags,
       @QueryParam("replace") @DefaultValue("false") boolean replace,
-      @QueryParam("dryRun") @DefaultValue("false") boolean dryRun) {
+      @QueryParam("dryRun") @DefaultValue("false") boolean dryRun,
+      @QueryParam("disabled") @DefaultValue("false") boolean disabled) {
     List<FieldError> errors = new ArrayList<>();
     ListFormat listFormat = null;
     if (format != null && !format.isBlank()) {
@@ -149,7 +169,8 @@ public class WatchResource {
             new HashSet<>(tags == null ? List.of() : tags),
             charset,
             replace,
-            dryRun));
+            dryRun,
+            disabled));
   }
 
   @GET

@@ -265,7 +265,12 @@ public class WatchService {
     watch.probes = probes;
     watch.tags = tags;
     watch.note = note;
-    watch.enabled = input.enabled() == null || input.enabled();
+    boolean enabled = input.enabled() == null || input.enabled();
+    if (enabled != watch.enabled) {
+      // Enabled or disabled by hand: a pause is over.
+      watch.resumeAt = null;
+    }
+    watch.enabled = enabled;
     if (!urlPort) {
       return parsed.warnings();
     }
@@ -288,6 +293,7 @@ public class WatchService {
         watch.enabled,
         watch.createdAt,
         watch.updatedAt,
+        watch.resumeAt,
         warnings);
   }
 }

@@ -23,5 +23,6 @@ public record WatchView(
     boolean enabled,
     Instant createdAt,
     Instant updatedAt,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Instant resumeAt,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> warnings)
     implements ExportedWatch {}

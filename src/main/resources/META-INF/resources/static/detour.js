@@ -37,3 +37,13 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     event.detail.isError = false;
   }
 });
+
+// An upload says how far it is: the form's progress bar follows the bytes sent (htmx reports them).
+document.addEventListener("htmx:xhr:progress", (event) => {
+  const form = event.target.closest ? event.target.closest("form") : null;
+  const bar = form ? form.querySelector("progress[data-upload]") : null;
+  if (bar && event.detail.lengthComputable && event.detail.total > 0) {
+    bar.max = event.detail.total;
+    bar.value = event.detail.loaded;
+  }
+});

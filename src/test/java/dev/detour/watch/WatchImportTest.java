@@ -419,4 +419,38 @@ class WatchImportTest {
         .body("invalid", nullValue());
     given().get("/api/watches?group=x").then().body("", hasSize(1));
   }
+
+  @Test
+  void aGzippedListIsReadAsItIsAndABinaryFileIsRefusedWithWhatItIs() throws IOException {
+    java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+    try (var gz = new java.util.zip.GZIPOutputStream(packed)) {
+      gz.write("198.51.100.1\n198.51.100.2\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    upload("?group=gz", packed.toByteArray(), "application/gzip")
+        .then()
+        .statusCode(200)
+        .body("created", equalTo(2))
+        .body("format", equalTo("plain+gzip"));
+
+    byte[] zip = {0x50, 0x4b, 0x03, 0x04, 20, 0, 0, 0, 8, 0};
+    upload("?group=bin", zip, "application/octet-stream")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("errors[0].field", equalTo("body"))
+        .body("errors[0].message", containsString("the upload is a zip archive, not a list"));
+    byte[] garbage = new byte[50_000];
+    new java.util.Random(1).nextBytes(garbage);
+    garbage[100] = 0;
+    upload("?group=bin", garbage, "text/plain")
+        .then()
+        .statusCode(400)
+        .body("errors[0].message", containsString("binary data (it holds NUL bytes)"));
+    byte[] cut = java.util.Arrays.copyOf(packed.toByteArray(), 12);
+    upload("?group=bin", cut, "application/gzip")
+        .then()
+        .statusCode(400)
+        .body("errors[0].message", containsString("does not unpack"));
+    given().get("/api/watches?group=bin").then().statusCode(200).body("", hasSize(0));
+  }
 }

@@ -11,8 +11,9 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * The pcap files of rounds: a suspicious round's are kept until the watch's next round, an
- * incident's for good, the rest go at once.
+ * The pcap files of rounds: a suspicious round's are kept until two rounds later (the page that
+ * showed them a moment ago still links to them while the next round is under way), an incident's
+ * for good, the rest go at once.
  */
 @ApplicationScoped
 public class Captures {
@@ -26,13 +27,15 @@ public class Captures {
   }
 
   /**
-   * Keeps this round's runs ({@code runs}) until the watch's next round, and the one of an incident
-   * ({@code kept}) for good; the runs kept from the round before go.
+   * Keeps this round's runs ({@code runs}) for two more rounds, and the one of an incident ({@code
+   * kept}) for good; the runs kept from two rounds before go. (Deleted at the next round, the pcap
+   * links of a page opened a moment before answered 404.)
    */
   void keepUntilNext(WatchRuntime rt, List<String> runs, String kept) {
-    for (String old : rt.captures) {
+    for (String old : rt.olderCaptures) {
       delete(old);
     }
+    rt.olderCaptures = rt.captures;
     rt.captures = runs.stream().filter(id -> !id.equals(kept)).toList();
   }
 
@@ -46,6 +49,7 @@ public class Captures {
   /** A watch forgotten: the files it kept. */
   void forget(WatchRuntime rt) {
     rt.captures.forEach(this::delete);
+    rt.olderCaptures.forEach(this::delete);
   }
 
   void delete(String run) {

@@ -94,8 +94,11 @@ final class WatchRuntime {
   /** This hour's rounds, until they are stored with the watch's history. */
   final dev.detour.history.RoundBuffer history = new dev.detour.history.RoundBuffer();
 
-  /** The probe runs of the last round whose pcap files are kept until the next round. */
+  /** The probe runs of the last round whose pcap files are kept for two more rounds. */
   volatile List<String> captures = List.of();
+
+  /** The same of the round before, deleted at the next round. */
+  volatile List<String> olderCaptures = List.of();
 
   final AtomicBoolean running = new AtomicBoolean();
 

@@ -71,6 +71,52 @@ public class RouteAuditLog {
         .toList();
   }
 
+  /** A page of the log, newest first, and how many lines match in all. */
+  public record Page(List<Line> lines, long total) {}
+
+  /** The lines of one router (null: all) and one outcome (null: any), a page at a time. */
+  public Page page(String router, String outcome, int page, int size) {
+    StringBuilder where = new StringBuilder("1 = 1");
+    java.util.Map<String, Object> params = new java.util.HashMap<>();
+    if (router != null && !router.isBlank()) {
+      where.append(" and router = :router");
+      params.put("router", router.strip());
+    }
+    if (outcome != null && !outcome.isBlank()) {
+      where.append(" and outcome = :outcome");
+      params.put("outcome", outcome.strip());
+    }
+    long total = RouteAudit.count(where.toString(), params);
+    List<Line> lines =
+        RouteAudit.<RouteAudit>find(where + " order by id desc", params)
+            .page(page, size)
+            .list()
+            .stream()
+            .map(
+                a ->
+                    new Line(
+                        a.id,
+                        a.at,
+                        new Change(
+                            a.router, a.action, a.prefix, a.outcome, a.actor, a.reason, a.detail)))
+            .toList();
+    return new Page(lines, total);
+  }
+
+  /** The routers and outcomes the log names, for the page's filters. */
+  public List<List<String>> names() {
+    var em = RouteAudit.getEntityManager();
+    return List.of(
+        em.createQuery(
+                "select distinct a.router from RouteAudit a where a.router is not null order by 1",
+                String.class)
+            .getResultList(),
+        em.createQuery(
+                "select distinct a.outcome from RouteAudit a where a.outcome is not null order by 1",
+                String.class)
+            .getResultList());
+  }
+
   private static String cut(String s, int max) {
     if (s == null) {
       return "";

@@ -2,6 +2,7 @@ package dev.detour.history;
 
 import dev.detour.verdict.WatchState;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 
 /**
  * Watches' histories in the database ({@code round_history}): every round of the last day or two as
@@ -30,6 +32,8 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class HistoryStore {
+
+  private static final Logger LOG = Logger.getLogger(HistoryStore.class);
 
   private final AgroalDataSource db;
   private final Queue<Chunk> sealed = new ConcurrentLinkedQueue<>();
@@ -45,27 +49,53 @@ public class HistoryStore {
     }
   }
 
+  /** Chunks written in one transaction at most. */
+  static final int BATCH = 2_000;
+
+  /** Chunks waiting at most: past it (the database away for days) the oldest go, and are told. */
+  static final int MAX_QUEUED = 1_000_000;
+
   /**
-   * Writes the chunks sealed so far, in batches; returns how many. A chunk of a watch deleted
-   * meanwhile is dropped (the insert asks for the watch).
+   * Writes the chunks sealed so far, {@link #BATCH} a transaction; returns how many. A chunk of a
+   * watch deleted meanwhile is dropped (the insert asks for the watch). A batch that does not
+   * commit goes back to the queue for the next turn, so a database away for a while loses no round.
    */
-  @Transactional
   public int write() {
-    List<Chunk> all = new ArrayList<>();
-    for (Chunk c = sealed.poll(); c != null; c = sealed.poll()) {
-      all.add(c);
+    int written = 0;
+    while (!sealed.isEmpty()) {
+      List<Chunk> batch = new ArrayList<>();
+      for (Chunk c; batch.size() < BATCH && (c = sealed.poll()) != null; ) {
+        batch.add(c);
+      }
+      try {
+        QuarkusTransaction.requiringNew()
+            .run(
+                () -> {
+                  try (Connection c = db.getConnection()) {
+                    insert(c, batch);
+                  } catch (SQLException e) {
+                    throw new IllegalStateException("history not written: " + e.getMessage(), e);
+                  }
+                });
+      } catch (RuntimeException e) {
+        sealed.addAll(batch);
+        trim();
+        throw e;
+      }
+      written += batch.size();
     }
-    if (all.isEmpty()) {
-      return 0;
+    return written;
+  }
+
+  private void trim() {
+    int dropped = 0;
+    for (int excess = sealed.size() - MAX_QUEUED; dropped < excess && sealed.poll() != null; ) {
+      dropped++;
     }
-    try (Connection c = db.getConnection()) {
-      insert(c, all);
-    } catch (SQLException e) {
-      // Back in the queue for the next turn: a database away for a while loses no round.
-      sealed.addAll(all);
-      throw new IllegalStateException("history not written: " + e.getMessage(), e);
+    if (dropped > 0) {
+      LOG.warnf(
+          "History: %d hours of rounds dropped, the database took none for too long", dropped);
     }
-    return all.size();
   }
 
   private static void insert(Connection c, List<Chunk> chunks) throws SQLException {
@@ -111,12 +141,15 @@ public class HistoryStore {
             c.prepareStatement(
                 "select watch_id, tier, start_at, data from round_history where watch_id in ("
                     + in
-                    + ") and start_at >= ? order by watch_id, start_at")) {
+                    + ") and (tier = 0 and start_at >= ? or tier = 1 and start_at >= ?)"
+                    + " order by watch_id, start_at")) {
       int i = 1;
       for (Long id : watchIds) {
         q.setLong(i++, id);
       }
-      q.setLong(i, from - HistoryCodec.DAY);
+      // An hour's rounds begin in the hour before; a day's buckets at the day's first second.
+      q.setLong(i, Math.floorDiv(from, 3600) * 3600);
+      q.setLong(i + 1, Math.floorDiv(from, HistoryCodec.DAY) * HistoryCodec.DAY);
       try (ResultSet rs = q.executeQuery()) {
         while (rs.next()) {
           List<Stretch> into = all.computeIfAbsent(rs.getLong(1), id -> new ArrayList<>());
@@ -248,14 +281,12 @@ public class HistoryStore {
         PreparedStatement q =
             c.prepareStatement(
                 "insert into state_tally (at, up_count, down_count, blocked_count, unknown_count)"
-                    + " select ?, ?, ?, ?, ?"
-                    + " where not exists (select 1 from state_tally where at = ?)")) {
+                    + " values (?, ?, ?, ?, ?) on conflict do nothing")) {
       q.setLong(1, at);
       int i = 2;
       for (WatchState s : WatchState.values()) {
         q.setLong(i++, counts.getOrDefault(s, 0L));
       }
-      q.setLong(6, at);
       q.executeUpdate();
     } catch (SQLException e) {
       throw new IllegalStateException("state counts not stored: " + e.getMessage(), e);

@@ -104,16 +104,19 @@ public class Incidents {
     return Incident.<Incident>find("parentId", Sort.ascending("at", "id"), massId).list();
   }
 
-  /** The newest {@code n} blocks: watches turned blocked on their own, each mass block as one. */
+  /**
+   * The newest {@code n} blocks: watches turned blocked on their own, each mass block and each
+   * spell of allowlist mode as one (their watches' changes are theirs).
+   */
   @Transactional
   public List<Incident> recentBlocks(int n) {
     // A mass block is one row, not its members: they would push every other block off the list.
     return Incident.<Incident>find(
-            "kind = ?1 and toState = ?2 and parentId is null or kind = ?3",
+            "kind = ?1 and toState = ?2 and parentId is null or kind in ?3",
             Sort.descending("at", "id"),
             Incident.Kind.STATE_CHANGE.name(),
             "BLOCKED",
-            Incident.Kind.MASS_BLOCK.name())
+            List.of(Incident.Kind.MASS_BLOCK.name(), Incident.Kind.ALLOWLIST_MODE.name()))
         .page(Page.ofSize(n))
         .list();
   }

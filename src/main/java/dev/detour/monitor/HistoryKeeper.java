@@ -3,12 +3,17 @@ package dev.detour.monitor;
 import dev.detour.cluster.ClusterLock;
 import dev.detour.history.HistoryCodec;
 import dev.detour.history.HistoryStore;
+import dev.detour.history.Stretch;
 import dev.detour.system.Periodic;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,9 +51,28 @@ public class HistoryKeeper {
     periodic.every("detour-history", Duration.ofSeconds(20), Duration.ofSeconds(60), this::keep);
   }
 
+  /** The rounds of these watches not stored yet (this hour's, held here), each oldest first. */
+  public Map<Long, List<Stretch>> unstored(Collection<Long> ids) {
+    Map<Long, List<Stretch>> all = new HashMap<>();
+    for (Long id : ids) {
+      WatchRuntime rt = states.find(id);
+      if (rt != null) {
+        all.put(id, rt.history.rounds());
+      }
+    }
+    return all;
+  }
+
+  /** Seals every watch's rounds held from before {@code second} and queues them to be written. */
+  void sealBefore(long second) {
+    for (WatchRuntime rt : states.all()) {
+      store.queue(rt.history.sealBefore(rt.id, second));
+    }
+  }
+
   void onStop(@Observes ShutdownEvent event) {
     try {
-      states.sealBefore(Long.MAX_VALUE).forEach(store::queue);
+      sealBefore(Long.MAX_VALUE);
       int written = store.write();
       LOG.debugf("History: %d chunks of this hour's rounds written at shutdown", written);
     } catch (RuntimeException e) {
@@ -56,11 +80,19 @@ public class HistoryKeeper {
     }
   }
 
-  /** One turn: seal and write, and now and then fold, expire and count. */
+  /**
+   * One turn: seal and write, and now and then fold, expire and count — each on its own, so a
+   * database that refuses one does not stop the others.
+   */
   void keep() {
     long now = System.currentTimeMillis() / 1000;
-    states.sealBefore(now / 3600 * 3600).forEach(store::queue);
-    store.write();
+    sealBefore(now / 3600 * 3600);
+    RuntimeException failed = null;
+    try {
+      store.write();
+    } catch (RuntimeException e) {
+      failed = e;
+    }
     long tallyAt = now / HistoryCodec.BUCKET * HistoryCodec.BUCKET;
     if (tallyAt != talliedAt) {
       store.tally(tallyAt, states.counts().total());
@@ -69,6 +101,9 @@ public class HistoryKeeper {
     if (now / 3600 != compactedHour) {
       lock.ifFree("history", () -> compact(now));
       compactedHour = now / 3600;
+    }
+    if (failed != null) {
+      throw failed;
     }
   }
 

@@ -23,6 +23,7 @@ import java.util.Map;
 public class Statuses implements WatchStates {
 
   private final WatchStateStore states;
+  private final HistoryKeeper history;
   private final StatusStore store;
   private final RoundRunner runner;
   private final Vantages vantages;
@@ -35,7 +36,9 @@ public class Statuses implements WatchStates {
       RoundRunner runner,
       Vantages vantages,
       MonitorConfig config,
-      Node node) {
+      Node node,
+      HistoryKeeper history) {
+    this.history = history;
     this.states = states;
     this.store = store;
     this.runner = runner;
@@ -80,7 +83,7 @@ public class Statuses implements WatchStates {
 
   @Override
   public Map<Long, List<Stretch>> unstored(Collection<Long> ids) {
-    return states.unstored(ids);
+    return history.unstored(ids);
   }
 
   @Override

@@ -30,12 +30,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class WatchHistoryResource {
 
   private final HistoryStore store;
-  private final WatchStateStore states;
+  private final HistoryKeeper keeper;
   private final MonitorConfig config;
 
-  public WatchHistoryResource(HistoryStore store, WatchStateStore states, MonitorConfig config) {
+  public WatchHistoryResource(HistoryStore store, HistoryKeeper keeper, MonitorConfig config) {
     this.store = store;
-    this.states = states;
+    this.keeper = keeper;
     this.config = config;
   }
 
@@ -86,7 +86,7 @@ public class WatchHistoryResource {
     List<Stretch> all =
         Histories.joined(
             store.read(id, from),
-            states.unstored(List.of(id)).getOrDefault(id, List.of()).stream()
+            keeper.unstored(List.of(id)).getOrDefault(id, List.of()).stream()
                 .filter(s -> s.from() >= from)
                 .toList(),
             now);

@@ -2,8 +2,7 @@ package dev.detour.monitor;
 
 import dev.detour.cluster.Node;
 import dev.detour.cluster.Rounds;
-import dev.detour.history.Chunk;
-import dev.detour.history.Stretch;
+import dev.detour.history.HistoryStore;
 import dev.detour.incident.MassBlocks;
 import dev.detour.metrics.Metrics;
 import dev.detour.state.AddressEvidence;
@@ -65,6 +64,7 @@ public class WatchStateStore {
   private final Rounds rounds;
   private final Node node;
   private final Captures captures;
+  private final HistoryStore history;
   private final WatchMeters meters;
   private final StateCounts counts;
 
@@ -89,7 +89,9 @@ public class WatchStateStore {
       MeterRegistry registry,
       Rounds rounds,
       Node node,
-      Captures captures) {
+      Captures captures,
+      HistoryStore history) {
+    this.history = history;
     this.store = store;
     this.watches = watches;
     this.verdict = verdict;
@@ -222,12 +224,13 @@ public class WatchStateStore {
         .forEach(this::forget);
   }
 
-  /** A watch deleted, disabled or moved away: its state and meters go. */
+  /** A watch deleted, disabled or moved away: its state and meters go, its hour's rounds stay. */
   void forget(long id) {
     WatchRuntime rt = runtimes.remove(id);
     if (rt != null) {
       WatchRuntime.SHOWN.incrementAndGet();
       captures.forget(rt);
+      history.queue(rt.history.seal(rt.id));
     }
   }
 
@@ -433,28 +436,14 @@ public class WatchStateStore {
     return all;
   }
 
-  /** The rounds of these watches that are not stored yet (this hour's), each oldest first. */
-  Map<Long, List<Stretch>> unstored(Collection<Long> ids) {
-    Map<Long, List<Stretch>> all = new HashMap<>();
-    for (Long id : ids) {
-      WatchRuntime rt = runtimes.get(id);
-      if (rt != null) {
-        all.put(id, rt.history.rounds());
-      }
-    }
-    return all;
+  /** The watches known here now (a live view). */
+  java.util.Collection<WatchRuntime> all() {
+    return runtimes.values();
   }
 
-  /** Seals every watch's rounds held from before {@code second}: the chunks to store. */
-  List<Chunk> sealBefore(long second) {
-    List<Chunk> sealed = new ArrayList<>();
-    for (WatchRuntime rt : runtimes.values()) {
-      Chunk c = rt.history.sealBefore(rt.id, second);
-      if (c != null) {
-        sealed.add(c);
-      }
-    }
-    return sealed;
+  /** A watch's runtime, or null when it has none here. */
+  WatchRuntime find(long id) {
+    return runtimes.get(id);
   }
 
   /** Live states of these watches (those probed so far), without their evidence. */

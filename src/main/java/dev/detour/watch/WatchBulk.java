@@ -156,10 +156,28 @@ public class WatchBulk {
       // A dry run counts what would change; a real one is told by the update itself.
       changed += dry ? count(changing, params) : 0;
     }
+    if (dest != null) {
+      twins(where, params, chunks, dest);
+    }
     if (!dry) {
       for (List<Long> chunk : chunks) {
         params.put("ids", chunk);
-        changed += apply(action, changing, params, now, r.until());
+        try {
+          changed += apply(action, changing, params, now, r.until());
+        } catch (jakarta.persistence.PersistenceException e) {
+          if (dest == null) {
+            throw e;
+          }
+          // A move that would put one target twice in a group, not seen by the checks above
+          // (watches changed meanwhile): refused whole, the transaction rolls back.
+          throw ProblemException.conflict(
+              "group",
+              "the move would watch a target twice in group '"
+                  + dest.name
+                  + "'; nothing was moved ("
+                  + e.getClass().getSimpleName()
+                  + ")");
+        }
       }
       LOG.infof(
           "Bulk %s: %d watches matched, %d changed in %d ms",
@@ -221,6 +239,36 @@ public class WatchBulk {
             new WatchService.Query(s.group(), s.tag(), s.q(), s.kind(), s.enabled(), 0, 1));
     params.putAll(f.params());
     return f.where();
+  }
+
+  /**
+   * A move of two watches of one target (from two groups) into one group is refused whole too,
+   * naming a few; counted over the whole selection, not a chunk at a time.
+   */
+  private void twins(
+      String where, Map<String, Object> params, List<List<Long>> chunks, WatchGroup dest) {
+    List<String> targets = new ArrayList<>();
+    for (List<Long> chunk : chunks) {
+      params.put("ids", chunk);
+      targets.addAll(
+          bind(
+                  em.createQuery("select w.target from Watch w where " + where, String.class),
+                  params,
+                  where)
+              .getResultList());
+    }
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    List<String> twice = targets.stream().filter(t -> !seen.add(t)).distinct().limit(5).toList();
+    if (!twice.isEmpty()) {
+      throw ProblemException.conflict(
+          "group",
+          "the selection holds the same target in more than one group ("
+              + String.join(", ", twice)
+              + "), and a group watches a target once: narrow the selection; nothing was moved"
+              + " to '"
+              + dest.name
+              + "'");
+    }
   }
 
   /** The part of the matched watches the action changes. */

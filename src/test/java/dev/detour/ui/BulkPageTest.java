@@ -128,6 +128,30 @@ class BulkPageTest {
             .asString();
     assertThat(page).contains("already watched in group &#39;kept&#39; (203.0.113.1)");
     PagesTest.form()
+        .formParam("scope", "matching")
+        .formParam("action", "move")
+        .formParam("to", "kept")
+        .formParam("group", "imported")
+        .formParam("confirm", "yes")
+        .post("/watches/bulk")
+        .then()
+        .statusCode(409);
+    // Two watches of one target, in two groups, moved into a third: refused whole as well.
+    groups.create(new GroupInput("third", null, 60, null, null, null));
+    String twins =
+        PagesTest.form()
+            .formParam("scope", "matching")
+            .formParam("action", "move")
+            .formParam("to", "third")
+            .formParam("q", "203.0.113.1")
+            .formParam("confirm", "yes")
+            .post("/watches/bulk")
+            .then()
+            .statusCode(409)
+            .extract()
+            .asString();
+    assertThat(twins).contains("the same target in more than one group (203.0.113.1)");
+    PagesTest.form()
         .formParam("scope", "selected")
         .formParam("action", "enable")
         .post("/watches/bulk")

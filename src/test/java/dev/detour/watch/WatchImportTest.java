@@ -451,6 +451,11 @@ class WatchImportTest {
         .then()
         .statusCode(400)
         .body("errors[0].message", containsString("does not unpack"));
-    given().get("/api/watches?group=bin").then().statusCode(200).body("", hasSize(0));
+    // Text that starts as a short signature does ("MZ", "BZh") is text.
+    upload("?group=bin", "MZA.example\nBZH.example\n".getBytes(), "text/plain")
+        .then()
+        .statusCode(200)
+        .body("created", equalTo(2));
+    given().get("/api/watches?group=bin").then().statusCode(200).body("", hasSize(2));
   }
 }

@@ -30,7 +30,6 @@ public final class FormatDetector {
   public static String binary(byte[] head) {
     String[][] signatures = {
       {"504b0304", "a zip archive"},
-      {"425a68", "a bzip2 archive"},
       {"fd377a585a00", "an xz archive"},
       {"377abcaf271c", "a 7-Zip archive"},
       {"526172211a07", "a RAR archive"},
@@ -38,7 +37,6 @@ public final class FormatDetector {
       {"89504e47", "a PNG image"},
       {"ffd8ff", "a JPEG image"},
       {"7f454c46", "an executable (ELF)"},
-      {"4d5a", "a Windows executable"},
       {"d0cf11e0", "an old Office document"},
       {"53514c69746520666f726d6174", "an SQLite database"},
     };
@@ -50,6 +48,11 @@ public final class FormatDetector {
       if (hex.toString().startsWith(s[0])) {
         return s[1];
       }
+    }
+    // "BZh", a block size, then the block's magic number: a text may start "BZh" too (and an
+    // executable's two-letter "MZ" is left to the NUL bytes below, for "MZA.example" is a name).
+    if (hex.toString().matches("425a683[1-9]314159265359.*")) {
+      return "a bzip2 archive";
     }
     boolean utf16 =
         head.length >= 2

@@ -35,6 +35,10 @@ public final class CensorLocator implements Probe<CensorTraces> {
   public static final ProbeKind KIND = ProbeKind.of("trace");
 
   private final int maxHops;
+
+  /** A request trace's longest run, however many hops are left. */
+  static final Duration REQUEST_TRACE_CAP = Duration.ofSeconds(10);
+
   private final Duration spacing;
   private final Duration wait;
 
@@ -297,6 +301,11 @@ public final class CensorLocator implements Probe<CensorTraces> {
       InetAddress source = channel.source();
       List<PacketView> seen = new ArrayList<>();
       int handshakes = 0;
+      // Once the request drew a TCP answer (the host's, or the censor's in its name) at two TTLs
+      // in a row, the hops beyond tell nothing new: the trace ends there, and within a bound.
+      int answeredInARow = 0;
+      int last = maxHops;
+      long deadline = System.nanoTime() + REQUEST_TRACE_CAP.toNanos();
       for (int ttl = 1; ttl <= maxHops; ttl++) {
         int sourcePort = base + ttl;
         long isn = ThreadLocalRandom.current().nextLong(1, 1L << 32);
@@ -315,11 +324,19 @@ public final class CensorLocator implements Probe<CensorTraces> {
         long theirs = synAck.tcp().seq() + 1;
         channel.send(Frames.ack(source, target, sourcePort, port, isn + 1, theirs));
         channel.send(Frames.data(source, target, sourcePort, port, isn + 1, theirs, ttl, payload));
-        seen.addAll(
+        List<PacketView> drawn =
             channel.capture(
                 System.nanoTime() + wait.toNanos(),
-                got -> got.stream().anyMatch(p -> answers(p, sourcePort, target))));
+                got -> got.stream().anyMatch(p -> answers(p, sourcePort, target)));
+        seen.addAll(drawn);
         channel.send(Frames.rst(source, target, sourcePort, port, isn + 1 + payload.length));
+        boolean answered =
+            drawn.stream().anyMatch(p -> p.tcp() != null && answers(p, sourcePort, target));
+        answeredInARow = answered ? answeredInARow + 1 : 0;
+        if (answeredInARow >= 2 || System.nanoTime() > deadline) {
+          last = ttl;
+          break;
+        }
       }
       if (pcap != null) {
         channel.writePcap(pcap);
@@ -334,7 +351,7 @@ public final class CensorLocator implements Probe<CensorTraces> {
           PacketView.text(target),
           port,
           offending,
-          hops(seen, PacketView.text(target), base, maxHops));
+          hops(seen, PacketView.text(target), base, last));
     }
   }
 

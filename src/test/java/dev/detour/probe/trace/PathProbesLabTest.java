@@ -117,6 +117,7 @@ class PathProbesLabTest {
             Lab.WEB1, 80, "http-request", OffendingRequests.httpGet("www." + Lab.ZONE, "/"));
     assertThat(path.censorHop()).isEqualTo(-1);
     assertThat(path.hostHop()).isEqualTo(4);
+    assertThat(path.hops()).as("answered at hops 4 and 5: no further").hasSize(5);
   }
 
   @Test
@@ -129,6 +130,9 @@ class PathProbesLabTest {
       assertThat(path.censorHop()).isEqualTo(2);
       assertThat(path.censorRouter()).isEqualTo("198.51.100.6");
       assertThat(path.hostHop()).isEqualTo(-1);
+      // Once the request draws the censor's resets at two hops in a row the trace ends (it walked
+      // all 16 before).
+      assertThat(path.hops()).hasSizeBetween(3, 5);
     } finally {
       lab.unblock("http-tamper", Lab.WEB4, blocked);
     }

@@ -101,7 +101,14 @@ public class ProbeService {
     }
   }
 
-  public Run run(String target, Set<ProbeKind> kinds, List<Integer> ports, String device) {
+  /** A target to probe now: its address, and its name when it is a host. */
+  public record Resolved(String target, String name, InetAddress address) {}
+
+  /**
+   * Reads and resolves a target typed by a person (a host, an address, a URL): refused with what to
+   * fix when it is not one, is a prefix, or does not resolve.
+   */
+  public Resolved resolve(String target) {
     ParsedTarget parsed;
     try {
       parsed = parser.parse(target);
@@ -115,7 +122,13 @@ public class ProbeService {
           parsed.target().value() + " is a prefix: probe one address inside it");
     }
     String name = parsed.target().kind() == TargetKind.HOST ? parsed.target().value() : null;
-    InetAddress address = resolve(parsed.target().value(), name);
+    return new Resolved(parsed.target().value(), name, resolve(parsed.target().value(), name));
+  }
+
+  public Run run(String target, Set<ProbeKind> kinds, List<Integer> ports, String device) {
+    Resolved r = resolve(target);
+    InetAddress address = r.address();
+    String name = r.name();
     try {
       return await(start(target, address, name, ports, kinds, device, true));
     } catch (IOException e) {
@@ -148,6 +161,28 @@ public class ProbeService {
       Set<ProbeKind> kinds,
       String device,
       boolean keepCaptures) {
+    return start(target, address, name, ports, kinds, device, keepCaptures ? newId() : null);
+  }
+
+  /** A new run's id: where its pcap files go. */
+  public static String newId() {
+    return Long.toHexString(System.currentTimeMillis())
+        + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20, 1 << 24));
+  }
+
+  /**
+   * As above, the pcap files kept under {@code id} (null: none kept): the kinds of one run started
+   * a kind at a time (the ISP check, which shows each as it ends) share one run's files.
+   */
+  public CompletableFuture<Run> start(
+      String target,
+      InetAddress address,
+      String name,
+      List<Integer> ports,
+      Set<ProbeKind> kinds,
+      String device,
+      String id) {
+    boolean keepCaptures = id != null;
     InetAddress source;
     try {
       source =
@@ -155,9 +190,6 @@ public class ProbeService {
     } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
     }
-    String id =
-        Long.toHexString(System.currentTimeMillis())
-            + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20, 1 << 24));
     Path captures = keepCaptures ? captures().resolve(id) : null;
     ProbeRequest request = new ProbeRequest(target, address, name, ports, device, source, captures);
     Set<ProbeKind> wanted = new HashSet<>(kinds);

@@ -92,13 +92,7 @@ public class RouteAuditLog {
             .page(page, size)
             .list()
             .stream()
-            .map(
-                a ->
-                    new Line(
-                        a.id,
-                        a.at,
-                        new Change(
-                            a.router, a.action, a.prefix, a.outcome, a.actor, a.reason, a.detail)))
+            .map(RouteAuditLog::line)
             .toList();
     return new Page(lines, total);
   }
@@ -115,6 +109,13 @@ public class RouteAuditLog {
                 "select distinct a.outcome from RouteAudit a where a.outcome is not null order by 1",
                 String.class)
             .getResultList());
+  }
+
+  private static Line line(RouteAudit a) {
+    return new Line(
+        a.id,
+        a.at,
+        new Change(a.router, a.action, a.prefix, a.outcome, a.actor, a.reason, a.detail));
   }
 
   private static String cut(String s, int max) {

@@ -124,7 +124,7 @@ public record EvidenceView(
     return new Side(run.id(), blocks);
   }
 
-  private static ProbeBlock probe(ProbeResult r, String run, Probes probes) {
+  static ProbeBlock probe(ProbeResult r, String run, Probes probes) {
     String status = r.status().label();
     String outcome;
     List<Rendering.Line> lines = List.of();

@@ -182,9 +182,14 @@ public class WatchesPage {
   @GET
   @Path("new")
   @Operation(hidden = true)
-  public TemplateInstance newForm(@QueryParam("group") String group) {
+  public TemplateInstance newForm(
+      @QueryParam("group") String group, @QueryParam("target") String target) {
     AdminsOnly.require(ui, "Adding a watch", "/watches");
-    return form(null, Map.of("group", Forms.nz(group), "enabled", "on"), Set.of(), Map.of());
+    return form(
+        null,
+        Map.of("group", Forms.nz(group), "target", Forms.nz(target), "enabled", "on"),
+        Set.of(),
+        Map.of());
   }
 
   @POST

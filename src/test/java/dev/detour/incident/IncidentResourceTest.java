@@ -117,7 +117,9 @@ class IncidentResourceTest {
         .body("[1].members", equalTo(12))
         .body(
             "[1].summary",
-            equalTo("12 watches blocked by tcp_blackhole together (one mass block)"));
+            equalTo(
+                "12 watches blocked by tcp_blackhole together (one mass block), all in"
+                    + " 198.18.128.0/28"));
     given().get("/api/incidents?members=true").then().header("X-Total-Count", "14");
     given()
         .get("/api/incidents/" + mass)

@@ -318,6 +318,15 @@ public final class CensorLocator implements Probe<CensorTraces> {
             handshake.stream().filter(p -> isSynAckTo(p, sourcePort)).findFirst().orElse(null);
         seen.addAll(handshake.stream().filter(p -> p != synAck).toList());
         if (synAck == null) {
+          if (handshakes == 0 && ttl >= 2) {
+            // Two handshakes at full TTL refused or unanswered: the port is what is stopped (the
+            // SYN trace tells where), not worth a wait at each of the other hops.
+            break;
+          }
+          if (System.nanoTime() > deadline) {
+            last = ttl;
+            break;
+          }
           continue;
         }
         handshakes++;

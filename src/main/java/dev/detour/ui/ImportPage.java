@@ -61,8 +61,11 @@ public class ImportPage {
   private final GroupService groups;
 
   private final UiContext ui;
+  private final KeptUploads kept;
 
-  public ImportPage(WatchImportService importer, GroupService groups, UiContext ui) {
+  public ImportPage(
+      WatchImportService importer, GroupService groups, UiContext ui, KeptUploads kept) {
+    this.kept = kept;
     this.ui = ui;
     this.importer = importer;
     this.groups = groups;
@@ -87,7 +90,9 @@ public class ImportPage {
       @RestForm("mode") String mode,
       @RestForm("replace") String replace,
       @RestForm("dryRun") String dryRun,
-      @RestForm("disabled") String disabled) {
+      @RestForm("disabled") String disabled,
+      @RestForm("kept") String keptToken,
+      @RestForm("keptName") String keptName) {
     Map<String, String> form = new HashMap<>();
     form.put("list", Forms.nz(list));
     form.put("format", Forms.nz(format));
@@ -103,9 +108,20 @@ public class ImportPage {
     if (disabled != null) {
       form.put("disabled", "on");
     }
-    boolean uploaded = file != null && file.size() > 0;
+    // A new file first; else the list box; else the file held from the submit before.
+    java.nio.file.Path source = null;
+    String name = null;
+    boolean fresh = file != null && file.size() > 0;
+    if (fresh) {
+      source = file.uploadedFile();
+      name = file.fileName();
+    } else if (Forms.nz(list).isBlank() && kept.find(keptToken) != null) {
+      source = kept.find(keptToken);
+      name = Forms.nz(keptName);
+    }
+    boolean uploaded = source != null;
     if (uploaded) {
-      form.put("file", file.fileName());
+      form.put("file", name);
     }
     try {
       if (!uploaded && Forms.nz(list).isBlank()) {
@@ -127,12 +143,14 @@ public class ImportPage {
             "Invalid import", "mode", "strict (all or nothing) or skip-invalid");
       }
       ImportReport report;
-      try (InputStream body = body(uploaded ? file : null, list)) {
+      try (InputStream body = body(source, list)) {
         report =
             importer.importList(
                 body,
                 new WatchImportService.Options(
-                    uploaded ? file.size() : (long) list.getBytes(StandardCharsets.UTF_8).length,
+                    uploaded
+                        ? Files.size(source)
+                        : (long) list.getBytes(StandardCharsets.UTF_8).length,
                     listFormat,
                     group == null || group.isBlank() ? null : group,
                     importMode,
@@ -142,8 +160,16 @@ public class ImportPage {
                     dryRun != null,
                     disabled != null));
       }
+      if (dryRun != null) {
+        hold(form, fresh, source, keptToken);
+      } else {
+        kept.drop(keptToken);
+      }
       return Forms.page(page(form, report, null, Map.of()), 200);
     } catch (ProblemException e) {
+      if (uploaded) {
+        hold(form, fresh, source, keptToken);
+      }
       Problem p = e.toProblem("/watches/import");
       List<FieldError> shown =
           p.errors() == null ? List.of() : p.errors().stream().limit(SHOWN_ERRORS).toList();
@@ -180,10 +206,24 @@ public class ImportPage {
     }
   }
 
-  private static InputStream body(FileUpload file, String list) throws IOException {
+  private static InputStream body(java.nio.file.Path file, String list) throws IOException {
     return file != null
-        ? Files.newInputStream(file.uploadedFile())
+        ? Files.newInputStream(file)
         : new ByteArrayInputStream(list.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The upload held for the next submit: a new file kept, a held one kept on (when it cannot be
+   * copied, the page asks for the file again, as before).
+   */
+  private void hold(
+      Map<String, String> form, boolean fresh, java.nio.file.Path source, String token) {
+    try {
+      form.put("kept", fresh ? kept.keep(source) : token);
+      form.put("keptName", form.get("file"));
+    } catch (IOException e) {
+      form.remove("kept");
+    }
   }
 
   private TemplateInstance page(

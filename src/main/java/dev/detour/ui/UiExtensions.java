@@ -1,12 +1,16 @@
 package dev.detour.ui;
 
+import io.quarkus.qute.RawString;
 import io.quarkus.qute.TemplateExtension;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-/** How the pages write times: {@code {at.ago}} ("5 min ago") and {@code {at.stamp}} (UTC). */
+/**
+ * How the pages write times: {@code {at.ago}} ("5 min ago"), {@code {at.when}} (in the browser's
+ * zone, UTC on hover) and {@code {at.stamp}} (UTC, for attributes and titles).
+ */
 @TemplateExtension
 public final class UiExtensions {
 
@@ -17,6 +21,18 @@ public final class UiExtensions {
 
   static String stamp(Instant at) {
     return at == null ? "—" : STAMP.format(at);
+  }
+
+  /**
+   * A moment for the page's text: UTC as written, in a {@code <time>} the browser rewrites in its
+   * own zone (static/detour.js), the UTC time kept on hover.
+   */
+  static RawString when(Instant at) {
+    if (at == null) {
+      return new RawString("—");
+    }
+    String utc = STAMP.format(at);
+    return new RawString("<time datetime=\"" + at + "\" title=\"" + utc + "\">" + utc + "</time>");
   }
 
   static String ago(Instant at) {

@@ -47,3 +47,21 @@ document.addEventListener("htmx:xhr:progress", (event) => {
     bar.value = event.detail.loaded;
   }
 });
+
+// Times come in UTC; each <time datetime> is shown in the browser's own zone, UTC kept on hover.
+const localTime = new Intl.DateTimeFormat(undefined, {
+  year: "numeric", month: "2-digit", day: "2-digit",
+  hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZoneName: "short",
+});
+function localiseTimes(root) {
+  (root.querySelectorAll ? root : document).querySelectorAll("time[datetime]:not([data-local])")
+    .forEach((t) => {
+      const at = new Date(t.getAttribute("datetime"));
+      if (!isNaN(at)) {
+        t.textContent = localTime.format(at);
+        t.dataset.local = "";
+      }
+    });
+}
+document.addEventListener("DOMContentLoaded", () => localiseTimes(document));
+document.addEventListener("htmx:load", (event) => localiseTimes(event.target));

@@ -82,7 +82,13 @@ class BrowserIT {
             lab.namespace("home"), Files.createTempDirectory("detour-browser-"), PORT, c);
     chromium = Chromium.start(lab.namespace("home"));
     context =
-        chromium.browser().newContext(new Browser.NewContextOptions().setViewportSize(1280, 900));
+        chromium
+            .browser()
+            .newContext(
+                new Browser.NewContextOptions()
+                    .setViewportSize(1280, 900)
+                    // A user east of UTC: the pages' times come in their zone, UTC on hover.
+                    .setTimezoneId("Asia/Yekaterinburg"));
     context.setDefaultTimeout(20_000);
     page = context.newPage();
     // What the browser saw go wrong shows in the test's output.
@@ -235,7 +241,7 @@ class BrowserIT {
     assertThat(page.locator("#bad-lines tbody tr")).hasCount(1);
     assertThat(page.locator("#bad-lines tbody td").first()).hasText("2");
     assertThat(page.locator("#import-problem")).containsText("nothing was imported");
-    assertThat(page.locator("#import-form")).containsText("choose lab.lst again");
+    assertThat(page.locator("#import-form")).containsText("holding lab.lst");
     shoot("import");
     page.locator("textarea[name=list]").fill("198.18.0.51\n198.18.0.52\n");
     click("Import");
@@ -318,6 +324,9 @@ class BrowserIT {
         .as("rounds answered by the injected reset, marked")
         .isPositive();
     assertThat(page.locator("#history")).containsText("answered by the censor");
+    var since = page.locator("dd time").first();
+    assertThat(since).containsText("GMT+5");
+    assertThat(since).hasAttribute("title", java.util.regex.Pattern.compile(".* UTC$"));
     shoot("watch-history");
     page.navigate(at("/watches"));
     org.assertj.core.api.Assertions.assertThat(
@@ -442,6 +451,21 @@ class BrowserIT {
     page.navigate(at("/watches"));
     assertThat(page.locator("#watches")).containsText(TARGET);
     shoot("watches");
+    // On a phone every section's link and every row's Delete are in sight, not scrolled away.
+    page.setViewportSize(375, 812);
+    try {
+      for (var shown :
+          java.util.List.of(
+              page.locator("header nav a[href='/settings']"),
+              page.locator("#watches tbody tr").first().locator("button:has-text('Delete')"))) {
+        var box = shown.boundingBox();
+        org.assertj.core.api.Assertions.assertThat(box.x + box.width)
+            .as("%s within 375 px", shown)
+            .isLessThanOrEqualTo(375.0);
+      }
+    } finally {
+      page.setViewportSize(1280, 900);
+    }
     page.navigate(at("/settings"));
     assertThat(page.locator("main")).containsText("detour.verdict.block-after");
     shoot("settings");
@@ -504,6 +528,69 @@ class BrowserIT {
     page.navigate(at("/settings/access"));
     assertThat(page.locator("#new-token")).hasCount(0);
     assertThat(page.locator("#tokens")).containsText("grafana");
+  }
+
+  /**
+   * Every link on every page answers 2xx or 3xx: a crawl from each section, two links deep, of at
+   * most 400 addresses, fetched with the browser's own session (no dead export format, no pcap
+   * gone, no JSON where a page was promised).
+   */
+  @Test
+  @Order(95)
+  void everyLinkOnEveryPageAnswers() {
+    java.util.Deque<String[]> queue = new java.util.ArrayDeque<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (String start :
+        java.util.List.of(
+            "/",
+            "/watches",
+            "/incidents",
+            "/routes",
+            "/routes/audit",
+            "/settings",
+            "/check",
+            "/watches/groups",
+            "/watches/import",
+            "/settings/access",
+            watchUrl.replaceAll(".*//[^/]+", ""))) {
+      queue.add(new String[] {start, "0", "start"});
+      seen.add(start);
+    }
+    java.util.List<String> broken = new java.util.ArrayList<>();
+    int fetched = 0;
+    while (!queue.isEmpty() && fetched < 400) {
+      String[] next = queue.poll();
+      String path = next[0];
+      // Fetched by the page itself: the browser, not the test, is inside the lab's namespace.
+      @SuppressWarnings("unchecked")
+      java.util.List<Object> answer =
+          (java.util.List<Object>)
+              page.evaluate(
+                  "async (u) => { const r = await fetch(u); "
+                      + "return [r.status, r.headers.get('content-type') || '', await r.text()]; }",
+                  path);
+      fetched++;
+      int status = ((Number) answer.get(0)).intValue();
+      if (status >= 400) {
+        broken.add(status + " " + path + " (linked from " + next[2] + ")");
+        continue;
+      }
+      String type = (String) answer.get(1);
+      if (Integer.parseInt(next[1]) >= 2 || !type.startsWith("text/html")) {
+        continue;
+      }
+      java.util.regex.Matcher links =
+          java.util.regex.Pattern.compile("href=\"(/[^\"#]*)\"").matcher((String) answer.get(2));
+      while (links.find()) {
+        String href = links.group(1).replace("&amp;", "&");
+        if (!href.startsWith("/static/") && !href.startsWith("/webjars/") && seen.add(href)) {
+          queue.add(new String[] {href, String.valueOf(Integer.parseInt(next[1]) + 1), path});
+        }
+      }
+    }
+    System.out.printf("crawled %d links, %d broken%n", fetched, broken.size());
+    org.assertj.core.api.Assertions.assertThat(broken).as("links that do not answer").isEmpty();
+    org.assertj.core.api.Assertions.assertThat(fetched).isGreaterThan(30);
   }
 
   @Test

@@ -21,4 +21,13 @@ class UiExtensionsTest {
     assertThat(UiExtensions.span(Duration.ofMinutes(185))).isEqualTo("3 h 5 min");
     assertThat(UiExtensions.span(Duration.ofHours(52))).isEqualTo("2 d 4 h");
   }
+
+  @Test
+  void aMomentIsWrittenInUtcForTheBrowserToShowInItsZone() {
+    assertThat(UiExtensions.when(java.time.Instant.parse("2026-12-07T18:24:14Z")).getValue())
+        .isEqualTo(
+            "<time datetime=\"2026-12-07T18:24:14Z\" title=\"2026-12-07 18:24:14 UTC\">"
+                + "2026-12-07 18:24:14 UTC</time>");
+    assertThat(UiExtensions.when(null).getValue()).isEqualTo("—");
+  }
 }
